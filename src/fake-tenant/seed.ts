@@ -1,0 +1,235 @@
+/** Seeds for the fake tenant: the documented default tenant and a large-tenant generator. */
+import { ROLE, type Seed, type SeedGroup, type SeedUser } from './model';
+
+/** Tenant id used by the Microsoft 365 Agents Playground. */
+export const LOCAL_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+/** The bot's app registration in the local tenant (also in env/.env.local). */
+export const LOCAL_BOT_APP_ID = '6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90';
+export const LOCAL_BOT_SECRET = 'local-fake-tenant-only';
+export const LOCAL_BOT_SP_ID = '6d7e1c52-0000-4000-8000-00000000b075';
+
+/** Delegated Graph scopes the bot asks for, consented tenant-wide in the default seed. */
+export const BOT_DELEGATED_SCOPES = [
+  'User.Read',
+  'Group.Read.All',
+  'Group-OnPremisesSyncBehavior.ReadWrite.All',
+  'AuditLog.Read.All',
+  'Directory.Read.All',
+];
+/** Application permissions for background reads (audit polling, sync watch). */
+export const BOT_APPLICATION_PERMISSIONS = ['Group.Read.All', 'AuditLog.Read.All', 'Directory.Read.All'];
+
+export const USER = {
+  alex: '00000000-0000-0000-0000-0000000000020',
+  megan: '00000000-0000-0000-0000-0000000000021',
+  adele: '00000000-0000-0000-0000-0000000000022',
+  lee: '00000000-0000-0000-0000-0000000000023',
+  isaiah: '00000000-0000-0000-0000-0000000000024',
+} as const;
+
+/** Fixed ids of the default seed's groups, so tests and docs can name them. */
+export const GROUP = {
+  secGroup1: 'a1000000-0000-4000-8000-000000000001',
+  secGroup1Nested: 'a1000000-0000-4000-8000-000000000002',
+  secGroup1Leaf: 'a1000000-0000-4000-8000-000000000003',
+  secGroup2: 'a1000000-0000-4000-8000-000000000004',
+  appAccessParent: 'a1000000-0000-4000-8000-000000000005',
+  soaGroup3: 'a1000000-0000-4000-8000-000000000006',
+  financeDl: 'a1000000-0000-4000-8000-000000000007',
+  helpdeskMesg: 'a1000000-0000-4000-8000-000000000008',
+  cloudOnlyEngineering: 'a1000000-0000-4000-8000-000000000009',
+  projectX: 'a1000000-0000-4000-8000-00000000000a',
+  marketingA: 'a1000000-0000-4000-8000-00000000000b',
+  marketingB: 'a1000000-0000-4000-8000-00000000000c',
+  obrienAdmins: 'a1000000-0000-4000-8000-00000000000d',
+} as const;
+
+const DOMAIN = 'contoso.com';
+
+function user(id: string, displayName: string, roles: string[], extra: Partial<SeedUser> = {}): SeedUser {
+  const alias = displayName.split(' ')[0]!.toLowerCase();
+  return { id, displayName, userPrincipalName: `${alias}@${DOMAIN}`, roles, onPremisesSyncEnabled: true, ...extra };
+}
+
+let sidCounter = 1100;
+function adSide(sam: string, displayName: string, ou = 'OU=Groups'): NonNullable<SeedGroup['ad']> {
+  sidCounter += 1;
+  return {
+    displayName,
+    description: null,
+    samAccountName: sam,
+    securityIdentifier: `S-1-5-21-1004336348-1177238915-682003330-${sidCounter}`,
+    domainName: 'corp.contoso.com',
+    netBiosName: 'CORP',
+    distinguishedName: `CN=${displayName.replace(/,/g, '\\,')},${ou},DC=corp,DC=contoso,DC=com`,
+    extensionAttributes: {},
+  };
+}
+
+/** The documented default seed (README, "Default seed"). A fresh copy every call. */
+export function defaultSeed(): Seed {
+  sidCounter = 1100;
+  const extraUsers = [
+    user('00000000-0000-0000-0000-0000000000030', 'Diego Siciliani', []),
+    user('00000000-0000-0000-0000-0000000000031', 'Grady Archie', []),
+    user('00000000-0000-0000-0000-0000000000032', 'Johanna Lorenz', []),
+    user('00000000-0000-0000-0000-0000000000033', 'Lynne Robbins', []),
+    user('00000000-0000-0000-0000-0000000000034', 'Nestor Wilke', []),
+    user('00000000-0000-0000-0000-0000000000035', 'Patti Fernandez', []),
+    user('00000000-0000-0000-0000-0000000000036', 'Pradeep Gupta', [], { onPremisesSyncEnabled: null }),
+  ];
+  const [diego, grady, johanna, lynne, nestor, patti, pradeep] = extraUsers.map((u) => u.id) as [
+    string, string, string, string, string, string, string,
+  ];
+  const mesgAd = adSide('Helpdesk MESG', 'Helpdesk MESG');
+  mesgAd.extensionAttributes = { extensionAttribute1: 'IT-Helpdesk', extensionAttribute7: 'tier1' };
+  const sec1Ad = adSide('SecGroup1', 'SecGroup1');
+  sec1Ad.extensionAttributes = { extensionAttribute3: 'cost-center-4410' };
+
+  return {
+    tenantId: LOCAL_TENANT_ID,
+    organization: { displayName: 'Contoso (local)', onPremisesSyncEnabled: true, verifiedDomain: DOMAIN },
+    users: [
+      user(USER.alex, 'Alex Wilber', [ROLE.hybridIdentityAdministrator]),
+      user(USER.megan, 'Megan Bowen', [ROLE.hybridIdentityAdministrator]),
+      user(USER.adele, 'Adele Vance', [ROLE.groupsAdministrator]),
+      user(USER.lee, 'Lee Gu', []),
+      user(USER.isaiah, 'Isaiah Langer', [ROLE.hybridIdentityAdministrator], { signIn: 'mfa' }),
+      ...extraUsers,
+    ],
+    apps: [
+      {
+        clientId: LOCAL_BOT_APP_ID,
+        displayName: 'SOA Bot (local)',
+        secrets: [LOCAL_BOT_SECRET],
+        delegatedScopes: [...BOT_DELEGATED_SCOPES],
+        applicationPermissions: [...BOT_APPLICATION_PERMISSIONS],
+        servicePrincipalId: LOCAL_BOT_SP_ID,
+      },
+    ],
+    groups: [
+      { id: GROUP.secGroup1, displayName: 'SecGroup1', kind: 'security', ad: sec1Ad, members: [diego, grady, GROUP.secGroup1Nested] },
+      { id: GROUP.secGroup1Nested, displayName: 'SecGroup1-Nested', kind: 'security', ad: adSide('SecGroup1-Nested', 'SecGroup1-Nested'), members: [johanna, GROUP.secGroup1Leaf] },
+      { id: GROUP.secGroup1Leaf, displayName: 'SecGroup1-Leaf', kind: 'security', ad: adSide('SecGroup1-Leaf', 'SecGroup1-Leaf'), members: [lynne, nestor] },
+      { id: GROUP.secGroup2, displayName: 'SecGroup2', kind: 'security', ad: adSide('SecGroup2', 'SecGroup2'), members: [patti] },
+      { id: GROUP.appAccessParent, displayName: 'AppAccess-Parent', kind: 'security', ad: adSide('AppAccess-Parent', 'AppAccess-Parent'), members: [GROUP.secGroup2, diego] },
+      { id: GROUP.soaGroup3, displayName: 'SOAGroup3', kind: 'security', ad: adSide('SOAGroup3', 'SOAGroup3'), isCloudManaged: true, members: [grady, johanna] },
+      { id: GROUP.financeDl, displayName: 'Finance DL', kind: 'distribution', ad: adSide('FinanceDL', 'Finance DL', 'OU=Distribution Lists'), members: [lynne, patti], mailNickname: 'finance' },
+      { id: GROUP.helpdeskMesg, displayName: 'Helpdesk MESG', kind: 'mailEnabledSecurity', ad: mesgAd, members: [nestor], mailNickname: 'helpdesk' },
+      { id: GROUP.cloudOnlyEngineering, displayName: 'CloudOnly-Engineering', kind: 'security', members: [pradeep, diego] },
+      { id: GROUP.projectX, displayName: 'Project X', kind: 'unified', members: [pradeep, grady], mailNickname: 'projectx' },
+      { id: GROUP.marketingA, displayName: 'Marketing', description: 'Marketing (EMEA)', kind: 'security', ad: adSide('Marketing-EMEA', 'Marketing', 'OU=EMEA'), members: [johanna] },
+      { id: GROUP.marketingB, displayName: 'Marketing', description: 'Marketing (Americas)', kind: 'security', ad: adSide('Marketing-AMER', 'Marketing', 'OU=Americas'), members: [lynne] },
+      { id: GROUP.obrienAdmins, displayName: "O'Brien Admins", kind: 'security', ad: adSide('OBrienAdmins', "O'Brien Admins"), members: [nestor] },
+    ],
+  };
+}
+
+export interface LargeSeedOptions {
+  /** Number of groups (default 3000). */
+  groups?: number;
+  /** Number of users (default 500). */
+  users?: number;
+  /** Depth of the main nesting trees (default 6). */
+  depth?: number;
+  /** Children per group in the trees (default 4). */
+  breadth?: number;
+  /** Cycles to add between groups of the same tree (default 5). */
+  cycles?: number;
+  /** Children shared by two parents (default 20). */
+  sharedChildren?: number;
+  /** Share of synced groups that are already cloud-managed, 0..1 (default 0.1). */
+  cloudManagedShare?: number;
+  /** PRNG seed so a benchmark sees the same tenant every run (default 42). */
+  randomSeed?: number;
+}
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 0x100000000;
+  };
+}
+
+function hexId(prefix: string, n: number): string {
+  return `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+/**
+ * A large tenant for benchmarks: the default seed plus `groups` generated groups, arranged in
+ * trees `depth` deep and `breadth` wide under "BIG-Root-N" groups, with cycles, children
+ * shared by several parents, a "FIN-" wave prefix and some groups already cloud-managed.
+ */
+export function largeSeed(options: LargeSeedOptions = {}): Seed {
+  const total = options.groups ?? 3000;
+  const userCount = options.users ?? 500;
+  const depth = Math.max(1, options.depth ?? 6);
+  const breadth = Math.max(1, options.breadth ?? 4);
+  const rnd = prng(options.randomSeed ?? 42);
+  const seed = defaultSeed();
+  const userIds: string[] = [];
+  for (let i = 0; i < userCount; i++) {
+    const id = hexId('b2000000', i + 1);
+    userIds.push(id);
+    seed.users.push({ id, displayName: `User ${i + 1}`, userPrincipalName: `user${i + 1}@contoso.com`, roles: [], onPremisesSyncEnabled: true });
+  }
+  const groups: SeedGroup[] = [];
+  const pickUsers = (n: number) => Array.from({ length: n }, () => userIds[Math.floor(rnd() * userIds.length)]!).filter((v, i, a) => a.indexOf(v) === i);
+  let n = 0;
+  const make = (name: string): SeedGroup => {
+    n += 1;
+    const g: SeedGroup = {
+      id: hexId('c3000000', n),
+      displayName: name,
+      kind: 'security',
+      ad: adSide(name.slice(0, 64), name, 'OU=Generated'),
+      members: userIds.length ? pickUsers(1 + Math.floor(rnd() * 5)) : [],
+    };
+    if (rnd() < (options.cloudManagedShare ?? 0.1)) g.isCloudManaged = true;
+    groups.push(g);
+    return g;
+  };
+  // Trees, breadth-first, until the budget is spent.
+  let tree = 0;
+  while (groups.length < total) {
+    tree += 1;
+    const root = make(tree % 3 === 0 ? `FIN-Root-${tree}` : `BIG-Root-${tree}`);
+    root.isCloudManaged = false;
+    let level = [root];
+    for (let d = 1; d < depth && groups.length < total; d++) {
+      const next: SeedGroup[] = [];
+      for (const parent of level) {
+        for (let b = 0; b < breadth && groups.length < total; b++) {
+          const child = make(`${root.displayName}-L${d}-${next.length + 1}`);
+          parent.members.push(child.id);
+          next.push(child);
+        }
+      }
+      level = next;
+    }
+  }
+  const byTreeOrder = groups;
+  // Shared children: a group gets a second parent from elsewhere.
+  for (let i = 0; i < (options.sharedChildren ?? 20) && byTreeOrder.length > 2; i++) {
+    const child = byTreeOrder[1 + Math.floor(rnd() * (byTreeOrder.length - 1))]!;
+    const parent = byTreeOrder[Math.floor(rnd() * byTreeOrder.length)]!;
+    if (parent !== child && !parent.members.includes(child.id)) parent.members.push(child.id);
+  }
+  // Cycles: a deep group contains an ancestor-level group.
+  for (let i = 0; i < (options.cycles ?? 5) && byTreeOrder.length > 2; i++) {
+    const a = byTreeOrder[Math.floor(rnd() * byTreeOrder.length)]!;
+    const firstChild = a.members.find((m) => m.startsWith('c3000000'));
+    if (firstChild) {
+      const child = byTreeOrder.find((g) => g.id === firstChild)!;
+      if (!child.members.includes(a.id)) child.members.push(a.id);
+    }
+  }
+  for (const g of groups) if (g.ad) g.ad.members = [...g.members];
+  seed.groups.push(...groups);
+  return seed;
+}

@@ -1,5 +1,5 @@
 /** RS256 JSON Web Tokens for the fake tenant, on node:crypto. */
-import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 
 export type Claims = Record<string, unknown> & { exp?: number; nbf?: number; iat?: number; aud?: string; iss?: string };
 
@@ -23,7 +23,7 @@ export function signJwt(key: SigningKey, claims: Claims): string {
 }
 
 export function jwk(key: SigningKey): Record<string, unknown> {
-  const exported = createPublicKey(key.publicKey).export({ format: 'jwk' }) as Record<string, unknown>;
+  const exported = key.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
   return { kty: 'RSA', use: 'sig', kid: key.kid, n: exported.n, e: exported.e, alg: 'RS256' };
 }
 

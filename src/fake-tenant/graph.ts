@@ -574,7 +574,10 @@ export class GraphApi {
         if (deps.some((d) => d.status >= 400)) {
           return errorResponse(424, 'FailedDependency', 'The request could not be processed because a request it depends on failed.');
         }
-        const rel = s.url.startsWith('/') ? s.url : `/${s.url}`;
+        let rel = s.url.startsWith('/') ? s.url : `/${s.url}`;
+        // The JS SDK's BatchRequestContent strips only scheme and host from absolute URLs,
+        // leaving the version segment in; accept it when it names the batch's own version.
+        if (rel.startsWith(`/${version}/`)) rel = rel.slice(version.length + 1);
         const qIndex = rel.indexOf('?');
         const path = `/${version}${qIndex >= 0 ? rel.slice(0, qIndex) : rel}`;
         const query = new URLSearchParams(qIndex >= 0 ? rel.slice(qIndex + 1) : '');

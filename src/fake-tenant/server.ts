@@ -264,7 +264,9 @@ function applySettings(settings: Settings, input: Record<string, unknown>): stri
   nonNegative('auditDelayMs', 3_600_000);
   nonNegative('syncIntervalMs', 86_400_000);
   if (input.soaPatchStatus !== undefined && input.soaPatchStatus !== 200 && input.soaPatchStatus !== 204) problems.push("'soaPatchStatus' must be 200 or 204.");
-  if (input.accessTokenLifetimeSeconds !== undefined && (typeof input.accessTokenLifetimeSeconds !== 'number' || input.accessTokenLifetimeSeconds < 1)) problems.push("'accessTokenLifetimeSeconds' must be a positive number.");
+  // Negative lifetimes mint already-expired tokens, for tests of expiry handling.
+  const life = input.accessTokenLifetimeSeconds;
+  if (life !== undefined && (typeof life !== 'number' || !Number.isInteger(life) || life === 0 || Math.abs(life) > 86_400)) problems.push("'accessTokenLifetimeSeconds' must be a non-zero whole number of seconds within a day.");
   const names = input.auditActivityNames as Record<string, unknown> | undefined;
   if (names !== undefined && (typeof names !== 'object' || names === null || Object.values(names).some((v) => typeof v !== 'string' || !v))) problems.push("'auditActivityNames' must be {convert, rollback} strings.");
   const known = ['latencyMs', 'auditDelayMs', 'syncIntervalMs', 'soaPatchStatus', 'auditActivityNames', 'accessTokenLifetimeSeconds'];
@@ -300,14 +302,13 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      // Past the limit, keep draining (so the client gets its 413) but stop keeping bytes.
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined));
+    req.on('end', () => {
+      if (size > MAX_BODY) reject(new Error('too large'));
+      else resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined);
+    });
     req.on('error', reject);
   });
 }

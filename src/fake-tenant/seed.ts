@@ -195,10 +195,11 @@ export function largeSeed(options: LargeSeedOptions = {}): Seed {
     return g;
   };
   // Trees, breadth-first, until the budget is spent.
+  const parentOf = new Map<string, SeedGroup>();
   let tree = 0;
   while (groups.length < total) {
     tree += 1;
-    const root = make(tree % 3 === 0 ? `FIN-Root-${tree}` : `BIG-Root-${tree}`);
+    const root = make(tree % 2 === 0 ? `FIN-Root-${tree}` : `BIG-Root-${tree}`);
     root.isCloudManaged = false;
     let level = [root];
     for (let d = 1; d < depth && groups.length < total; d++) {
@@ -207,27 +208,25 @@ export function largeSeed(options: LargeSeedOptions = {}): Seed {
         for (let b = 0; b < breadth && groups.length < total; b++) {
           const child = make(`${root.displayName}-L${d}-${next.length + 1}`);
           parent.members.push(child.id);
+          parentOf.set(child.id, parent);
           next.push(child);
         }
       }
       level = next;
     }
   }
-  const byTreeOrder = groups;
-  // Shared children: a group gets a second parent from elsewhere.
-  for (let i = 0; i < (options.sharedChildren ?? 20) && byTreeOrder.length > 2; i++) {
-    const child = byTreeOrder[1 + Math.floor(rnd() * (byTreeOrder.length - 1))]!;
-    const parent = byTreeOrder[Math.floor(rnd() * byTreeOrder.length)]!;
-    if (parent !== child && !parent.members.includes(child.id)) parent.members.push(child.id);
+  // Shared children: a group gets a second parent from elsewhere (a diamond).
+  for (let i = 0; i < (options.sharedChildren ?? 20) && groups.length > 2; i++) {
+    const child = groups[1 + Math.floor(rnd() * (groups.length - 1))]!;
+    const parent = groups[Math.floor(rnd() * groups.length)]!;
+    if (parent !== child && !parent.members.includes(child.id) && !child.members.includes(parent.id)) parent.members.push(child.id);
   }
-  // Cycles: a deep group contains an ancestor-level group.
-  for (let i = 0; i < (options.cycles ?? 5) && byTreeOrder.length > 2; i++) {
-    const a = byTreeOrder[Math.floor(rnd() * byTreeOrder.length)]!;
-    const firstChild = a.members.find((m) => m.startsWith('c3000000'));
-    if (firstChild) {
-      const child = byTreeOrder.find((g) => g.id === firstChild)!;
-      if (!child.members.includes(a.id)) child.members.push(a.id);
-    }
+  // Cycles: a group at depth 2 or more gets its grandparent as a member (AD allows this).
+  const deep = groups.filter((g) => parentOf.has(g.id) && parentOf.has(parentOf.get(g.id)!.id));
+  for (let i = 0; i < (options.cycles ?? 5) && deep.length; i++) {
+    const g = deep[Math.floor(rnd() * deep.length)]!;
+    const grandparent = parentOf.get(parentOf.get(g.id)!.id)!;
+    if (!g.members.includes(grandparent.id)) g.members.push(grandparent.id);
   }
   for (const g of groups) if (g.ad) g.ad.members = [...g.members];
   seed.groups.push(...groups);

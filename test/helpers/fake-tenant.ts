@@ -29,14 +29,17 @@ export async function ssoToken(ft: FakeTenant, oid: string, extra: Record<string
 }
 
 export function oboCredential(ft: FakeTenant, assertion: string, clientSecret = LOCAL_BOT_SECRET, clientId = LOCAL_BOT_APP_ID): OnBehalfOfCredential {
-  return new OnBehalfOfCredential({
+  // disableInstanceDiscovery is honoured at run time (OnBehalfOfCredentialOptions includes
+  // AuthorityValidationOptions) but missing from the constructor overloads' literal types.
+  const options = {
     tenantId: ft.tenantId,
     clientId,
     clientSecret,
     userAssertionToken: assertion,
     authorityHost: ft.url,
     disableInstanceDiscovery: true,
-  });
+  };
+  return new OnBehalfOfCredential(options);
 }
 
 export function appCredential(ft: FakeTenant, clientSecret = LOCAL_BOT_SECRET, clientId = LOCAL_BOT_APP_ID): ClientSecretCredential {

@@ -188,3 +188,24 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     assert.deepEqual(up.value.map((g: { displayName: string }) => g.displayName).sort(), ['SecGroup1-Leaf', 'SecGroup1-Nested']);
   });
 });
+
+describe('fake tenant: scheduled sync cycles', () => {
+  it('runs sync cycles on its own when syncIntervalMs is set, completing a rollback', async () => {
+    const ft = await startTestTenant({ settings: { syncIntervalMs: 0 } });
+    try {
+      const alex = await graphAs(ft, USER.alex);
+      await alex.api(`/groups/${GROUP.soaGroup3}/onPremisesSyncBehavior`).patch({ isCloudManaged: false });
+      assert.equal((await alex.api(`/groups/${GROUP.soaGroup3}`).get()).onPremisesSyncEnabled, null);
+      assert.equal((await admin(ft, 'PUT', '/_fake/settings', { syncIntervalMs: 50 })).status, 200);
+      const taken = await eventually(async () => {
+        const g = await alex.api(`/groups/${GROUP.soaGroup3}`).select('onPremisesSyncEnabled,onPremisesLastSyncDateTime').get();
+        return g.onPremisesSyncEnabled === true ? g : undefined;
+      });
+      assert.ok(taken.onPremisesLastSyncDateTime);
+      const history = (await admin<{ history: SyncCycleResult[] }>(ft, 'GET', '/_fake/sync')).body.history;
+      assert.ok(history.some((c) => c.events.some((e) => e.groupId === GROUP.soaGroup3 && e.outcome === 'takenOver')));
+    } finally {
+      await ft.close();
+    }
+  });
+});

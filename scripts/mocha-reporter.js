@@ -1,0 +1,15 @@
+// The spec reporter, plus one closing line in the plain "N passed, N failed" form.
+'use strict';
+const Mocha = require('mocha');
+
+class SpecWithTotals extends Mocha.reporters.Spec {
+  constructor(runner, options) {
+    super(runner, options);
+    runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
+      const s = runner.stats;
+      process.stdout.write(`\n${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`);
+    });
+  }
+}
+
+module.exports = SpecWithTotals;

@@ -160,4 +160,22 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.equal(g.isCloudManaged, true);
     assert.match(g['@odata.context'], /\/beta\//);
   });
+
+  it('searches and sorts with the advanced-query header; reads users by id or UPN and /me group memberships', async () => {
+    const found = await alex.api('/groups').header('ConsistencyLevel', 'eventual').search('"displayName:Nested"').select('displayName').get();
+    assert.deepEqual(names(found.value), ['SecGroup1-Nested']);
+    const sorted = await alex.api('/groups').orderby('displayName desc').select('displayName').top(3).get();
+    assert.deepEqual(sorted.value.map((g: G) => g.displayName), ['SOAGroup3', 'SecGroup2', 'SecGroup1-Nested']);
+    const sortFiltered = await rejection(() => alex.api('/groups').filter("startswith(displayName,'Sec')").orderby('displayName').get());
+    assert.equal(sortFiltered.code, 'Request_UnsupportedQuery');
+    const byUpn = await alex.api('/users/lee@contoso.com').get();
+    assert.equal(byUpn.id, USER.lee);
+    assert.equal((await alex.api(`/users/${USER.lee}`).select('id,displayName').get()).displayName, 'Lee Gu');
+    const diego = await graphAs(ft, '00000000-0000-0000-0000-0000000000030');
+    const direct = await diego.api('/me/memberOf').get();
+    assert.deepEqual(names(direct.value), ['AppAccess-Parent', 'CloudOnly-Engineering', 'SecGroup1']);
+    const lynne = await graphAs(ft, '00000000-0000-0000-0000-0000000000033');
+    const transitive = await lynne.api('/me/transitiveMemberOf/microsoft.graph.group').select('displayName').get();
+    assert.deepEqual(names(transitive.value), ['Finance DL', 'Marketing', 'SecGroup1', 'SecGroup1-Leaf', 'SecGroup1-Nested']);
+  });
 });

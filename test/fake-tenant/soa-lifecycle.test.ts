@@ -64,6 +64,8 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     assert.equal(entry!.result, 'success');
     assert.match(entry!.correlationId, /^[0-9a-f-]{36}$/);
     assert.ok(entry!.activityDateTime >= since);
+    const byId = await alex.api(`/auditLogs/directoryAudits/${entry!.id}`).get();
+    assert.equal(byId.correlationId, entry!.correlationId);
     const byDate = await alex.api('/auditLogs/directoryAudits').filter(`activityDateTime ge ${since} and activityDisplayName eq 'Change Source of Authority from AD to cloud'`).get();
     assert.equal(byDate.value.length, 1);
 

@@ -214,6 +214,36 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         if (edit.extensionAttributes) Object.assign(g.ad.extensionAttributes, edit.extensionAttributes);
         return jsonResponse(200, g.ad);
       }
+      const usr = /^\/_fake\/users\/([^/]+)$/.exec(path);
+      if (usr && method === 'PATCH') {
+        const u = tenant.users.get(decodeURIComponent(usr[1]!));
+        if (!u) return adminError(404, `No user with id '${usr[1]}'.`);
+        const edit = input ?? {};
+        const unknown = Object.keys(edit).filter((k) => !['roles', 'signIn', 'accountEnabled'].includes(k));
+        if (unknown.length) return adminError(400, `Unknown user field(s): ${unknown.join(', ')}. Allowed: roles, signIn, accountEnabled.`);
+        if (edit.roles !== undefined && (!Array.isArray(edit.roles) || edit.roles.some((r) => typeof r !== 'string'))) return adminError(400, "'roles' must be an array of role template ids.");
+        if (edit.signIn !== undefined && !['none', 'mfa', 'blocked'].includes(edit.signIn as string)) return adminError(400, "'signIn' must be none, mfa or blocked.");
+        if (edit.accountEnabled !== undefined && typeof edit.accountEnabled !== 'boolean') return adminError(400, "'accountEnabled' must be a boolean.");
+        if (edit.roles) u.roles = [...(edit.roles as string[])];
+        if (edit.signIn) u.signIn = edit.signIn as typeof u.signIn;
+        if (typeof edit.accountEnabled === 'boolean') u.accountEnabled = edit.accountEnabled;
+        return jsonResponse(200, u);
+      }
+      const appm = /^\/_fake\/apps\/([^/]+)$/.exec(path);
+      if (appm && method === 'PATCH') {
+        const a = tenant.apps.get(decodeURIComponent(appm[1]!));
+        if (!a) return adminError(404, `No app with client id '${appm[1]}'.`);
+        const edit = input ?? {};
+        const unknown = Object.keys(edit).filter((k) => !['delegatedScopes', 'applicationPermissions'].includes(k));
+        if (unknown.length) return adminError(400, `Unknown app field(s): ${unknown.join(', ')}. Allowed: delegatedScopes, applicationPermissions.`);
+        for (const k of ['delegatedScopes', 'applicationPermissions'] as const) {
+          const v = edit[k];
+          if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) return adminError(400, `'${k}' must be an array of strings.`);
+        }
+        if (edit.delegatedScopes) a.delegatedScopes = [...(edit.delegatedScopes as string[])];
+        if (edit.applicationPermissions) a.applicationPermissions = [...(edit.applicationPermissions as string[])];
+        return jsonResponse(200, { clientId: a.clientId, delegatedScopes: a.delegatedScopes, applicationPermissions: a.applicationPermissions });
+      }
       const grp = /^\/_fake\/groups\/([^/]+)$/.exec(path);
       if (grp && method === 'GET') {
         const g = tenant.groups.get(decodeURIComponent(grp[1]!));

@@ -1,0 +1,243 @@
+/**
+ * The teams-ai Application: routes only. Messages go to one command handler; card clicks to
+ * a verb → handler table. Handlers call the service and render with the presenter.
+ */
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { AdaptiveCardActionExecuteResponseType, Application, type AdaptiveCard, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { randomUUID } from 'node:crypto';
+import { isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
+import { isCoded } from '../domain/errors';
+import type { Person } from '../domain/request';
+import type { Logger } from '../ports/logger';
+import { explain, type Decision, type SoaService } from '../services/soa-service';
+import type { CardPresenter } from '../views/presenter';
+import { anchorFor, person } from './turn';
+
+export interface BotDeps {
+  adapter: TeamsAdapter;
+  service: SoaService;
+  presenter: CardPresenter;
+  logger: Logger;
+}
+
+type Card = Record<string, unknown>;
+
+const sendCard = (ctx: TurnContext, card: Card, text?: string) => ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), text));
+const sendText = (ctx: TurnContext, text: string) => ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+
+export function createBot(d: BotDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter: d.adapter,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+  });
+
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    const who = person(ctx.activity);
+    if (!who) {
+      await sendText(ctx, 'I cannot tell who you are in Entra ID (no Azure AD object id on your message), so I cannot take requests from this client.');
+      return;
+    }
+    try {
+      await onMessage(ctx, who);
+    } catch (e) {
+      await sendError(ctx, e);
+    }
+  });
+
+  async function onMessage(ctx: TurnContext, who: Person): Promise<void> {
+    const value = ctx.activity.value as Record<string, unknown> | undefined;
+    if (!ctx.activity.text && value) {
+      await sendText(ctx, 'That card button is from an older version of this bot; type `help` for what I can do now.');
+      return;
+    }
+    const { command, unsplit } = parseCommand(ctx.activity.text ?? '');
+    await runCommand(ctx, who, command, unsplit);
+  }
+
+  async function runCommand(ctx: TurnContext, who: Person, command: Command, unsplit?: string): Promise<void> {
+    switch (command.kind) {
+      case 'empty':
+      case 'help':
+        await sendCard(ctx, d.presenter.helpCard());
+        return;
+      case 'request':
+      case 'check': {
+        const res = await d.service.resolve(command.targets, unsplit);
+        for (const m of res.missing) {
+          const names = m.suggestions.map((s) => `\`${s.displayName}\``);
+          await sendText(ctx, `I found no group named **${m.name}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ' Check the spelling, or give the group\'s object id.'}`);
+        }
+        for (const a of res.ambiguous) await sendCard(ctx, d.presenter.pickCard(a.name, a.matches, command.action, command.kind));
+        for (const g of res.resolved) {
+          if (command.kind === 'check') await check(ctx, g.id, command.action);
+          else await submit(ctx, who, g.id, command.action);
+        }
+        return;
+      }
+      case 'status': {
+        if (!command.target) {
+          const mine = await d.service.mine(who.id);
+          await sendCard(ctx, d.presenter.statusCard('Your requests', mine, 'You have no requests yet. Try `move <group> to cloud`.', false));
+          return;
+        }
+        if (isRequestId(command.target.name)) {
+          const req = await d.service.get(command.target.name);
+          if (!req) await sendText(ctx, `There is no request ${command.target.name}.`);
+          else await sendCard(ctx, d.presenter.statusCard(`Request ${req.id}`, [req], '', true));
+          return;
+        }
+        const res = await d.service.resolve([command.target]);
+        const groups = [...res.resolved, ...res.ambiguous.flatMap((a) => a.matches)];
+        if (!groups.length) {
+          await sendText(ctx, `I found no group named **${command.target.name}**.`);
+          return;
+        }
+        for (const g of groups) {
+          const reqs = await d.service.forGroup(g.id);
+          await sendCard(ctx, d.presenter.statusCard(`Requests for ${g.displayName}`, reqs, `No requests for ${g.displayName} (${g.id}).`, true));
+        }
+        return;
+      }
+      case 'pending': {
+        const p = await d.service.pendingFor(who);
+        await sendCard(ctx, d.presenter.statusCard('Waiting for your decision', p.requests, p.reason ? `Nothing you can decide: ${p.reason}` : 'Nothing is waiting for your decision.', false));
+        return;
+      }
+      case 'cancel': {
+        const r = await d.service.cancel(command.requestId, who);
+        await sendText(ctx, r.outcome === 'done' ? `Request ${r.request.id} is cancelled.` : r.message);
+        return;
+      }
+      case 'board':
+        await sendText(ctx, 'The channel tracking board is not available yet. Use `status` and `pending` meanwhile.');
+        return;
+      case 'unknown':
+        await sendText(ctx, `I did not understand "${command.text}".${command.suggestion ? ` Did you mean \`${command.suggestion}\`?` : ''} Type \`help\` to see what I can do.`);
+        return;
+    }
+  }
+
+  async function check(ctx: TurnContext, groupId: string, action: SoaAction): Promise<void> {
+    const r = await d.service.check(groupId, action);
+    await sendCard(ctx, d.presenter.checkCard(r.facts, r.checks, action, r.blocked));
+  }
+
+  async function submit(ctx: TurnContext, who: Person, groupId: string, action: SoaAction): Promise<void> {
+    const anchor = anchorFor(ctx.activity);
+    const r = await d.service.submit(groupId, action, who, anchor);
+    if (r.blocked) {
+      await sendCard(ctx, d.presenter.checkCard(r.facts, r.checks, action, true), `This ${action === 'move' ? 'move' : 'rollback'} cannot be requested: a blocking check failed.`);
+      return;
+    }
+    if (r.duplicate) {
+      await sendText(ctx, `**${r.facts.group.displayName}** already has an open request, ${r.duplicate.id} (${d.presenter.statusLine(r.duplicate)}). Type \`status ${r.duplicate.id}\` to see it.`);
+      return;
+    }
+    const req = r.request!;
+    const sent = await sendCard(ctx, d.presenter.requestCard(req));
+    if (sent?.id) await d.service.attachCard(req.id, { ...anchor, cardActivityId: sent.id });
+  }
+
+  // ---------------------------------------------------------------- card clicks
+
+  const decisionCard = async (ctx: TurnContext, r: Decision): Promise<AdaptiveCard | string> => {
+    if (r.outcome === 'refused') return r.message;
+    if (r.outcome === 'stale') {
+      await sendText(ctx, r.message).catch(() => undefined);
+    }
+    return d.presenter.requestCard(r.request) as unknown as AdaptiveCard;
+  };
+
+  const clicker = (ctx: TurnContext): Person | string => person(ctx.activity) ?? 'I cannot tell who clicked (no Azure AD object id).';
+
+  const numberOf = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+
+  app.adaptiveCards.actionExecute('approve', async (ctx, _state, data: Record<string, unknown>) => {
+    const who = clicker(ctx);
+    if (typeof who === 'string') return who;
+    try {
+      const r = await d.service.approve(String(data.requestId ?? ''), numberOf(data.version), who, data.ackSyncVersions === 'true' || data.ackSyncVersions === true);
+      return await decisionCard(ctx, r);
+    } catch (e) {
+      return clickError(e);
+    }
+  });
+
+  app.adaptiveCards.actionExecute('reject', async (ctx, _state, data: Record<string, unknown>) => {
+    const who = clicker(ctx);
+    if (typeof who === 'string') return who;
+    try {
+      const r = await d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, String(data.rejectReason ?? ''));
+      return await decisionCard(ctx, r);
+    } catch (e) {
+      return clickError(e);
+    }
+  });
+
+  // From a check card or a pick list: the group id is only a choice; everything is re-read.
+  for (const verb of ['request', 'check'] as const) {
+    app.adaptiveCards.actionExecute(verb, async (ctx, _state, data: Record<string, unknown>) => {
+      const who = clicker(ctx);
+      if (typeof who === 'string') return who;
+      const action: SoaAction = data.action === 'rollback' ? 'rollback' : 'move';
+      const groupId = String(data.groupId ?? '');
+      try {
+        if (verb === 'check') await check(ctx, groupId, action);
+        else await submit(ctx, who, groupId, action);
+        return verb === 'check' ? 'Check posted.' : 'Request posted.';
+      } catch (e) {
+        await sendError(ctx, e).catch(() => undefined);
+        return clickError(e);
+      }
+    });
+  }
+
+  app.adaptiveCards.actionExecute(/.*/, async () => 'This button is not known to the bot any more. Type `help`.');
+
+  function clickError(e: unknown): string {
+    if (isCoded(e)) return explain(e);
+    const ref = randomUUID().slice(0, 8);
+    d.logger.error('card action failed', { ref, error: e instanceof Error ? e.message : String(e) });
+    return `Something went wrong on my side (reference ${ref}). Nothing was changed.`;
+  }
+
+  async function sendError(ctx: TurnContext, e: unknown): Promise<void> {
+    if (isCoded(e)) {
+      await sendCard(ctx, d.presenter.errorCard(titleFor(e.code), explain(e), nextStepFor(e.code)));
+      return;
+    }
+    const ref = randomUUID().slice(0, 8);
+    d.logger.error('message handling failed', { ref, error: e instanceof Error ? e.message : String(e) });
+    await sendCard(ctx, d.presenter.errorCard('Something went wrong', `I could not finish that (reference ${ref}). Nothing was changed.`));
+  }
+
+  app.error(async (ctx, err) => {
+    const ref = randomUUID().slice(0, 8);
+    d.logger.error('turn failed', { ref, error: err instanceof Error ? err.message : String(err) });
+    await ctx.sendActivity(`Something went wrong on my side (reference ${ref}).`).catch(() => undefined);
+  });
+
+  return app;
+}
+
+function titleFor(code: string): string {
+  switch (code) {
+    case 'ConsentRequired': return 'Consent needed';
+    case 'InteractionRequired': case 'TokenExpired': return 'Sign in again';
+    case 'BlockedByConditionalAccess': return 'Blocked by Conditional Access';
+    case 'PermissionDenied': return 'Not allowed';
+    case 'Throttled': return 'Microsoft Graph is busy';
+    case 'GroupNotFound': return 'Group not found';
+    default: return 'That did not work';
+  }
+}
+
+function nextStepFor(code: string): string | undefined {
+  switch (code) {
+    case 'ConsentRequired': return 'An administrator grants admin consent to the bot in Entra ID (Enterprise applications → the bot → Permissions), then try again.';
+    case 'Throttled': return 'Try again in a minute.';
+    default: return undefined;
+  }
+}

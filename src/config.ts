@@ -1,0 +1,111 @@
+/**
+ * The only reader of process.env. Validates once at start; the bot never runs half-configured.
+ */
+import { isAbsolute, join } from 'node:path';
+import { ROLE_TEMPLATE } from './domain/policy';
+
+export interface Config {
+  mode: 'local' | 'production';
+  port: number;
+  host: string;
+  /** Bot Framework app id; absent in local mode (no Bot Framework authentication). */
+  botId?: string;
+  botPassword?: string;
+  /** The Entra app used for on-behalf-of and app-only Graph calls. */
+  graph: {
+    tenantId: string;
+    clientId: string;
+    clientSecret?: string;
+    certificatePath?: string;
+    authorityHost: string;
+    graphBaseUrl: string;
+  };
+  /** Local mode: the fake tenant that stands in for Teams SSO. */
+  fakeTenantUrl?: string;
+  storeFile: string;
+  policy: { approverRoles: string[]; approverGroupId?: string; allowSelfApproval: boolean };
+  minimums: { connectSync: string; cloudSync: string };
+  requestTtlMs: number;
+  audit: { firstDelayMs: number; maxDelayMs: number; timeoutMs: number };
+  syncWatch: { intervalMs: number; timeoutMs: number };
+}
+
+export class ConfigError extends Error {}
+
+const ROLE_NAMES: Record<string, string> = {
+  'hybrid identity administrator': ROLE_TEMPLATE.hybridIdentityAdministrator,
+  'hybrid administrator': ROLE_TEMPLATE.hybridIdentityAdministrator,
+  'groups administrator': ROLE_TEMPLATE.groupsAdministrator,
+  'global administrator': ROLE_TEMPLATE.globalAdministrator,
+};
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12,13}$/i;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function loadConfig(env: Record<string, string | undefined>, projectRoot: string): Config {
+  const problems: string[] = [];
+  const str = (k: string) => (env[k] ?? '').trim() || undefined;
+  const num = (k: string, def: number, min = 0) => {
+    const v = str(k);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) { problems.push(`${k} must be a number ≥ ${min}, not '${v}'.`); return def; }
+    return n;
+  };
+  const bool = (k: string, def: boolean) => {
+    const v = str(k)?.toLowerCase();
+    if (v === undefined) return def;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    problems.push(`${k} must be true or false, not '${v}'.`);
+    return def;
+  };
+  const botId = str('BOT_ID');
+  const mode: Config['mode'] = botId ? 'production' : 'local';
+  const host = str('HOST') ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
+  if (mode === 'local' && !LOOPBACK.has(host)) problems.push(`Local mode (no BOT_ID) has no Bot Framework authentication, so it only binds to loopback; HOST is '${host}'.`);
+  if (mode === 'production') {
+    problems.push('Production mode (BOT_ID set) needs Teams single sign-on for the approver\'s token, which this version does not have yet. Unset BOT_ID to run locally against the fake tenant.');
+  }
+  const clientId = str('AAD_APP_CLIENT_ID') ?? botId;
+  const tenantId = str('AAD_APP_TENANT_ID');
+  const clientSecret = str('AAD_APP_CLIENT_SECRET') ?? str('BOT_PASSWORD');
+  const certificatePath = str('AAD_APP_CERTIFICATE_PATH');
+  if (!clientId) problems.push('AAD_APP_CLIENT_ID is missing: the Entra app id used for Microsoft Graph.');
+  else if (!GUID.test(clientId)) problems.push(`AAD_APP_CLIENT_ID must be a GUID, not '${clientId}'.`);
+  if (!tenantId) problems.push('AAD_APP_TENANT_ID is missing: the Entra tenant id.');
+  if (!clientSecret && !certificatePath) problems.push('AAD_APP_CLIENT_SECRET (or AAD_APP_CERTIFICATE_PATH) is missing.');
+  const fakeTenantPort = num('FAKE_TENANT_PORT', 3979, 1);
+  const fakeTenantUrl = mode === 'local' ? (str('FAKE_TENANT_URL') ?? `https://localhost:${fakeTenantPort}`) : undefined;
+  const authorityHost = str('AUTHORITY_HOST') ?? (mode === 'local' ? fakeTenantUrl! : 'https://login.microsoftonline.com');
+  const graphBaseUrl = str('GRAPH_BASE_URL') ?? (mode === 'local' ? fakeTenantUrl! : 'https://graph.microsoft.com');
+  for (const [k, v] of [['AUTHORITY_HOST', authorityHost], ['GRAPH_BASE_URL', graphBaseUrl]] as const) {
+    if (!/^https:\/\//.test(v)) problems.push(`${k} must be an https URL, not '${v}'.`);
+  }
+  const roles = (str('APPROVER_ROLES') ?? 'Hybrid Identity Administrator,Global Administrator')
+    .split(',').map((r) => r.trim()).filter(Boolean)
+    .map((r) => ROLE_NAMES[r.toLowerCase()] ?? (GUID.test(r) ? r : (problems.push(`APPROVER_ROLES: unknown role '${r}' (use a role name or template id).`), r)));
+  const approverGroupId = str('APPROVER_GROUP_ID');
+  if (approverGroupId && !GUID.test(approverGroupId)) problems.push(`APPROVER_GROUP_ID must be a group object id, not '${approverGroupId}'.`);
+  const dataDir = str('DATA_DIR') ?? join(projectRoot, '.local', 'data');
+  const storeFile = str('STORE_FILE') ?? join(isAbsolute(dataDir) ? dataDir : join(projectRoot, dataDir), 'requests.sqlite');
+  const port = num('PORT', 3978, 0);
+  if (port > 65535) problems.push(`PORT must be a port number, not '${port}'.`);
+  const config: Config = {
+    mode,
+    port,
+    host,
+    ...(botId ? { botId } : {}),
+    ...(str('BOT_PASSWORD') ? { botPassword: str('BOT_PASSWORD') } : {}),
+    graph: { tenantId: tenantId ?? '', clientId: clientId ?? '', ...(clientSecret ? { clientSecret } : {}), ...(certificatePath ? { certificatePath } : {}), authorityHost, graphBaseUrl },
+    ...(fakeTenantUrl ? { fakeTenantUrl } : {}),
+    storeFile,
+    policy: { approverRoles: roles, ...(approverGroupId ? { approverGroupId } : {}), allowSelfApproval: bool('ALLOW_SELF_APPROVAL', false) },
+    minimums: { connectSync: str('CONNECT_SYNC_MIN_VERSION') ?? '2.5.76.0', cloudSync: str('CLOUD_SYNC_MIN_VERSION') ?? '1.1.1370.0' },
+    requestTtlMs: num('REQUEST_TTL_HOURS', 72, 0.001) * 3_600_000,
+    audit: { firstDelayMs: num('AUDIT_POLL_FIRST_DELAY_MS', 2000, 1), maxDelayMs: num('AUDIT_POLL_MAX_DELAY_MS', 60_000, 1), timeoutMs: num('AUDIT_POLL_TIMEOUT_MIN', 15, 0) * 60_000 },
+    syncWatch: { intervalMs: num('SYNC_WATCH_INTERVAL_MS', 30_000, 1), timeoutMs: num('SYNC_WATCH_TIMEOUT_MIN', 180, 0) * 60_000 },
+  };
+  if (problems.length) throw new ConfigError(`The bot is not configured correctly:\n- ${problems.join('\n- ')}`);
+  return config;
+}

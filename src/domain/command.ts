@@ -1,0 +1,151 @@
+/** Parses what a user types to the bot. Pure: no I/O. */
+
+export type SoaAction = 'move' | 'rollback';
+
+export type Command =
+  | { kind: 'request'; action: SoaAction; targets: Target[] }
+  | { kind: 'check'; action: SoaAction; targets: Target[] }
+  | { kind: 'status'; target?: Target }
+  | { kind: 'pending' }
+  | { kind: 'board' }
+  | { kind: 'help' }
+  | { kind: 'cancel'; requestId: string }
+  | { kind: 'unknown'; text: string; suggestion?: string }
+  | { kind: 'empty' };
+
+/** A group as the user named it: a display name, an object id, or a request id for status. */
+export interface Target {
+  name: string;
+}
+
+export interface ParsedTargets {
+  targets: Target[];
+  /** The whole phrase as one name, when splitting on "and" may have cut a name in two ("Sales and Marketing"). */
+  unsplit?: string;
+}
+
+const REQUEST_ID = /^R-[0-9A-Z]{6}$/i;
+
+export function isRequestId(s: string): boolean {
+  return REQUEST_ID.test(s.trim());
+}
+
+const VERBS = ['move', 'rollback', 'check', 'status', 'pending', 'board', 'help', 'cancel'];
+
+/** Removes Teams mention markup and normalises spaces and typographic quotes. */
+export function normalise(text: string): string {
+  return text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/[\u201C\u201D\u201E]/g, '"')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Splits "A, B and \"C D\"" into names. Quotes keep commas and "and" inside a name. */
+export function splitTargets(phrase: string): ParsedTargets {
+  const names: string[] = [];
+  let cur = '';
+  let i = 0;
+  const s = phrase.trim();
+  const push = () => {
+    const n = cur.trim();
+    if (n) names.push(n);
+    cur = '';
+  };
+  while (i < s.length) {
+    const c = s[i]!;
+    const atItemStart = cur.trim() === '';
+    if ((c === '"' || (c === "'" && atItemStart)) && s.indexOf(c, i + 1) > i) {
+      const end = s.indexOf(c, i + 1);
+      cur += s.slice(i + 1, end);
+      i = end + 1;
+      continue;
+    }
+    if (c === ',' || c === ';') { push(); i++; continue; }
+    const rest = s.slice(i);
+    const and = /^\s+(and|&)\s+/i.exec(rest);
+    if (and) { push(); i += and[0].length; continue; }
+    cur += c;
+    i++;
+  }
+  push();
+  const unquoted = !/["']/.test(s.replace(/\b'\b/g, ''));
+  const unsplit = names.length > 1 && unquoted && !/[,;]/.test(s) ? s : undefined;
+  return { targets: names.map((name) => ({ name })), ...(unsplit ? { unsplit } : {}) };
+}
+
+export interface ParseResult {
+  command: Command;
+  /** For request/check: the whole phrase, if "and" splitting may be wrong. */
+  unsplit?: string;
+}
+
+const CLOUD = String.raw`(?:the\s+)?(?:cloud|entra(?:\s+id)?|azure\s+ad|aad)`;
+const AD = String.raw`(?:on-?prem(?:ises)?(?:\s+ad)?|(?:the\s+)?ad(?:\s+ds)?|active\s+directory)`;
+
+const PATTERNS: Array<{ re: RegExp; kind: 'request' | 'check'; action: SoaAction }> = [
+  { re: new RegExp(String.raw`^(?:check|verify|dry[\s-]?run|preflight)\s+(?:prerequisites\s+(?:of|for)\s+)?(?:a\s+)?(?:rollback|roll\s+back)\s+(?:of\s+)?(.+?)$`, 'i'), kind: 'check', action: 'rollback' },
+  { re: new RegExp(String.raw`^(?:check|verify|dry[\s-]?run|preflight)\s+(?:prerequisites\s+(?:of|for)\s+)?(.+?)(?:\s+(?:for\s+(?:a\s+)?move\s+)?to\s+${CLOUD})?$`, 'i'), kind: 'check', action: 'move' },
+  { re: new RegExp(String.raw`^(?:move|migrate|switch|convert|return|give)\s+(.+?)\s+back\s+to\s+${AD}$`, 'i'), kind: 'request', action: 'rollback' },
+  { re: /^(?:rollback|roll\s+back|undo(?:\s+the)?\s+(?:soa\s+)?(?:switch|move)\s+(?:of|for))\s+(.+?)$/i, kind: 'request', action: 'rollback' },
+  { re: new RegExp(String.raw`^(?:make|set)\s+(.+?)\s+(?:ad|on-?prem(?:ises)?)[\s-]managed$`, 'i'), kind: 'request', action: 'rollback' },
+  { re: new RegExp(String.raw`^(?:move|migrate|switch|convert|transfer)\s+(?:the\s+)?(?:soa|source\s+of\s+authority)\s+(?:of|for)\s+(.+?)\s+to\s+${CLOUD}$`, 'i'), kind: 'request', action: 'move' },
+  { re: new RegExp(String.raw`^(?:move|migrate|switch|convert|transfer)\s+(.+?)\s+to\s+${CLOUD}(?:\s+management)?$`, 'i'), kind: 'request', action: 'move' },
+  { re: /^(?:make|set)\s+(.+?)\s+cloud[\s-]managed$/i, kind: 'request', action: 'move' },
+];
+
+export function parseCommand(input: string): ParseResult {
+  const text = normalise(input).replace(/[.!?]+$/, '').replace(/^(?:please|pls)\s+/i, '').trim();
+  if (!text) return { command: { kind: 'empty' } };
+  const lower = text.toLowerCase();
+  if (/^(help|\?|commands|what can you do)$/.test(lower)) return { command: { kind: 'help' } };
+  if (/^(pending|my approvals|what(?:'s| is) pending|approvals)$/.test(lower)) return { command: { kind: 'pending' } };
+  if (/^board$/.test(lower)) return { command: { kind: 'board' } };
+  const cancel = /^cancel\s+(R-[0-9A-Z]{6})$/i.exec(text);
+  if (cancel) return { command: { kind: 'cancel', requestId: cancel[1]!.toUpperCase() } };
+  const status = /^status(?:\s+(?:of\s+)?(.+))?$/i.exec(text);
+  if (status) {
+    const t = status[1]?.trim().replace(/^["']|["']$/g, '');
+    return { command: t ? { kind: 'status', target: { name: isRequestId(t) ? t.toUpperCase() : t } } : { kind: 'status' } };
+  }
+  for (const p of PATTERNS) {
+    const m = p.re.exec(text);
+    if (!m) continue;
+    const phrase = m[1]!.replace(/^(?:the\s+)?groups?\s+/i, '').trim();
+    if (!phrase) break;
+    const parsed = splitTargets(phrase);
+    if (!parsed.targets.length) break;
+    return { command: { kind: p.kind, action: p.action, targets: parsed.targets }, ...(parsed.unsplit ? { unsplit: parsed.unsplit } : {}) };
+  }
+  return { command: { kind: 'unknown', text, ...suggest(text) } };
+}
+
+/** "Did you mean": fixes a mistyped verb, or completes a request that lacks its direction. */
+function suggest(text: string): { suggestion?: string } {
+  const [first = '', ...rest] = text.split(' ');
+  const restText = rest.join(' ');
+  const best = VERBS.map((v) => ({ v, d: distance(first.toLowerCase(), v) })).sort((a, b) => a.d - b.d)[0]!;
+  if (best.d > 0 && best.d <= 2 && first.length >= 3) {
+    const fixed = `${best.v}${restText ? ` ${restText}` : ''}`;
+    const again = parseCommand(fixed).command;
+    if (again.kind !== 'unknown') return { suggestion: fixed };
+    if (best.v === 'move' && restText) return { suggestion: `move ${restText} to cloud` };
+  }
+  if (/^(move|migrate|switch|convert)$/i.test(first) && restText && !/\bto\b/i.test(restText)) return { suggestion: `move ${restText} to cloud` };
+  return {};
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) dp[i]![j] = Math.min(dp[i]![j]!, dp[i - 2]![j - 2]! + 1);
+    }
+  }
+  return dp[a.length]![b.length]!;
+}

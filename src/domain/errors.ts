@@ -1,0 +1,39 @@
+/** Coded errors. Callers switch on `code`, never on message text. */
+
+export type ErrorCode =
+  // directory (Graph edge)
+  | 'GroupNotFound'
+  | 'PermissionDenied'
+  | 'ConsentRequired'
+  | 'InteractionRequired'
+  | 'BlockedByConditionalAccess'
+  | 'TokenExpired'
+  | 'Throttled'
+  | 'SyncedObjectReadOnly'
+  | 'NotSyncedFromAd'
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'ServiceUnavailable'
+  | 'DirectoryError'
+  // workflow
+  | 'RequestNotFound'
+  | 'StaleVersion'
+  | 'IllegalTransition'
+  | 'NotAllowed'
+  | 'Expired'
+  | 'InvalidInput';
+
+export class CodedError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export function isCoded(e: unknown, ...codes: ErrorCode[]): e is CodedError {
+  return e instanceof CodedError && (codes.length === 0 || codes.includes(e.code));
+}

@@ -1,0 +1,144 @@
+/** The SOA request and its state machine. Pure: no I/O. */
+import type { SoaAction } from './command';
+import { CodedError } from './errors';
+import type { CheckRow, GroupFacts } from './prerequisites';
+
+export type RequestState =
+  | 'awaiting_approval'
+  | 'approved'
+  | 'executing'
+  | 'awaiting_audit'
+  | 'completed'
+  | 'failed'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled'
+  | 'waiting_for_sync'
+  | 'taken_over';
+
+const TRANSITIONS: Record<RequestState, RequestState[]> = {
+  awaiting_approval: ['approved', 'rejected', 'expired', 'cancelled'],
+  approved: ['executing', 'failed'],
+  executing: ['awaiting_audit', 'failed'],
+  // A move completes with its audit entry; a rollback then waits for the sync take-over.
+  awaiting_audit: ['completed', 'waiting_for_sync', 'failed'],
+  waiting_for_sync: ['taken_over', 'failed'],
+  completed: [],
+  failed: [],
+  rejected: [],
+  expired: [],
+  cancelled: [],
+  taken_over: [],
+};
+
+export const OPEN_STATES: RequestState[] = ['awaiting_approval', 'approved', 'executing', 'awaiting_audit', 'waiting_for_sync'];
+
+export interface Person {
+  id: string;
+  name: string;
+}
+
+export interface AuditConfirmation {
+  id: string;
+  activityDisplayName: string;
+  activityDateTime: string;
+  initiatedBy: string;
+  result: string;
+  correlationId: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  state: RequestState;
+  by?: string;
+  note?: string;
+}
+
+/** Where the request lives in Teams: enough to post into its thread and update its card. */
+export interface ConversationAnchor {
+  /** A botbuilder ConversationReference, JSON. */
+  reference: Record<string, unknown>;
+  conversationType: 'personal' | 'groupChat' | 'channel';
+  cardActivityId?: string;
+}
+
+export interface SoaRequest {
+  id: string;
+  version: number;
+  action: SoaAction;
+  groupId: string;
+  groupName: string;
+  state: RequestState;
+  requester: Person;
+  approver?: Person;
+  selfApproved?: boolean;
+  syncVersionsAcknowledged?: boolean;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  reason?: string;
+  facts: GroupFacts;
+  checks: CheckRow[];
+  anchor: ConversationAnchor;
+  audit?: AuditConfirmation;
+  /** When the PATCH was verified: audit entries older than this are not ours. */
+  switchedAt?: string;
+  takenOverAt?: string;
+  history: HistoryEntry[];
+}
+
+export function canTransition(from: RequestState, to: RequestState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Returns the request moved to `to` (a new object, version + 1), or throws IllegalTransition. */
+export function transition(req: SoaRequest, to: RequestState, at: Date, changes: Partial<SoaRequest> = {}, note?: { by?: string; note?: string }): SoaRequest {
+  if (!canTransition(req.state, to)) {
+    throw new CodedError('IllegalTransition', `A request that is ${describeState(req.state)} cannot become ${describeState(to)}.`, { from: req.state, to });
+  }
+  return {
+    ...req,
+    ...changes,
+    state: to,
+    version: req.version + 1,
+    updatedAt: at.toISOString(),
+    history: [...req.history, { at: at.toISOString(), state: to, ...(note?.by ? { by: note.by } : {}), ...(note?.note ? { note: note.note } : {}) }],
+  };
+}
+
+export function isOpen(state: RequestState): boolean {
+  return OPEN_STATES.includes(state);
+}
+
+export function describeState(s: RequestState): string {
+  switch (s) {
+    case 'awaiting_approval': return 'waiting for approval';
+    case 'approved': return 'approved';
+    case 'executing': return 'running';
+    case 'awaiting_audit': return 'waiting for the audit log';
+    case 'completed': return 'completed';
+    case 'failed': return 'failed';
+    case 'rejected': return 'rejected';
+    case 'expired': return 'expired';
+    case 'cancelled': return 'cancelled';
+    case 'waiting_for_sync': return 'waiting for the next sync cycle';
+    case 'taken_over': return 'taken over by AD';
+  }
+}
+
+const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** Short ids people can type: R-XXXXXX (no 0/O/1/I). */
+export function newRequestId(random: (n: number) => Uint8Array): string {
+  const bytes = random(6);
+  return `R-${Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('')}`;
+}
+
+/**
+ * The version a card carries: it counts state changes only, so recording where the card was
+ * posted does not make the card everyone sees out of date.
+ */
+export function cardVersion(req: SoaRequest): number {
+  return req.history.length;
+}
+

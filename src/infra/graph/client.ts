@@ -1,0 +1,57 @@
+/** Graph clients and credentials: app identity and on-behalf-of a user. */
+import { ClientSecretCredential, OnBehalfOfCredential, type TokenCredential } from '@azure/identity';
+import { Client } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+
+export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
+
+export interface GraphEndpoint {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  certificatePath?: string;
+  /** Identity platform host, e.g. https://login.microsoftonline.com or the fake tenant. */
+  authorityHost: string;
+  /** Graph base URL, e.g. https://graph.microsoft.com or the fake tenant. */
+  graphBaseUrl: string;
+  /** Local mode: the authority is not a Microsoft cloud, so no instance discovery. */
+  local: boolean;
+}
+
+export function graphClient(endpoint: GraphEndpoint, credential: TokenCredential): Client {
+  const host = new URL(endpoint.graphBaseUrl).hostname;
+  return Client.initWithMiddleware({
+    baseUrl: endpoint.graphBaseUrl.replace(/\/$/, ''),
+    ...(host !== 'graph.microsoft.com' ? { customHosts: new Set([host]) } : {}),
+    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT_SCOPE] }),
+  });
+}
+
+function secretOrCertificate(endpoint: GraphEndpoint): { clientSecret: string } | { certificatePath: string } {
+  if (endpoint.certificatePath) return { certificatePath: endpoint.certificatePath };
+  if (endpoint.clientSecret) return { clientSecret: endpoint.clientSecret };
+  throw new Error('No client secret or certificate configured for the Graph app identity.');
+}
+
+export function appCredential(endpoint: GraphEndpoint): TokenCredential {
+  const cred = secretOrCertificate(endpoint);
+  if ('clientSecret' in cred) {
+    return new ClientSecretCredential(endpoint.tenantId, endpoint.clientId, cred.clientSecret, { authorityHost: endpoint.authorityHost, disableInstanceDiscovery: endpoint.local });
+  }
+  // Certificate credentials for app-only calls arrive with production configuration.
+  throw new Error('Certificate-based app credentials are not supported yet; configure a client secret.');
+}
+
+/** One credential per user assertion: the assertion is fixed when the credential is built. */
+export function oboCredential(endpoint: GraphEndpoint, assertion: string): TokenCredential {
+  const base = {
+    tenantId: endpoint.tenantId,
+    clientId: endpoint.clientId,
+    userAssertionToken: assertion,
+    authorityHost: endpoint.authorityHost,
+    // Honoured at run time (AuthorityValidationOptions); not in the constructor's literal types.
+    disableInstanceDiscovery: endpoint.local,
+  };
+  const cred = secretOrCertificate(endpoint);
+  return 'clientSecret' in cred ? new OnBehalfOfCredential({ ...base, clientSecret: cred.clientSecret } as typeof base & { clientSecret: string }) : new OnBehalfOfCredential({ ...base, certificatePath: cred.certificatePath } as typeof base & { certificatePath: string });
+}

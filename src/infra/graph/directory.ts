@@ -1,0 +1,307 @@
+/** The directory over Microsoft Graph: the fewest round trips, batched, errors mapped. */
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { SoaAction } from '../../domain/command';
+import { CodedError } from '../../domain/errors';
+import type { GroupFacts, GroupKind, GroupSummary, TreeNode } from '../../domain/prerequisites';
+import type { AuditConfirmation, Person } from '../../domain/request';
+import type { Clock } from '../../ports/clock';
+import type { AppDirectory, DirectoryFactory, GroupMatch, UserDirectory } from '../../ports/directory';
+import type { UserTokenSource } from '../../ports/tokens';
+import { runBatch, type BatchStep, type StepResult } from './batch';
+import { appCredential, graphClient, oboCredential, type GraphEndpoint } from './client';
+import { mapGraphError } from './errors';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12,13}$/i;
+const MATCH_SELECT = 'id,displayName,description,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled,onPremisesSamAccountName';
+const FACT_SELECT = 'id,displayName,description,mailEnabled,securityEnabled,groupTypes,mail,onPremisesSyncEnabled,onPremisesLastSyncDateTime,onPremisesSamAccountName,onPremisesSecurityIdentifier,onPremisesDomainName';
+const SUMMARY_SELECT = 'id,displayName,onPremisesSyncEnabled';
+/** Bounds of the nesting walk for one card. */
+const MAX_TREE_GROUPS = 500;
+const MAX_TREE_DEPTH = 12;
+
+/** Microsoft's audit activity names come in two spellings ("AD" / "AD DS"): match the stem. */
+export const AUDIT_PREFIX: Record<SoaAction, string> = {
+  move: 'Change Source of Authority',
+  rollback: 'Undo changes to Source of Authority',
+};
+
+const odataString = (s: string) => s.replace(/'/g, "''");
+
+export function groupKind(g: { mailEnabled?: boolean; securityEnabled?: boolean; groupTypes?: string[] }): GroupKind {
+  if ((g.groupTypes ?? []).includes('Unified')) return 'unified';
+  if (g.mailEnabled && g.securityEnabled) return 'mailEnabledSecurity';
+  if (g.mailEnabled) return 'distribution';
+  return 'security';
+}
+
+function toMatch(g: any): GroupMatch {
+  return {
+    id: g.id,
+    displayName: g.displayName,
+    description: g.description ?? null,
+    kind: groupKind(g),
+    onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null,
+    onPremisesSamAccountName: g.onPremisesSamAccountName ?? null,
+  };
+}
+
+function summary(g: any): GroupSummary {
+  return { id: g.id, displayName: g.displayName, onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null };
+}
+
+function ok(r: StepResult | undefined): r is StepResult {
+  return !!r && r.status >= 200 && r.status < 300;
+}
+
+function fail(r: StepResult | undefined, groupId?: string): CodedError {
+  const body = r?.body as { error?: { code?: string; message?: string } } | undefined;
+  return mapGraphError({ statusCode: r?.status ?? 0, code: body?.error?.code, message: body?.error?.message, headers: r?.headers }, { groupId });
+}
+
+export class GraphAppDirectory implements AppDirectory {
+  constructor(private readonly client: Client, private readonly clock: Clock) {}
+
+  private async batch(steps: BatchStep[]): Promise<Map<string, StepResult>> {
+    try {
+      return await runBatch(this.client, steps, this.clock);
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
+  async findGroups(names: string[]): Promise<Map<string, GroupMatch[]>> {
+    const unique = [...new Set(names)];
+    const steps = unique.map((name, i) => ({
+      id: String(i),
+      url: GUID.test(name)
+        ? `/groups/${name}?$select=${MATCH_SELECT}`
+        : `/groups?$filter=${encodeURIComponent(`displayName eq '${odataString(name)}'`)}&$select=${MATCH_SELECT}&$top=50`,
+    }));
+    const results = await this.batch(steps);
+    const out = new Map<string, GroupMatch[]>();
+    unique.forEach((name, i) => {
+      const r = results.get(String(i));
+      if (ok(r)) out.set(name, GUID.test(name) ? [toMatch(r.body)] : (r.body.value as any[]).map(toMatch));
+      else if ((r as StepResult | undefined)?.status === 404) out.set(name, []);
+      else throw fail(r);
+    });
+    return out;
+  }
+
+  async suggestGroups(name: string): Promise<GroupMatch[]> {
+    const word = name.trim().split(/\s+/)[0]!.slice(0, 40);
+    const stem = word.slice(0, Math.max(3, Math.min(word.length - 1, 6)));
+    try {
+      const res = await this.client
+        .api('/groups')
+        .header('ConsistencyLevel', 'eventual')
+        .query({ $count: 'true' })
+        .search(`"displayName:${word.replace(/"/g, '')}"`)
+        .select(MATCH_SELECT)
+        .top(10)
+        .get();
+      const found = (res.value as any[]).map(toMatch);
+      if (found.length) return found;
+      const prefix = await this.client.api('/groups').filter(`startswith(displayName,'${odataString(stem)}')`).select(MATCH_SELECT).top(10).get();
+      return (prefix.value as any[]).map(toMatch);
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
+  async readFacts(groupId: string, action: SoaAction): Promise<GroupFacts> {
+    const steps: BatchStep[] = [
+      { id: 'group', url: `/groups/${groupId}?$select=${FACT_SELECT}` },
+      // Asked separately: a failure here must not lose the rest of the card.
+      { id: 'ext', url: `/groups/${groupId}?$select=id,onPremisesExtensionAttributes` },
+      { id: 'org', url: '/organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime' },
+      { id: 'children', url: `/groups/${groupId}/members/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
+      { id: 'parents', url: `/groups/${groupId}/memberOf/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
+      // isCloudManaged with read-only application permissions: the filter Entra documents for
+      // reporting. GET .../onPremisesSyncBehavior itself needs the ReadWrite scope.
+      {
+        id: 'soa',
+        url: `/groups?$filter=${encodeURIComponent(`id eq '${groupId}' and onPremisesSyncBehavior/isCloudManaged eq true`)}&$count=true&$select=id`,
+        headers: { ConsistencyLevel: 'eventual' },
+      },
+    ];
+    if (action === 'rollback') steps.push({ id: 'users', url: `/groups/${groupId}/members/microsoft.graph.user?$select=id,displayName,onPremisesSyncEnabled&$top=999` });
+    const r = await this.batch(steps);
+    const g = r.get('group');
+    if (!ok(g)) throw fail(g, groupId);
+    const org = r.get('org');
+    const children = r.get('children');
+    const parents = r.get('parents');
+    const soa = r.get('soa');
+    const users = r.get('users');
+    const ext = r.get('ext');
+    const directChildren = ok(children) ? (children.body.value as any[]).map(summary) : [];
+    const tree = await this.walk(groupId, directChildren);
+    const body = g.body;
+    return {
+      group: {
+        id: body.id,
+        displayName: body.displayName,
+        description: body.description ?? null,
+        kind: groupKind(body),
+        mail: body.mail ?? null,
+        onPremisesSyncEnabled: body.onPremisesSyncEnabled ?? null,
+        onPremisesLastSyncDateTime: body.onPremisesLastSyncDateTime ?? null,
+        onPremisesSamAccountName: body.onPremisesSamAccountName ?? null,
+        onPremisesSecurityIdentifier: body.onPremisesSecurityIdentifier ?? null,
+        onPremisesDomainName: body.onPremisesDomainName ?? null,
+        extensionAttributes: ok(ext) ? (ext.body.onPremisesExtensionAttributes ?? {}) : null,
+      },
+      isCloudManaged: body.onPremisesSyncEnabled === true ? false : ok(soa) ? (soa.body.value as unknown[]).length > 0 : null,
+      tenant: ok(org) && org.body.value?.[0] ? { onPremisesSyncEnabled: org.body.value[0].onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: org.body.value[0].onPremisesLastSyncDateTime ?? null } : null,
+      children: directChildren,
+      descendants: tree.nodes,
+      cycle: tree.cycle,
+      truncated: tree.truncated || !ok(children) || !!children.body['@odata.nextLink'],
+      parents: ok(parents) ? (parents.body.value as any[]).map(summary) : [],
+      cloudOnlyMembers: action === 'rollback' ? (ok(users) ? (users.body.value as any[]).filter((u) => u.onPremisesSyncEnabled !== true).map((u) => ({ id: u.id, displayName: u.displayName })) : null) : null,
+      readAt: this.clock.now().toISOString(),
+    };
+  }
+
+  /** Breadth-first, one batched round trip per level; each group once (AD allows cycles). */
+  private async walk(rootId: string, level1: GroupSummary[]): Promise<{ nodes: TreeNode[]; cycle: boolean; truncated: boolean }> {
+    const seen = new Set<string>([rootId]);
+    const nodes: TreeNode[] = [];
+    let cycle = false;
+    let truncated = false;
+    let frontier: GroupSummary[] = [];
+    for (const c of level1) {
+      if (seen.has(c.id)) { cycle = true; continue; }
+      seen.add(c.id);
+      nodes.push({ ...c, depth: 1 });
+      frontier.push(c);
+    }
+    for (let depth = 2; frontier.length && depth <= MAX_TREE_DEPTH; depth++) {
+      if (nodes.length >= MAX_TREE_GROUPS) { truncated = true; break; }
+      const results = await this.batch(frontier.map((g, i) => ({ id: String(i), url: `/groups/${g.id}/members/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` })));
+      const next: GroupSummary[] = [];
+      frontier.forEach((_, i) => {
+        const r = results.get(String(i));
+        if (!ok(r)) { truncated = true; return; }
+        if (r.body['@odata.nextLink']) truncated = true;
+        for (const c of (r.body.value as any[]).map(summary)) {
+          if (seen.has(c.id)) {
+            // Met again: a cycle if it is the root or an ancestor; otherwise a shared child.
+            if (c.id === rootId || nodes.some((n) => n.id === c.id && n.depth < depth)) cycle = true;
+            continue;
+          }
+          seen.add(c.id);
+          if (nodes.length >= MAX_TREE_GROUPS) { truncated = true; continue; }
+          nodes.push({ ...c, depth });
+          next.push(c);
+        }
+      });
+      frontier = next;
+      if (depth === MAX_TREE_DEPTH && frontier.length) truncated = true;
+    }
+    return { nodes, cycle, truncated };
+  }
+
+  async findSoaAudit(groupId: string, action: SoaAction, since: string): Promise<AuditConfirmation | null> {
+    try {
+      const res = await this.client
+        .api('/auditLogs/directoryAudits')
+        .filter(`startswith(activityDisplayName,'${AUDIT_PREFIX[action]}') and targetResources/any(t:t/id eq '${groupId}') and activityDateTime ge ${since}`)
+        .orderby('activityDateTime desc')
+        .top(1)
+        .get();
+      const a = (res.value as any[])[0];
+      if (!a) return null;
+      const by = a.initiatedBy?.user ? `${a.initiatedBy.user.displayName ?? ''} (${a.initiatedBy.user.userPrincipalName ?? a.initiatedBy.user.id})`.trim() : a.initiatedBy?.app?.displayName ?? 'unknown';
+      return { id: a.id, activityDisplayName: a.activityDisplayName, activityDateTime: a.activityDateTime, initiatedBy: by, result: a.result, correlationId: a.correlationId };
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
+  async readSyncState(groupId: string): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }> {
+    try {
+      const g = await this.client.api(`/groups/${groupId}`).select('id,onPremisesSyncEnabled,onPremisesLastSyncDateTime').get();
+      return { onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: g.onPremisesLastSyncDateTime ?? null };
+    } catch (e) {
+      throw mapGraphError(e, { groupId });
+    }
+  }
+}
+
+export class GraphUserDirectory implements UserDirectory {
+  private client: Promise<Client> | null = null;
+
+  constructor(
+    private readonly endpoint: GraphEndpoint,
+    private readonly tokens: UserTokenSource,
+    private readonly user: Person,
+    private readonly clock: Clock,
+  ) {}
+
+  private graph(): Promise<Client> {
+    this.client ??= this.tokens.assertionFor(this.user).then((assertion) => graphClient(this.endpoint, oboCredential(this.endpoint, assertion)));
+    return this.client;
+  }
+
+  async whoAmI() {
+    try {
+      const r = await runBatch(await this.graph(), [
+        { id: 'me', url: '/me?$select=id,displayName' },
+        { id: 'of', url: '/me/transitiveMemberOf?$select=id,roleTemplateId&$top=999' },
+      ], this.clock);
+      const me = r.get('me');
+      const of = r.get('of');
+      if (!ok(me)) throw fail(me);
+      if (!ok(of)) throw fail(of);
+      const items = of.body.value as Array<{ '@odata.type'?: string; id: string; roleTemplateId?: string }>;
+      return {
+        id: me.body.id as string,
+        name: me.body.displayName as string,
+        roles: items.filter((i) => i['@odata.type'] === '#microsoft.graph.directoryRole' && i.roleTemplateId).map((i) => i.roleTemplateId!),
+        groupIds: items.filter((i) => i['@odata.type'] === '#microsoft.graph.group').map((i) => i.id),
+      };
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
+  async readIsCloudManaged(groupId: string): Promise<boolean> {
+    try {
+      const body = await (await this.graph()).api(`/groups/${groupId}/onPremisesSyncBehavior`).select('isCloudManaged').get();
+      // One doc example wraps the entity in "value"; accept both shapes.
+      const v = body?.isCloudManaged ?? body?.value?.isCloudManaged;
+      if (typeof v !== 'boolean') throw new CodedError('DirectoryError', 'Microsoft Graph answered without isCloudManaged.');
+      return v;
+    } catch (e) {
+      throw mapGraphError(e, { groupId });
+    }
+  }
+
+  async setIsCloudManaged(groupId: string, value: boolean): Promise<void> {
+    try {
+      // Docs disagree on the answer (204 No Content now, 200 with the object before): both
+      // are success, and the caller reads the value back to verify.
+      await (await this.graph()).api(`/groups/${groupId}/onPremisesSyncBehavior`).patch({ isCloudManaged: value });
+    } catch (e) {
+      throw mapGraphError(e, { groupId });
+    }
+  }
+}
+
+export class GraphDirectoryFactory implements DirectoryFactory {
+  private readonly appDirectory: GraphAppDirectory;
+
+  constructor(private readonly endpoint: GraphEndpoint, private readonly tokens: UserTokenSource, private readonly clock: Clock) {
+    this.appDirectory = new GraphAppDirectory(graphClient(endpoint, appCredential(endpoint)), clock);
+  }
+
+  app(): AppDirectory {
+    return this.appDirectory;
+  }
+
+  forUser(user: Person): UserDirectory {
+    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The one place where Graph and token failures become coded errors. Callers switch on
+ * `code`; the message is safe to show (no tokens, no raw bodies).
+ */
+import { CodedError } from '../../domain/errors';
+
+interface GraphLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  headers?: Headers | Record<string, string>;
+  name?: string;
+}
+
+function header(h: GraphLikeError['headers'], name: string): string | null {
+  if (!h) return null;
+  if (typeof (h as Headers).get === 'function') return (h as Headers).get(name);
+  const rec = h as Record<string, string>;
+  const key = Object.keys(rec).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key ? rec[key]! : null;
+}
+
+const INTERACTION = new Set([50076, 50079, 50078, 50158, 50173, 70043, 50074, 50072]);
+
+/** Maps an AADSTS code (from MSAL / @azure/identity messages) to a coded error. */
+export function fromAadsts(code: number, raw: string): CodedError {
+  if (code === 65001 || code === 65004) {
+    return new CodedError('ConsentRequired', 'The bot has not been given consent to act for you in Microsoft Graph. An administrator must grant admin consent to the bot\'s delegated permissions.', { aadsts: code });
+  }
+  if (code === 53003) return new CodedError('BlockedByConditionalAccess', 'A Conditional Access policy blocked the sign-in for this action. Ask your identity team which policy applies.', { aadsts: code });
+  if (INTERACTION.has(code)) {
+    return new CodedError('InteractionRequired', 'Your organisation requires you to sign in again (for example with multi-factor authentication) before this action. Sign in, then click again.', { aadsts: code });
+  }
+  if (code === 500133) return new CodedError('TokenExpired', 'Your sign-in has expired. Sign in again, then click again.', { aadsts: code });
+  if (code === 50013 || code === 50027) return new CodedError('Unauthorized', 'Your sign-in token could not be used for this action. Sign in again.', { aadsts: code });
+  return new CodedError('Unauthorized', `Sign-in failed (AADSTS${code}).`, { aadsts: code, raw: raw.slice(0, 200).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[token]') });
+}
+
+export function mapGraphError(e: unknown, context: { groupId?: string } = {}): CodedError {
+  if (e instanceof CodedError) return e;
+  const err = (e ?? {}) as GraphLikeError;
+  const message = String(err.message ?? e);
+  const aadsts = /AADSTS(\d+)/.exec(message);
+  if (aadsts) return fromAadsts(Number(aadsts[1]), message);
+  if (err.name === 'AuthenticationRequiredError' || err.code === 'AuthenticationRequiredError' || err.name === 'CredentialUnavailableError') {
+    return new CodedError('Unauthorized', 'Signing in for Microsoft Graph failed. Sign in again.', {});
+  }
+  const status = err.statusCode ?? 0;
+  const code = err.code ?? '';
+  switch (true) {
+    case status === 404:
+      return new CodedError('GroupNotFound', context.groupId ? `The group ${context.groupId} no longer exists in Entra ID.` : 'Not found in Entra ID.', { status, code });
+    case status === 403:
+      return new CodedError('PermissionDenied', 'Microsoft Graph refused: the signed-in user lacks the directory role, or the bot lacks the permission, for this operation.', { status, code });
+    case status === 401:
+      return new CodedError('Unauthorized', 'Microsoft Graph did not accept the sign-in token.', { status, code });
+    case status === 429: {
+      const retryAfter = Number(header(err.headers, 'retry-after') ?? '');
+      return new CodedError('Throttled', 'Microsoft Graph is throttling requests; the bot retries later.', { status, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : null });
+    }
+    case status === 503 || status === 504 || status === 502:
+      return new CodedError('ServiceUnavailable', 'Microsoft Graph is temporarily unavailable.', { status, code });
+    case status === 400 && /on-premises mastered/i.test(message):
+      return new CodedError('SyncedObjectReadOnly', 'The group is managed in AD, so the cloud copy is read-only.', { status, code });
+    case status === 400 && /synchronized from on-premises/i.test(message):
+      return new CodedError('NotSyncedFromAd', 'The group is not synced from AD: there is nothing to switch.', { status, code });
+    case status === 400:
+      return new CodedError('BadRequest', `Microsoft Graph rejected the request (${code || 'BadRequest'}).`, { status, code });
+    default:
+      return new CodedError('DirectoryError', `Microsoft Graph call failed${status ? ` (HTTP ${status}${code ? `, ${code}` : ''})` : ''}.`, { status, code });
+  }
+}

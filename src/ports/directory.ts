@@ -1,0 +1,39 @@
+/** The directory as the services see it. Implemented over Microsoft Graph in infra/graph. */
+import type { SoaAction } from '../domain/command';
+import type { Decider } from '../domain/policy';
+import type { GroupFacts, GroupKind } from '../domain/prerequisites';
+import type { AuditConfirmation, Person } from '../domain/request';
+
+export interface GroupMatch {
+  id: string;
+  displayName: string;
+  description: string | null;
+  kind: GroupKind;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesSamAccountName: string | null;
+}
+
+/** Reads with the bot's own identity and read-only application permissions. */
+export interface AppDirectory {
+  /** Exact display-name (case-insensitive) or object-id matches, per name asked. */
+  findGroups(names: string[]): Promise<Map<string, GroupMatch[]>>;
+  /** Groups whose names start like `name`, for "did you mean". */
+  suggestGroups(name: string): Promise<GroupMatch[]>;
+  readFacts(groupId: string, action: SoaAction): Promise<GroupFacts>;
+  /** The audit entry of this switch or rollback, or null while it is not visible yet. */
+  findSoaAudit(groupId: string, action: SoaAction, since: string): Promise<AuditConfirmation | null>;
+  readSyncState(groupId: string): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>;
+}
+
+/** Acts as one user through the on-behalf-of exchange: their roles, their rights, their audit trail. */
+export interface UserDirectory {
+  whoAmI(): Promise<Decider & { name: string }>;
+  readIsCloudManaged(groupId: string): Promise<boolean>;
+  setIsCloudManaged(groupId: string, value: boolean): Promise<void>;
+}
+
+export interface DirectoryFactory {
+  app(): AppDirectory;
+  /** Fails with a CodedError (ConsentRequired, InteractionRequired, …) only when first used. */
+  forUser(user: Person): UserDirectory;
+}

@@ -1,0 +1,11 @@
+/** Posts into Teams outside the turn that started the work. */
+import type { ConversationAnchor } from '../domain/request';
+
+export type Outgoing = { text: string } | { card: Record<string, unknown>; text?: string };
+
+export interface Notifier {
+  /** Posts into the request's thread (channel) or conversation (chats). */
+  post(anchor: ConversationAnchor, message: Outgoing): Promise<void>;
+  /** Replaces the request's card for everyone. */
+  updateCard(anchor: ConversationAnchor, card: Record<string, unknown>): Promise<void>;
+}

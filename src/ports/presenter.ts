@@ -1,0 +1,10 @@
+/** Turns requests into what Teams shows. Implemented by views/. */
+import type { SoaRequest } from '../domain/request';
+import type { Outgoing } from './notifier';
+
+export interface Presenter {
+  /** The request's card as everyone sees it, for its current state. */
+  requestCard(req: SoaRequest): Record<string, unknown>;
+  /** A short line for the thread when the request changes state; null when the card says it all. */
+  threadUpdate(req: SoaRequest): Outgoing | null;
+}

@@ -1,0 +1,22 @@
+/** Durable request storage with optimistic concurrency. */
+import type { RequestState, SoaRequest } from '../domain/request';
+
+export interface RequestQuery {
+  states?: RequestState[];
+  requesterId?: string;
+  groupId?: string;
+  limit?: number;
+}
+
+export interface RequestStore {
+  /** Fails with StaleVersion if the id exists. */
+  create(req: SoaRequest): Promise<void>;
+  get(id: string): Promise<SoaRequest | null>;
+  /**
+   * Writes `next` only if the stored version is still `next.version - 1`; otherwise throws
+   * CodedError('StaleVersion'). Every state change goes through here.
+   */
+  update(next: SoaRequest): Promise<void>;
+  list(q: RequestQuery): Promise<SoaRequest[]>;
+  close(): Promise<void>;
+}

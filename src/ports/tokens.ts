@@ -1,0 +1,10 @@
+/** Where a user's assertion for the on-behalf-of exchange comes from. */
+import type { Person } from '../domain/request';
+
+export interface UserTokenSource {
+  /**
+   * A token whose audience is the bot's own app (the Teams SSO token in production; the
+   * fake tenant's stand-in locally). Never logged.
+   */
+  assertionFor(user: Person): Promise<string>;
+}

@@ -1,0 +1,33 @@
+/** restify: transport only. POST /api/messages → adapter.process → app.run; GET /healthz. */
+import * as restify from 'restify';
+import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import type { AddressInfo } from 'node:net';
+
+export interface HttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, port: number, host: string): Promise<HttpServer> {
+  const server = restify.createServer({ name: 'soa-bot' });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res as never, async (ctx) => {
+      await app.run(ctx);
+    });
+  });
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    port: actual,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

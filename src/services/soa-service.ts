@@ -1,0 +1,397 @@
+/**
+ * The use cases: resolve, check, submit, decide, execute (switch or rollback with the
+ * approver's token), confirm in the audit log, watch the sync take-over, expire. Depends on
+ * ports only.
+ */
+import type { SoaAction, Target } from '../domain/command';
+import { CodedError, isCoded } from '../domain/errors';
+import { mayApprove, mayReject, type ApprovalPolicy } from '../domain/policy';
+import { evaluate, isBlocked, type CheckRow, type GroupFacts, type SyncMinimums } from '../domain/prerequisites';
+import { cardVersion, isOpen, newRequestId, OPEN_STATES, transition, type ConversationAnchor, type Person, type SoaRequest } from '../domain/request';
+import type { Clock } from '../ports/clock';
+import type { DirectoryFactory, GroupMatch, UserDirectory } from '../ports/directory';
+import type { Logger } from '../ports/logger';
+import type { Notifier } from '../ports/notifier';
+import type { Presenter } from '../ports/presenter';
+import type { RequestStore } from '../ports/store';
+
+export interface ServiceSettings {
+  policy: ApprovalPolicy;
+  minimums: SyncMinimums;
+  requestTtlMs: number;
+  audit: { firstDelayMs: number; maxDelayMs: number; timeoutMs: number };
+  syncWatch: { intervalMs: number; timeoutMs: number };
+}
+
+export interface Resolution {
+  resolved: GroupMatch[];
+  ambiguous: Array<{ name: string; matches: GroupMatch[] }>;
+  missing: Array<{ name: string; suggestions: GroupMatch[] }>;
+}
+
+export type Decision =
+  | { outcome: 'done'; request: SoaRequest }
+  | { outcome: 'refused'; request: SoaRequest; message: string }
+  | { outcome: 'stale'; request: SoaRequest; message: string };
+
+export interface Deps {
+  directory: DirectoryFactory;
+  store: RequestStore;
+  notifier: Notifier;
+  presenter: Presenter;
+  clock: Clock;
+  logger: Logger;
+  random: (n: number) => Uint8Array;
+  settings: ServiceSettings;
+}
+
+export class SoaService {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly d: Deps) {}
+
+  // ------------------------------------------------------------------ reading
+
+  async resolve(targets: Target[], unsplit?: string): Promise<Resolution> {
+    const app = this.d.directory.app();
+    if (unsplit) {
+      const whole = (await app.findGroups([unsplit])).get(unsplit) ?? [];
+      if (whole.length) return this.classify([[unsplit, whole]]);
+    }
+    const names = targets.map((t) => t.name);
+    const found = await app.findGroups(names);
+    const pairs: Array<[string, GroupMatch[]]> = names.map((n) => [n, found.get(n) ?? []]);
+    const res = this.classify(pairs);
+    for (const m of res.missing) m.suggestions = (await app.suggestGroups(m.name)).slice(0, 5);
+    return res;
+  }
+
+  private classify(pairs: Array<[string, GroupMatch[]]>): Resolution {
+    const res: Resolution = { resolved: [], ambiguous: [], missing: [] };
+    for (const [name, matches] of pairs) {
+      if (matches.length === 1) { if (!res.resolved.some((g) => g.id === matches[0]!.id)) res.resolved.push(matches[0]!); }
+      else if (matches.length > 1) res.ambiguous.push({ name, matches });
+      else res.missing.push({ name, suggestions: [] });
+    }
+    return res;
+  }
+
+  async check(groupId: string, action: SoaAction): Promise<{ facts: GroupFacts; checks: CheckRow[]; blocked: boolean }> {
+    const facts = await this.d.directory.app().readFacts(groupId, action);
+    const checks = evaluate(facts, action, this.d.settings.minimums);
+    return { facts, checks, blocked: isBlocked(checks) };
+  }
+
+  async get(id: string): Promise<SoaRequest | null> {
+    return this.d.store.get(id.toUpperCase());
+  }
+
+  async mine(userId: string): Promise<SoaRequest[]> {
+    return this.d.store.list({ requesterId: userId, limit: 20 });
+  }
+
+  async forGroup(groupId: string): Promise<SoaRequest[]> {
+    return this.d.store.list({ groupId, limit: 10 });
+  }
+
+  /** Requests waiting for a decision that this user may take (roles read with their token). */
+  async pendingFor(user: Person): Promise<{ requests: SoaRequest[]; canApprove: boolean; reason?: string }> {
+    const waiting = await this.d.store.list({ states: ['awaiting_approval'], limit: 50 });
+    const now = this.d.clock.now().toISOString();
+    const open = waiting.filter((r) => r.expiresAt > now);
+    const me = await this.d.directory.forUser(user).whoAmI();
+    const allowed = open.filter((r) => mayApprove(this.d.settings.policy, r, me).ok);
+    const probe = open[0] ? mayApprove(this.d.settings.policy, open[0], me) : null;
+    return { requests: allowed, canApprove: allowed.length > 0 || !probe || probe.ok, ...(probe && !probe.ok && !allowed.length ? { reason: probe.reason } : {}) };
+  }
+
+  // ------------------------------------------------------------------ submitting
+
+  /** Reads the facts, refuses a blocked request, else stores it awaiting approval. */
+  async submit(groupId: string, action: SoaAction, requester: Person, anchor: ConversationAnchor): Promise<{ request?: SoaRequest; facts: GroupFacts; checks: CheckRow[]; blocked: boolean; duplicate?: SoaRequest }> {
+    const { facts, checks, blocked } = await this.check(groupId, action);
+    if (blocked) return { facts, checks, blocked };
+    const open = (await this.d.store.list({ groupId, states: OPEN_STATES, limit: 5 })).find((r) => isOpen(r.state));
+    if (open) return { facts, checks, blocked, duplicate: open };
+    const now = this.d.clock.now();
+    const req: SoaRequest = {
+      id: newRequestId(this.d.random),
+      version: 1,
+      action,
+      groupId,
+      groupName: facts.group.displayName,
+      state: 'awaiting_approval',
+      requester,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.d.settings.requestTtlMs).toISOString(),
+      facts,
+      checks,
+      anchor,
+      history: [{ at: now.toISOString(), state: 'awaiting_approval', by: requester.name }],
+    };
+    await this.d.store.create(req);
+    this.d.logger.info('request submitted', { requestId: req.id, action, groupId });
+    return { request: req, facts, checks, blocked };
+  }
+
+  /** Records where the request's card was posted (not a state change, still versioned). */
+  async attachCard(id: string, anchor: ConversationAnchor): Promise<SoaRequest> {
+    const req = await this.mustGet(id);
+    const next = { ...req, anchor, version: req.version + 1 };
+    await this.d.store.update(next);
+    return next;
+  }
+
+  // ------------------------------------------------------------------ deciding
+
+  private async mustGet(id: string): Promise<SoaRequest> {
+    const req = await this.d.store.get(id);
+    if (!req) throw new CodedError('RequestNotFound', `There is no request ${id}.`);
+    return req;
+  }
+
+  /** Common gate for a click: current version, still open, not expired. */
+  private async gate(id: string, version: number): Promise<{ req: SoaRequest } | Decision> {
+    let req = await this.mustGet(id);
+    if (req.state === 'awaiting_approval' && req.expiresAt <= this.d.clock.now().toISOString()) {
+      req = await this.expire(req);
+      return { outcome: 'stale', request: req, message: `Request ${req.id} expired before a decision.` };
+    }
+    if (req.state !== 'awaiting_approval') {
+      return { outcome: 'stale', request: req, message: `Request ${req.id} is already ${describe(req)}.` };
+    }
+    if (cardVersion(req) !== version) {
+      // The card was out of date (for example a second card). Show the current one; act only on a fresh click.
+      return { outcome: 'stale', request: req, message: `That card was out of date; here is request ${req.id} as it stands now.` };
+    }
+    return { req };
+  }
+
+  async approve(id: string, version: number, approver: Person, syncVersionsAcknowledged: boolean): Promise<Decision> {
+    const g = await this.gate(id, version);
+    if ('outcome' in g) return g;
+    const req = g.req;
+    if (!syncVersionsAcknowledged) {
+      return { outcome: 'refused', request: req, message: 'Confirm the sync client versions (the tick box on the card) before approving.' };
+    }
+    // Roles are read now, with the approver's own token: a role lost since the request counts.
+    const userDir = this.d.directory.forUser(approver);
+    const me = await userDir.whoAmI();
+    const verdict = mayApprove(this.d.settings.policy, req, me);
+    if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
+    const now = this.d.clock.now();
+    const approved = transition(req, 'approved', now, { approver: { id: me.id, name: me.name }, selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true }, { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) });
+    try {
+      await this.d.store.update(approved);
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) {
+        const current = await this.mustGet(id);
+        return { outcome: 'stale', request: current, message: `Someone else decided request ${id} a moment earlier: it is ${describe(current)}.` };
+      }
+      throw e;
+    }
+    this.d.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
+    this.background(() => this.execute(id, userDir));
+    return { outcome: 'done', request: approved };
+  }
+
+  async reject(id: string, version: number, decider: Person, reason: string): Promise<Decision> {
+    const g = await this.gate(id, version);
+    if ('outcome' in g) return g;
+    const trimmed = reason.trim();
+    if (trimmed.length < 3) return { outcome: 'refused', request: g.req, message: 'Give a reason for the rejection (at least a few words).' };
+    const me = await this.d.directory.forUser(decider).whoAmI();
+    const verdict = mayReject(this.d.settings.policy, g.req, me);
+    if (!verdict.ok) return { outcome: 'refused', request: g.req, message: verdict.reason };
+    const next = transition(g.req, 'rejected', this.d.clock.now(), { approver: { id: me.id, name: me.name }, reason: trimmed.slice(0, 500) }, { by: me.name, note: trimmed.slice(0, 500) });
+    try {
+      await this.d.store.update(next);
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) {
+        const current = await this.mustGet(id);
+        return { outcome: 'stale', request: current, message: `Someone else decided request ${id} a moment earlier: it is ${describe(current)}.` };
+      }
+      throw e;
+    }
+    await this.announce(next);
+    return { outcome: 'done', request: next };
+  }
+
+  async cancel(id: string, who: Person): Promise<Decision> {
+    const req = await this.mustGet(id);
+    if (req.requester.id !== who.id) return { outcome: 'refused', request: req, message: 'Only the requester can cancel a request.' };
+    if (req.state !== 'awaiting_approval') return { outcome: 'stale', request: req, message: `Request ${id} is already ${describe(req)}.` };
+    const next = transition(req, 'cancelled', this.d.clock.now(), {}, { by: who.name });
+    await this.d.store.update(next);
+    await this.announce(next);
+    return { outcome: 'done', request: next };
+  }
+
+  private async expire(req: SoaRequest): Promise<SoaRequest> {
+    const next = transition(req, 'expired', this.d.clock.now());
+    try {
+      await this.d.store.update(next);
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) return this.mustGet(req.id);
+      throw e;
+    }
+    await this.announce(next);
+    return next;
+  }
+
+  /** Expires every request past its time; run periodically. */
+  async expireDue(): Promise<number> {
+    const now = this.d.clock.now().toISOString();
+    const due = (await this.d.store.list({ states: ['awaiting_approval'], limit: 200 })).filter((r) => r.expiresAt <= now);
+    for (const r of due) await this.expire(r);
+    return due.length;
+  }
+
+  // ------------------------------------------------------------------ executing
+
+  private background(work: () => Promise<void>): void {
+    const p = work().catch((e) => this.d.logger.error('background work failed', { error: e instanceof Error ? e.message : String(e) }));
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  /** Resolves when all background work started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+
+  private async save(req: SoaRequest, announce = true): Promise<SoaRequest> {
+    await this.d.store.update(req);
+    if (announce) await this.announce(req);
+    return req;
+  }
+
+  /** Updates the card for everyone and posts a line in the thread. Failures are logged, not fatal. */
+  private async announce(req: SoaRequest): Promise<void> {
+    try {
+      await this.d.notifier.updateCard(req.anchor, this.d.presenter.requestCard(req));
+    } catch (e) {
+      this.d.logger.warn('card update failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
+    }
+    try {
+      const line = this.d.presenter.threadUpdate(req);
+      if (line) await this.d.notifier.post(req.anchor, line);
+    } catch (e) {
+      this.d.logger.warn('thread post failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private async fail(req: SoaRequest, reason: string): Promise<void> {
+    await this.save(transition(req, 'failed', this.d.clock.now(), { reason }, { note: reason }));
+    this.d.logger.warn('request failed', { requestId: req.id, reason });
+  }
+
+  /** The switch or rollback, with the approver's token only. */
+  async execute(id: string, userDir: UserDirectory): Promise<void> {
+    let req = await this.mustGet(id);
+    if (req.state !== 'approved') return;
+    // Claim: the conditional write lets exactly one worker run this request.
+    req = transition(req, 'executing', this.d.clock.now());
+    try {
+      await this.save(req);
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) return;
+      throw e;
+    }
+    const target = req.action === 'move';
+    const startedAt = this.d.clock.now();
+    try {
+      const current = await userDir.readIsCloudManaged(req.groupId);
+      if (current === target) {
+        return await this.fail(req, `The group changed since the request: it is already ${target ? 'cloud-managed' : 'managed in AD'}. Nothing was changed.`);
+      }
+      await userDir.setIsCloudManaged(req.groupId, target);
+      const after = await userDir.readIsCloudManaged(req.groupId);
+      if (after !== target) return await this.fail(req, 'Microsoft Graph accepted the change but reading it back shows the old value.');
+    } catch (e) {
+      return await this.fail(req, explain(e));
+    }
+    req = await this.save(transition(req, 'awaiting_audit', this.d.clock.now(), { switchedAt: startedAt.toISOString() }));
+    await this.confirmAudit(req);
+  }
+
+  /** Polls the audit log with backoff; "not visible yet" is a state, not a failure. */
+  async confirmAudit(req: SoaRequest): Promise<void> {
+    const { firstDelayMs, maxDelayMs, timeoutMs } = this.d.settings.audit;
+    // Tolerate clock skew between this host and the directory.
+    const since = new Date(new Date(req.switchedAt ?? req.updatedAt).getTime() - 120_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const deadline = this.d.clock.now().getTime() + timeoutMs;
+    let delay = firstDelayMs;
+    let audit = null;
+    for (;;) {
+      try {
+        audit = await this.d.directory.app().findSoaAudit(req.groupId, req.action, since);
+      } catch (e) {
+        this.d.logger.warn('audit poll failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unknown' });
+      }
+      if (audit || this.d.clock.now().getTime() >= deadline) break;
+      await this.d.clock.sleep(delay);
+      delay = Math.min(delay * 2, maxDelayMs);
+    }
+    const latest = await this.mustGet(req.id);
+    const next = latest.action === 'move' ? 'completed' : 'waiting_for_sync';
+    const note = audit ? undefined : `The change was verified, but its audit entry was not visible within ${Math.round(timeoutMs / 60000)} min.`;
+    const saved = await this.save(transition(latest, next, this.d.clock.now(), audit ? { audit } : {}, note ? { note } : undefined));
+    if (saved.state === 'waiting_for_sync') await this.watchTakeover(saved);
+  }
+
+  /** After a rollback: the request completes when the sync cycle takes the group over. */
+  async watchTakeover(req: SoaRequest): Promise<void> {
+    const { intervalMs, timeoutMs } = this.d.settings.syncWatch;
+    const deadline = this.d.clock.now().getTime() + timeoutMs;
+    for (;;) {
+      try {
+        const s = await this.d.directory.app().readSyncState(req.groupId);
+        if (s.onPremisesSyncEnabled === true) {
+          const latest = await this.mustGet(req.id);
+          await this.save(transition(latest, 'taken_over', this.d.clock.now(), { takenOverAt: s.onPremisesLastSyncDateTime ?? this.d.clock.now().toISOString() }));
+          return;
+        }
+      } catch (e) {
+        this.d.logger.warn('sync watch failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unknown' });
+      }
+      if (this.d.clock.now().getTime() >= deadline) {
+        this.d.logger.warn('sync take-over not seen in time', { requestId: req.id });
+        return;
+      }
+      await this.d.clock.sleep(intervalMs);
+    }
+  }
+
+  /** On start: pick up audit confirmations and sync watches left unfinished. */
+  async resume(): Promise<number> {
+    const open = await this.d.store.list({ states: ['awaiting_audit', 'waiting_for_sync'], limit: 200 });
+    for (const r of open) this.background(() => (r.state === 'awaiting_audit' ? this.confirmAudit(r) : this.watchTakeover(r)));
+    return open.length;
+  }
+}
+
+function describe(req: SoaRequest): string {
+  const by = req.approver ? ` by ${req.approver.name}` : '';
+  switch (req.state) {
+    case 'rejected': return `rejected${by}`;
+    case 'approved': case 'executing': case 'awaiting_audit': case 'completed': case 'waiting_for_sync': case 'taken_over':
+      return `${{ approved: 'approved', executing: 'running', awaiting_audit: 'done and waiting for the audit log', completed: 'completed', waiting_for_sync: 'rolled back and waiting for the next sync', taken_over: 'rolled back and taken over by AD' }[req.state]}${by}`;
+    default: return req.state.replace(/_/g, ' ');
+  }
+}
+
+/** A failure as the thread should read it: what happened and what to do. */
+export function explain(e: unknown): string {
+  if (!isCoded(e)) return 'An unexpected error stopped the change. Nothing else was attempted; see the bot logs.';
+  switch (e.code) {
+    case 'ConsentRequired': return `${e.message} Consent is needed for Group-OnPremisesSyncBehavior.ReadWrite.All (and the bot's other delegated Graph permissions).`;
+    case 'InteractionRequired': case 'TokenExpired': case 'BlockedByConditionalAccess': return e.message;
+    case 'PermissionDenied': return 'Microsoft Graph refused the change for the approver: an active Hybrid Identity Administrator (or allowed) role and the Group-OnPremisesSyncBehavior.ReadWrite.All consent are needed.';
+    case 'Throttled': return 'Microsoft Graph kept throttling the request after retries. Nothing was changed by the failed call; approve a new request later.';
+    case 'GroupNotFound': return 'The group no longer exists in Entra ID.';
+    case 'NotSyncedFromAd': return e.message;
+    default: return e.message;
+  }
+}

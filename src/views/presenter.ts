@@ -1,0 +1,202 @@
+/** View models for every card and thread line. Reads only the request; no I/O. */
+import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
+import { kindLabel, type CheckRow, type CheckStatus, type GroupFacts } from '../domain/prerequisites';
+import { cardVersion, describeState, type SoaRequest } from '../domain/request';
+import type { SoaAction } from '../domain/command';
+import type { GroupMatch } from '../ports/directory';
+import type { Outgoing } from '../ports/notifier';
+import type { Presenter } from '../ports/presenter';
+import { render } from './templates';
+
+const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔', ack: '☑️' };
+const STATUS_LABEL: Record<CheckStatus, string> = { pass: 'pass', warn: 'warning', fail: 'blocking', unknown: 'could not verify', ack: 'approver must confirm' };
+
+export function changeLabel(action: SoaAction): string {
+  return action === 'move' ? 'Move to cloud management (isCloudManaged = true)' : 'Roll back to AD management (isCloudManaged = false)';
+}
+
+function shortChange(action: SoaAction): string {
+  return action === 'move' ? 'move to cloud' : 'rollback to AD';
+}
+
+export function time(iso: string | null | undefined): string {
+  if (!iso) return 'never';
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, ' UTC').replace(/Z$/, ' UTC');
+}
+
+function groupFacts(f: GroupFacts): Array<{ label: string; value: string }> {
+  const g = f.group;
+  const rows = [
+    { label: 'Group', value: g.displayName },
+    { label: 'Object id', value: g.id },
+    { label: 'Type', value: kindLabel(g.kind) },
+  ];
+  if (g.onPremisesSamAccountName) rows.push({ label: 'On-prem name', value: `${g.onPremisesDomainName ? `${g.onPremisesDomainName}\\` : ''}${g.onPremisesSamAccountName}` });
+  if (g.onPremisesSecurityIdentifier) rows.push({ label: 'SID', value: g.onPremisesSecurityIdentifier });
+  rows.push({ label: 'Last sync', value: time(g.onPremisesLastSyncDateTime) });
+  if (g.description) rows.push({ label: 'Description', value: g.description });
+  return rows;
+}
+
+function checkRows(rows: CheckRow[]) {
+  return rows.map((r) => ({ icon: ICON[r.status], title: r.title, statusLabel: STATUS_LABEL[r.status], detail: r.detail }));
+}
+
+const HEADER: Record<string, string> = {
+  awaiting_approval: 'accent',
+  approved: 'accent',
+  executing: 'accent',
+  awaiting_audit: 'accent',
+  completed: 'good',
+  waiting_for_sync: 'warning',
+  taken_over: 'good',
+  failed: 'attention',
+  rejected: 'attention',
+  expired: 'default',
+  cancelled: 'default',
+};
+
+export class CardPresenter implements Presenter {
+  constructor(private readonly policy: ApprovalPolicy, private readonly ackText: (r: CheckRow | undefined) => string = (r) => r?.detail ?? 'I confirm the sync client versions.') {}
+
+  statusLine(req: SoaRequest): string {
+    const by = req.approver ? req.approver.name : '';
+    switch (req.state) {
+      case 'awaiting_approval': return `Requested by ${req.requester.name} · waiting for approval · expires ${time(req.expiresAt)}`;
+      case 'approved': return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · starting`;
+      case 'executing': return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · running with ${by}'s sign-in…`;
+      case 'awaiting_audit': return `Done by ${by} and verified · waiting for the audit log entry`;
+      case 'completed': return req.audit ? `Completed · confirmed in the audit log` : `Completed · verified; the audit entry was not visible in time`;
+      case 'waiting_for_sync': return `Rolled back by ${by} · waiting for the next sync cycle to take the group over`;
+      case 'taken_over': return `Rolled back · taken over by AD at ${time(req.takenOverAt)}`;
+      case 'failed': return `Failed: ${req.reason ?? 'unknown reason'}`;
+      case 'rejected': return `Rejected by ${by}: ${req.reason ?? ''}`;
+      case 'expired': return `Expired at ${time(req.expiresAt)} without a decision`;
+      case 'cancelled': return `Cancelled by ${req.requester.name}`;
+    }
+  }
+
+  requestCard(req: SoaRequest): Record<string, unknown> {
+    const outcome: Array<{ label: string; value: string }> = [
+      { label: 'Request', value: req.id },
+      { label: 'Change', value: changeLabel(req.action) },
+      { label: 'Requested by', value: `${req.requester.name} at ${time(req.createdAt)}` },
+    ];
+    if (req.approver) outcome.push({ label: req.state === 'rejected' ? 'Rejected by' : 'Approved by', value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}` });
+    if (req.audit) {
+      outcome.push(
+        { label: 'Audit activity', value: req.audit.activityDisplayName },
+        { label: 'Audit time', value: time(req.audit.activityDateTime) },
+        { label: 'Initiated by', value: req.audit.initiatedBy },
+        { label: 'Result', value: req.audit.result },
+        { label: 'Audit record', value: req.audit.id },
+        { label: 'Correlation id', value: req.audit.correlationId },
+      );
+    }
+    const canDecide = req.state === 'awaiting_approval';
+    return render('request', {
+      title: `${req.action === 'move' ? 'Move to cloud' : 'Roll back to AD'}: ${req.groupName}`,
+      statusLine: this.statusLine(req),
+      headerStyle: HEADER[req.state] ?? 'default',
+      groupFacts: groupFacts(req.facts),
+      checks: checkRows(req.checks),
+      outcome,
+      approvers: canDecide ? `Who may decide: ${describeApprovers(this.policy)}. Anyone else is refused.` : undefined,
+      canDecide,
+      ackText: this.ackText(req.checks.find((c) => c.id === 'syncVersions')),
+      requestId: req.id,
+      version: cardVersion(req),
+      canRequestFromCheck: false,
+    });
+  }
+
+  /** The dry-run report (check), with a button to turn it into a request when nothing blocks. */
+  checkCard(facts: GroupFacts, checks: CheckRow[], action: SoaAction, blocked: boolean): Record<string, unknown> {
+    return render('request', {
+      title: `Check (${shortChange(action)}): ${facts.group.displayName}`,
+      statusLine: blocked ? 'A blocking check failed: this change cannot be requested.' : 'Dry run: nothing was requested or changed.',
+      headerStyle: blocked ? 'attention' : 'emphasis',
+      groupFacts: groupFacts(facts),
+      checks: checkRows(checks),
+      outcome: [],
+      canDecide: false,
+      canRequestFromCheck: !blocked,
+      requestTitle: action === 'move' ? 'Request the move' : 'Request the rollback',
+      groupId: facts.group.id,
+      action,
+    });
+  }
+
+  pickCard(name: string, matches: GroupMatch[], action: SoaAction, mode: 'request' | 'check'): Record<string, unknown> {
+    return render('pick', {
+      title: `${matches.length} groups are named "${name}"`,
+      choices: matches.map((m) => ({
+        id: m.id,
+        displayName: m.displayName,
+        detail: `${kindLabel(m.kind)} · ${m.onPremisesSyncEnabled === true ? 'synced from AD' : 'not synced from AD'}${m.onPremisesSamAccountName ? ` · ${m.onPremisesSamAccountName}` : ''}${m.description ? ` · ${m.description}` : ''} · ${m.id}`,
+        verb: mode === 'request' ? 'request' : 'check',
+        buttonTitle: mode === 'request' ? (action === 'move' ? 'Request the move of this one' : 'Request the rollback of this one') : 'Check this one',
+        action,
+      })),
+    });
+  }
+
+  statusCard(title: string, requests: SoaRequest[], emptyText: string, withTimeline: boolean): Record<string, unknown> {
+    return render('status', {
+      title,
+      emptyText,
+      items: requests.map((r) => ({
+        id: r.id,
+        change: `${shortChange(r.action)} of ${r.groupName}`,
+        stateLabel: describeState(r.state),
+        summary: this.statusLine(r),
+        timeline: withTimeline ? r.history.map((h) => ({ at: time(h.at), what: `${describeState(h.state)}${h.by ? ` (${h.by})` : ''}${h.note ? `: ${h.note}` : ''}` })) : [],
+      })),
+    });
+  }
+
+  helpCard(): Record<string, unknown> {
+    return render('help', {
+      commands: [
+        { usage: 'move <group> to cloud', what: 'Request the switch to cloud management. Also: "switch SOA of <group> to cloud", "make <group> cloud-managed", several groups with commas, names with spaces in quotes.' },
+        { usage: 'rollback <group>', what: 'Request the return to AD management. Also: "move <group> back to AD".' },
+        { usage: 'check <group>', what: 'The prerequisite report alone (dry run). "check rollback of <group>" for a rollback.' },
+        { usage: 'status [<group> | <request id>]', what: 'Where a request stands; alone: your requests.' },
+        { usage: 'pending', what: 'Requests waiting for your decision.' },
+        { usage: 'cancel <request id>', what: 'Withdraw your request before it is decided.' },
+      ],
+      approvers: `Who may approve: ${describeApprovers(this.policy)}.`,
+    });
+  }
+
+  errorCard(title: string, message: string, nextStep?: string): Record<string, unknown> {
+    return render('error', { title, message, ...(nextStep ? { nextStep } : {}) });
+  }
+
+  threadUpdate(req: SoaRequest): Outgoing | null {
+    const g = `**${req.groupName}**`;
+    switch (req.state) {
+      case 'awaiting_audit':
+        return { text: `${req.action === 'move' ? `Switched ${g} to cloud management` : `Rolled back ${g} to AD management`} with ${req.approver?.name}'s sign-in; read back and verified. Waiting for the audit log entry…` };
+      case 'completed':
+      case 'waiting_for_sync': {
+        const lead = req.state === 'completed' ? `✅ ${g} is now cloud-managed.` : `↩️ ${g} is rolled back; the next sync cycle will take it over from AD.`;
+        if (!req.audit) return { text: `${lead} The change was verified, but its audit entry did not appear in time; look for it in the Entra audit log (request ${req.id}).` };
+        const a = req.audit;
+        return { text: `${lead} Audit log: **${a.activityDisplayName}** at ${time(a.activityDateTime)}, initiated by ${a.initiatedBy}, result ${a.result}. Audit record ${a.id}, correlation id ${a.correlationId}.` };
+      }
+      case 'taken_over':
+        return { text: `✅ ${g} is managed in AD again: the sync cycle at ${time(req.takenOverAt)} took it over (request ${req.id}).` };
+      case 'failed':
+        return { text: `❌ Request ${req.id} for ${g} failed: ${req.reason ?? 'unknown reason'}` };
+      case 'rejected':
+        return { text: `Request ${req.id} for ${g} was rejected by ${req.approver?.name}: ${req.reason ?? ''}` };
+      case 'expired':
+        return { text: `Request ${req.id} for ${g} expired without a decision.` };
+      case 'cancelled':
+        return { text: `Request ${req.id} for ${g} was cancelled by ${req.requester.name}.` };
+      default:
+        return null;
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * A Bot Framework channel for tests: it sends activities to the bot's /api/messages with its
+ * own serviceUrl and records what the bot sends back (replies, proactive posts, card updates),
+ * the same protocol Teams and the Agents Playground speak.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+
+export interface Outbound {
+  kind: 'send' | 'reply' | 'update';
+  conversationId: string;
+  /** reply: the activity replied to; update: the activity replaced. */
+  targetId?: string;
+  id: string;
+  activity: Record<string, any>;
+}
+
+export interface User {
+  aadObjectId: string;
+  name: string;
+}
+
+export type ConversationKind = 'personal' | 'groupChat' | 'channel';
+
+export const TENANT = '00000000-0000-0000-0000-0000000000001';
+
+export class TestChannel {
+  readonly outbound: Outbound[] = [];
+  private readonly events = new EventEmitter();
+  private server!: Server;
+  url = '';
+
+  constructor(private readonly botUrl: string) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+    // restify (in the same process) patches ServerResponse.writeHead to return nothing: no chaining.
+    if (!m) { res.statusCode = 404; res.end(); return; }
+    const conversationId = decodeURIComponent(m[1]!);
+    const target = m[2] ? decodeURIComponent(m[2]) : undefined;
+    const kind: Outbound['kind'] = req.method === 'PUT' ? 'update' : target ? 'reply' : 'send';
+    const id = kind === 'update' ? target! : `act-${randomUUID().slice(0, 8)}`;
+    const entry: Outbound = { kind, conversationId, ...(target ? { targetId: target } : {}), id, activity: body };
+    this.outbound.push(entry);
+    this.events.emit('outbound', entry);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ id }));
+  }
+
+  /** Resolves with the first outbound activity (already seen after `since`, or future) matching. */
+  waitFor(match: (o: Outbound) => boolean, timeoutMs = 10_000, since = 0): Promise<Outbound> {
+    const seen = this.outbound.slice(since).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off('outbound', on);
+        reject(new Error(`no matching activity from the bot within ${timeoutMs} ms; saw:\n${this.outbound.slice(since).map(describe).join('\n')}`));
+      }, timeoutMs);
+      const on = (o: Outbound) => {
+        if (!match(o)) return;
+        clearTimeout(timer);
+        this.events.off('outbound', on);
+        resolve(o);
+      };
+      this.events.on('outbound', on);
+    });
+  }
+
+  conversation(kind: ConversationKind, key = 'main'): { id: string; conversationType: ConversationKind; isGroup?: boolean } {
+    if (kind === 'channel') return { id: `19:${key}@thread.tacv2`, conversationType: 'channel', isGroup: true };
+    if (kind === 'groupChat') return { id: `19:${key}@thread.v2`, conversationType: 'groupChat', isGroup: true };
+    return { id: `a:personal-${key}`, conversationType: 'personal' };
+  }
+
+  private base(user: User, kind: ConversationKind, key: string) {
+    const conversation = this.conversation(kind, key);
+    return {
+      channelId: 'msteams',
+      serviceUrl: this.url,
+      from: { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId },
+      recipient: { id: '28:soa-bot', name: 'SOA Bot' },
+      conversation: { ...conversation, tenantId: TENANT },
+      channelData: { tenant: { id: TENANT }, ...(kind === 'channel' ? { team: { id: '19:team@thread.tacv2' }, channel: { id: conversation.id } } : {}) },
+      locale: 'en-US',
+      timestamp: new Date().toISOString(),
+    };
+  }
+
+  private async post(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.botUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** A user types `text`; in channels and group chats with an @mention of the bot. */
+  async say(user: User, text: string, opts: { kind?: ConversationKind; key?: string; mention?: boolean } = {}): Promise<{ id: string; status: number }> {
+    const kind = opts.kind ?? 'personal';
+    const id = `msg-${randomUUID().slice(0, 8)}`;
+    const mention = opts.mention ?? kind !== 'personal';
+    const activity = {
+      ...this.base(user, kind, opts.key ?? 'main'),
+      type: 'message',
+      id,
+      text: mention ? `<at>SOA Bot</at> ${text}` : text,
+      ...(mention ? { entities: [{ type: 'mention', text: '<at>SOA Bot</at>', mentioned: { id: '28:soa-bot', name: 'SOA Bot' } }] } : {}),
+    };
+    const r = await this.post(activity);
+    return { id, status: r.status };
+  }
+
+  /** A user clicks an Action.Execute button on the card `cardActivityId`. */
+  async click(user: User, cardActivityId: string, verb: string, data: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string; conversationId?: string } = {}): Promise<{ status: number; card?: any; message?: string; body: any }> {
+    const base = this.base(user, opts.kind ?? 'personal', opts.key ?? 'main');
+    if (opts.conversationId) base.conversation = { ...base.conversation, id: opts.conversationId };
+    const r = await this.post({
+      ...base,
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: `inv-${randomUUID().slice(0, 8)}`,
+      replyToId: cardActivityId,
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
+    const v = r.body?.value;
+    return { status: r.status, body: r.body, ...(r.body?.type === 'application/vnd.microsoft.card.adaptive' ? { card: v } : {}), ...(r.body?.type === 'application/vnd.microsoft.activity.message' ? { message: v } : {}) };
+  }
+}
+
+export function describe(o: Outbound): string {
+  const a = o.activity;
+  const card = a.attachments?.[0]?.content;
+  return `${o.kind} ${o.conversationId}${o.targetId ? ` → ${o.targetId}` : ''}: ${a.text ?? ''}${card ? ` [card: ${cardText(card).slice(0, 160)}]` : ''}`;
+}
+
+/** All text on a card, for assertions. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      for (const k of ['text', 'title', 'value', 'label']) if (typeof o[k] === 'string') out.push(o[k] as string);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(card);
+  return out.join(' | ');
+}
+
+export function cardOf(o: Outbound): any {
+  return o.activity.attachments?.[0]?.content;
+}
+
+/** Action.Execute buttons on a card (including inside ShowCard), by verb. */
+export function actions(card: any): Array<{ verb: string; title: string; data: Record<string, unknown> }> {
+  const out: Array<{ verb: string; title: string; data: Record<string, unknown> }> = [];
+  const walk = (n: any) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      if (n.type === 'Action.Execute') out.push({ verb: n.verb, title: n.title, data: n.data ?? {} });
+      for (const v of Object.values(n)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(card);
+  return out;
+}

@@ -1,0 +1,80 @@
+/** The whole local stack for bot tests: fake tenant, the bot on a free port, a test channel. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config';
+import { startBot, type RunningBot } from '../../src/index';
+import type { Clock } from '../../src/ports/clock';
+import { consoleLogger, silentLogger } from '../../src/ports/logger';
+import type { FakeTenant } from '../../src/fake-tenant/server';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph';
+import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
+import { TestChannel, type User } from '../harness/connector';
+import { admin, startTestTenant } from './fake-tenant';
+
+export const people = {
+  alex: { aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' },
+  megan: { aadObjectId: '00000000-0000-0000-0000-0000000000021', name: 'Megan Bowen' },
+  adele: { aadObjectId: '00000000-0000-0000-0000-0000000000022', name: 'Adele Vance' },
+  lee: { aadObjectId: '00000000-0000-0000-0000-0000000000023', name: 'Lee Gu' },
+  isaiah: { aadObjectId: '00000000-0000-0000-0000-0000000000024', name: 'Isaiah Langer' },
+} satisfies Record<string, User>;
+
+/** A clock whose "now" can be moved forward; sleeps are real but short in tests. */
+export class TestClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, Math.min(ms, 50)));
+  }
+}
+
+export interface Stack {
+  tenant: FakeTenant;
+  bot: RunningBot;
+  channel: TestChannel;
+  clock: TestClock;
+  config: Config;
+  graphRequests(filter?: (e: RequestLogEntry) => boolean): Promise<RequestLogEntry[]>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(env: Record<string, string> = {}, tenant?: FakeTenant): Promise<Stack> {
+  const ft = tenant ?? (await startTestTenant({ settings: { auditDelayMs: 150 } }));
+  const dir = mkdtempSync(join(tmpdir(), 'soa-bot-'));
+  const config = loadConfig(
+    {
+      AAD_APP_CLIENT_ID: LOCAL_BOT_APP_ID,
+      AAD_APP_CLIENT_SECRET: LOCAL_BOT_SECRET,
+      AAD_APP_TENANT_ID: LOCAL_TENANT_ID,
+      FAKE_TENANT_URL: ft.url,
+      PORT: '0',
+      STORE_FILE: join(dir, 'requests.sqlite'),
+      AUDIT_POLL_FIRST_DELAY_MS: '20',
+      AUDIT_POLL_MAX_DELAY_MS: '50',
+      SYNC_WATCH_INTERVAL_MS: '20',
+      ...env,
+    },
+    dir,
+  );
+  const clock = new TestClock();
+  const bot = await startBot(config, { logger: process.env.BOT_TEST_LOG ? consoleLogger : silentLogger, clock });
+  const channel = await new TestChannel(bot.http.url).start();
+  return {
+    tenant: ft,
+    bot,
+    channel,
+    clock,
+    config,
+    graphRequests: async (filter = () => true) => (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body.filter(filter),
+    stop: async () => {
+      await bot.service.idle();
+      await bot.close();
+      await channel.stop();
+      if (!tenant) await ft.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -53,6 +53,7 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
     close: async () => {
       clearInterval(sweep);
       await http.close();
+      await service.stop();
       await store.close();
     },
   };

@@ -47,6 +47,7 @@ export interface Deps {
 
 export class SoaService {
   private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(private readonly d: Deps) {}
 
@@ -261,6 +262,15 @@ export class SoaService {
     while (this.running.size) await Promise.all([...this.running]);
   }
 
+  /**
+   * Stops polling (audit confirmation, sync watch) at the next wait; the requests keep their
+   * state and `resume()` picks them up at the next start.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
+  }
+
   private async save(req: SoaRequest, announce = true): Promise<SoaRequest> {
     await this.d.store.update(req);
     if (announce) await this.announce(req);
@@ -310,6 +320,7 @@ export class SoaService {
       const after = await userDir.readIsCloudManaged(req.groupId);
       if (after !== target) return await this.fail(req, 'Microsoft Graph accepted the change but reading it back shows the old value.');
     } catch (e) {
+      this.d.logger.warn('switch failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.name : String(e) });
       return await this.fail(req, explain(e));
     }
     req = await this.save(transition(req, 'awaiting_audit', this.d.clock.now(), { switchedAt: startedAt.toISOString() }));
@@ -331,6 +342,7 @@ export class SoaService {
         this.d.logger.warn('audit poll failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unknown' });
       }
       if (audit || this.d.clock.now().getTime() >= deadline) break;
+      if (this.stopping) return;
       await this.d.clock.sleep(delay);
       delay = Math.min(delay * 2, maxDelayMs);
     }
@@ -360,6 +372,7 @@ export class SoaService {
         this.d.logger.warn('sync take-over not seen in time', { requestId: req.id });
         return;
       }
+      if (this.stopping) return;
       await this.d.clock.sleep(intervalMs);
     }
   }

@@ -32,7 +32,7 @@ export class TestChannel {
   private server!: Server;
   url = '';
 
-  constructor(private readonly botUrl: string) {}
+  constructor(public botUrl: string) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));

@@ -41,7 +41,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}, tenant?: FakeTenant): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, tenant?: FakeTenant, existingChannel?: TestChannel): Promise<Stack> {
   const ft = tenant ?? (await startTestTenant({ settings: { auditDelayMs: 150 } }));
   const dir = mkdtempSync(join(tmpdir(), 'soa-bot-'));
   const config = loadConfig(
@@ -61,7 +61,9 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
   );
   const clock = new TestClock();
   const bot = await startBot(config, { logger: process.env.BOT_TEST_LOG ? consoleLogger : silentLogger, clock });
-  const channel = await new TestChannel(bot.http.url).start();
+  // A restarted bot keeps talking to the same channel (its serviceUrl is in stored requests).
+  const channel = existingChannel ?? (await new TestChannel(bot.http.url).start());
+  channel.botUrl = bot.http.url;
   return {
     tenant: ft,
     bot,
@@ -70,9 +72,8 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
     config,
     graphRequests: async (filter = () => true) => (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body.filter(filter),
     stop: async () => {
-      await bot.service.idle();
       await bot.close();
-      await channel.stop();
+      if (!existingChannel) await channel.stop();
       if (!tenant) await ft.close();
       rmSync(dir, { recursive: true, force: true });
     },

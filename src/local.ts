@@ -1,32 +1,109 @@
 /**
- * `npm start`: the embedded local stack. Starts the fake tenant (Microsoft Graph and Entra
- * sign-in on https://localhost:3979) with the settings in env/.env.local.
+ * `npm start`: the embedded local stack. The fake tenant (or one already listening on
+ * FAKE_TENANT_PORT), the bot in local mode, and the Microsoft 365 Agents Playground, with the
+ * settings in env/.env.local (variables already set in the environment win).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ConfigError, loadConfig } from './config';
 import { loadEnvFile } from './env-file';
-import { startFakeTenant } from './fake-tenant/server';
+import { startFakeTenant, type FakeTenant } from './fake-tenant/server';
+import { startBot } from './index';
+
+const root = join(__dirname, __dirname.includes(join('dist', 'src')) ? '../..' : '..');
+
+/** Is a fake tenant for this tenant id already answering on the port? */
+async function existingTenant(port: number, tenantId: string): Promise<string | null> {
+  const url = `https://localhost:${port}`;
+  try {
+    const res = await fetch(`${url}/${tenantId}/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(1500) });
+    return res.ok ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function startPlayground(port: number, botPort: number): Promise<{ child: ChildProcess; url: string }> {
+  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  const logDir = join(root, '.local');
+  mkdirSync(logDir, { recursive: true });
+  const child = spawn(process.execPath, [cli, 'start', '--app-endpoint', `http://127.0.0.1:${botPort}/api/messages`, '--port', String(port), '--disable-telemetry'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      // The Playground would try to open a browser; browse to it yourself.
+      TEAMSAPPTESTER_BROWSER: 'none',
+      M365_AGENTS_PLAYGROUND_CONFIG_PATH: join(root, '.m365agentsplayground.yml'),
+      M365_AGENTS_PLAYGROUND_LOGFILE: join(logDir, 'playground.log'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the Playground did not start within 60 s (see .local/playground.log)`)), 60_000);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the Playground exited (code ${code}); see .local/playground.log`)); });
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /Listening on (\d+)/.exec(line);
+      if (!m) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      // It silently takes another port when the one asked for is busy: report the real one.
+      resolve({ child, url: `http://localhost:${m[1]}` });
+    });
+    child.stderr!.resume();
+  });
+}
 
 async function main(): Promise<void> {
-  const root = join(__dirname, __dirname.includes(join('dist', 'src')) ? '../..' : '..');
   const env = loadEnvFile(join(root, 'env', '.env.local'));
-  const port = Number(env.FAKE_TENANT_PORT ?? 3979);
+  const tenantId = env.AAD_APP_TENANT_ID ?? '00000000-0000-0000-0000-0000000000001';
+  const ftPort = Number(env.FAKE_TENANT_PORT ?? 3979);
   const syncIntervalMs = Number(env.FAKE_TENANT_SYNC_INTERVAL_MS ?? 120_000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`FAKE_TENANT_PORT must be a port number, not '${env.FAKE_TENANT_PORT}'.`);
-  if (!Number.isFinite(syncIntervalMs) || syncIntervalMs < 0) throw new Error(`FAKE_TENANT_SYNC_INTERVAL_MS must be a number of milliseconds, not '${env.FAKE_TENANT_SYNC_INTERVAL_MS}'.`);
+  if (!Number.isInteger(ftPort) || ftPort < 1 || ftPort > 65535) throw new ConfigError(`FAKE_TENANT_PORT must be a port number, not '${env.FAKE_TENANT_PORT}'.`);
+  if (!Number.isFinite(syncIntervalMs) || syncIntervalMs < 0) throw new ConfigError(`FAKE_TENANT_SYNC_INTERVAL_MS must be a number of milliseconds, not '${env.FAKE_TENANT_SYNC_INTERVAL_MS}'.`);
   if (!process.env.NODE_EXTRA_CA_CERTS) {
-    console.warn('NODE_EXTRA_CA_CERTS is not set: HTTPS clients in this process will not trust the local tenant. Start with `npm start`.');
+    throw new ConfigError('NODE_EXTRA_CA_CERTS is not set, so this process cannot trust the local tenant. Start with `npm start`.');
   }
-  const ft = await startFakeTenant({ port, settings: { syncIntervalMs } });
-  console.log(`Local stack is up.`);
-  console.log(`  Fake tenant ${ft.tenantId} on ${ft.url} (sync cycle every ${Math.round(syncIntervalMs / 1000)} s)`);
-  console.log(`  Sign in as the bot: client id ${env.BOT_ID}, authority ${ft.url}/${ft.tenantId}`);
-  console.log(`  Try: curl --cacert ${ft.caCertPath} -X POST ${ft.url}/_fake/sso-token -d '{"oid":"00000000-0000-0000-0000-0000000000020"}'`);
-  const stop = () => void ft.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+
+  let owned: FakeTenant | null = null;
+  let tenantUrl = await existingTenant(ftPort, tenantId);
+  if (!tenantUrl) {
+    owned = await startFakeTenant({ port: ftPort, settings: { syncIntervalMs } });
+    tenantUrl = owned.url;
+  }
+  const config = loadConfig({ ...env, FAKE_TENANT_URL: tenantUrl }, root);
+  const bot = await startBot(config);
+  let playground: { child: ChildProcess; url: string } | null = null;
+  if (!/^(1|true|yes)$/i.test(env.NO_PLAYGROUND ?? '')) {
+    const pgPort = Number(env.PLAYGROUND_PORT ?? 56150);
+    playground = await startPlayground(pgPort, bot.http.port);
+  }
+
+  console.log('Local stack is up.');
+  console.log(`  Fake tenant: ${tenantUrl} (${owned ? `started here; sync cycle every ${Math.round(syncIntervalMs / 1000)} s` : 'already running, shared'})`);
+  console.log(`  Bot:         ${bot.http.url}/api/messages (local mode, store ${config.storeFile})`);
+  if (playground) console.log(`  Playground:  ${playground.url}  ← open this, then type "help" or "move SecGroup1 to cloud"`);
+  else console.log('  Playground:  not started (NO_PLAYGROUND)');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    playground?.child.kill('SIGTERM');
+    await bot.close();
+    await owned?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  playground?.child.once('exit', (code) => {
+    if (!stopping) console.error(`The Playground stopped (code ${code}); the bot keeps running.`);
+  });
 }
 
 main().catch((e) => {
-  console.error(`Could not start the local stack: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(e instanceof ConfigError ? e.message : `Could not start the local stack: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

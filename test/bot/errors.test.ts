@@ -8,7 +8,8 @@ async function requestCard(s: Stack, text = 'move SecGroup2 to cloud') {
   const since = s.channel.outbound.length;
   await s.channel.say(people.alex, text);
   const msg = await s.channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))), 10_000, since);
-  return { msg, data: { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' } };
+  const data: Record<string, unknown> = { ...actions(cardOf(msg)).find((a) => a.verb === "approve")!.data, ackSyncVersions: "true" };
+  return { msg, data };
 }
 
 describe('bot: Graph and sign-in failures become clear, actionable messages', () => {

@@ -92,6 +92,9 @@ export function soaState(f: GroupFacts): 'ad' | 'cloud' | 'rollbackPending' | 'c
   return 'unknown';
 }
 
+/** 2026-11-28T05:59:18.716Z → 2026-11-28 05:59 UTC */
+export const when = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+
 const list = (gs: Array<{ displayName: string }>, max = 8) =>
   gs.length <= max ? gs.map((g) => g.displayName).join(', ') : `${gs.slice(0, max).map((g) => g.displayName).join(', ')} and ${gs.length - max} more`;
 
@@ -107,7 +110,7 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
     t === null
       ? { id: 'tenantSync', title: 'Tenant sync', status: 'unknown', detail: 'Could not read the organization (Organization.Read.All or Directory.Read.All needed).' }
       : t.onPremisesSyncEnabled === true
-        ? { id: 'tenantSync', title: 'Tenant sync', status: 'pass', detail: `On-premises sync is enabled${t.onPremisesLastSyncDateTime ? `; last sync ${t.onPremisesLastSyncDateTime}` : ''}.` }
+        ? { id: 'tenantSync', title: 'Tenant sync', status: 'pass', detail: `On-premises sync is enabled${t.onPremisesLastSyncDateTime ? `; last sync ${when(t.onPremisesLastSyncDateTime)}` : ''}.` }
         : { id: 'tenantSync', title: 'Tenant sync', status: 'fail', detail: 'On-premises directory sync is not enabled for this tenant: there is no AD source of authority to switch.' },
   );
 
@@ -117,7 +120,7 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
   } else if (state === 'cloudOnly') {
     rows.push({ id: 'synced', title: 'Synced from AD', status: 'fail', detail: 'This group was created in the cloud and never synced from AD: there is nothing to switch.' });
   } else {
-    rows.push({ id: 'synced', title: 'Synced from AD', status: 'pass', detail: `From ${f.group.onPremisesDomainName ?? 'AD'} as ${f.group.onPremisesSamAccountName ?? '?'}${f.group.onPremisesLastSyncDateTime ? `, last synced ${f.group.onPremisesLastSyncDateTime}` : ''}.` });
+    rows.push({ id: 'synced', title: 'Synced from AD', status: 'pass', detail: `From ${f.group.onPremisesDomainName ?? 'AD'} as ${f.group.onPremisesSamAccountName ?? '?'}${f.group.onPremisesLastSyncDateTime ? `, last synced ${when(f.group.onPremisesLastSyncDateTime)}` : ''}.` });
   }
 
   if (state !== 'cloudOnly') {

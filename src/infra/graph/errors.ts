@@ -42,7 +42,10 @@ export function mapGraphError(e: unknown, context: { groupId?: string } = {}): C
   const message = String(err.message ?? e);
   const aadsts = /AADSTS(\d+)/.exec(message);
   if (aadsts) return fromAadsts(Number(aadsts[1]), message);
-  if (err.name === 'AuthenticationRequiredError' || err.code === 'AuthenticationRequiredError' || err.name === 'CredentialUnavailableError') {
+  if (err.name === 'CredentialUnavailableError' || err.code === 'CredentialUnavailableError') {
+    return new CodedError('Unauthorized', 'The bot could not sign in to Microsoft Entra ID: check its app settings (AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID, secret or certificate) and that the sign-in authority is reachable.', { credential: true });
+  }
+  if (err.name === 'AuthenticationRequiredError' || err.code === 'AuthenticationRequiredError') {
     return new CodedError('Unauthorized', 'Signing in for Microsoft Graph failed. Sign in again.', {});
   }
   const status = err.statusCode ?? 0;

@@ -148,8 +148,10 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     await page.screenshot({ path: join(artifacts, '01-channel-approval-card.png'), fullPage: true });
 
     await approve(request);
-    await message(/Audit log:.*Change Source of Authority from AD to cloud.*initiated by Megan Bowen/).waitFor();
+    const confirmation = message(/Audit log:.*Change Source of Authority from AD to cloud.*initiated by Megan Bowen/);
+    await confirmation.waitFor();
     await card('Move to cloud: SecGroup1', 'Completed').first().waitFor();
+    await confirmation.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, '02-channel-audit-confirmed.png'), fullPage: true });
   });
 

@@ -31,6 +31,8 @@ const TRANSITIONS: Record<RequestState, RequestState[]> = {
   taken_over: [],
 };
 
+export const FINAL_STATES: RequestState[] = ['completed', 'failed', 'rejected', 'expired', 'cancelled', 'taken_over'];
+
 export const OPEN_STATES: RequestState[] = ['awaiting_approval', 'approved', 'executing', 'awaiting_audit', 'waiting_for_sync'];
 
 export interface Person {

@@ -18,5 +18,12 @@ export interface RequestStore {
    */
   update(next: SoaRequest): Promise<void>;
   list(q: RequestQuery): Promise<SoaRequest[]>;
+  /**
+   * Bounded growth: moves finished requests last changed before `before` out of the working
+   * set. They stay readable by `get` (status of an old request) but are no longer listed.
+   */
+  archive(before: string): Promise<number>;
+  /** Records a Bot Framework activity id; false if it was seen before (a redelivery). */
+  firstDelivery(activityId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -3,17 +3,22 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CodedError } from '../../domain/errors';
-import type { SoaRequest } from '../../domain/request';
+import { FINAL_STATES, type SoaRequest } from '../../domain/request';
 import type { RequestQuery, RequestStore } from '../../ports/store';
+
+export function openDatabase(file: string): Database.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
 
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS requests (
         id TEXT PRIMARY KEY,
@@ -28,6 +33,8 @@ export class SqliteRequestStore implements RequestStore {
       CREATE INDEX IF NOT EXISTS requests_state ON requests(state);
       CREATE INDEX IF NOT EXISTS requests_requester ON requests(requester_id);
       CREATE INDEX IF NOT EXISTS requests_group ON requests(group_id);
+      CREATE TABLE IF NOT EXISTS requests_archive (id TEXT PRIMARY KEY, updated_at TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at TEXT NOT NULL);
     `);
   }
 
@@ -43,7 +50,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async get(id: string): Promise<SoaRequest | null> {
-    const row = this.db.prepare('SELECT doc FROM requests WHERE id = ?').get(id) as { doc: string } | undefined;
+    const row = (this.db.prepare('SELECT doc FROM requests WHERE id = ?').get(id) ?? this.db.prepare('SELECT doc FROM requests_archive WHERE id = ?').get(id)) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as SoaRequest) : null;
   }
 
@@ -62,9 +69,25 @@ export class SqliteRequestStore implements RequestStore {
     if (q.states?.length) { where.push(`state IN (${q.states.map(() => '?').join(',')})`); args.push(...q.states); }
     if (q.requesterId) { where.push('requester_id = ?'); args.push(q.requesterId); }
     if (q.groupId) { where.push('group_id = ?'); args.push(q.groupId); }
-    const sql = `SELECT doc FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`;
+    const sql = `SELECT doc FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
     args.push(q.limit ?? 50);
     return (this.db.prepare(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as SoaRequest);
+  }
+
+  async archive(before: string): Promise<number> {
+    const states = FINAL_STATES.map(() => '?').join(',');
+    const move = this.db.transaction(() => {
+      this.db.prepare(`INSERT OR REPLACE INTO requests_archive (id, updated_at, doc) SELECT id, updated_at, doc FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before);
+      return this.db.prepare(`DELETE FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before).changes;
+    });
+    const moved = move();
+    // Redelivery ids only matter for minutes.
+    this.db.prepare('DELETE FROM deliveries WHERE at < ?').run(before);
+    return moved;
+  }
+
+  async firstDelivery(activityId: string): Promise<boolean> {
+    return this.db.prepare('INSERT OR IGNORE INTO deliveries (id, at) VALUES (?, ?)').run(activityId, new Date().toISOString()).changes === 1;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,136 @@
+/**
+ * The scale-out request store: one JSON blob per request in Azure Blob Storage. Every write is
+ * conditional (If-None-Match: * to create, If-Match: <ETag> to update), so instances sharing
+ * the container never overwrite each other; the version inside the document is checked too.
+ * State, requester and group are kept in blob metadata so listings need no downloads.
+ */
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { CodedError } from '../../domain/errors';
+import { FINAL_STATES, type SoaRequest } from '../../domain/request';
+import type { RequestQuery, RequestStore } from '../../ports/store';
+
+const HOT = 'requests/';
+const ARCHIVE = 'archive/';
+const DELIVERIES = 'deliveries/';
+
+function status(e: unknown): number {
+  return (e as { statusCode?: number }).statusCode ?? 0;
+}
+
+function metadata(req: SoaRequest): Record<string, string> {
+  return { state: req.state, requester: req.requester.id, groupid: req.groupId, created: req.createdAt, updated: req.updatedAt };
+}
+
+export class BlobRequestStore implements RequestStore {
+  private readonly container: ContainerClient;
+  private ready: Promise<unknown> | null = null;
+
+  constructor(connectionString: string, containerName: string) {
+    this.container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(containerName);
+  }
+
+  private init(): Promise<unknown> {
+    this.ready ??= this.container.createIfNotExists();
+    return this.ready;
+  }
+
+  private blob(prefix: string, id: string) {
+    return this.container.getBlockBlobClient(`${prefix}${encodeURIComponent(id)}.json`);
+  }
+
+  async create(req: SoaRequest): Promise<void> {
+    await this.init();
+    const body = JSON.stringify(req);
+    try {
+      await this.blob(HOT, req.id).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: '*' }, metadata: metadata(req), blobHTTPHeaders: { blobContentType: 'application/json' } });
+    } catch (e) {
+      if (status(e) === 409 || status(e) === 412) throw new CodedError('StaleVersion', `Request ${req.id} already exists.`);
+      throw e;
+    }
+  }
+
+  /** Reads document and ETag in one response, so the ETag belongs to the bytes read. */
+  private async readBlob(prefix: string, id: string): Promise<{ doc: SoaRequest; etag: string } | null> {
+    try {
+      const res = await this.blob(prefix, id).download();
+      const chunks: Buffer[] = [];
+      for await (const c of res.readableStreamBody!) chunks.push(c as Buffer);
+      return { doc: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SoaRequest, etag: res.etag! };
+    } catch (e) {
+      if (status(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  async get(id: string): Promise<SoaRequest | null> {
+    await this.init();
+    return (await this.readBlob(HOT, id))?.doc ?? (await this.readBlob(ARCHIVE, id))?.doc ?? null;
+  }
+
+  async update(next: SoaRequest): Promise<void> {
+    await this.init();
+    const current = await this.readBlob(HOT, next.id);
+    const stale = () => new CodedError('StaleVersion', `Request ${next.id} was changed by someone else in the meantime.`, { id: next.id, expected: next.version - 1 });
+    if (!current || current.doc.version !== next.version - 1) throw stale();
+    const body = JSON.stringify(next);
+    try {
+      await this.blob(HOT, next.id).upload(body, Buffer.byteLength(body), { conditions: { ifMatch: current.etag }, metadata: metadata(next), blobHTTPHeaders: { blobContentType: 'application/json' } });
+    } catch (e) {
+      if (status(e) === 412 || status(e) === 409) throw stale();
+      throw e;
+    }
+  }
+
+  async list(q: RequestQuery): Promise<SoaRequest[]> {
+    await this.init();
+    const hits: Array<{ name: string; created: string }> = [];
+    for await (const b of this.container.listBlobsFlat({ prefix: HOT, includeMetadata: true })) {
+      const m = b.metadata ?? {};
+      if (q.states?.length && !q.states.includes(m.state as SoaRequest['state'])) continue;
+      if (q.requesterId && m.requester !== q.requesterId) continue;
+      if (q.groupId && m.groupid !== q.groupId) continue;
+      hits.push({ name: b.name, created: m.created ?? '' });
+    }
+    hits.sort((a, b) => b.created.localeCompare(a.created) || a.name.localeCompare(b.name));
+    const chosen = hits.slice(0, q.limit ?? 50);
+    const docs = await Promise.all(chosen.map(async (h) => (await this.readBlob(HOT, decodeURIComponent(h.name.slice(HOT.length, -'.json'.length))))?.doc ?? null));
+    return docs.filter((d): d is SoaRequest => d !== null);
+  }
+
+  async archive(before: string): Promise<number> {
+    await this.init();
+    let moved = 0;
+    for await (const b of this.container.listBlobsFlat({ prefix: HOT, includeMetadata: true })) {
+      const m = b.metadata ?? {};
+      if (!FINAL_STATES.includes(m.state as SoaRequest['state']) || !(m.updated && m.updated < before)) continue;
+      const id = decodeURIComponent(b.name.slice(HOT.length, -'.json'.length));
+      const current = await this.readBlob(HOT, id);
+      if (!current) continue;
+      const body = JSON.stringify(current.doc);
+      await this.blob(ARCHIVE, id).upload(body, Buffer.byteLength(body), { metadata: metadata(current.doc) });
+      try {
+        await this.blob(HOT, id).delete({ conditions: { ifMatch: current.etag } });
+        moved += 1;
+      } catch (e) {
+        if (status(e) !== 412 && status(e) !== 404) throw e;
+      }
+    }
+    for await (const b of this.container.listBlobsFlat({ prefix: DELIVERIES })) {
+      if (b.properties.lastModified && b.properties.lastModified.toISOString() < before) await this.container.deleteBlob(b.name).catch(() => undefined);
+    }
+    return moved;
+  }
+
+  async firstDelivery(activityId: string): Promise<boolean> {
+    await this.init();
+    try {
+      await this.container.getBlockBlobClient(`${DELIVERIES}${encodeURIComponent(activityId)}`).upload('', 0, { conditions: { ifNoneMatch: '*' } });
+      return true;
+    } catch (e) {
+      if (status(e) === 409 || status(e) === 412) return false;
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -28,6 +28,10 @@ export interface Config {
   requestTtlMs: number;
   audit: { firstDelayMs: number; maxDelayMs: number; timeoutMs: number };
   syncWatch: { intervalMs: number; timeoutMs: number };
+  remindAfterMs: number;
+  archiveAfterMs: number;
+  storage: { kind: 'sqlite' } | { kind: 'blob'; connectionString: string; container: string; queue: string };
+  worker: { leaseMs: number; visibilityMs: number; pollMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +93,18 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   if (approverGroupId && !GUID.test(approverGroupId)) problems.push(`APPROVER_GROUP_ID must be a group object id, not '${approverGroupId}'.`);
   const dataDir = str('DATA_DIR') ?? join(projectRoot, '.local', 'data');
   const storeFile = str('STORE_FILE') ?? join(isAbsolute(dataDir) ? dataDir : join(projectRoot, dataDir), 'requests.sqlite');
+  function storage(): Config['storage'] {
+    const kind = (str('STORAGE') ?? 'sqlite').toLowerCase();
+    if (kind === 'sqlite') return { kind: 'sqlite' };
+    if (kind !== 'blob') { problems.push(`STORAGE must be sqlite or blob, not '${kind}'.`); return { kind: 'sqlite' }; }
+    const connectionString = str('AZURE_STORAGE_CONNECTION_STRING');
+    if (!connectionString) problems.push('STORAGE=blob needs AZURE_STORAGE_CONNECTION_STRING.');
+    const container = str('STORAGE_CONTAINER') ?? 'soa-bot-requests';
+    const queue = str('STORAGE_QUEUE') ?? 'soa-bot-work';
+    if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(container)) problems.push(`STORAGE_CONTAINER '${container}' is not a valid container name (3-63 lower-case letters, digits, hyphens).`);
+    if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(queue)) problems.push(`STORAGE_QUEUE '${queue}' is not a valid queue name.`);
+    return { kind: 'blob', connectionString: connectionString ?? '', container, queue };
+  }
   const port = num('PORT', 3978, 0);
   if (port > 65535) problems.push(`PORT must be a port number, not '${port}'.`);
   const config: Config = {
@@ -105,7 +121,12 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     requestTtlMs: num('REQUEST_TTL_HOURS', 72, 0.001) * 3_600_000,
     audit: { firstDelayMs: num('AUDIT_POLL_FIRST_DELAY_MS', 2000, 1), maxDelayMs: num('AUDIT_POLL_MAX_DELAY_MS', 60_000, 1), timeoutMs: num('AUDIT_POLL_TIMEOUT_MIN', 15, 0) * 60_000 },
     syncWatch: { intervalMs: num('SYNC_WATCH_INTERVAL_MS', 30_000, 1), timeoutMs: num('SYNC_WATCH_TIMEOUT_MIN', 180, 0) * 60_000 },
+    remindAfterMs: num('REMIND_AFTER_HOURS', 24, 0.0001) * 3_600_000,
+    archiveAfterMs: num('ARCHIVE_AFTER_DAYS', 30, 0) * 86_400_000,
+    storage: storage(),
+    worker: { leaseMs: num('LEASE_SECONDS', 60, 0.1) * 1000, visibilityMs: num('JOB_VISIBILITY_SECONDS', 120, 1) * 1000, pollMs: num('WORKER_POLL_MS', 1000, 1) },
   };
+  if (config.worker.leaseMs >= config.worker.visibilityMs) problems.push('LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS, so a crashed instance\'s lease has expired when its job reappears.');
   if (problems.length) throw new ConfigError(`The bot is not configured correctly:\n- ${problems.join('\n- ')}`);
   return config;
 }

@@ -1,12 +1,18 @@
 /** Composition root: config → storage → directory → services → bot → server. */
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createBot } from './bot/app';
 import { BotNotifier } from './bot/notifier';
 import type { Config } from './config';
 import { GraphDirectoryFactory } from './infra/graph/directory';
+import { StorageWorkQueue } from './infra/queue/storage-queue';
+import { SqliteWorkQueue } from './infra/queue/sqlite-queue';
+import { BlobRequestStore } from './infra/storage/blob-store';
 import { SqliteRequestStore } from './infra/storage/sqlite-store';
+import type { WorkQueue } from './ports/queue';
+import type { RequestStore } from './ports/store';
 import { LocalSsoTokenSource } from './infra/tokens/local-sso';
 import { systemClock, type Clock } from './ports/clock';
 import { consoleLogger, type Logger } from './ports/logger';
@@ -20,11 +26,11 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-export async function startBot(config: Config, options: { logger?: Logger; clock?: Clock; sweepIntervalMs?: number } = {}): Promise<RunningBot> {
+export async function startBot(config: Config, options: { logger?: Logger; clock?: Clock; archiveIntervalMs?: number } = {}): Promise<RunningBot> {
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
   if (config.mode !== 'local' || !config.fakeTenantUrl) throw new Error('Only local mode is available in this version.');
-  const store = new SqliteRequestStore(config.storeFile);
+  const { store, queue } = openStorage(config);
   const tokens = new LocalSsoTokenSource(config.fakeTenantUrl);
   const directory = new GraphDirectoryFactory({ ...config.graph, local: true }, tokens, clock);
   // Local mode: no Bot Framework app id, so no Bot Framework authentication (loopback only).
@@ -34,18 +40,31 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const service = new SoaService({
     directory,
     store,
+    queue,
     notifier,
     presenter,
     clock,
     logger,
     random: (n) => randomBytes(n),
-    settings: { policy: config.policy, minimums: config.minimums, requestTtlMs: config.requestTtlMs, audit: config.audit, syncWatch: config.syncWatch },
+    settings: {
+      policy: config.policy,
+      minimums: config.minimums,
+      requestTtlMs: config.requestTtlMs,
+      audit: config.audit,
+      syncWatch: config.syncWatch,
+      remindAfterMs: config.remindAfterMs,
+      worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
+    },
   });
-  const app = createBot({ adapter, service, presenter, logger });
+  const app = createBot({ adapter, service, presenter, logger, store });
   const http = await startHttpServer(adapter, app, config.port, config.host);
   const resumed = await service.resume();
   if (resumed) logger.info('resumed unfinished requests', { count: resumed });
-  const sweep = setInterval(() => void service.expireDue().catch((e) => logger.warn('expiry sweep failed', { error: String(e) })), options.sweepIntervalMs ?? 60_000);
+  service.startWorker();
+  // Maintenance, not request work: harmless when several instances do it.
+  const archive = () => void store.archive(new Date(clock.now().getTime() - config.archiveAfterMs).toISOString()).catch((e) => logger.warn('archive failed', { error: String(e) }));
+  archive();
+  const sweep = setInterval(archive, options.archiveIntervalMs ?? 3_600_000);
   sweep.unref();
   return {
     http,
@@ -55,6 +74,17 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       await http.close();
       await service.stop();
       await store.close();
+      await queue.close();
     },
   };
+}
+
+function openStorage(config: Config): { store: RequestStore; queue: WorkQueue } {
+  if (config.storage.kind === 'blob') {
+    return {
+      store: new BlobRequestStore(config.storage.connectionString, config.storage.container),
+      queue: new StorageWorkQueue(config.storage.connectionString, config.storage.queue),
+    };
+  }
+  return { store: new SqliteRequestStore(config.storeFile), queue: new SqliteWorkQueue(config.storeFile) };
 }

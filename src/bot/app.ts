@@ -9,6 +9,7 @@ import { isRequestId, parseCommand, type Command, type SoaAction } from '../doma
 import { isCoded } from '../domain/errors';
 import type { Person } from '../domain/request';
 import type { Logger } from '../ports/logger';
+import type { RequestStore } from '../ports/store';
 import { explain, type Decision, type SoaService } from '../services/soa-service';
 import type { CardPresenter } from '../views/presenter';
 import { anchorFor, person } from './turn';
@@ -18,6 +19,8 @@ export interface BotDeps {
   service: SoaService;
   presenter: CardPresenter;
   logger: Logger;
+  /** For redelivery detection. */
+  store: RequestStore;
 }
 
 type Card = Record<string, unknown>;
@@ -40,6 +43,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
       return;
     }
     try {
+      // Bot Framework may deliver the same activity twice: act once.
+      if (ctx.activity.id && !(await d.store.firstDelivery(`${ctx.activity.conversation?.id}|${ctx.activity.id}`))) {
+        d.logger.info('redelivered activity ignored', { activityId: ctx.activity.id });
+        return;
+      }
       await onMessage(ctx, who);
     } catch (e) {
       await sendError(ctx, e);

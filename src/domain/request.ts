@@ -86,6 +86,9 @@ export interface SoaRequest {
   /** When the PATCH was verified: audit entries older than this are not ours. */
   switchedAt?: string;
   takenOverAt?: string;
+  /** Set while an instance executes the request: only the owner works on it until expiry. */
+  lease?: { owner: string; expiresAt: string };
+  remindedAt?: string;
   history: HistoryEntry[];
 }
 

@@ -7,4 +7,6 @@ export interface Presenter {
   requestCard(req: SoaRequest): Record<string, unknown>;
   /** A short line for the thread when the request changes state; null when the card says it all. */
   threadUpdate(req: SoaRequest): Outgoing | null;
+  /** The reminder posted in the thread of a request still waiting for a decision. */
+  reminder(req: SoaRequest): Outgoing;
 }

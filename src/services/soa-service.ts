@@ -13,6 +13,7 @@ import type { DirectoryFactory, GroupMatch, UserDirectory } from '../ports/direc
 import type { Logger } from '../ports/logger';
 import type { Notifier } from '../ports/notifier';
 import type { Presenter } from '../ports/presenter';
+import type { Job, ReceivedJob, WorkQueue } from '../ports/queue';
 import type { RequestStore } from '../ports/store';
 
 export interface ServiceSettings {
@@ -21,6 +22,9 @@ export interface ServiceSettings {
   requestTtlMs: number;
   audit: { firstDelayMs: number; maxDelayMs: number; timeoutMs: number };
   syncWatch: { intervalMs: number; timeoutMs: number };
+  /** Pending approvals get one reminder in their thread after this long. */
+  remindAfterMs: number;
+  worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number };
 }
 
 export interface Resolution {
@@ -37,6 +41,7 @@ export type Decision =
 export interface Deps {
   directory: DirectoryFactory;
   store: RequestStore;
+  queue: WorkQueue;
   notifier: Notifier;
   presenter: Presenter;
   clock: Clock;
@@ -48,6 +53,7 @@ export interface Deps {
 export class SoaService {
   private readonly running = new Set<Promise<unknown>>();
   private stopping = false;
+  private worker: Promise<void> | null = null;
 
   constructor(private readonly d: Deps) {}
 
@@ -132,6 +138,8 @@ export class SoaService {
       history: [{ at: now.toISOString(), state: 'awaiting_approval', by: requester.name }],
     };
     await this.d.store.create(req);
+    await this.d.queue.enqueue({ kind: 'remind', requestId: req.id }, this.d.settings.remindAfterMs);
+    await this.d.queue.enqueue({ kind: 'expire', requestId: req.id }, this.d.settings.requestTtlMs);
     this.d.logger.info('request submitted', { requestId: req.id, action, groupId });
     return { request: req, facts, checks, blocked };
   }
@@ -177,8 +185,7 @@ export class SoaService {
       return { outcome: 'refused', request: req, message: 'Confirm the sync client versions (the tick box on the card) before approving.' };
     }
     // Roles are read now, with the approver's own token: a role lost since the request counts.
-    const userDir = this.d.directory.forUser(approver);
-    const me = await userDir.whoAmI();
+    const me = await this.d.directory.forUser(approver).whoAmI();
     const verdict = mayApprove(this.d.settings.policy, req, me);
     if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
     const now = this.d.clock.now();
@@ -193,7 +200,7 @@ export class SoaService {
       throw e;
     }
     this.d.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
-    this.background(() => this.execute(id, userDir));
+    await this.d.queue.enqueue({ kind: 'execute', requestId: id });
     return { outcome: 'done', request: approved };
   }
 
@@ -251,24 +258,63 @@ export class SoaService {
 
   // ------------------------------------------------------------------ executing
 
-  private background(work: () => Promise<void>): void {
-    const p = work().catch((e) => this.d.logger.error('background work failed', { error: e instanceof Error ? e.message : String(e) }));
-    this.running.add(p);
-    void p.finally(() => this.running.delete(p));
+  // ------------------------------------------------------------------ background work
+
+  /** Starts the worker loop: takes jobs from the durable queue until stop(). */
+  startWorker(): void {
+    if (this.worker) return;
+    const { visibilityMs, pollMs } = this.d.settings.worker;
+    this.worker = (async () => {
+      while (!this.stopping) {
+        let received: ReceivedJob | null = null;
+        try {
+          received = await this.d.queue.receive(visibilityMs);
+        } catch (e) {
+          this.d.logger.warn('queue receive failed', { error: e instanceof Error ? e.message : String(e) });
+        }
+        if (!received) {
+          await this.d.clock.sleep(pollMs);
+          continue;
+        }
+        const run = this.handle(received);
+        this.running.add(run);
+        await run.finally(() => this.running.delete(run));
+      }
+    })();
   }
 
-  /** Resolves when all background work started so far has finished (tests, shutdown). */
+  /** Resolves when no job is being handled right now (tests). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.all([...this.running]);
   }
 
-  /**
-   * Stops polling (audit confirmation, sync watch) at the next wait; the requests keep their
-   * state and `resume()` picks them up at the next start.
-   */
+  /** Stops taking jobs; the one in hand finishes. Unfinished work stays in the queue. */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.worker;
     await this.idle();
+  }
+
+  private async handle(r: ReceivedJob): Promise<void> {
+    let outcome: 'done' | 'retry' = 'done';
+    try {
+      outcome = await this.runJob(r.job, r.dequeueCount);
+    } catch (e) {
+      // Left in the queue: it becomes visible again and is retried.
+      outcome = 'retry';
+      this.d.logger.warn('job failed', { kind: r.job.kind, requestId: r.job.requestId, attempt: r.dequeueCount, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.message : String(e) });
+    }
+    if (outcome === 'done') await this.d.queue.complete(r).catch((e) => this.d.logger.warn('job completion failed', { error: String(e) }));
+  }
+
+  private runJob(job: Job, dequeueCount: number): Promise<'done' | 'retry'> {
+    switch (job.kind) {
+      case 'execute': return this.execute(job.requestId, dequeueCount);
+      case 'audit': return this.pollAudit(job.requestId, job.attempt ?? 0);
+      case 'takeover': return this.pollTakeover(job.requestId, job.attempt ?? 0);
+      case 'remind': return this.remind(job.requestId);
+      case 'expire': return this.expireJob(job.requestId);
+    }
   }
 
   private async save(req: SoaRequest, announce = true): Promise<SoaRequest> {
@@ -292,96 +338,167 @@ export class SoaService {
     }
   }
 
-  private async fail(req: SoaRequest, reason: string): Promise<void> {
-    await this.save(transition(req, 'failed', this.d.clock.now(), { reason }, { note: reason }));
+  private async fail(req: SoaRequest, reason: string): Promise<'done'> {
+    await this.save(transition(req, 'failed', this.d.clock.now(), { reason, lease: undefined }, { note: reason }));
     this.d.logger.warn('request failed', { requestId: req.id, reason });
+    return 'done';
   }
 
-  /** The switch or rollback, with the approver's token only. */
-  async execute(id: string, userDir: UserDirectory): Promise<void> {
-    let req = await this.mustGet(id);
-    if (req.state !== 'approved') return;
-    // Claim: the conditional write lets exactly one worker run this request.
-    req = transition(req, 'executing', this.d.clock.now());
+  /** A lease on a request in execution: owner and expiry, written with the version check. */
+  private leased(req: SoaRequest): SoaRequest {
+    const { instanceId, leaseMs } = this.d.settings.worker;
+    return { ...req, lease: { owner: instanceId, expiresAt: new Date(this.d.clock.now().getTime() + leaseMs).toISOString() } };
+  }
+
+  /**
+   * The switch or rollback, with the approver's token only. Safe to run again after a crash:
+   * it reads isCloudManaged first and does not repeat a write that already took effect.
+   */
+  async execute(id: string, dequeueCount = 1): Promise<'done' | 'retry'> {
+    let req = await this.d.store.get(id);
+    if (!req) return 'done';
+    const now = this.d.clock.now();
+    let resumed = false;
+    if (req.state === 'approved') {
+      req = this.leased(transition(req, 'executing', now));
+    } else if (req.state === 'executing') {
+      // Another instance may be working on it; take over only once its lease has run out.
+      if (req.lease && req.lease.owner !== this.d.settings.worker.instanceId && req.lease.expiresAt > now.toISOString()) return 'retry';
+      req = this.leased({ ...req, version: req.version + 1, updatedAt: now.toISOString() });
+      resumed = true;
+    } else {
+      // Already past execution: make sure its follow-up job exists (duplicates are harmless).
+      if (req.state === 'awaiting_audit') await this.d.queue.enqueue({ kind: 'audit', requestId: id, attempt: 0 });
+      if (req.state === 'waiting_for_sync') await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: 0 });
+      return 'done';
+    }
     try {
-      await this.save(req);
+      req = await this.save(req, !resumed);
     } catch (e) {
-      if (isCoded(e, 'StaleVersion')) return;
+      if (isCoded(e, 'StaleVersion')) return 'retry';
       throw e;
     }
     const target = req.action === 'move';
     const startedAt = this.d.clock.now();
     try {
+      const userDir = this.d.directory.forUser(req.approver!);
       const current = await userDir.readIsCloudManaged(req.groupId);
-      if (current === target) {
+      if (current === target && !resumed) {
         return await this.fail(req, `The group changed since the request: it is already ${target ? 'cloud-managed' : 'managed in AD'}. Nothing was changed.`);
       }
-      await userDir.setIsCloudManaged(req.groupId, target);
-      const after = await userDir.readIsCloudManaged(req.groupId);
-      if (after !== target) return await this.fail(req, 'Microsoft Graph accepted the change but reading it back shows the old value.');
+      if (current !== target) {
+        await userDir.setIsCloudManaged(req.groupId, target);
+        const after = await userDir.readIsCloudManaged(req.groupId);
+        if (after !== target) return await this.fail(req, 'Microsoft Graph accepted the change but reading it back shows the old value.');
+      } else {
+        this.d.logger.info('write already took effect before a restart; not repeated', { requestId: id });
+      }
     } catch (e) {
+      if (isCoded(e, 'Throttled', 'ServiceUnavailable') && dequeueCount < 5) return 'retry';
       this.d.logger.warn('switch failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.name : String(e) });
-      return await this.fail(req, explain(e));
+      return this.fail(req, explain(e));
     }
-    req = await this.save(transition(req, 'awaiting_audit', this.d.clock.now(), { switchedAt: startedAt.toISOString() }));
-    await this.confirmAudit(req);
+    req = await this.save(transition(req, 'awaiting_audit', this.d.clock.now(), { switchedAt: req.switchedAt ?? startedAt.toISOString(), lease: undefined }));
+    await this.d.queue.enqueue({ kind: 'audit', requestId: id, attempt: 0 }, this.d.settings.audit.firstDelayMs);
+    return 'done';
   }
 
-  /** Polls the audit log with backoff; "not visible yet" is a state, not a failure. */
-  async confirmAudit(req: SoaRequest): Promise<void> {
+  /** One look at the audit log; "not visible yet" schedules the next look, with backoff. */
+  async pollAudit(id: string, attempt: number): Promise<'done' | 'retry'> {
+    const req = await this.d.store.get(id);
+    if (!req) return 'done';
+    if (req.state === 'waiting_for_sync') {
+      await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: 0 });
+      return 'done';
+    }
+    if (req.state !== 'awaiting_audit') return 'done';
     const { firstDelayMs, maxDelayMs, timeoutMs } = this.d.settings.audit;
+    const switched = new Date(req.switchedAt ?? req.updatedAt).getTime();
     // Tolerate clock skew between this host and the directory.
-    const since = new Date(new Date(req.switchedAt ?? req.updatedAt).getTime() - 120_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const deadline = this.d.clock.now().getTime() + timeoutMs;
-    let delay = firstDelayMs;
+    const since = new Date(switched - 120_000).toISOString().replace(/\.\d+Z$/, 'Z');
     let audit = null;
-    for (;;) {
-      try {
-        audit = await this.d.directory.app().findSoaAudit(req.groupId, req.action, since);
-      } catch (e) {
-        this.d.logger.warn('audit poll failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unknown' });
-      }
-      if (audit || this.d.clock.now().getTime() >= deadline) break;
-      if (this.stopping) return;
-      await this.d.clock.sleep(delay);
-      delay = Math.min(delay * 2, maxDelayMs);
+    try {
+      audit = await this.d.directory.app().findSoaAudit(req.groupId, req.action, since);
+    } catch (e) {
+      this.d.logger.warn('audit poll failed', { requestId: id, code: isCoded(e) ? e.code : 'unexpected' });
     }
-    const latest = await this.mustGet(req.id);
-    const next = latest.action === 'move' ? 'completed' : 'waiting_for_sync';
+    const late = this.d.clock.now().getTime() >= switched + timeoutMs;
+    if (!audit && !late) {
+      await this.d.queue.enqueue({ kind: 'audit', requestId: id, attempt: attempt + 1 }, Math.min(firstDelayMs * 2 ** (attempt + 1), maxDelayMs));
+      return 'done';
+    }
+    const next = req.action === 'move' ? 'completed' : 'waiting_for_sync';
     const note = audit ? undefined : `The change was verified, but its audit entry was not visible within ${Math.round(timeoutMs / 60000)} min.`;
-    const saved = await this.save(transition(latest, next, this.d.clock.now(), audit ? { audit } : {}, note ? { note } : undefined));
-    if (saved.state === 'waiting_for_sync') await this.watchTakeover(saved);
-  }
-
-  /** After a rollback: the request completes when the sync cycle takes the group over. */
-  async watchTakeover(req: SoaRequest): Promise<void> {
-    const { intervalMs, timeoutMs } = this.d.settings.syncWatch;
-    const deadline = this.d.clock.now().getTime() + timeoutMs;
-    for (;;) {
-      try {
-        const s = await this.d.directory.app().readSyncState(req.groupId);
-        if (s.onPremisesSyncEnabled === true) {
-          const latest = await this.mustGet(req.id);
-          await this.save(transition(latest, 'taken_over', this.d.clock.now(), { takenOverAt: s.onPremisesLastSyncDateTime ?? this.d.clock.now().toISOString() }));
-          return;
-        }
-      } catch (e) {
-        this.d.logger.warn('sync watch failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unknown' });
-      }
-      if (this.d.clock.now().getTime() >= deadline) {
-        this.d.logger.warn('sync take-over not seen in time', { requestId: req.id });
-        return;
-      }
-      if (this.stopping) return;
-      await this.d.clock.sleep(intervalMs);
+    try {
+      const saved = await this.save(transition(req, next, this.d.clock.now(), audit ? { audit } : {}, note ? { note } : undefined));
+      if (saved.state === 'waiting_for_sync') await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) return 'done'; // another instance confirmed it
+      throw e;
     }
+    return 'done';
   }
 
-  /** On start: pick up audit confirmations and sync watches left unfinished. */
+  /** After a rollback: one look at whether the sync cycle has taken the group over. */
+  async pollTakeover(id: string, attempt: number): Promise<'done' | 'retry'> {
+    const req = await this.d.store.get(id);
+    if (!req || req.state !== 'waiting_for_sync') return 'done';
+    const { intervalMs, timeoutMs } = this.d.settings.syncWatch;
+    const s = await this.d.directory.app().readSyncState(req.groupId);
+    if (s.onPremisesSyncEnabled === true) {
+      try {
+        await this.save(transition(req, 'taken_over', this.d.clock.now(), { takenOverAt: s.onPremisesLastSyncDateTime ?? this.d.clock.now().toISOString() }));
+      } catch (e) {
+        if (!isCoded(e, 'StaleVersion')) throw e;
+      }
+      return 'done';
+    }
+    const since = new Date(req.history.find((h) => h.state === 'waiting_for_sync')?.at ?? req.updatedAt).getTime();
+    if (this.d.clock.now().getTime() >= since + timeoutMs) {
+      this.d.logger.warn('sync take-over not seen in time', { requestId: id });
+      await this.d.notifier.post(req.anchor, { text: `Request ${id}: the sync cycle has not taken **${req.groupName}** over yet. Check that the AD group is still in sync scope; \`status ${id}\` shows it, and the bot looks again at its next start.` }).catch(() => undefined);
+      return 'done';
+    }
+    await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: attempt + 1 }, intervalMs);
+    return 'done';
+  }
+
+  /** One reminder in the thread for a request still waiting for a decision. */
+  async remind(id: string): Promise<'done' | 'retry'> {
+    const req = await this.d.store.get(id);
+    if (!req || req.state !== 'awaiting_approval' || req.remindedAt) return 'done';
+    if (req.expiresAt <= this.d.clock.now().toISOString()) return 'done';
+    try {
+      await this.d.store.update({ ...req, remindedAt: this.d.clock.now().toISOString(), version: req.version + 1 });
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) return 'done';
+      throw e;
+    }
+    await this.d.notifier.post(req.anchor, this.d.presenter.reminder(req));
+    return 'done';
+  }
+
+  private async expireJob(id: string): Promise<'done' | 'retry'> {
+    const req = await this.d.store.get(id);
+    if (!req || req.state !== 'awaiting_approval') return 'done';
+    const left = new Date(req.expiresAt).getTime() - this.d.clock.now().getTime();
+    if (left > 0) {
+      await this.d.queue.enqueue({ kind: 'expire', requestId: id }, left);
+      return 'done';
+    }
+    await this.expire(req);
+    return 'done';
+  }
+
+  /** On start: make sure every unfinished request has its job (duplicates are harmless). */
   async resume(): Promise<number> {
-    const open = await this.d.store.list({ states: ['awaiting_audit', 'waiting_for_sync'], limit: 200 });
-    for (const r of open) this.background(() => (r.state === 'awaiting_audit' ? this.confirmAudit(r) : this.watchTakeover(r)));
-    return open.length;
+    const open = await this.d.store.list({ states: ['approved', 'executing', 'awaiting_audit', 'waiting_for_sync', 'awaiting_approval'], limit: 500 });
+    for (const r of open) {
+      const kind: Job['kind'] = r.state === 'awaiting_approval' ? 'expire' : r.state === 'waiting_for_sync' ? 'takeover' : r.state === 'awaiting_audit' ? 'audit' : 'execute';
+      const delay = kind === 'expire' ? Math.max(0, new Date(r.expiresAt).getTime() - this.d.clock.now().getTime()) : 0;
+      await this.d.queue.enqueue({ kind, requestId: r.id, attempt: 0 }, delay);
+    }
+    return open.filter((r) => r.state !== 'awaiting_approval').length;
   }
 }
 

@@ -173,6 +173,10 @@ export class CardPresenter implements Presenter {
     return render('error', { title, message, ...(nextStep ? { nextStep } : {}) });
   }
 
+  reminder(req: SoaRequest): Outgoing {
+    return { text: `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. Who may decide: ${describeApprovers(this.policy)}.` };
+  }
+
   threadUpdate(req: SoaRequest): Outgoing | null {
     const g = `**${req.groupName}**`;
     switch (req.state) {
@@ -192,7 +196,7 @@ export class CardPresenter implements Presenter {
       case 'rejected':
         return { text: `Request ${req.id} for ${g} was rejected by ${req.approver?.name}: ${req.reason ?? ''}` };
       case 'expired':
-        return { text: `Request ${req.id} for ${g} expired without a decision.` };
+        return { text: `Request ${req.id} for ${g} expired without a decision. ${req.requester.name}, ask again if it is still needed.` };
       case 'cancelled':
         return { text: `Request ${req.id} for ${g} was cancelled by ${req.requester.name}.` };
       default:

@@ -1,0 +1,42 @@
+/** The work queue across instances: Azure Storage Queues (visibility timeout, pop receipts). */
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import type { Job, ReceivedJob, WorkQueue } from '../../ports/queue';
+
+export class StorageWorkQueue implements WorkQueue {
+  private readonly queue: QueueClient;
+  private ready: Promise<unknown> | null = null;
+
+  constructor(connectionString: string, queueName: string) {
+    this.queue = QueueServiceClient.fromConnectionString(connectionString).getQueueClient(queueName);
+  }
+
+  private init(): Promise<unknown> {
+    this.ready ??= this.queue.createIfNotExists();
+    return this.ready;
+  }
+
+  async enqueue(job: Job, delayMs = 0): Promise<void> {
+    await this.init();
+    // Visibility is in whole seconds, at most 7 days.
+    await this.queue.sendMessage(JSON.stringify(job), { visibilityTimeout: Math.min(Math.ceil(Math.max(0, delayMs) / 1000), 7 * 24 * 3600) });
+  }
+
+  async receive(visibilityMs: number): Promise<ReceivedJob | null> {
+    await this.init();
+    const res = await this.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: Math.max(1, Math.ceil(visibilityMs / 1000)) });
+    const m = res.receivedMessageItems[0];
+    if (!m) return null;
+    return { job: JSON.parse(m.messageText) as Job, dequeueCount: m.dequeueCount, receipt: m.popReceipt, id: m.messageId };
+  }
+
+  async complete(job: ReceivedJob): Promise<void> {
+    try {
+      await this.queue.deleteMessage(job.id, job.receipt);
+    } catch (e) {
+      // 404: handed out again (pop receipt changed) or already gone; the handler is idempotent.
+      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+    }
+  }
+
+  async close(): Promise<void> {}
+}

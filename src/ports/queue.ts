@@ -1,0 +1,30 @@
+/**
+ * The durable work queue behind all background work (execution, audit polling, sync
+ * take-over watch, reminders, expiry). At-least-once: a message whose worker dies becomes
+ * visible again, so every handler must be harmless when run twice.
+ */
+export type JobKind = 'execute' | 'audit' | 'takeover' | 'remind' | 'expire';
+
+export interface Job {
+  kind: JobKind;
+  requestId: string;
+  /** For polling jobs: how many polls came before this one. */
+  attempt?: number;
+}
+
+export interface ReceivedJob {
+  job: Job;
+  /** How many times this message has been handed out, this time included. */
+  dequeueCount: number;
+  receipt: string;
+  id: string;
+}
+
+export interface WorkQueue {
+  enqueue(job: Job, delayMs?: number): Promise<void>;
+  /** Hands out the next visible message and hides it for `visibilityMs`; null if none. */
+  receive(visibilityMs: number): Promise<ReceivedJob | null>;
+  /** Deletes a handled message (only if it has not been handed out again since). */
+  complete(job: ReceivedJob): Promise<void>;
+  close(): Promise<void>;
+}

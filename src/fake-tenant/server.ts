@@ -177,6 +177,7 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         return jsonResponse(201, { match: f.match, method: fault.method ?? null, status: fault.status ?? null, retryAfter: fault.retryAfter ?? null, delayMs: fault.delayMs ?? null, count: fault.count });
       }
       if (route === 'DELETE /_fake/faults') { faults.length = 0; return { status: 204, headers: {} }; }
+      if (route === 'GET /_fake/faults') return jsonResponse(200, faults.map((f) => ({ match: f.match.source, method: f.method ?? null, status: f.status ?? null, retryAfter: f.retryAfter ?? null, delayMs: f.delayMs ?? null, remaining: f.count })));
       if (route === 'POST /_fake/sso-token') {
         const oid = input?.oid;
         if (typeof oid !== 'string' || !oid) return adminError(400, "'oid' is required.");

@@ -14,7 +14,7 @@ async function requestCard(s: Stack, text = 'move SecGroup2 to cloud') {
 
 describe('bot: Graph and sign-in failures become clear, actionable messages', () => {
   let s: Stack;
-  afterEach(async () => { await s.stop(); });
+  afterEach(async () => { await s?.stop(); });
 
   it('MFA required by Conditional Access: the approver is told to sign in again; nothing changes', async () => {
     s = await startStack();

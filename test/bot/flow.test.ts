@@ -10,7 +10,7 @@ const soaPatches = (s: Stack, groupId: string) => s.graphRequests((e) => e.metho
 describe('bot: move to cloud, end to end against the fake tenant', () => {
   let s: Stack;
   beforeEach(async () => { s = await startStack(); });
-  afterEach(async () => { await s.stop(); });
+  afterEach(async () => { await s?.stop(); });
 
   it('request → approval card with nesting warning → approve by another admin → switch with the approver\'s token → audit confirmation in the thread', async () => {
     const said = await s.channel.say(people.alex, 'move SecGroup1 to cloud', { kind: 'channel' });

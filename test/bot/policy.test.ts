@@ -18,7 +18,7 @@ const patches = (s: Stack, id = GROUP.secGroup2) => s.graphRequests((e) => e.met
 
 describe('bot: approval policy (the server decides, not the card)', () => {
   let s: Stack;
-  afterEach(async () => { await s.stop(); });
+  afterEach(async () => { await s?.stop(); });
 
   it('refuses self-approval by default, and the card is left as it was', async () => {
     s = await startStack();
@@ -126,5 +126,32 @@ describe('bot: approval policy (the server decides, not the card)', () => {
     const { msg, data } = await requestCard(s);
     const r = await s.channel.click(people.megan, msg.id, 'approve', { ...data, ackSyncVersions: 'true' });
     assert.match(r.message ?? '', /approvers group/);
+  });
+});
+
+describe('bot: reminders, expiry and redelivery from the work queue', () => {
+  let s: Stack;
+  afterEach(async () => { await s?.stop(); });
+
+  it('reminds approvers once in the thread, then expires the request and tells the requester', async () => {
+    s = await startStack({ REMIND_AFTER_HOURS: '0.0002', REQUEST_TTL_HOURS: '0.001' });
+    const { data } = await requestCard(s);
+    const reminder = await s.channel.waitFor((o) => /Reminder: request/.test(o.activity.text ?? ''));
+    assert.match(reminder.activity.text, /still waits for a decision/);
+    const expired = await s.channel.waitFor((o) => /expired without a decision\. Alex Wilber, ask again/.test(o.activity.text ?? ''));
+    assert.ok(expired);
+    assert.equal((await s.bot.service.get(String(data.requestId)))!.state, 'expired');
+    assert.equal(s.channel.outbound.filter((o) => /Reminder: request/.test(o.activity.text ?? '')).length, 1);
+  });
+
+  it('the same message delivered twice creates one request', async () => {
+    s = await startStack();
+    const a = await s.channel.say(people.alex, 'move SecGroup2 to cloud', { id: 'redelivered-1' });
+    const b = await s.channel.say(people.alex, 'move SecGroup2 to cloud', { id: 'redelivered-1' });
+    assert.equal(a.status, 200);
+    assert.equal(b.status, 200);
+    const mine = await s.bot.service.mine(people.alex.aadObjectId);
+    assert.equal(mine.length, 1);
+    assert.equal(s.channel.outbound.filter((o) => /already has an open request/.test(o.activity.text ?? '')).length, 0, 'the second delivery was not handled at all');
   });
 });

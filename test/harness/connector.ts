@@ -104,16 +104,16 @@ export class TestChannel {
     };
   }
 
-  private async post(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.botUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+  private async post(activity: Record<string, unknown>, botUrl = this.botUrl): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
   /** A user types `text`; in channels and group chats with an @mention of the bot. */
-  async say(user: User, text: string, opts: { kind?: ConversationKind; key?: string; mention?: boolean } = {}): Promise<{ id: string; status: number }> {
+  async say(user: User, text: string, opts: { kind?: ConversationKind; key?: string; mention?: boolean; id?: string } = {}): Promise<{ id: string; status: number }> {
     const kind = opts.kind ?? 'personal';
-    const id = `msg-${randomUUID().slice(0, 8)}`;
+    const id = opts.id ?? `msg-${randomUUID().slice(0, 8)}`;
     const mention = opts.mention ?? kind !== 'personal';
     const activity = {
       ...this.base(user, kind, opts.key ?? 'main'),
@@ -127,7 +127,7 @@ export class TestChannel {
   }
 
   /** A user clicks an Action.Execute button on the card `cardActivityId`. */
-  async click(user: User, cardActivityId: string, verb: string, data: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string; conversationId?: string } = {}): Promise<{ status: number; card?: any; message?: string; body: any }> {
+  async click(user: User, cardActivityId: string, verb: string, data: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string; conversationId?: string; botUrl?: string } = {}): Promise<{ status: number; card?: any; message?: string; body: any }> {
     const base = this.base(user, opts.kind ?? 'personal', opts.key ?? 'main');
     if (opts.conversationId) base.conversation = { ...base.conversation, id: opts.conversationId };
     const r = await this.post({
@@ -137,7 +137,7 @@ export class TestChannel {
       id: `inv-${randomUUID().slice(0, 8)}`,
       replyToId: cardActivityId,
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    });
+    }, opts.botUrl);
     const v = r.body?.value;
     return { status: r.status, body: r.body, ...(r.body?.type === 'application/vnd.microsoft.card.adaptive' ? { card: v } : {}), ...(r.body?.type === 'application/vnd.microsoft.activity.message' ? { message: v } : {}) };
   }

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { FakeTenant } from '../../src/fake-tenant/server';
+import { GROUP } from '../../src/fake-tenant/seed';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph';
+import { actions, cardOf, cardText, TestChannel } from '../harness/connector';
+import { startAzurite, type Azurite } from '../helpers/azurite';
+import { startBotProcess, type BotProcess } from '../helpers/bot-process';
+import { admin, startTestTenant } from '../helpers/fake-tenant';
+import { people } from '../helpers/stack';
+
+describe('scale-out: two bot processes on one Azurite store', function () {
+  this.timeout(120_000);
+  let ft: FakeTenant;
+  let az: Azurite;
+  let bots: BotProcess[] = [];
+  let channel: TestChannel;
+
+  before(async () => {
+    ft = await startTestTenant({ settings: { auditDelayMs: 300 } });
+    az = await startAzurite();
+    const suffix = randomUUID().slice(0, 8);
+    const env = {
+      FAKE_TENANT_PORT: String(ft.port),
+      STORAGE: 'blob',
+      AZURE_STORAGE_CONNECTION_STRING: az.connectionString,
+      STORAGE_CONTAINER: `requests-${suffix}`,
+      STORAGE_QUEUE: `work-${suffix}`,
+      // Megan (Hybrid Identity Administrator) and Adele (Groups Administrator) both approve.
+      APPROVER_ROLES: 'Hybrid Identity Administrator,Groups Administrator',
+    };
+    bots = [await startBotProcess(env), await startBotProcess(env)];
+    channel = await new TestChannel(bots[0]!.url).start();
+  });
+
+  after(async () => {
+    for (const b of bots) await b.kill();
+    await channel?.stop();
+    await az?.stop();
+    await ft?.close();
+  });
+
+  it('50 concurrent Approve clicks from two approvers across both processes: one PATCH, one confirmation, every click answered with the current card', async () => {
+    await channel.say(people.alex, 'move SecGroup2 to cloud', { kind: 'channel' });
+    const msg = await channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))));
+    const data = { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
+    const clicks = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        channel.click(i % 2 ? people.megan : people.adele, msg.id, 'approve', data, { kind: 'channel', conversationId: String(msg.conversationId), botUrl: bots[Math.floor(i / 2) % 2]!.url }),
+      ),
+    );
+    for (const c of clicks) {
+      assert.equal(c.status, 200);
+      assert.ok(c.card, `a card, not ${JSON.stringify(c.body).slice(0, 120)}`);
+      assert.match(cardText(c.card), /Approved by (Megan Bowen|Adele Vance)/);
+    }
+    const approvers = new Set(clicks.map((c) => /Approved by (Megan Bowen|Adele Vance)/.exec(cardText(c.card))![1]));
+    assert.equal(approvers.size, 1, 'everyone is shown the one approval that won');
+    await channel.waitFor((o) => /Audit log: \*\*Change Source of Authority/.test(o.activity.text ?? ''), 30_000);
+    await channel.waitFor((o) => o.kind === 'update' && /Completed/.test(cardText(cardOf(o))), 30_000);
+    const log = (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body;
+    const patches = log.filter((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`));
+    assert.equal(patches.length, 1, 'exactly one switch');
+    assert.equal(channel.outbound.filter((o) => /Audit log:/.test(o.activity.text ?? '')).length, 1, 'one confirmation');
+  });
+});

@@ -57,7 +57,10 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
     },
   });
   const app = createBot({ adapter, service, presenter, logger, store });
-  const http = await startHttpServer(adapter, app, config.port, config.host);
+  const http = await startHttpServer(adapter, app, config.port, config.host, async () => {
+    await store.list({ limit: 1 });
+    return true;
+  });
   const resumed = await service.resume();
   if (resumed) logger.info('resumed unfinished requests', { count: resumed });
   service.startWorker();

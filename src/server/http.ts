@@ -9,7 +9,8 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, port: number, host: string): Promise<HttpServer> {
+/** `ready` answers whether the instance can serve: its store is reachable. */
+export async function startHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, port: number, host: string, ready: () => Promise<boolean> = async () => true): Promise<HttpServer> {
   const server = restify.createServer({ name: 'soa-bot' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
   server.post('/api/messages', async (req, res) => {
@@ -19,6 +20,10 @@ export async function startHttpServer(adapter: TeamsAdapter, app: Application<Tu
   });
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
+  });
+  server.get('/readyz', async (_req, res) => {
+    const ok = await ready().catch(() => false);
+    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -34,7 +34,7 @@ describe('architecture: import boundaries', () => {
 
   it('process.env is read only by config and the launchers', () => {
     for (const f of files(src)) {
-      if (/(config|local|main|env-file|certs)\.ts$/.test(f)) continue;
+      if (/(config|local|main|env-file|certs|package-app)\.ts$/.test(f)) continue;
       assert.ok(!/process\.env/.test(readFileSync(f, 'utf8')), `${f} reads process.env`);
     }
   });

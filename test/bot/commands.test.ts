@@ -162,6 +162,13 @@ describe('bot: commands and cards', () => {
     assert.match(cardText(cardOf(gc[0]!)), /What I can do/);
   });
 
+  it('serves /healthz and /readyz', async () => {
+    assert.equal((await fetch(`${s.bot.http.url}/healthz`)).status, 200);
+    const ready = await fetch(`${s.bot.http.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready' });
+  });
+
   it('a client that sends no Entra object id is told why nothing happens', async () => {
     const since = s.channel.outbound.length;
     await s.channel.say({ aadObjectId: '', name: 'Someone' }, 'move SecGroup1 to cloud');

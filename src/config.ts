@@ -69,10 +69,19 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const host = str('HOST') ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
   if (mode === 'local' && !LOOPBACK.has(host)) problems.push(`Local mode (no BOT_ID) has no Bot Framework authentication, so it only binds to loopback; HOST is '${host}'.`);
   if (mode === 'production') {
-    problems.push('Production mode (BOT_ID set) needs Teams single sign-on for the approver\'s token, which this version does not have yet. Unset BOT_ID to run locally against the fake tenant.');
+    if (!GUID.test(botId!)) problems.push(`BOT_ID must be the bot's Entra app id (a GUID), not '${botId}'.`);
+    if (!str('BOT_PASSWORD') && !str('BOT_MANAGED_IDENTITY_CLIENT_ID')) problems.push('BOT_PASSWORD (or BOT_MANAGED_IDENTITY_CLIENT_ID for a managed identity) is missing: the Bot Framework credential.');
+    const botTenant = str('BOT_TENANT_ID');
+    if (!botTenant) problems.push('BOT_TENANT_ID is missing: new Azure Bot registrations are single-tenant.');
+    else if (!GUID.test(botTenant)) problems.push(`BOT_TENANT_ID must be a tenant id (a GUID), not '${botTenant}'.`);
+    if (!str('OAUTH_CONNECTION_NAME')) problems.push('OAUTH_CONNECTION_NAME is missing: the Azure Bot OAuth connection that gives the approver\'s SSO token.');
+    if (str('STORAGE') === undefined) problems.push('STORAGE is missing: choose sqlite (one instance) or blob (several instances) explicitly in production.');
+    if (!problems.length) {
+      problems.push('Production mode (BOT_ID set) needs Teams single sign-on for the approver\'s token, which this version does not have yet. Unset BOT_ID to run locally against the fake tenant.');
+    }
   }
   const clientId = str('AAD_APP_CLIENT_ID') ?? botId;
-  const tenantId = str('AAD_APP_TENANT_ID');
+  const tenantId = str('AAD_APP_TENANT_ID') ?? str('BOT_TENANT_ID');
   const clientSecret = str('AAD_APP_CLIENT_SECRET') ?? str('BOT_PASSWORD');
   const certificatePath = str('AAD_APP_CERTIFICATE_PATH');
   if (!clientId) problems.push('AAD_APP_CLIENT_ID is missing: the Entra app id used for Microsoft Graph.');

@@ -263,7 +263,7 @@ export class GraphUserDirectory implements UserDirectory {
         groupIds: items.filter((i) => i['@odata.type'] === '#microsoft.graph.group').map((i) => i.id),
       };
     } catch (e) {
-      throw mapGraphError(e);
+      throw mapGraphError(e, { consent: this.endpoint });
     }
   }
 
@@ -275,7 +275,7 @@ export class GraphUserDirectory implements UserDirectory {
       if (typeof v !== 'boolean') throw new CodedError('DirectoryError', 'Microsoft Graph answered without isCloudManaged.');
       return v;
     } catch (e) {
-      throw mapGraphError(e, { groupId });
+      throw mapGraphError(e, { groupId, consent: this.endpoint });
     }
   }
 
@@ -285,7 +285,7 @@ export class GraphUserDirectory implements UserDirectory {
       // are success, and the caller reads the value back to verify.
       await (await this.graph()).api(`/groups/${groupId}/onPremisesSyncBehavior`).patch({ isCloudManaged: value });
     } catch (e) {
-      throw mapGraphError(e, { groupId });
+      throw mapGraphError(e, { groupId, consent: this.endpoint });
     }
   }
 }

@@ -22,10 +22,22 @@ function header(h: GraphLikeError['headers'], name: string): string | null {
 
 const INTERACTION = new Set([50076, 50079, 50078, 50158, 50173, 70043, 50074, 50072]);
 
+/** Where an administrator grants tenant-wide consent to the bot's app. */
+export interface ConsentTarget {
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+}
+
+export function adminConsentUrl(t: ConsentTarget): string {
+  return `${t.authorityHost.replace(/\/$/, '')}/${encodeURIComponent(t.tenantId)}/adminconsent?client_id=${encodeURIComponent(t.clientId)}`;
+}
+
 /** Maps an AADSTS code (from MSAL / @azure/identity messages) to a coded error. */
-export function fromAadsts(code: number, raw: string): CodedError {
+export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): CodedError {
   if (code === 65001 || code === 65004) {
-    return new CodedError('ConsentRequired', 'The bot has not been given consent to act for you in Microsoft Graph. An administrator must grant admin consent to the bot\'s delegated permissions.', { aadsts: code });
+    const link = consent ? ` An administrator can grant it here: ${adminConsentUrl(consent)}` : '';
+    return new CodedError('ConsentRequired', `The bot has not been given consent to act for you in Microsoft Graph. An administrator must grant admin consent to the bot's delegated permissions.${link}`, { aadsts: code, ...(consent ? { consentUrl: adminConsentUrl(consent) } : {}) });
   }
   if (code === 53003) return new CodedError('BlockedByConditionalAccess', 'A Conditional Access policy blocked the sign-in for this action. Ask your identity team which policy applies.', { aadsts: code });
   if (INTERACTION.has(code)) {
@@ -36,12 +48,12 @@ export function fromAadsts(code: number, raw: string): CodedError {
   return new CodedError('Unauthorized', `Sign-in failed (AADSTS${code}).`, { aadsts: code, raw: raw.slice(0, 200).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[token]') });
 }
 
-export function mapGraphError(e: unknown, context: { groupId?: string } = {}): CodedError {
+export function mapGraphError(e: unknown, context: { groupId?: string; consent?: ConsentTarget } = {}): CodedError {
   if (e instanceof CodedError) return e;
   const err = (e ?? {}) as GraphLikeError;
   const message = String(err.message ?? e);
   const aadsts = /AADSTS(\d+)/.exec(message);
-  if (aadsts) return fromAadsts(Number(aadsts[1]), message);
+  if (aadsts) return fromAadsts(Number(aadsts[1]), message, context.consent);
   if (err.name === 'CredentialUnavailableError' || err.code === 'CredentialUnavailableError') {
     return new CodedError('Unauthorized', 'The bot could not sign in to Microsoft Entra ID: check its app settings (AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID, secret or certificate) and that the sign-in authority is reachable.', { credential: true });
   }

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const local = {
+  AAD_APP_CLIENT_ID: '6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90',
+  AAD_APP_CLIENT_SECRET: 'local-fake-tenant-only',
+  AAD_APP_TENANT_ID: '00000000-0000-0000-0000-0000000000001',
+};
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env, '/srv/bot');
+    return '';
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    return e.message;
+  }
+};
+
+describe('configuration is validated once, at start, naming each bad setting', () => {
+  it('local mode: defaults, loopback only', () => {
+    const c = loadConfig(local, '/srv/bot');
+    assert.equal(c.mode, 'local');
+    assert.equal(c.graph.graphBaseUrl, 'https://localhost:3979');
+    assert.equal(c.storage.kind, 'sqlite');
+    assert.match(problems({ ...local, HOST: '0.0.0.0' }), /only binds to loopback; HOST is '0.0.0.0'/);
+  });
+
+  it('names missing and malformed settings together', () => {
+    const msg = problems({ AAD_APP_CLIENT_ID: 'not-a-guid', PORT: 'eighty', ALLOW_SELF_APPROVAL: 'maybe', STORAGE: 'cosmos', APPROVER_ROLES: 'Chief Approver', AUTHORITY_HOST: 'http://insecure' });
+    for (const re of [/AAD_APP_CLIENT_ID must be a GUID/, /AAD_APP_TENANT_ID is missing/, /AAD_APP_CLIENT_SECRET .* is missing/, /PORT must be a number/, /ALLOW_SELF_APPROVAL must be true or false/, /STORAGE must be sqlite or blob/, /unknown role 'Chief Approver'/, /AUTHORITY_HOST must be an https URL/]) {
+      assert.match(msg, re);
+    }
+    assert.match(problems({ ...local, STORAGE: 'blob' }), /STORAGE=blob needs AZURE_STORAGE_CONNECTION_STRING/);
+    assert.match(problems({ ...local, LEASE_SECONDS: '300' }), /LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS/);
+  });
+
+  it('production mode (BOT_ID set): names every missing setting, and says plainly what is not built yet', () => {
+    const msg = problems({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e' });
+    for (const re of [/BOT_PASSWORD .* is missing/, /BOT_TENANT_ID is missing/, /OAUTH_CONNECTION_NAME is missing/, /STORAGE is missing/]) assert.match(msg, re);
+    assert.match(problems({ BOT_ID: 'bot', BOT_PASSWORD: 'x', BOT_TENANT_ID: 'contoso', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' }), /BOT_ID must be .*GUID[\s\S]*BOT_TENANT_ID must be a tenant id/);
+    const complete = problems({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'x', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' });
+    assert.match(complete, /needs Teams single sign-on .* does not have yet/);
+  });
+});

@@ -20,8 +20,13 @@ export interface Config {
     authorityHost: string;
     graphBaseUrl: string;
   };
-  /** Local mode: the fake tenant that stands in for Teams SSO. */
+  /** Local mode: the fake tenant that stands in for Teams SSO (unless an OAuth connection is set). */
   fakeTenantUrl?: string;
+  /**
+   * Teams SSO through the Azure Bot's OAuth connection: approvers sign in on Approve/Reject and
+   * the token service holds their token. Unset in local mode: the fake tenant stands in.
+   */
+  sso?: { connectionName: string; tokenServiceUrl?: string; tokenExchangeUri: string };
   storeFile: string;
   policy: { approverRoles: string[]; approverGroupId?: string; allowSelfApproval: boolean };
   minimums: { connectSync: string; cloudSync: string };
@@ -114,6 +119,9 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(queue)) problems.push(`STORAGE_QUEUE '${queue}' is not a valid queue name.`);
     return { kind: 'blob', connectionString: connectionString ?? '', container, queue };
   }
+  const connectionName = str('OAUTH_CONNECTION_NAME');
+  const tokenServiceUrl = str('BOT_FRAMEWORK_OAUTH_URL');
+  if (tokenServiceUrl && !/^https?:\/\//.test(tokenServiceUrl)) problems.push(`BOT_FRAMEWORK_OAUTH_URL must be a URL, not '${tokenServiceUrl}'.`);
   const port = num('PORT', 3978, 0);
   if (port > 65535) problems.push(`PORT must be a port number, not '${port}'.`);
   const config: Config = {
@@ -124,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     ...(str('BOT_PASSWORD') ? { botPassword: str('BOT_PASSWORD') } : {}),
     graph: { tenantId: tenantId ?? '', clientId: clientId ?? '', ...(clientSecret ? { clientSecret } : {}), ...(certificatePath ? { certificatePath } : {}), authorityHost, graphBaseUrl },
     ...(fakeTenantUrl ? { fakeTenantUrl } : {}),
+    ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),
     storeFile,
     policy: { approverRoles: roles, ...(approverGroupId ? { approverGroupId } : {}), allowSelfApproval: bool('ALLOW_SELF_APPROVAL', false) },
     minimums: { connectSync: str('CONNECT_SYNC_MIN_VERSION') ?? '2.5.76.0', cloudSync: str('CLOUD_SYNC_MIN_VERSION') ?? '1.1.1370.0' },

@@ -13,6 +13,7 @@ import { BlobRequestStore } from './infra/storage/blob-store';
 import { SqliteRequestStore } from './infra/storage/sqlite-store';
 import type { WorkQueue } from './ports/queue';
 import type { RequestStore } from './ports/store';
+import { BotTokenServiceSource } from './infra/tokens/bot-token-service';
 import { LocalSsoTokenSource } from './infra/tokens/local-sso';
 import { systemClock, type Clock } from './ports/clock';
 import { consoleLogger, type Logger } from './ports/logger';
@@ -31,10 +32,15 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const clock = options.clock ?? systemClock;
   if (config.mode !== 'local' || !config.fakeTenantUrl) throw new Error('Only local mode is available in this version.');
   const { store, queue } = openStorage(config);
-  const tokens = new LocalSsoTokenSource(config.fakeTenantUrl);
+  const authConfig = config.sso?.tokenServiceUrl ? { OAuthUrl: config.sso.tokenServiceUrl } : {};
+  const credentials = new ConfigurationServiceClientCredentialFactory({});
+  // Local mode has no Bot Framework app id on inbound turns, so the token service client is made
+  // for the bot's Entra app here; in production the adapter makes it from the caller's claims.
+  const ssoTokens = config.sso ? new BotTokenServiceSource(config.graph.clientId, config.sso.connectionName, authConfig, credentials) : null;
+  const tokens = ssoTokens ?? new LocalSsoTokenSource(config.fakeTenantUrl);
   const directory = new GraphDirectoryFactory({ ...config.graph, local: true }, tokens, clock);
   // Local mode: no Bot Framework app id, so no Bot Framework authentication (loopback only).
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
+  const adapter = new TeamsAdapter(authConfig, credentials);
   const presenter = new CardPresenter(config.policy);
   const notifier = new BotNotifier(adapter, '');
   const service = new SoaService({
@@ -56,11 +62,20 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
     },
   });
-  const app = createBot({ adapter, service, presenter, logger, store });
-  const http = await startHttpServer(adapter, app, config.port, config.host, async () => {
-    await store.list({ limit: 1 });
-    return true;
-  });
+  const app = createBot({ adapter, service, presenter, logger, store, ...(config.sso ? { sso: config.sso } : {}) });
+  const http = await startHttpServer(
+    adapter,
+    app,
+    config.port,
+    config.host,
+    async () => {
+      await store.list({ limit: 1 });
+      return true;
+    },
+    async (ctx) => {
+      if (ssoTokens) ctx.turnState.set(adapter.UserTokenClientKey, await ssoTokens.client());
+    },
+  );
   const resumed = await service.resume();
   if (resumed) logger.info('resumed unfinished requests', { count: resumed });
   service.startWorker();

@@ -2,7 +2,7 @@
  * The teams-ai Application: routes only. Messages go to one command handler; card clicks to
  * a verb → handler table. Handlers call the service and render with the presenter.
  */
-import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MemoryStorage, MessageFactory, type TurnContext } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, type AdaptiveCard, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
 import { isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
@@ -21,7 +21,12 @@ export interface BotDeps {
   logger: Logger;
   /** For redelivery detection. */
   store: RequestStore;
+  /** Teams SSO through an OAuth connection: sign-in is required for Approve and Reject. */
+  sso?: { connectionName: string; tokenExchangeUri: string };
 }
+
+/** The Action.Execute verbs that act with the clicker's own token. */
+const SIGNED_IN_VERBS = ['approve', 'reject'];
 
 type Card = Record<string, unknown>;
 
@@ -34,6 +39,27 @@ export function createBot(d: BotDeps): Application<TurnState> {
     removeRecipientMention: true,
     startTypingTimer: false,
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+    ...(d.sso
+      ? {
+          // Sign-in state of the token exchange lives for the turn; the token service keeps the token.
+          storage: new MemoryStorage(),
+          authentication: {
+            settings: {
+              graph: {
+                connectionName: d.sso.connectionName,
+                title: 'Sign in to decide this request',
+                text: 'The change runs with your own identity, so Entra ID records you and applies your Conditional Access.',
+                enableSso: true,
+                tokenExchangeUri: d.sso.tokenExchangeUri,
+              },
+            },
+            // Only the clicks that act with the clicker's token need a sign-in; asking on every
+            // channel message would be noisy (and silent SSO does not work in channels).
+            autoSignIn: async (ctx: TurnContext) =>
+              ctx.activity.type === 'invoke' && ctx.activity.name === 'adaptiveCard/action' && SIGNED_IN_VERBS.includes(String((ctx.activity.value as { action?: { verb?: string } })?.action?.verb)),
+          },
+        }
+      : {}),
   });
 
   app.activity(ActivityTypes.Message, async (ctx) => {

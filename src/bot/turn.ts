@@ -5,7 +5,7 @@ import type { ConversationAnchor, Person } from '../domain/request';
 export function person(activity: Activity): Person | null {
   const id = activity.from?.aadObjectId;
   if (!id) return null;
-  return { id, name: activity.from.name || id };
+  return { id, name: activity.from.name || id, ...(activity.from.id ? { channelUserId: activity.from.id } : {}) };
 }
 
 export function conversationType(activity: Activity): ConversationAnchor['conversationType'] {

@@ -36,8 +36,11 @@ export const FINAL_STATES: RequestState[] = ['completed', 'failed', 'rejected', 
 export const OPEN_STATES: RequestState[] = ['awaiting_approval', 'approved', 'executing', 'awaiting_audit', 'waiting_for_sync'];
 
 export interface Person {
+  /** Entra object id. */
   id: string;
   name: string;
+  /** The Bot Framework user id (Teams `from.id`), for the token service. */
+  channelUserId?: string;
 }
 
 export interface AuditConfirmation {

@@ -2,6 +2,7 @@
 import * as restify from 'restify';
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { AddressInfo } from 'node:net';
+import type { TurnContext } from 'botbuilder';
 
 export interface HttpServer {
   url: string;
@@ -10,11 +11,19 @@ export interface HttpServer {
 }
 
 /** `ready` answers whether the instance can serve: its store is reachable. */
-export async function startHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, port: number, host: string, ready: () => Promise<boolean> = async () => true): Promise<HttpServer> {
+export async function startHttpServer(
+  adapter: TeamsAdapter,
+  app: Application<TurnState>,
+  port: number,
+  host: string,
+  ready: () => Promise<boolean> = async () => true,
+  beforeRun: (ctx: TurnContext) => Promise<void> = async () => undefined,
+): Promise<HttpServer> {
   const server = restify.createServer({ name: 'soa-bot' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res as never, async (ctx) => {
+      await beforeRun(ctx);
       await app.run(ctx);
     });
   });

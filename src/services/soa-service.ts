@@ -189,7 +189,7 @@ export class SoaService {
     const verdict = mayApprove(this.d.settings.policy, req, me);
     if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
     const now = this.d.clock.now();
-    const approved = transition(req, 'approved', now, { approver: { id: me.id, name: me.name }, selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true }, { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) });
+    const approved = transition(req, 'approved', now, { approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true }, { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) });
     try {
       await this.d.store.update(approved);
     } catch (e) {

@@ -127,7 +127,7 @@ export class TestChannel {
   }
 
   /** A user clicks an Action.Execute button on the card `cardActivityId`. */
-  async click(user: User, cardActivityId: string, verb: string, data: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string; conversationId?: string; botUrl?: string } = {}): Promise<{ status: number; card?: any; message?: string; body: any }> {
+  async click(user: User, cardActivityId: string, verb: string, data: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string; conversationId?: string; botUrl?: string; value?: Record<string, unknown> } = {}): Promise<{ status: number; card?: any; message?: string; body: any }> {
     const base = this.base(user, opts.kind ?? 'personal', opts.key ?? 'main');
     if (opts.conversationId) base.conversation = { ...base.conversation, id: opts.conversationId };
     const r = await this.post({
@@ -136,7 +136,7 @@ export class TestChannel {
       name: 'adaptiveCard/action',
       id: `inv-${randomUUID().slice(0, 8)}`,
       replyToId: cardActivityId,
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual', ...(opts.value ?? {}) },
     }, opts.botUrl);
     const v = r.body?.value;
     return { status: r.status, body: r.body, ...(r.body?.type === 'application/vnd.microsoft.card.adaptive' ? { card: v } : {}), ...(r.body?.type === 'application/vnd.microsoft.activity.message' ? { message: v } : {}) };

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { GROUP } from '../../src/fake-tenant/seed';
+import { actions, cardOf, cardText } from '../harness/connector';
+import { FakeTokenService } from '../harness/token-service';
+import { ssoToken, startTestTenant } from '../helpers/fake-tenant';
+import { people, startStack, type Stack } from '../helpers/stack';
+import type { FakeTenant } from '../../src/fake-tenant/server';
+
+describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => {
+  let ft: FakeTenant;
+  let tokens: FakeTokenService;
+  let s: Stack;
+  beforeEach(async () => {
+    ft = await startTestTenant({ settings: { auditDelayMs: 100 } });
+    tokens = await new FakeTokenService(ft).start();
+    s = await startStack({ OAUTH_CONNECTION_NAME: 'graph', BOT_FRAMEWORK_OAUTH_URL: tokens.url }, ft);
+  });
+  afterEach(async () => {
+    await s.stop();
+    await tokens.stop();
+    await ft.close();
+  });
+
+  async function requestCard() {
+    await s.channel.say(people.alex, 'move SecGroup2 to cloud');
+    const msg = await s.channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))));
+    return { msg, data: { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' } as Record<string, unknown> };
+  }
+
+  const patches = () => s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`));
+
+  it('an approver without a token gets the sign-in request (401 loginRequest) and nothing changes', async () => {
+    const { msg, data } = await requestCard();
+    const r = await s.channel.click(people.megan, msg.id, 'approve', data);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.statusCode, 401);
+    assert.equal(r.body.type, 'application/vnd.microsoft.activity.loginRequest');
+    assert.equal(r.body.value.connectionName, 'graph');
+    assert.equal(r.body.value.buttons[0].type, 'signin');
+    assert.match(r.body.value.buttons[0].value, /^https:\/\//);
+    assert.equal(r.body.value.tokenExchangeResource.uri, 'api://botid-6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90');
+    assert.equal((await patches()).length, 0);
+    assert.equal((await s.bot.service.get(String(data.requestId)))!.state, 'awaiting_approval');
+  });
+
+  it('Teams retries the click with the SSO token: exchanged by the token service, then the switch runs with the approver\'s identity', async () => {
+    const { msg, data } = await requestCard();
+    const teamsToken = await ssoToken(ft, people.megan.aadObjectId);
+    const r = await s.channel.click(people.megan, msg.id, 'approve', data, { value: { authentication: { id: 'x', connectionName: 'graph', token: teamsToken } } });
+    assert.match(cardText(r.card), /Approved by Megan Bowen/);
+    await s.channel.waitFor((o) => /Audit log:.*initiated by Megan Bowen/.test(o.activity.text ?? ''));
+    assert.deepEqual((await patches()).map((p) => p.userId), [people.megan.aadObjectId]);
+    assert.ok(tokens.calls.some((c) => c.op === 'exchange' && c.userId === `29:${people.megan.aadObjectId}`));
+    assert.ok(tokens.calls.filter((c) => c.op === 'GetToken' && c.userId === `29:${people.megan.aadObjectId}`).length >= 2, 'the worker fetched the token again from the token service');
+  });
+
+  it('a token that cannot be exchanged: 412 precondition failed, so Teams falls back to the sign-in card', async () => {
+    const { msg, data } = await requestCard();
+    const alexToken = await ssoToken(ft, people.alex.aadObjectId);
+    const r = await s.channel.click(people.megan, msg.id, 'approve', data, { value: { authentication: { id: 'x', connectionName: 'graph', token: alexToken } } });
+    assert.equal(r.body.statusCode, 412);
+    assert.equal(r.body.type, 'application/vnd.microsoft.error.preconditionFailed');
+    assert.equal((await patches()).length, 0);
+  });
+
+  it('sign-in with a magic code (verify state): the retried click carries the code and proceeds', async () => {
+    const { msg, data } = await requestCard();
+    await tokens.pendingSignIn(`29:${people.megan.aadObjectId}`, '493021');
+    const r = await s.channel.click(people.megan, msg.id, 'approve', data, { value: { state: '493021' } });
+    assert.match(cardText(r.card), /Approved by Megan Bowen/);
+    await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''));
+    assert.equal((await patches()).length, 1);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * A stand-in for the Bot Framework token service (the Azure Bot's OAuth connection), on
+ * loopback: GetToken (with magic codes), exchange (Teams SSO), GetSignInResource. Tokens are
+ * the fake tenant's SSO tokens, so what it hands out goes through the real on-behalf-of path.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FakeTenant } from '../../src/fake-tenant/server';
+import { ssoToken } from '../helpers/fake-tenant';
+
+export class FakeTokenService {
+  url = '';
+  readonly calls: Array<{ op: string; userId: string | null; connectionName: string | null }> = [];
+  private readonly tokens = new Map<string, string>();
+  private readonly codes = new Map<string, string>();
+  private server!: Server;
+
+  constructor(private readonly tenant: FakeTenant) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => { res.statusCode = 500; res.end(); }));
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** The user completes a sign-in in the browser; Teams will send this magic code. */
+  async pendingSignIn(userId: string, code: string): Promise<void> {
+    this.codes.set(code, userId);
+  }
+
+  private oidOf(userId: string): string {
+    return userId.replace(/^29:/, '');
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    // restify in this process patches writeHead: no chaining.
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const q = url.searchParams;
+    const userId = q.get('userId');
+    const connectionName = q.get('connectionName');
+    const key = `${userId}|${connectionName}`;
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+    const tokenResponse = (token: string) => ({ channelId: q.get('channelId') ?? 'msteams', connectionName, token, expiration: new Date(Date.now() + 3600_000).toISOString() });
+    switch (url.pathname) {
+      case '/api/usertoken/GetToken': {
+        this.calls.push({ op: 'GetToken', userId, connectionName });
+        const code = q.get('code');
+        if (code && this.codes.get(code) === userId) {
+          this.codes.delete(code);
+          this.tokens.set(key, await ssoToken(this.tenant, this.oidOf(userId!)));
+        }
+        const token = this.tokens.get(key);
+        return token ? this.send(res, 200, tokenResponse(token)) : this.send(res, 404, {});
+      }
+      case '/api/usertoken/exchange': {
+        this.calls.push({ op: 'exchange', userId, connectionName });
+        const presented = String(body?.token ?? '');
+        let oid: unknown;
+        try {
+          oid = JSON.parse(Buffer.from(presented.split('.')[1] ?? '', 'base64url').toString('utf8')).oid;
+        } catch {
+          oid = undefined;
+        }
+        if (!userId || oid !== this.oidOf(userId)) return this.send(res, 400, { error: { code: 'InvalidToken', message: 'The token could not be exchanged.' } });
+        // The service exchanges the Teams token for the connection's token (audience: the bot).
+        const token = await ssoToken(this.tenant, this.oidOf(userId));
+        this.tokens.set(key, token);
+        return this.send(res, 200, tokenResponse(token));
+      }
+      case '/api/botsignin/GetSignInResource':
+        this.calls.push({ op: 'GetSignInResource', userId: null, connectionName: null });
+        return this.send(res, 200, { signInLink: 'https://token.botframework.example/api/oauth/signin?signin=abc', tokenExchangeResource: { id: 'ter-1', uri: 'api://botid-x', providerId: 'aad' } });
+      default:
+        return this.send(res, 404, { error: { code: 'NotFound', message: url.pathname } });
+    }
+  }
+}

@@ -11,6 +11,7 @@ export interface Config {
   /** Bot Framework app id; absent in local mode (no Bot Framework authentication). */
   botId?: string;
   botPassword?: string;
+  botTenantId?: string;
   /** The Entra app used for on-behalf-of and app-only Graph calls. */
   graph: {
     tenantId: string;
@@ -74,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const host = str('HOST') ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
   if (mode === 'local' && !LOOPBACK.has(host)) problems.push(`Local mode (no BOT_ID) has no Bot Framework authentication, so it only binds to loopback; HOST is '${host}'.`);
   if (mode === 'production') {
+    if (str('BOT_MANAGED_IDENTITY_CLIENT_ID') && !str('BOT_PASSWORD')) problems.push('BOT_MANAGED_IDENTITY_CLIENT_ID: managed identity for the Bot Framework connection is not supported yet; set BOT_PASSWORD.');
     if (!GUID.test(botId!)) problems.push(`BOT_ID must be the bot's Entra app id (a GUID), not '${botId}'.`);
     if (!str('BOT_PASSWORD') && !str('BOT_MANAGED_IDENTITY_CLIENT_ID')) problems.push('BOT_PASSWORD (or BOT_MANAGED_IDENTITY_CLIENT_ID for a managed identity) is missing: the Bot Framework credential.');
     const botTenant = str('BOT_TENANT_ID');
@@ -81,9 +83,6 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     else if (!GUID.test(botTenant)) problems.push(`BOT_TENANT_ID must be a tenant id (a GUID), not '${botTenant}'.`);
     if (!str('OAUTH_CONNECTION_NAME')) problems.push('OAUTH_CONNECTION_NAME is missing: the Azure Bot OAuth connection that gives the approver\'s SSO token.');
     if (str('STORAGE') === undefined) problems.push('STORAGE is missing: choose sqlite (one instance) or blob (several instances) explicitly in production.');
-    if (!problems.length) {
-      problems.push('Production mode (BOT_ID set) needs Teams single sign-on for the approver\'s token, which this version does not have yet. Unset BOT_ID to run locally against the fake tenant.');
-    }
   }
   const clientId = str('AAD_APP_CLIENT_ID') ?? botId;
   const tenantId = str('AAD_APP_TENANT_ID') ?? str('BOT_TENANT_ID');
@@ -92,7 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   if (!clientId) problems.push('AAD_APP_CLIENT_ID is missing: the Entra app id used for Microsoft Graph.');
   else if (!GUID.test(clientId)) problems.push(`AAD_APP_CLIENT_ID must be a GUID, not '${clientId}'.`);
   if (!tenantId) problems.push('AAD_APP_TENANT_ID is missing: the Entra tenant id.');
-  if (!clientSecret && !certificatePath) problems.push('AAD_APP_CLIENT_SECRET (or AAD_APP_CERTIFICATE_PATH) is missing.');
+  if (!clientSecret && !certificatePath) problems.push('AAD_APP_CLIENT_SECRET (or AAD_APP_CERTIFICATE_PATH) is missing: the Entra app credential for on-behalf-of.');
   const fakeTenantPort = num('FAKE_TENANT_PORT', 3979, 1);
   const fakeTenantUrl = mode === 'local' ? (str('FAKE_TENANT_URL') ?? `https://localhost:${fakeTenantPort}`) : undefined;
   const authorityHost = str('AUTHORITY_HOST') ?? (mode === 'local' ? fakeTenantUrl! : 'https://login.microsoftonline.com');
@@ -130,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     host,
     ...(botId ? { botId } : {}),
     ...(str('BOT_PASSWORD') ? { botPassword: str('BOT_PASSWORD') } : {}),
+    ...(str('BOT_TENANT_ID') ? { botTenantId: str('BOT_TENANT_ID') } : {}),
     graph: { tenantId: tenantId ?? '', clientId: clientId ?? '', ...(clientSecret ? { clientSecret } : {}), ...(certificatePath ? { certificatePath } : {}), authorityHost, graphBaseUrl },
     ...(fakeTenantUrl ? { fakeTenantUrl } : {}),
     ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),

@@ -30,19 +30,23 @@ export interface RunningBot {
 export async function startBot(config: Config, options: { logger?: Logger; clock?: Clock; archiveIntervalMs?: number } = {}): Promise<RunningBot> {
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
-  if (config.mode !== 'local' || !config.fakeTenantUrl) throw new Error('Only local mode is available in this version.');
   const { store, queue } = openStorage(config);
+  const production = config.mode === 'production';
   const authConfig = config.sso?.tokenServiceUrl ? { OAuthUrl: config.sso.tokenServiceUrl } : {};
-  const credentials = new ConfigurationServiceClientCredentialFactory({});
+  // Production: Bot Framework authentication for a single-tenant Azure Bot registration.
+  const credentials = new ConfigurationServiceClientCredentialFactory(
+    production ? { MicrosoftAppId: config.botId, MicrosoftAppPassword: config.botPassword, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: config.botTenantId } : {},
+  );
   // Local mode has no Bot Framework app id on inbound turns, so the token service client is made
   // for the bot's Entra app here; in production the adapter makes it from the caller's claims.
-  const ssoTokens = config.sso ? new BotTokenServiceSource(config.graph.clientId, config.sso.connectionName, authConfig, credentials) : null;
-  const tokens = ssoTokens ?? new LocalSsoTokenSource(config.fakeTenantUrl);
-  const directory = new GraphDirectoryFactory({ ...config.graph, local: true }, tokens, clock);
+  const ssoTokens = config.sso ? new BotTokenServiceSource(config.botId ?? config.graph.clientId, config.sso.connectionName, authConfig, credentials) : null;
+  if (!ssoTokens && !config.fakeTenantUrl) throw new Error('No source of user tokens: set OAUTH_CONNECTION_NAME.');
+  const tokens = ssoTokens ?? new LocalSsoTokenSource(config.fakeTenantUrl!);
+  const directory = new GraphDirectoryFactory({ ...config.graph, local: !production }, tokens, clock);
   // Local mode: no Bot Framework app id, so no Bot Framework authentication (loopback only).
   const adapter = new TeamsAdapter(authConfig, credentials);
   const presenter = new CardPresenter(config.policy);
-  const notifier = new BotNotifier(adapter, '');
+  const notifier = new BotNotifier(adapter, config.botId ?? '');
   const service = new SoaService({
     directory,
     store,
@@ -73,7 +77,7 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       return true;
     },
     async (ctx) => {
-      if (ssoTokens) ctx.turnState.set(adapter.UserTokenClientKey, await ssoTokens.client());
+      if (ssoTokens && !production) ctx.turnState.set(adapter.UserTokenClientKey, await ssoTokens.client());
     },
   );
   const resumed = await service.resume();

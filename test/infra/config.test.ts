@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { startBot } from '../../src/index';
+import { silentLogger } from '../../src/ports/logger';
 
 const local = {
   AAD_APP_CLIENT_ID: '6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90',
@@ -35,11 +40,37 @@ describe('configuration is validated once, at start, naming each bad setting', (
     assert.match(problems({ ...local, LEASE_SECONDS: '300' }), /LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS/);
   });
 
-  it('production mode (BOT_ID set): names every missing setting, and says plainly what is not built yet', () => {
+  it('production mode (BOT_ID set): names every missing setting', () => {
     const msg = problems({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e' });
     for (const re of [/BOT_PASSWORD .* is missing/, /BOT_TENANT_ID is missing/, /OAUTH_CONNECTION_NAME is missing/, /STORAGE is missing/]) assert.match(msg, re);
     assert.match(problems({ BOT_ID: 'bot', BOT_PASSWORD: 'x', BOT_TENANT_ID: 'contoso', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' }), /BOT_ID must be .*GUID[\s\S]*BOT_TENANT_ID must be a tenant id/);
-    const complete = problems({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'x', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' });
-    assert.match(complete, /needs Teams single sign-on .* does not have yet/);
+    const c = loadConfig({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'x', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' }, '/srv/bot');
+    assert.equal(c.mode, 'production');
+    assert.equal(c.graph.graphBaseUrl, 'https://graph.microsoft.com');
+    assert.equal(c.graph.authorityHost, 'https://login.microsoftonline.com');
+    assert.equal(c.graph.clientId, '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', 'the bot app serves SSO and on-behalf-of');
+    assert.equal(c.sso?.tokenExchangeUri, 'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
+    assert.equal(c.host, '0.0.0.0');
+  });
+
+  it('production mode starts with all settings and serves /readyz; without one it does not start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soa-prod-'));
+    try {
+      const env = { BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'x', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite', STORE_FILE: join(dir, 'r.sqlite'), HOST: '127.0.0.1', PORT: '0' };
+      const bot = await startBot(loadConfig(env, dir), { logger: silentLogger });
+      try {
+        const ready = await fetch(`${bot.http.url}/readyz`);
+        assert.equal(ready.status, 200);
+        // Bot Framework authentication is on: an unsigned activity is refused.
+        const anonymous = await fetch(`${bot.http.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'help', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'x' }, conversation: { id: 'c' }, recipient: { id: 'b' } }) });
+        assert.equal(anonymous.status, 401);
+      } finally {
+        await bot.close();
+      }
+      const { OAUTH_CONNECTION_NAME: _dropped, ...missing } = env;
+      assert.throws(() => loadConfig(missing, dir), /OAUTH_CONNECTION_NAME is missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -190,15 +190,8 @@ export class SoaService {
     if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
     const now = this.d.clock.now();
     const approved = transition(req, 'approved', now, { approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true }, { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) });
-    try {
-      await this.d.store.update(approved);
-    } catch (e) {
-      if (isCoded(e, 'StaleVersion')) {
-        const current = await this.mustGet(id);
-        return { outcome: 'stale', request: current, message: `Someone else decided request ${id} a moment earlier: it is ${describe(current)}.` };
-      }
-      throw e;
-    }
+    const lost = await this.commitDecision(approved);
+    if (lost) return lost;
     this.d.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
     await this.d.queue.enqueue({ kind: 'execute', requestId: id });
     return { outcome: 'done', request: approved };
@@ -213,17 +206,22 @@ export class SoaService {
     const verdict = mayReject(this.d.settings.policy, g.req, me);
     if (!verdict.ok) return { outcome: 'refused', request: g.req, message: verdict.reason };
     const next = transition(g.req, 'rejected', this.d.clock.now(), { approver: { id: me.id, name: me.name }, reason: trimmed.slice(0, 500) }, { by: me.name, note: trimmed.slice(0, 500) });
-    try {
-      await this.d.store.update(next);
-    } catch (e) {
-      if (isCoded(e, 'StaleVersion')) {
-        const current = await this.mustGet(id);
-        return { outcome: 'stale', request: current, message: `Someone else decided request ${id} a moment earlier: it is ${describe(current)}.` };
-      }
-      throw e;
-    }
+    const lost = await this.commitDecision(next);
+    if (lost) return lost;
     await this.announce(next);
     return { outcome: 'done', request: next };
+  }
+
+  /** Writes a decision; if another one won the race, returns what the loser is shown. */
+  private async commitDecision(next: SoaRequest): Promise<Decision | null> {
+    try {
+      await this.d.store.update(next);
+      return null;
+    } catch (e) {
+      if (!isCoded(e, 'StaleVersion')) throw e;
+      const current = await this.mustGet(next.id);
+      return { outcome: 'stale', request: current, message: `Someone else decided request ${next.id} a moment earlier: it is ${describe(current)}.` };
+    }
   }
 
   async cancel(id: string, who: Person): Promise<Decision> {

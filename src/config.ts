@@ -92,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   else if (!GUID.test(clientId)) problems.push(`AAD_APP_CLIENT_ID must be a GUID, not '${clientId}'.`);
   if (!tenantId) problems.push('AAD_APP_TENANT_ID is missing: the Entra tenant id.');
   if (!clientSecret && !certificatePath) problems.push('AAD_APP_CLIENT_SECRET (or AAD_APP_CERTIFICATE_PATH) is missing: the Entra app credential for on-behalf-of.');
+  else if (!clientSecret) problems.push('AAD_APP_CERTIFICATE_PATH alone is not enough yet: app-only Graph calls (card facts, audit polling) need AAD_APP_CLIENT_SECRET.');
   const fakeTenantPort = num('FAKE_TENANT_PORT', 3979, 1);
   const fakeTenantUrl = mode === 'local' ? (str('FAKE_TENANT_URL') ?? `https://localhost:${fakeTenantPort}`) : undefined;
   const authorityHost = str('AUTHORITY_HOST') ?? (mode === 'local' ? fakeTenantUrl! : 'https://login.microsoftonline.com');

@@ -38,7 +38,7 @@ export function appCredential(endpoint: GraphEndpoint): TokenCredential {
   if ('clientSecret' in cred) {
     return new ClientSecretCredential(endpoint.tenantId, endpoint.clientId, cred.clientSecret, { authorityHost: endpoint.authorityHost, disableInstanceDiscovery: endpoint.local });
   }
-  // Certificate credentials for app-only calls arrive with production configuration.
+  // Configuration refuses this combination at start; kept as a guard.
   throw new Error('Certificate-based app credentials are not supported yet; configure a client secret.');
 }
 

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { startBot } from '../../src/index';
 import { silentLogger } from '../../src/ports/logger';
+import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
 
 const local = {
-  AAD_APP_CLIENT_ID: '6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90',
-  AAD_APP_CLIENT_SECRET: 'local-fake-tenant-only',
-  AAD_APP_TENANT_ID: '00000000-0000-0000-0000-0000000000001',
+  AAD_APP_CLIENT_ID: LOCAL_BOT_APP_ID,
+  // The fake tenant's local-only client secret (env/.env.local), not a real one.
+  AAD_APP_CLIENT_SECRET: LOCAL_BOT_SECRET,
+  AAD_APP_TENANT_ID: LOCAL_TENANT_ID,
 };
 
 const problems = (env: Record<string, string>) => {

@@ -3,6 +3,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { ROLE_TEMPLATE } from './domain/policy';
+import type { GraphEndpoint } from './infra/graph/client';
 
 export interface Config {
   mode: 'local' | 'production';
@@ -13,14 +14,7 @@ export interface Config {
   botPassword?: string;
   botTenantId?: string;
   /** The Entra app used for on-behalf-of and app-only Graph calls. */
-  graph: {
-    tenantId: string;
-    clientId: string;
-    clientSecret?: string;
-    certificatePath?: string;
-    authorityHost: string;
-    graphBaseUrl: string;
-  };
+  graph: Omit<GraphEndpoint, 'local'>;
   /** Local mode: the fake tenant that stands in for Teams SSO (unless an OAuth connection is set). */
   fakeTenantUrl?: string;
   /**

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { GROUP, LOCAL_BOT_APP_ID, USER } from '../../src/fake-tenant/seed';
-import { actions, cardOf, cardText } from '../harness/connector';
+import { cardOf, cardText } from '../harness/connector';
 import { admin, graphAs } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { people, requestCard as requestApproval, startStack, type Stack } from '../helpers/stack';
 
-async function requestCard(s: Stack, text = 'move SecGroup2 to cloud') {
-  const since = s.channel.outbound.length;
-  await s.channel.say(people.alex, text);
-  const msg = await s.channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))), 10_000, since);
-  const data: Record<string, unknown> = { ...actions(cardOf(msg)).find((a) => a.verb === "approve")!.data, ackSyncVersions: "true" };
-  return { msg, data };
-}
+const requestCard = (s: Stack) => requestApproval(s, undefined, undefined, { ackSyncVersions: 'true' });
 
 describe('bot: Graph and sign-in failures become clear, actionable messages', () => {
   let s: Stack;

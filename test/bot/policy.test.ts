@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { actions, cardOf, cardText, type Outbound } from '../harness/connector';
+import { cardOf, cardText } from '../harness/connector';
 import { admin } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { people, requestCard, soaPatches, startStack, type Stack } from '../helpers/stack';
 
-const isCard = (o: Outbound) => !!cardOf(o);
 
-async function requestCard(s: Stack, text = 'move SecGroup2 to cloud', who = people.alex) {
-  const since = s.channel.outbound.length;
-  await s.channel.say(who, text);
-  const msg = await s.channel.waitFor((o) => isCard(o) && /waiting for approval/.test(cardText(cardOf(o))), 10_000, since);
-  const approve = actions(cardOf(msg)).find((a) => a.verb === 'approve')!;
-  return { msg, data: approve.data };
-}
-
-const patches = (s: Stack, id = GROUP.secGroup2) => s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${id}/onPremisesSyncBehavior`));
+const patches = (s: Stack, id: string = GROUP.secGroup2) => soaPatches(s, id);
 
 describe('bot: approval policy (the server decides, not the card)', () => {
   let s: Stack;

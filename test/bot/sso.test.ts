@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { actions, cardOf, cardText } from '../harness/connector';
+import { cardText } from '../harness/connector';
 import { FakeTokenService } from '../harness/token-service';
 import { ssoToken, startTestTenant } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { people, requestCard as requestApproval, soaPatches, startStack, type Stack } from '../helpers/stack';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 
 describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => {
@@ -21,13 +21,8 @@ describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => 
     await ft.close();
   });
 
-  async function requestCard() {
-    await s.channel.say(people.alex, 'move SecGroup2 to cloud');
-    const msg = await s.channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))));
-    return { msg, data: { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' } as Record<string, unknown> };
-  }
-
-  const patches = () => s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`));
+  const requestCard = () => requestApproval(s, undefined, undefined, { ackSyncVersions: 'true' });
+  const patches = () => soaPatches(s, GROUP.secGroup2);
 
   it('an approver without a token gets the sign-in request (401 loginRequest) and nothing changes', async () => {
     const { msg, data } = await requestCard();

@@ -9,7 +9,7 @@ import { consoleLogger, silentLogger } from '../../src/ports/logger';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
-import { TestChannel, type User } from '../harness/connector';
+import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from '../harness/connector';
 import { admin, startTestTenant } from './fake-tenant';
 
 export const people = {
@@ -81,4 +81,20 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `who` asks for a change; resolves with the approval card and its Approve data (request id
+ * and version), plus `extra` (for example the ticked sync-version acknowledgement).
+ */
+export async function requestCard(s: Stack, text = 'move SecGroup2 to cloud', who: User = people.alex, extra: Record<string, unknown> = {}): Promise<{ msg: Outbound; data: Record<string, unknown> }> {
+  const since = s.channel.outbound.length;
+  await s.channel.say(who, text);
+  const msg = await s.channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))), 10_000, since);
+  return { msg, data: { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ...extra } };
+}
+
+/** The SOA PATCHes the fake tenant received for a group. */
+export function soaPatches(s: Stack, groupId: string): Promise<RequestLogEntry[]> {
+  return s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${groupId}/onPremisesSyncBehavior`));
 }

@@ -1,6 +1,7 @@
 /**
  * The only reader of process.env. Validates once at start; the bot never runs half-configured.
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ROLE_TEMPLATE } from './domain/policy';
 import type { GraphEndpoint } from './infra/graph/client';
@@ -13,6 +14,8 @@ export interface Config {
   botId?: string;
   botPassword?: string;
   botTenantId?: string;
+  /** How the bot authenticates to Bot Framework: its app secret, or a user-assigned managed identity. */
+  botType: 'SingleTenant' | 'UserAssignedMSI';
   /** The Entra app used for on-behalf-of and app-only Graph calls. */
   graph: Omit<GraphEndpoint, 'local'>;
   /** Local mode: the fake tenant that stands in for Teams SSO (unless an OAuth connection is set). */
@@ -46,6 +49,19 @@ const ROLE_NAMES: Record<string, string> = {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12,13}$/i;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** The PEM file must hold a private key and a certificate (what the credential reads). */
+function certificateProblem(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return `cannot read '${path}'.`;
+  }
+  if (!/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(text)) return `'${path}' has no PEM private key.`;
+  if (!/-----BEGIN CERTIFICATE-----/.test(text)) return `'${path}' has no PEM certificate.`;
+  return undefined;
+}
+
 export function loadConfig(env: Record<string, string | undefined>, projectRoot: string): Config {
   const problems: string[] = [];
   const str = (k: string) => (env[k] ?? '').trim() || undefined;
@@ -65,13 +81,21 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     return def;
   };
   const botId = str('BOT_ID');
+  const botTypeSetting = str('BOT_TYPE') ?? 'SingleTenant';
+  const botType = (['SingleTenant', 'UserAssignedMSI'] as const).find((t) => t.toLowerCase() === botTypeSetting.toLowerCase());
+  if (!botType) problems.push(`BOT_TYPE must be SingleTenant or UserAssignedMSI, not '${botTypeSetting}' (new Azure Bot registrations cannot be multi-tenant).`);
   const mode: Config['mode'] = botId ? 'production' : 'local';
   const host = str('HOST') ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
   if (mode === 'local' && !LOOPBACK.has(host)) problems.push(`Local mode (no BOT_ID) has no Bot Framework authentication, so it only binds to loopback; HOST is '${host}'.`);
   if (mode === 'production') {
-    if (str('BOT_MANAGED_IDENTITY_CLIENT_ID') && !str('BOT_PASSWORD')) problems.push('BOT_MANAGED_IDENTITY_CLIENT_ID: managed identity for the Bot Framework connection is not supported yet; set BOT_PASSWORD.');
     if (!GUID.test(botId!)) problems.push(`BOT_ID must be the bot's Entra app id (a GUID), not '${botId}'.`);
-    if (!str('BOT_PASSWORD') && !str('BOT_MANAGED_IDENTITY_CLIENT_ID')) problems.push('BOT_PASSWORD (or BOT_MANAGED_IDENTITY_CLIENT_ID for a managed identity) is missing: the Bot Framework credential.');
+    if (botType === 'SingleTenant' && !str('BOT_PASSWORD')) problems.push('BOT_PASSWORD is missing: the Bot Framework credential (or BOT_TYPE=UserAssignedMSI with BOT_ID set to the managed identity\'s client id).');
+    if (botType === 'UserAssignedMSI') {
+      // The managed identity authenticates the bot to Bot Framework only; on-behalf-of needs an
+      // app registration with a secret or certificate, so that one is configured separately.
+      if (!str('AAD_APP_CLIENT_ID')) problems.push('AAD_APP_CLIENT_ID is missing: with BOT_TYPE=UserAssignedMSI the Entra app for SSO and on-behalf-of is separate from the bot\'s managed identity.');
+      else if (str('AAD_APP_CLIENT_ID') === botId) problems.push('AAD_APP_CLIENT_ID must differ from BOT_ID with BOT_TYPE=UserAssignedMSI: a managed identity cannot do on-behalf-of.');
+    }
     const botTenant = str('BOT_TENANT_ID');
     if (!botTenant) problems.push('BOT_TENANT_ID is missing: new Azure Bot registrations are single-tenant.');
     else if (!GUID.test(botTenant)) problems.push(`BOT_TENANT_ID must be a tenant id (a GUID), not '${botTenant}'.`);
@@ -80,13 +104,17 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   }
   const clientId = str('AAD_APP_CLIENT_ID') ?? botId;
   const tenantId = str('AAD_APP_TENANT_ID') ?? str('BOT_TENANT_ID');
-  const clientSecret = str('AAD_APP_CLIENT_SECRET') ?? str('BOT_PASSWORD');
-  const certificatePath = str('AAD_APP_CERTIFICATE_PATH');
+  const clientSecret = str('AAD_APP_CLIENT_SECRET') ?? (botType === 'UserAssignedMSI' ? undefined : str('BOT_PASSWORD'));
+  const certificateSetting = str('AAD_APP_CERTIFICATE_PATH');
+  const certificatePath = certificateSetting && (isAbsolute(certificateSetting) ? certificateSetting : join(projectRoot, certificateSetting));
   if (!clientId) problems.push('AAD_APP_CLIENT_ID is missing: the Entra app id used for Microsoft Graph.');
   else if (!GUID.test(clientId)) problems.push(`AAD_APP_CLIENT_ID must be a GUID, not '${clientId}'.`);
   if (!tenantId) problems.push('AAD_APP_TENANT_ID is missing: the Entra tenant id.');
   if (!clientSecret && !certificatePath) problems.push('AAD_APP_CLIENT_SECRET (or AAD_APP_CERTIFICATE_PATH) is missing: the Entra app credential for on-behalf-of.');
-  else if (!clientSecret) problems.push('AAD_APP_CERTIFICATE_PATH alone is not enough yet: app-only Graph calls (card facts, audit polling) need AAD_APP_CLIENT_SECRET.');
+  if (certificatePath) {
+    const problem = certificateProblem(certificatePath);
+    if (problem) problems.push(`AAD_APP_CERTIFICATE_PATH: ${problem}`);
+  }
   const fakeTenantPort = num('FAKE_TENANT_PORT', 3979, 1);
   const fakeTenantUrl = mode === 'local' ? (str('FAKE_TENANT_URL') ?? `https://localhost:${fakeTenantPort}`) : undefined;
   const authorityHost = str('AUTHORITY_HOST') ?? (mode === 'local' ? fakeTenantUrl! : 'https://login.microsoftonline.com');
@@ -123,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     port,
     host,
     ...(botId ? { botId } : {}),
+    botType: botType ?? 'SingleTenant',
     ...(str('BOT_PASSWORD') ? { botPassword: str('BOT_PASSWORD') } : {}),
     ...(str('BOT_TENANT_ID') ? { botTenantId: str('BOT_TENANT_ID') } : {}),
     graph: { tenantId: tenantId ?? '', clientId: clientId ?? '', ...(clientSecret ? { clientSecret } : {}), ...(certificatePath ? { certificatePath } : {}), authorityHost, graphBaseUrl },

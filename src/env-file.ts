@@ -1,4 +1,4 @@
-/** Reads `KEY=value` files such as env/.env.local (comments and blank lines ignored). */
+/** Reads `KEY=value` files such as env/.env.playground (comments and blank lines ignored). */
 import { existsSync, readFileSync } from 'node:fs';
 
 export function parseEnvFile(text: string): Record<string, string> {

@@ -35,7 +35,9 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const authConfig = config.sso?.tokenServiceUrl ? { OAuthUrl: config.sso.tokenServiceUrl } : {};
   // Production: Bot Framework authentication for a single-tenant Azure Bot registration.
   const credentials = new ConfigurationServiceClientCredentialFactory(
-    production ? { MicrosoftAppId: config.botId, MicrosoftAppPassword: config.botPassword, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: config.botTenantId } : {},
+    production
+      ? { MicrosoftAppId: config.botId, MicrosoftAppType: config.botType, MicrosoftAppTenantId: config.botTenantId, ...(config.botType === 'SingleTenant' ? { MicrosoftAppPassword: config.botPassword } : {}) }
+      : {},
   );
   // Local mode has no Bot Framework app id on inbound turns, so the token service client is made
   // for the bot's Entra app here; in production the adapter makes it from the caller's claims.

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the embedded local stack. The fake tenant (or one already listening on
  * FAKE_TENANT_PORT), the bot in local mode, and the Microsoft 365 Agents Playground, with the
- * settings in env/.env.local (variables already set in the environment win).
+ * settings in env/.env.playground (variables already set in the environment win).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -57,7 +57,7 @@ function startPlayground(port: number, botPort: number): Promise<{ child: ChildP
 }
 
 async function main(): Promise<void> {
-  const env = loadEnvFile(join(root, 'env', '.env.local'));
+  const env = loadEnvFile(join(root, 'env', '.env.playground'));
   const tenantId = env.AAD_APP_TENANT_ID ?? '00000000-0000-0000-0000-0000000000001';
   const ftPort = Number(env.FAKE_TENANT_PORT ?? 3979);
   const syncIntervalMs = Number(env.FAKE_TENANT_SYNC_INTERVAL_MS ?? 120_000);

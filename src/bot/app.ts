@@ -2,7 +2,7 @@
  * The teams-ai Application: routes only. Messages go to one command handler; card clicks to
  * a verb → handler table. Handlers call the service and render with the presenter.
  */
-import { ActivityTypes, CardFactory, MemoryStorage, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MemoryStorage, MessageFactory, tokenExchangeOperationName, verifyStateOperationName, type TurnContext } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, type AdaptiveCard, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
 import { isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
@@ -27,6 +27,7 @@ export interface BotDeps {
 
 /** The Action.Execute verbs that act with the clicker's own token. */
 const SIGNED_IN_VERBS = ['approve', 'reject'];
+const SIGN_IN_INVOKES = [tokenExchangeOperationName, verifyStateOperationName];
 
 type Card = Record<string, unknown>;
 
@@ -55,14 +56,33 @@ export function createBot(d: BotDeps): Application<TurnState> {
             },
             // Only the clicks that act with the clicker's token need a sign-in; asking on every
             // channel message would be noisy (and silent SSO does not work in channels).
+            // A message asks for sign-in only when it is `sign in` itself. The sign-in invokes
+            // must pass this selector too: teams-ai only then tags them with the setting name its
+            // signin/tokenExchange and signin/verifyState routes look for (else they get 501).
             autoSignIn: async (ctx: TurnContext) =>
-              ctx.activity.type === 'invoke' && ctx.activity.name === 'adaptiveCard/action' && SIGNED_IN_VERBS.includes(String((ctx.activity.value as { action?: { verb?: string } })?.action?.verb)),
+              (ctx.activity.type === 'invoke' && ctx.activity.name === 'adaptiveCard/action' && SIGNED_IN_VERBS.includes(String((ctx.activity.value as { action?: { verb?: string } })?.action?.verb))) ||
+              (ctx.activity.type === 'invoke' && SIGN_IN_INVOKES.includes(String(ctx.activity.name))) ||
+              (ctx.activity.type === 'message' && parseCommand(ctx.activity.text ?? '').command.kind === 'signin'),
           },
         }
       : {}),
   });
 
-  app.activity(ActivityTypes.Message, async (ctx) => {
+  if (d.sso) {
+    // Message sign-in (`sign in`): Teams sends signin/tokenExchange (SSO) or signin/verifyState
+    // (magic code after the sign-in card); teams-ai routes both, then calls one of these.
+    const auth = app.authentication.get('graph');
+    auth.onUserSignInSuccess(async (ctx) => {
+      const who = person(ctx.activity);
+      if (who) await reportStanding(ctx, who).catch((e) => sendError(ctx, e));
+    });
+    auth.onUserSignInFailure(async (ctx, _state, err) => {
+      d.logger.warn('message sign-in failed', { cause: err.cause });
+      await sendText(ctx, 'Sign-in did not complete. Type `sign in` to try again; Approve and Reject will also ask you to sign in.');
+    });
+  }
+
+  app.activity(ActivityTypes.Message, async (ctx, state) => {
     const who = person(ctx.activity);
     if (!who) {
       await sendText(ctx, 'I cannot tell who you are in Entra ID (no Azure AD object id on your message), so I cannot take requests from this client.');
@@ -74,24 +94,38 @@ export function createBot(d: BotDeps): Application<TurnState> {
         d.logger.info('redelivered activity ignored', { activityId: ctx.activity.id });
         return;
       }
-      await onMessage(ctx, who);
+      await onMessage(ctx, who, state);
     } catch (e) {
       await sendError(ctx, e);
     }
   });
 
-  async function onMessage(ctx: TurnContext, who: Person): Promise<void> {
+  async function onMessage(ctx: TurnContext, who: Person, state: TurnState): Promise<void> {
     const value = ctx.activity.value as Record<string, unknown> | undefined;
     if (!ctx.activity.text && value) {
       await sendText(ctx, 'That card button is from an older version of this bot; type `help` for what I can do now.');
       return;
     }
     const { command, unsplit } = parseCommand(ctx.activity.text ?? '');
-    await runCommand(ctx, who, command, unsplit);
+    await runCommand(ctx, who, command, unsplit, state);
   }
 
-  async function runCommand(ctx: TurnContext, who: Person, command: Command, unsplit?: string): Promise<void> {
+  async function reportStanding(ctx: TurnContext, who: Person): Promise<void> {
+    const s = await d.service.standing(who);
+    const roles = s.roles.length ? s.roles.join(', ') : 'none active';
+    await sendText(ctx, `You are signed in as **${s.name}** (directory roles: ${roles}). ${s.canApprove ? 'You can approve requests; the change runs with this identity.' : `You cannot approve requests: ${s.reason}`}`);
+  }
+
+  async function runCommand(ctx: TurnContext, who: Person, command: Command, unsplit?: string, state?: TurnState): Promise<void> {
     switch (command.kind) {
+      case 'signin':
+        // With an OAuth connection this runs once the token is there (sign-in completed earlier).
+        await reportStanding(ctx, who);
+        return;
+      case 'signout':
+        if (d.sso && state) await app.authentication.signOutUser(ctx, state, 'graph');
+        await sendText(ctx, d.sso ? 'You are signed out. Approve and Reject will ask you to sign in again.' : 'There is nothing to sign out of here: the local stack signs you in through its own tenant.');
+        return;
       case 'empty':
       case 'help':
         await sendCard(ctx, d.presenter.helpCard());
@@ -264,6 +298,7 @@ function titleFor(code: string): string {
     case 'PermissionDenied': return 'Not allowed';
     case 'Throttled': return 'Microsoft Graph is busy';
     case 'GroupNotFound': return 'Group not found';
+    case 'AppCredentialRejected': return 'The bot\'s credential was refused';
     default: return 'That did not work';
   }
 }
@@ -272,6 +307,7 @@ function nextStepFor(code: string): string | undefined {
   switch (code) {
     case 'ConsentRequired': return 'An administrator grants admin consent to the bot in Entra ID (Enterprise applications → the bot → Permissions), then try again.';
     case 'Throttled': return 'Try again in a minute.';
+    case 'AppCredentialRejected': return 'An administrator renews the client secret or certificate of the bot\'s Entra app and updates AAD_APP_CLIENT_SECRET or AAD_APP_CERTIFICATE_PATH.';
     default: return undefined;
   }
 }

@@ -9,6 +9,8 @@ export type Command =
   | { kind: 'pending' }
   | { kind: 'board' }
   | { kind: 'help' }
+  | { kind: 'signin' }
+  | { kind: 'signout' }
   | { kind: 'cancel'; requestId: string }
   | { kind: 'unknown'; text: string; suggestion?: string }
   | { kind: 'empty' };
@@ -104,6 +106,8 @@ export function parseCommand(input: string): ParseResult {
   if (/^(help|\?|commands|what can you do)$/.test(lower)) return { command: { kind: 'help' } };
   if (/^(pending|my approvals|what(?:'s| is) pending|approvals)$/.test(lower)) return { command: { kind: 'pending' } };
   if (/^board$/.test(lower)) return { command: { kind: 'board' } };
+  if (/^(?:sign\s?in|log\s?in|who\s?am\s?i)$/.test(lower)) return { command: { kind: 'signin' } };
+  if (/^(?:sign\s?out|log\s?out)$/.test(lower)) return { command: { kind: 'signout' } };
   const cancel = /^cancel\s+(R-[0-9A-Z]{6})$/i.exec(text);
   if (cancel) return { command: { kind: 'cancel', requestId: cancel[1]!.toUpperCase() } };
   const status = /^status(?:\s+(?:of\s+)?(.+))?$/i.exec(text);

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'NotSyncedFromAd'
   | 'BadRequest'
   | 'Unauthorized'
+  | 'AppCredentialRejected'
   | 'ServiceUnavailable'
   | 'DirectoryError'
   // workflow

@@ -45,6 +45,8 @@ export interface SeedApp {
   displayName: string;
   /** Client secrets accepted at the token endpoint. */
   secrets: string[];
+  /** Public certificates (PEM) whose keys may sign client assertions (certificate credentials). */
+  certificates?: string[];
   /** Delegated scopes with tenant-wide (admin) consent. Empty: nobody consented (AADSTS65001). */
   delegatedScopes: string[];
   /** Application permissions granted (the `roles` claim of app-only tokens). */

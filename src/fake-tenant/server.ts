@@ -2,6 +2,7 @@
  * The fake tenant's HTTPS server: identity endpoints, Microsoft Graph, and the local-only
  * admin API under /_fake used by tests and demos.
  */
+import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -235,14 +236,23 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         const a = tenant.apps.get(decodeURIComponent(appm[1]!));
         if (!a) return adminError(404, `No app with client id '${appm[1]}'.`);
         const edit = input ?? {};
-        const unknown = Object.keys(edit).filter((k) => !['delegatedScopes', 'applicationPermissions'].includes(k));
-        if (unknown.length) return adminError(400, `Unknown app field(s): ${unknown.join(', ')}. Allowed: delegatedScopes, applicationPermissions.`);
-        for (const k of ['delegatedScopes', 'applicationPermissions'] as const) {
+        const unknown = Object.keys(edit).filter((k) => !['delegatedScopes', 'applicationPermissions', 'certificates'].includes(k));
+        if (unknown.length) return adminError(400, `Unknown app field(s): ${unknown.join(', ')}. Allowed: delegatedScopes, applicationPermissions, certificates.`);
+        for (const k of ['delegatedScopes', 'applicationPermissions', 'certificates'] as const) {
           const v = edit[k];
           if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) return adminError(400, `'${k}' must be an array of strings.`);
         }
         if (edit.delegatedScopes) a.delegatedScopes = [...(edit.delegatedScopes as string[])];
         if (edit.applicationPermissions) a.applicationPermissions = [...(edit.applicationPermissions as string[])];
+        if (edit.certificates) {
+          const pems = edit.certificates as string[];
+          try {
+            for (const pem of pems) new X509Certificate(pem);
+          } catch {
+            return adminError(400, "'certificates' must be PEM-encoded X.509 certificates.");
+          }
+          a.certificates = [...pems];
+        }
         return jsonResponse(200, { clientId: a.clientId, delegatedScopes: a.delegatedScopes, applicationPermissions: a.applicationPermissions });
       }
       const grp = /^\/_fake\/groups\/([^/]+)$/.exec(path);

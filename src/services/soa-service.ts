@@ -5,7 +5,7 @@
  */
 import type { SoaAction, Target } from '../domain/command';
 import { CodedError, isCoded } from '../domain/errors';
-import { mayApprove, mayReject, type ApprovalPolicy } from '../domain/policy';
+import { approverStanding, mayApprove, mayReject, ROLE_LABEL, type ApprovalPolicy } from '../domain/policy';
 import { evaluate, isBlocked, type CheckRow, type GroupFacts, type SyncMinimums } from '../domain/prerequisites';
 import { cardVersion, isOpen, newRequestId, OPEN_STATES, transition, type ConversationAnchor, type Person, type SoaRequest } from '../domain/request';
 import type { Clock } from '../ports/clock';
@@ -110,6 +110,16 @@ export class SoaService {
     const allowed = open.filter((r) => mayApprove(this.d.settings.policy, r, me).ok);
     const probe = open[0] ? mayApprove(this.d.settings.policy, open[0], me) : null;
     return { requests: allowed, canApprove: allowed.length > 0 || !probe || probe.ok, ...(probe && !probe.ok && !allowed.length ? { reason: probe.reason } : {}) };
+  }
+
+  /**
+   * Who the user is to Entra ID through the on-behalf-of path (the same one Approve uses), and
+   * whether their active roles let them approve: `sign in` answers with this.
+   */
+  async standing(user: Person): Promise<{ name: string; roles: string[]; canApprove: boolean; reason?: string }> {
+    const me = await this.d.directory.forUser(user).whoAmI();
+    const verdict = approverStanding(this.d.settings.policy, me);
+    return { name: me.name, roles: me.roles.map((r) => ROLE_LABEL[r] ?? r), canApprove: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.reason }) };
   }
 
   // ------------------------------------------------------------------ submitting

@@ -164,6 +164,7 @@ export class CardPresenter implements Presenter {
         { usage: 'status [<group> | <request id>]', what: 'Where a request stands; alone: your requests.' },
         { usage: 'pending', what: 'Requests waiting for your decision.' },
         { usage: 'cancel <request id>', what: 'Withdraw your request before it is decided.' },
+        { usage: 'sign in', what: 'Who you are to Entra ID and whether your active roles let you approve (also "who am I"); "sign out" to forget the sign-in.' },
       ],
       approvers: `Who may approve: ${describeApprovers(this.policy)}.`,
     });

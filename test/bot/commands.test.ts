@@ -28,6 +28,15 @@ describe('bot: commands and cards', () => {
   after(async () => { await s.stop(); });
   beforeEach(async () => { await admin(s.tenant, 'POST', '/_fake/reset'); });
 
+  it('`who am I` / `sign in` reads the user through the on-behalf-of path and says whether they may approve', async () => {
+    const megan = await ask(s, 'who am I', {}, people.megan);
+    assert.match(text(megan[0]!), /signed in as \*\*Megan Bowen\*\* \(directory roles: Hybrid Identity Administrator\)\. You can approve/);
+    const lee = await ask(s, 'sign in', { kind: 'channel' }, people.lee);
+    assert.match(text(lee[0]!), /signed in as \*\*Lee Gu\*\* \(directory roles: none active\)\. You cannot approve requests: Approving needs one of these directory roles/);
+    const out = await ask(s, 'sign out', {}, people.lee);
+    assert.match(text(out[0]!), /nothing to sign out of here/);
+  });
+
   it('help, an empty message and unknown input get helpful answers, never a stack trace', async () => {
     const help = await ask(s, 'help');
     assert.match(cardText(cardOf(help[0]!)), /move <group> to cloud/);

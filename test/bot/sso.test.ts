@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { cardText } from '../harness/connector';
+import { cardText, type Outbound } from '../harness/connector';
 import { FakeTokenService } from '../harness/token-service';
 import { ssoToken, startTestTenant } from '../helpers/fake-tenant';
 import { people, requestCard as requestApproval, soaPatches, startStack, type Stack } from '../helpers/stack';
@@ -65,5 +65,59 @@ describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => 
     assert.match(cardText(r.card), /Approved by Megan Bowen/);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''));
     assert.equal((await patches()).length, 1);
+  });
+
+  describe('message sign-in (`sign in`)', () => {
+    const oauthCard = (o: Outbound) => (o.activity.attachments ?? []).find((a: { contentType?: string }) => a.contentType === 'application/vnd.microsoft.card.oauth');
+    const signedIn = (name: string) => (o: Outbound) => new RegExp(`signed in as \\*\\*${name}\\*\\*`).test(o.activity.text ?? '');
+
+    it('sends the OAuth card for SSO; Teams answers with signin/tokenExchange and the bot reports who the user is to Entra ID', async () => {
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.megan, 'sign in');
+      const card = oauthCard(await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since));
+      assert.equal(card.content.connectionName, 'graph');
+      assert.equal(card.content.tokenExchangeResource.uri, 'api://botid-6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90');
+      assert.equal(card.content.buttons[0].type, 'signin');
+      // The invoke Teams sends when it obtained the SSO token silently.
+      const r = await s.channel.invoke(people.megan, 'signin/tokenExchange', { id: 'exchange-1', connectionName: 'graph', token: await ssoToken(ft, people.megan.aadObjectId) });
+      assert.equal(r.status, 200);
+      const reply = await s.channel.waitFor(signedIn('Megan Bowen'), 10_000, since);
+      assert.match(reply.activity.text, /Hybrid Identity Administrator.*You can approve requests/);
+      assert.ok(tokens.calls.some((c) => c.op === 'exchange' && c.userId === `29:${people.megan.aadObjectId}`));
+    });
+
+    it('a token the service cannot exchange gets 412 on signin/tokenExchange, so Teams shows the sign-in button', async () => {
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.megan, 'sign in');
+      await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since);
+      const r = await s.channel.invoke(people.megan, 'signin/tokenExchange', { id: 'exchange-2', connectionName: 'graph', token: await ssoToken(ft, people.alex.aadObjectId) });
+      assert.equal(r.status, 412);
+      assert.equal(r.body.id, 'exchange-2');
+      assert.equal(r.body.connectionName, 'graph');
+      assert.ok(r.body.failureDetail);
+      assert.ok(!s.channel.outbound.slice(since).some(signedIn('Megan Bowen')));
+    });
+
+    it('the sign-in card fallback: signin/verifyState with the magic code completes it', async () => {
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.lee, 'sign in', { kind: 'channel' });
+      await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since);
+      await tokens.pendingSignIn(`29:${people.lee.aadObjectId}`, '770112');
+      const r = await s.channel.invoke(people.lee, 'signin/verifyState', { state: '770112' }, { kind: 'channel' });
+      assert.equal(r.status, 200);
+      const reply = await s.channel.waitFor(signedIn('Lee Gu'), 10_000, since);
+      assert.match(reply.activity.text, /You cannot approve requests: Approving needs one of these directory roles/);
+    });
+
+    it('already signed in: `sign in` answers at once; `sign out` removes the token from the token service', async () => {
+      await s.channel.invoke(people.megan, 'signin/tokenExchange', { id: 'exchange-3', connectionName: 'graph', token: await ssoToken(ft, people.megan.aadObjectId) });
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.megan, 'sign in');
+      await s.channel.waitFor(signedIn('Megan Bowen'), 10_000, since);
+      assert.ok(!s.channel.outbound.slice(since).some((o) => !!oauthCard(o)), 'no sign-in card when the token service has a token');
+      await s.channel.say(people.megan, 'sign out');
+      await s.channel.waitFor((o) => /You are signed out/.test(o.activity.text ?? ''), 10_000, since);
+      assert.ok(tokens.calls.some((c) => c.op === 'SignOut' && c.userId === `29:${people.megan.aadObjectId}`));
+    });
   });
 });

@@ -126,6 +126,11 @@ export class TestChannel {
     return { id, status: r.status };
   }
 
+  /** An invoke other than a card click (signin/tokenExchange, signin/verifyState, …). */
+  async invoke(user: User, name: string, value: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string } = {}): Promise<{ status: number; body: any }> {
+    return this.post({ ...this.base(user, opts.kind ?? 'personal', opts.key ?? 'main'), type: 'invoke', name, id: `inv-${randomUUID().slice(0, 8)}`, value });
+  }
+
   /** A user clicks an Action.Execute button on the card `cardActivityId`. */
   async click(user: User, cardActivityId: string, verb: string, data: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string; conversationId?: string; botUrl?: string; value?: Record<string, unknown> } = {}): Promise<{ status: number; card?: any; message?: string; body: any }> {
     const base = this.base(user, opts.kind ?? 'personal', opts.key ?? 'main');

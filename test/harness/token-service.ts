@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeTenant } from '../../src/fake-tenant/server';
+import { LOCAL_BOT_APP_ID } from '../../src/fake-tenant/seed';
 import { ssoToken } from '../helpers/fake-tenant';
 
 export class FakeTokenService {
@@ -64,7 +65,10 @@ export class FakeTokenService {
           this.tokens.set(key, await ssoToken(this.tenant, this.oidOf(userId!)));
         }
         const token = this.tokens.get(key);
-        return token ? this.send(res, 200, tokenResponse(token)) : this.send(res, 404, {});
+        if (token) return this.send(res, 200, tokenResponse(token));
+        // No token: 404 with an empty body (botbuilder treats any parsed body as a token response).
+        res.statusCode = 404;
+        return void res.end();
       }
       case '/api/usertoken/exchange': {
         this.calls.push({ op: 'exchange', userId, connectionName });
@@ -83,7 +87,11 @@ export class FakeTokenService {
       }
       case '/api/botsignin/GetSignInResource':
         this.calls.push({ op: 'GetSignInResource', userId: null, connectionName: null });
-        return this.send(res, 200, { signInLink: 'https://token.botframework.example/api/oauth/signin?signin=abc', tokenExchangeResource: { id: 'ter-1', uri: 'api://botid-x', providerId: 'aad' } });
+        return this.send(res, 200, { signInLink: 'https://token.botframework.example/api/oauth/signin?signin=abc', tokenExchangeResource: { id: 'ter-1', uri: `api://botid-${LOCAL_BOT_APP_ID}`, providerId: 'aad' } });
+      case '/api/usertoken/SignOut':
+        this.calls.push({ op: 'SignOut', userId, connectionName });
+        this.tokens.delete(key);
+        return this.send(res, 200, {});
       default:
         return this.send(res, 404, { error: { code: 'NotFound', message: url.pathname } });
     }

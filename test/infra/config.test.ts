@@ -9,7 +9,7 @@ import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/f
 
 const local = {
   AAD_APP_CLIENT_ID: LOCAL_BOT_APP_ID,
-  // The fake tenant's local-only client secret (env/.env.local), not a real one.
+  // The fake tenant's local-only client secret (env/.env.playground), not a real one.
   AAD_APP_CLIENT_SECRET: LOCAL_BOT_SECRET,
   AAD_APP_TENANT_ID: LOCAL_TENANT_ID,
 };
@@ -44,7 +44,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
 
   it('production mode (BOT_ID set): names every missing setting', () => {
     const msg = problems({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e' });
-    for (const re of [/BOT_PASSWORD .* is missing/, /BOT_TENANT_ID is missing/, /OAUTH_CONNECTION_NAME is missing/, /STORAGE is missing/]) assert.match(msg, re);
+    for (const re of [/BOT_PASSWORD is missing/, /BOT_TENANT_ID is missing/, /OAUTH_CONNECTION_NAME is missing/, /STORAGE is missing/]) assert.match(msg, re);
     assert.match(problems({ BOT_ID: 'bot', BOT_PASSWORD: 'x', BOT_TENANT_ID: 'contoso', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' }), /BOT_ID must be .*GUID[\s\S]*BOT_TENANT_ID must be a tenant id/);
     const c = loadConfig({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'x', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' }, '/srv/bot');
     assert.equal(c.mode, 'production');
@@ -71,6 +71,30 @@ describe('configuration is validated once, at start, naming each bad setting', (
       }
       const { OAUTH_CONNECTION_NAME: _dropped, ...missing } = env;
       assert.throws(() => loadConfig(missing, dir), /OAUTH_CONNECTION_NAME is missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a user-assigned managed identity for Bot Framework: no BOT_PASSWORD; a separate Entra app does on-behalf-of', async () => {
+    const mi = { BOT_ID: '5c1f0e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' };
+    assert.match(problems(mi), /AAD_APP_CLIENT_ID is missing: with BOT_TYPE=UserAssignedMSI/);
+    assert.match(problems({ ...mi, AAD_APP_CLIENT_ID: mi.BOT_ID, AAD_APP_CLIENT_SECRET: 'x' }), /must differ from BOT_ID/);
+    assert.match(problems({ ...mi, BOT_TYPE: 'MultiTenant' }), /BOT_TYPE must be SingleTenant or UserAssignedMSI/);
+    assert.match(problems({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'not used for Graph' }), /AAD_APP_CLIENT_SECRET \(or AAD_APP_CERTIFICATE_PATH\) is missing/);
+    const dir = mkdtempSync(join(tmpdir(), 'soa-mi-'));
+    try {
+      const c = loadConfig({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', AAD_APP_CLIENT_SECRET: 'x', STORE_FILE: join(dir, 'r.sqlite'), HOST: '127.0.0.1', PORT: '0' }, dir);
+      assert.equal(c.botType, 'UserAssignedMSI');
+      assert.equal(c.sso?.tokenExchangeUri, 'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', 'SSO resource is the Entra app, not the identity');
+      const bot = await startBot(c, { logger: silentLogger });
+      try {
+        assert.equal((await fetch(`${bot.http.url}/readyz`)).status, 200);
+        const anonymous = await fetch(`${bot.http.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'help', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'x' }, conversation: { id: 'c' }, recipient: { id: 'b' } }) });
+        assert.equal(anonymous.status, 401);
+      } finally {
+        await bot.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

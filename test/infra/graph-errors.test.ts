@@ -16,6 +16,8 @@ describe('Graph edge: sign-in and Graph failures become coded errors with a next
       [53003, 'BlockedByConditionalAccess', /Conditional Access/],
       [500133, 'TokenExpired', /expired/],
       [50013, 'Unauthorized', /Sign in again/],
+      [7000215, 'AppCredentialRejected', /bot's own app credential.*administrator must renew/],
+      [700027, 'AppCredentialRejected', /certificate/],
     ];
     for (const [code, expected, message] of cases) {
       const e = fromAadsts(code, `invalid_grant: AADSTS${code}: something eyJhbGciOi.eyJzdWIi.sig`, consent);

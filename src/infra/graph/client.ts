@@ -1,5 +1,5 @@
 /** Graph clients and credentials: app identity and on-behalf-of a user. */
-import { ClientSecretCredential, OnBehalfOfCredential, type TokenCredential } from '@azure/identity';
+import { ClientCertificateCredential, ClientSecretCredential, OnBehalfOfCredential, type TokenCredential } from '@azure/identity';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
@@ -27,6 +27,7 @@ export function graphClient(endpoint: GraphEndpoint, credential: TokenCredential
   });
 }
 
+/** A certificate wins over a secret when both are configured (rotating from one to the other). */
 function secretOrCertificate(endpoint: GraphEndpoint): { clientSecret: string } | { certificatePath: string } {
   if (endpoint.certificatePath) return { certificatePath: endpoint.certificatePath };
   if (endpoint.clientSecret) return { clientSecret: endpoint.clientSecret };
@@ -35,11 +36,10 @@ function secretOrCertificate(endpoint: GraphEndpoint): { clientSecret: string } 
 
 export function appCredential(endpoint: GraphEndpoint): TokenCredential {
   const cred = secretOrCertificate(endpoint);
-  if ('clientSecret' in cred) {
-    return new ClientSecretCredential(endpoint.tenantId, endpoint.clientId, cred.clientSecret, { authorityHost: endpoint.authorityHost, disableInstanceDiscovery: endpoint.local });
-  }
-  // Configuration refuses this combination at start; kept as a guard.
-  throw new Error('Certificate-based app credentials are not supported yet; configure a client secret.');
+  const options = { authorityHost: endpoint.authorityHost, disableInstanceDiscovery: endpoint.local };
+  if ('clientSecret' in cred) return new ClientSecretCredential(endpoint.tenantId, endpoint.clientId, cred.clientSecret, options);
+  // The PEM file holds the private key and the certificate; the public part is registered on the app.
+  return new ClientCertificateCredential(endpoint.tenantId, endpoint.clientId, { certificatePath: cred.certificatePath }, options);
 }
 
 /** One credential per user assertion: the assertion is fixed when the credential is built. */

@@ -33,6 +33,9 @@ export function adminConsentUrl(t: ConsentTarget): string {
   return `${t.authorityHost.replace(/\/$/, '')}/${encodeURIComponent(t.tenantId)}/adminconsent?client_id=${encodeURIComponent(t.clientId)}`;
 }
 
+/** Client secret invalid / expired, client assertion bad signature / time range / issuer / malformed. */
+const APP_CREDENTIAL = new Set([7000215, 7000222, 700027, 700024, 700023, 700025]);
+
 /** Maps an AADSTS code (from MSAL / @azure/identity messages) to a coded error. */
 export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): CodedError {
   if (code === 65001 || code === 65004) {
@@ -42,6 +45,10 @@ export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): 
   if (code === 53003) return new CodedError('BlockedByConditionalAccess', 'A Conditional Access policy blocked the sign-in for this action. Ask your identity team which policy applies.', { aadsts: code });
   if (INTERACTION.has(code)) {
     return new CodedError('InteractionRequired', 'Your organisation requires you to sign in again (for example with multi-factor authentication) before this action. Sign in, then click again.', { aadsts: code });
+  }
+  // The bot's own credential (secret or certificate), not the user's: nothing the user can fix.
+  if (APP_CREDENTIAL.has(code)) {
+    return new CodedError('AppCredentialRejected', `Entra ID refused the bot's own app credential (AADSTS${code}: the client secret or certificate is wrong, expired or not registered on the app). An administrator must renew it; nothing was changed.`, { aadsts: code });
   }
   if (code === 500133) return new CodedError('TokenExpired', 'Your sign-in has expired. Sign in again, then click again.', { aadsts: code });
   if (code === 50013 || code === 50027) return new CodedError('Unauthorized', 'Your sign-in token could not be used for this action. Sign in again.', { aadsts: code });

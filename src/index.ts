@@ -11,6 +11,10 @@ import { StorageWorkQueue } from './infra/queue/storage-queue';
 import { SqliteWorkQueue } from './infra/queue/sqlite-queue';
 import { BlobRequestStore } from './infra/storage/blob-store';
 import { SqliteRequestStore } from './infra/storage/sqlite-store';
+import { SqliteBoardStore } from './infra/storage/sqlite-boards';
+import { BlobBoardStore } from './infra/storage/blob-boards';
+import type { BoardStore } from './ports/boards';
+import { BoardService } from './services/boards';
 import type { WorkQueue } from './ports/queue';
 import type { RequestStore } from './ports/store';
 import { BotTokenServiceSource } from './infra/tokens/bot-token-service';
@@ -30,7 +34,7 @@ export interface RunningBot {
 export async function startBot(config: Config, options: { logger?: Logger; clock?: Clock; archiveIntervalMs?: number } = {}): Promise<RunningBot> {
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
-  const { store, queue } = openStorage(config);
+  const { store, queue, boardStore } = openStorage(config);
   const production = config.mode === 'production';
   const authConfig = config.sso?.tokenServiceUrl ? { OAuthUrl: config.sso.tokenServiceUrl } : {};
   // Production: Bot Framework authentication for a single-tenant Azure Bot registration.
@@ -49,7 +53,9 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const adapter = new TeamsAdapter(authConfig, credentials);
   const presenter = new CardPresenter(config.policy);
   const notifier = new BotNotifier(adapter, config.botId ?? '');
+  const boards = new BoardService({ boards: boardStore, store, notifier, view: presenter, clock, logger });
   const service = new SoaService({
+    onChange: (req) => boards.refreshFor(req),
     directory,
     store,
     queue,
@@ -68,7 +74,7 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
     },
   });
-  const app = createBot({ adapter, service, presenter, logger, store, ...(config.sso ? { sso: config.sso } : {}) });
+  const app = createBot({ adapter, service, boards, presenter, logger, store, ...(config.sso ? { sso: config.sso } : {}) });
   const http = await startHttpServer(
     adapter,
     app,
@@ -99,16 +105,18 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       await service.stop();
       await store.close();
       await queue.close();
+      await boardStore.close();
     },
   };
 }
 
-function openStorage(config: Config): { store: RequestStore; queue: WorkQueue } {
+function openStorage(config: Config): { store: RequestStore; queue: WorkQueue; boardStore: BoardStore } {
   if (config.storage.kind === 'blob') {
     return {
+      boardStore: new BlobBoardStore(config.storage.connectionString, config.storage.container),
       store: new BlobRequestStore(config.storage.connectionString, config.storage.container),
       queue: new StorageWorkQueue(config.storage.connectionString, config.storage.queue),
     };
   }
-  return { store: new SqliteRequestStore(config.storeFile), queue: new SqliteWorkQueue(config.storeFile) };
+  return { store: new SqliteRequestStore(config.storeFile), queue: new SqliteWorkQueue(config.storeFile), boardStore: new SqliteBoardStore(config.storeFile) };
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../ports/logger';
 import type { RequestStore } from '../ports/store';
 import { explain, type Decision, type SoaService } from '../services/soa-service';
 import type { CardPresenter } from '../views/presenter';
+import type { BoardService } from '../services/boards';
 import { anchorFor, person } from './turn';
 
 export interface BotDeps {
@@ -21,6 +22,7 @@ export interface BotDeps {
   logger: Logger;
   /** For redelivery detection. */
   store: RequestStore;
+  boards: BoardService;
   /** Teams SSO through an OAuth connection: sign-in is required for Approve and Reject. */
   sso?: { connectionName: string; tokenExchangeUri: string };
 }
@@ -178,9 +180,12 @@ export function createBot(d: BotDeps): Application<TurnState> {
         await sendText(ctx, r.outcome === 'done' ? `Request ${r.request.id} is cancelled.` : r.message);
         return;
       }
-      case 'board':
-        await sendText(ctx, 'The channel tracking board is not available yet. Use `status` and `pending` meanwhile.');
+      case 'board': {
+        const anchor = anchorFor(ctx.activity);
+        const sent = await sendCard(ctx, await d.boards.card(anchor));
+        if (sent?.id) await d.boards.posted({ ...anchor, cardActivityId: sent.id }, who.name);
         return;
+      }
       case 'unknown':
         await sendText(ctx, `I did not understand "${command.text}".${command.suggestion ? ` Did you mean \`${command.suggestion}\`?` : ''} Type \`help\` to see what I can do.`);
         return;
@@ -261,6 +266,9 @@ export function createBot(d: BotDeps): Application<TurnState> {
       }
     });
   }
+
+  // Refresh on the board card: its current content, for everyone.
+  app.adaptiveCards.actionExecute('board', async (ctx) => (await d.boards.card(anchorFor(ctx.activity))) as unknown as AdaptiveCard);
 
   app.adaptiveCards.actionExecute(/.*/, async () => 'This button is not known to the bot any more. Type `help`.');
 

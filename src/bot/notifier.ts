@@ -10,6 +10,9 @@ export class BotNotifier implements Notifier {
     await this.adapter.continueConversationAsync(this.botAppId, anchor.reference as Partial<ConversationReference>, async (ctx) => {
       const activity = 'card' in message ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text) : MessageFactory.text(message.text);
       activity.textFormat = 'markdown';
+      if ('mentions' in message && message.mentions?.length) {
+        activity.entities = message.mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } }));
+      }
       await ctx.sendActivity(activity);
     });
   }

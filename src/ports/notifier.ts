@@ -1,7 +1,14 @@
 /** Posts into Teams outside the turn that started the work. */
 import type { ConversationAnchor } from '../domain/request';
 
-export type Outgoing = { text: string } | { card: Record<string, unknown>; text?: string };
+/** People named in `text` as `<at>Name</at>`: Teams notifies them. */
+export interface Mention {
+  /** The Teams user id (`29:…`). */
+  id: string;
+  name: string;
+}
+
+export type Outgoing = { text: string; mentions?: Mention[] } | { card: Record<string, unknown>; text?: string };
 
 export interface Notifier {
   /** Posts into the request's thread (channel) or conversation (chats). */

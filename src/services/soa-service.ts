@@ -48,6 +48,8 @@ export interface Deps {
   logger: Logger;
   random: (n: number) => Uint8Array;
   settings: ServiceSettings;
+  /** Called after every announced state change (the board refresh); must not throw. */
+  onChange?: (req: SoaRequest) => Promise<void>;
 }
 
 export class SoaService {
@@ -159,6 +161,8 @@ export class SoaService {
     const req = await this.mustGet(id);
     const next = { ...req, anchor, version: req.version + 1 };
     await this.d.store.update(next);
+    // A new request shows on the conversation's board.
+    this.track(this.d.onChange?.(next) ?? Promise.resolve());
     return next;
   }
 
@@ -204,6 +208,8 @@ export class SoaService {
     if (lost) return lost;
     this.d.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
     await this.d.queue.enqueue({ kind: 'execute', requestId: id });
+    // The click's answer carries the new card; the thread line and the board follow without delaying it.
+    this.track(this.announce(approved, { card: false }));
     return { outcome: 'done', request: approved };
   }
 
@@ -331,12 +337,22 @@ export class SoaService {
     return req;
   }
 
-  /** Updates the card for everyone and posts a line in the thread. Failures are logged, not fatal. */
-  private async announce(req: SoaRequest): Promise<void> {
-    try {
-      await this.d.notifier.updateCard(req.anchor, this.d.presenter.requestCard(req));
-    } catch (e) {
-      this.d.logger.warn('card update failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
+  private track(p: Promise<unknown>): void {
+    const t = p.catch(() => undefined).finally(() => this.running.delete(t));
+    this.running.add(t);
+  }
+
+  /**
+   * Updates the card for everyone, posts a line in the thread (naming the requester), and
+   * refreshes the conversation's board. Failures are logged, not fatal: the state is stored.
+   */
+  private async announce(req: SoaRequest, opts: { card?: boolean } = {}): Promise<void> {
+    if (opts.card !== false) {
+      try {
+        await this.d.notifier.updateCard(req.anchor, this.d.presenter.requestCard(req));
+      } catch (e) {
+        this.d.logger.warn('card update failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
+      }
     }
     try {
       const line = this.d.presenter.threadUpdate(req);
@@ -344,6 +360,7 @@ export class SoaService {
     } catch (e) {
       this.d.logger.warn('thread post failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
     }
+    await this.d.onChange?.(req);
   }
 
   private async fail(req: SoaRequest, reason: string): Promise<'done'> {

@@ -56,6 +56,23 @@ const HEADER: Record<string, string> = {
   cancelled: 'default',
 };
 
+const STATE_ICON: Record<string, string> = {
+  awaiting_approval: '🕓',
+  approved: '▶️',
+  executing: '▶️',
+  awaiting_audit: '🔎',
+  waiting_for_sync: '🔄',
+  completed: '✅',
+  taken_over: '✅',
+  failed: '❌',
+  rejected: '⛔',
+  expired: '⌛',
+  cancelled: '✖️',
+};
+
+/** Rows on the board card: keeps it well inside Teams' card size limit. */
+const BOARD_ROWS = 40;
+
 export class CardPresenter implements Presenter {
   constructor(private readonly policy: ApprovalPolicy, private readonly ackText: (r: CheckRow | undefined) => string = (r) => r?.detail ?? 'I confirm the sync client versions.') {}
 
@@ -155,6 +172,22 @@ export class CardPresenter implements Presenter {
     });
   }
 
+  /** The channel's tracking board: open requests (oldest first), then the last day's finished ones. */
+  boardCard(key: string, open: SoaRequest[], recent: SoaRequest[], updatedAt: string): Record<string, unknown> {
+    const row = (r: SoaRequest) => ({ id: r.id, icon: STATE_ICON[r.state], change: `${shortChange(r.action)} of ${r.groupName}${r.plan ? ` (${r.plan.steps.length} groups)` : ''}`, line: this.statusLine(r) });
+    const ordered = [...open].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const waiting = open.filter((r) => r.state === 'awaiting_approval').length;
+    return render('board', {
+      key,
+      title: 'Group SOA requests in this conversation',
+      summary: `${open.length} open · ${waiting} waiting for approval · ${open.length - waiting} in progress`,
+      open: ordered.slice(0, BOARD_ROWS).map(row),
+      more: ordered.length > BOARD_ROWS ? `…and ${ordered.length - BOARD_ROWS} more open requests (oldest shown first); \`status\` lists them.` : '',
+      recent: recent.map(row),
+      updated: time(updatedAt),
+    });
+  }
+
   helpCard(): Record<string, unknown> {
     return render('help', {
       commands: [
@@ -163,6 +196,7 @@ export class CardPresenter implements Presenter {
         { usage: 'check <group>', what: 'The prerequisite report alone (dry run). "check rollback of <group>" for a rollback.' },
         { usage: 'status [<group> | <request id>]', what: 'Where a request stands; alone: your requests.' },
         { usage: 'pending', what: 'Requests waiting for your decision.' },
+        { usage: 'board', what: 'Post the tracking card of this channel or chat: every open request here, kept up to date.' },
         { usage: 'cancel <request id>', what: 'Withdraw your request before it is decided.' },
         { usage: 'sign in', what: 'Who you are to Entra ID and whether your active roles let you approve (also "who am I"); "sign out" to forget the sign-in.' },
       ],
@@ -178,9 +212,24 @@ export class CardPresenter implements Presenter {
     return { text: `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. Who may decide: ${describeApprovers(this.policy)}.` };
   }
 
+  /**
+   * The thread line for a state change, naming the requester with an @mention so Teams
+   * notifies them (unless they caused the change themselves).
+   */
   threadUpdate(req: SoaRequest): Outgoing | null {
+    const line = this.threadLine(req);
+    if (!line) return null;
+    const r = req.requester;
+    const byRequester = req.state === 'cancelled' || (req.approver?.id === r.id && ['approved', 'rejected'].includes(req.state));
+    if (!r.channelUserId || byRequester) return line;
+    return { text: `<at>${r.name}</at> ${line.text}`, mentions: [{ id: r.channelUserId, name: r.name }] };
+  }
+
+  private threadLine(req: SoaRequest): { text: string } | null {
     const g = `**${req.groupName}**`;
     switch (req.state) {
+      case 'approved':
+        return { text: `Request ${req.id} for ${g} was approved by ${req.approver?.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; running it with their sign-in.` };
       case 'awaiting_audit':
         return { text: `${req.action === 'move' ? `Switched ${g} to cloud management` : `Rolled back ${g} to AD management`} with ${req.approver?.name}'s sign-in; read back and verified. Waiting for the audit log entry…` };
       case 'completed':

@@ -7,11 +7,11 @@ import { AdaptiveCardActionExecuteResponseType, Application, type AdaptiveCard, 
 import { randomUUID } from 'node:crypto';
 import { isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
 import { isCoded } from '../domain/errors';
-import type { Person } from '../domain/request';
+import type { Person, SoaRequest } from '../domain/request';
 import type { Logger } from '../ports/logger';
 import type { RequestStore } from '../ports/store';
-import { explain, type Decision, type SoaService } from '../services/soa-service';
-import type { CardPresenter } from '../views/presenter';
+import { explain, type Decision, type PlanSpec, type SoaService } from '../services/soa-service';
+import { PLAN_ROWS, type CardPresenter } from '../views/presenter';
 import type { BoardService } from '../services/boards';
 import { anchorFor, person } from './turn';
 
@@ -28,7 +28,7 @@ export interface BotDeps {
 }
 
 /** The Action.Execute verbs that act with the clicker's own token. */
-const SIGNED_IN_VERBS = ['approve', 'reject'];
+const SIGNED_IN_VERBS = ['approve', 'reject', 'resume'];
 const SIGN_IN_INVOKES = [tokenExchangeOperationName, verifyStateOperationName];
 
 type Card = Record<string, unknown>;
@@ -120,6 +120,47 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   async function runCommand(ctx: TurnContext, who: Person, command: Command, unsplit?: string, state?: TurnState): Promise<void> {
     switch (command.kind) {
+      case 'plan': {
+        let spec: PlanSpec;
+        if (command.scope.kind === 'tree') {
+          const res = await d.service.resolve([command.scope.root]);
+          if (res.ambiguous.length) {
+            await sendText(ctx, `Several groups are named **${command.scope.root.name}**: give the object id of the one whose tree you mean (\`check ${command.scope.root.name}\` lists them).`);
+            return;
+          }
+          const root = res.resolved[0];
+          if (!root) {
+            const names = res.missing[0]?.suggestions.map((g) => `\`${g.displayName}\``) ?? [];
+            await sendText(ctx, `I found no group named **${command.scope.root.name}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ''}`);
+            return;
+          }
+          spec = { kind: 'tree', rootId: root.id };
+        } else {
+          const groups = await d.service.groupsByPrefix(command.scope.prefix);
+          if (!groups.length) {
+            await sendText(ctx, `No group name starts with **${command.scope.prefix}**.`);
+            return;
+          }
+          spec = { kind: 'wave', label: `groups starting with "${command.scope.prefix}"`, groupIds: groups.map((g) => g.id) };
+        }
+        if (command.mode === 'request') {
+          await submitPlan(ctx, who, spec);
+          return;
+        }
+        const p = await d.service.previewPlan(spec);
+        await sendCard(ctx, d.presenter.planCheckCard(p.plan, p.facts, p.checks, p.blocked, p.problem));
+        if (p.plan.steps.length > PLAN_ROWS) for (const m of d.presenter.planListing({ id: '(dry run)', plan: p.plan })) await sendText(ctx, m.text);
+        return;
+      }
+      case 'rollbackPlan': {
+        const r = await d.service.requestPlanRollback(command.requestId, who, anchorFor(ctx.activity));
+        if (!r.request) {
+          await sendText(ctx, r.message ?? 'That plan cannot be rolled back.');
+          return;
+        }
+        await postRequest(ctx, r.request);
+        return;
+      }
       case 'signin':
         // With an OAuth connection this runs once the token is there (sign-in completed earlier).
         await reportStanding(ctx, who);
@@ -140,6 +181,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
           await sendText(ctx, `I found no group named **${m.name}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ' Check the spelling, or give the group\'s object id.'}`);
         }
         for (const a of res.ambiguous) await sendCard(ctx, d.presenter.pickCard(a.name, a.matches, command.action, command.kind));
+        // Several groups asked to move together: one plan, one approval, run bottom-up.
+        if (command.kind === 'request' && command.action === 'move' && res.resolved.length > 1) {
+          await submitPlan(ctx, who, { kind: 'wave', label: `${res.resolved.length} named groups`, groupIds: res.resolved.map((g) => g.id) });
+          return;
+        }
         for (const g of res.resolved) {
           if (command.kind === 'check') await check(ctx, g.id, command.action);
           else await submit(ctx, who, g.id, command.action);
@@ -192,6 +238,28 @@ export function createBot(d: BotDeps): Application<TurnState> {
     }
   }
 
+  /** Posts a new request's card (and, for a long plan, every step in follow-up messages). */
+  async function postRequest(ctx: TurnContext, req: SoaRequest): Promise<void> {
+    const sent = await sendCard(ctx, d.presenter.requestCard(req));
+    if (sent?.id) await d.service.attachCard(req.id, { ...anchorFor(ctx.activity), cardActivityId: sent.id });
+    if (req.plan && req.plan.steps.length + req.plan.skipped.length > PLAN_ROWS) {
+      for (const m of d.presenter.planListing(req)) await sendText(ctx, m.text);
+    }
+  }
+
+  async function submitPlan(ctx: TurnContext, who: Person, spec: PlanSpec): Promise<void> {
+    const r = await d.service.submitPlan(spec, who, anchorFor(ctx.activity));
+    if (r.blocked) {
+      await sendCard(ctx, d.presenter.planCheckCard(r.plan, r.facts, r.checks, true, r.problem), r.problem ? undefined : 'This plan cannot be requested: a blocking check failed.');
+      return;
+    }
+    if (r.conflicts?.length) {
+      await sendText(ctx, `Some of these groups already have open requests: ${r.conflicts.map((c) => `${c.id} (${c.groupName})`).join(', ')}. Type \`status <request id>\` to see them.`);
+      return;
+    }
+    await postRequest(ctx, r.request!);
+  }
+
   async function check(ctx: TurnContext, groupId: string, action: SoaAction): Promise<void> {
     const r = await d.service.check(groupId, action);
     await sendCard(ctx, d.presenter.checkCard(r.facts, r.checks, action, r.blocked));
@@ -208,9 +276,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       await sendText(ctx, `**${r.facts.group.displayName}** already has an open request, ${r.duplicate.id} (${d.presenter.statusLine(r.duplicate)}). Type \`status ${r.duplicate.id}\` to see it.`);
       return;
     }
-    const req = r.request!;
-    const sent = await sendCard(ctx, d.presenter.requestCard(req));
-    if (sent?.id) await d.service.attachCard(req.id, { ...anchor, cardActivityId: sent.id });
+    await postRequest(ctx, r.request!);
   }
 
   // ---------------------------------------------------------------- card clicks
@@ -266,6 +332,31 @@ export function createBot(d: BotDeps): Application<TurnState> {
       }
     });
   }
+
+  // A stopped plan: an approver resumes it at the failed step, with their own token.
+  app.adaptiveCards.actionExecute('resume', async (ctx, _state, data: Record<string, unknown>) => {
+    const who = clicker(ctx);
+    if (typeof who === 'string') return who;
+    try {
+      return await decisionCard(ctx, await d.service.resumePlan(String(data.requestId ?? ''), numberOf(data.version), who));
+    } catch (e) {
+      return clickError(e);
+    }
+  });
+
+  // A finished or stopped move plan: request the rollback of what it switched (a new approval).
+  app.adaptiveCards.actionExecute('rollbackPlan', async (ctx, _state, data: Record<string, unknown>) => {
+    const who = clicker(ctx);
+    if (typeof who === 'string') return who;
+    try {
+      const r = await d.service.requestPlanRollback(String(data.requestId ?? ''), who, anchorFor(ctx.activity));
+      if (!r.request) return r.message ?? 'That plan cannot be rolled back.';
+      await postRequest(ctx, r.request);
+      return `Rollback requested: ${r.request.id}.`;
+    } catch (e) {
+      return clickError(e);
+    }
+  });
 
   // Refresh on the board card: its current content, for everyone.
   app.adaptiveCards.actionExecute('board', async (ctx) => (await d.boards.card(anchorFor(ctx.activity))) as unknown as AdaptiveCard);

@@ -6,6 +6,10 @@ export type Command =
   | { kind: 'request'; action: SoaAction; targets: Target[] }
   | { kind: 'check'; action: SoaAction; targets: Target[] }
   | { kind: 'status'; target?: Target }
+  /** A group and every group nested below it, or every group whose name starts with a prefix. */
+  | { kind: 'plan'; mode: 'request' | 'check'; scope: { kind: 'tree'; root: Target } | { kind: 'prefix'; prefix: string } }
+  /** Undo what a move plan switched (a new request, top-down). */
+  | { kind: 'rollbackPlan'; requestId: string }
   | { kind: 'pending' }
   | { kind: 'board' }
   | { kind: 'help' }
@@ -99,6 +103,40 @@ const PATTERNS: Array<{ re: RegExp; kind: 'request' | 'check'; action: SoaAction
   { re: /^(?:make|set)\s+(.+?)\s+cloud[\s-]managed$/i, kind: 'request', action: 'move' },
 ];
 
+const VERB = String.raw`(?:move|migrate|switch|convert|transfer)`;
+const CHECK = String.raw`(?:check|verify|dry[\s-]?run|preflight)`;
+const NESTED = String.raw`(?:and|with|including|plus)\s+(?:all\s+)?(?:of\s+)?(?:its|the)\s+(?:nested|child)\s+groups`;
+const TREE = String.raw`(?:the\s+)?(?:whole\s+)?(?:tree|hierarchy)\s+(?:under|below|of|rooted\s+at)`;
+const PREFIX = String.raw`(?:all\s+)?(?:the\s+)?groups\s+(?:(?:whose\s+names?\s+)?(?:starts?|starting|begins?|beginning)\s+with|prefixed(?:\s+(?:with|by))?)\s+`;
+
+const PLAN_PATTERNS: Array<{ re: RegExp; mode: 'request' | 'check'; scope: 'tree' | 'prefix' }> = [
+  { re: new RegExp(String.raw`^${VERB}\s+${TREE}\s+(.+?)\s+to\s+${CLOUD}$`, 'i'), mode: 'request', scope: 'tree' },
+  { re: new RegExp(String.raw`^${VERB}\s+(.+?)\s+${NESTED}\s+to\s+${CLOUD}$`, 'i'), mode: 'request', scope: 'tree' },
+  { re: new RegExp(String.raw`^${VERB}\s+(.+?)\s+recursively\s+to\s+${CLOUD}$`, 'i'), mode: 'request', scope: 'tree' },
+  { re: new RegExp(String.raw`^${VERB}\s+${PREFIX}(.+?)\s+to\s+${CLOUD}$`, 'i'), mode: 'request', scope: 'prefix' },
+  { re: new RegExp(String.raw`^${CHECK}\s+${TREE}\s+(.+?)$`, 'i'), mode: 'check', scope: 'tree' },
+  { re: new RegExp(String.raw`^${CHECK}\s+(.+?)\s+${NESTED}$`, 'i'), mode: 'check', scope: 'tree' },
+  { re: new RegExp(String.raw`^${CHECK}\s+${PREFIX}(.+?)$`, 'i'), mode: 'check', scope: 'prefix' },
+];
+
+function planCommand(text: string): Command | null {
+  for (const p of PLAN_PATTERNS) {
+    const m = p.re.exec(text);
+    if (!m) continue;
+    const raw = m[1]!.trim();
+    if (p.scope === 'prefix') {
+      // "FIN-", 'FIN-', “FIN-” or FIN-* : the prefix itself, quotes and a trailing * removed.
+      const prefix = raw.replace(/^["'“”‘’]+|["'“”‘’]+$/g, '').replace(/\*$/, '');
+      if (!prefix.trim()) return null;
+      return { kind: 'plan', mode: p.mode, scope: { kind: 'prefix', prefix } };
+    }
+    const targets = splitTargets(raw.replace(/^(?:the\s+)?group\s+/i, '')).targets;
+    if (targets.length !== 1) return null;
+    return { kind: 'plan', mode: p.mode, scope: { kind: 'tree', root: targets[0]! } };
+  }
+  return null;
+}
+
 export function parseCommand(input: string): ParseResult {
   const text = normalise(input).replace(/[.!?]+$/, '').replace(/^(?:please|pls)\s+/i, '').trim();
   if (!text) return { command: { kind: 'empty' } };
@@ -108,6 +146,10 @@ export function parseCommand(input: string): ParseResult {
   if (/^board$/.test(lower)) return { command: { kind: 'board' } };
   if (/^(?:sign\s?in|log\s?in|who\s?am\s?i)$/.test(lower)) return { command: { kind: 'signin' } };
   if (/^(?:sign\s?out|log\s?out)$/.test(lower)) return { command: { kind: 'signout' } };
+  const undoPlan = /^(?:rollback|roll\s+back|undo)\s+(R-[0-9A-Z]{6})$/i.exec(text);
+  if (undoPlan) return { command: { kind: 'rollbackPlan', requestId: undoPlan[1]!.toUpperCase() } };
+  const plan = planCommand(text);
+  if (plan) return { command: plan };
   const cancel = /^cancel\s+(R-[0-9A-Z]{6})$/i.exec(text);
   if (cancel) return { command: { kind: 'cancel', requestId: cancel[1]!.toUpperCase() } };
   const status = /^status(?:\s+(?:of\s+)?(.+))?$/i.exec(text);

@@ -14,12 +14,16 @@ export type RequestState =
   | 'expired'
   | 'cancelled'
   | 'waiting_for_sync'
-  | 'taken_over';
+  | 'taken_over'
+  /** A plan that stopped at a failed step: the rest untouched; it can be resumed or cancelled. */
+  | 'stopped';
 
 const TRANSITIONS: Record<RequestState, RequestState[]> = {
   awaiting_approval: ['approved', 'rejected', 'expired', 'cancelled'],
   approved: ['executing', 'failed'],
-  executing: ['awaiting_audit', 'failed'],
+  executing: ['awaiting_audit', 'failed', 'stopped'],
+  // Resuming a stopped plan is a new approval (with the resumer's token); cancelling ends it.
+  stopped: ['approved', 'cancelled'],
   // A move completes with its audit entry; a rollback then waits for the sync take-over.
   awaiting_audit: ['completed', 'waiting_for_sync', 'failed'],
   waiting_for_sync: ['taken_over', 'failed'],
@@ -33,7 +37,7 @@ const TRANSITIONS: Record<RequestState, RequestState[]> = {
 
 export const FINAL_STATES: RequestState[] = ['completed', 'failed', 'rejected', 'expired', 'cancelled', 'taken_over'];
 
-export const OPEN_STATES: RequestState[] = ['awaiting_approval', 'approved', 'executing', 'awaiting_audit', 'waiting_for_sync'];
+export const OPEN_STATES: RequestState[] = ['awaiting_approval', 'approved', 'executing', 'awaiting_audit', 'waiting_for_sync', 'stopped'];
 
 export interface Person {
   /** Entra object id. */
@@ -166,6 +170,7 @@ export function describeState(s: RequestState): string {
     case 'cancelled': return 'cancelled';
     case 'waiting_for_sync': return 'waiting for the next sync cycle';
     case 'taken_over': return 'taken over by AD';
+    case 'stopped': return 'stopped at a failed step';
   }
 }
 

@@ -1,5 +1,6 @@
 /** The directory as the services see it. Implemented over Microsoft Graph in infra/graph. */
 import type { SoaAction } from '../domain/command';
+import type { GroupGraph } from '../domain/plan';
 import type { Decider } from '../domain/policy';
 import type { GroupFacts, GroupKind } from '../domain/prerequisites';
 import type { AuditConfirmation, Person } from '../domain/request';
@@ -23,6 +24,16 @@ export interface AppDirectory {
   /** The audit entry of this switch or rollback, or null while it is not visible yet. */
   findSoaAudit(groupId: string, action: SoaAction, since: string): Promise<AuditConfirmation | null>;
   readSyncState(groupId: string): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>;
+  /** Sync state of many groups, batched (20 per $batch). Missing groups are absent from the map. */
+  readSyncStates(groupIds: string[]): Promise<Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>>;
+  /** The group and every group nested below it: one batched round trip per level. */
+  readTree(rootId: string, maxGroups: number): Promise<GroupGraph>;
+  /** The given groups and the nesting among them (one batched round of child reads). */
+  readSet(groupIds: string[], maxGroups: number): Promise<GroupGraph>;
+  /** Groups whose display name starts with `prefix` (every page). */
+  findGroupsByPrefix(prefix: string, maxGroups: number): Promise<GroupMatch[]>;
+  /** Every SOA audit entry of this action since `since`, with the group it targets (every page). */
+  findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>>;
 }
 
 /** Acts as one user through the on-behalf-of exchange: their roles, their rights, their audit trail. */

@@ -7,7 +7,8 @@ import type { SoaAction, Target } from '../domain/command';
 import { CodedError, isCoded } from '../domain/errors';
 import { approverStanding, mayApprove, mayReject, ROLE_LABEL, type ApprovalPolicy } from '../domain/policy';
 import { evaluate, isBlocked, type CheckRow, type GroupFacts, type SyncMinimums } from '../domain/prerequisites';
-import { cardVersion, isOpen, newRequestId, OPEN_STATES, transition, type ConversationAnchor, type Person, type SoaRequest } from '../domain/request';
+import { buildPlan, MAX_PLAN_GROUPS, nextStep, rollbackPlanOf } from '../domain/plan';
+import { cardVersion, isOpen, newRequestId, OPEN_STATES, transition, type AuditConfirmation, type ConversationAnchor, type Person, type Plan, type SoaRequest } from '../domain/request';
 import type { Clock } from '../ports/clock';
 import type { DirectoryFactory, GroupMatch, UserDirectory } from '../ports/directory';
 import type { Logger } from '../ports/logger';
@@ -26,6 +27,15 @@ export interface ServiceSettings {
   remindAfterMs: number;
   worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number };
 }
+
+/** What a plan covers: a group and everything nested below it, or a set of groups (a wave). */
+export type PlanSpec = { kind: 'tree'; rootId: string } | { kind: 'wave'; label: string; groupIds: string[] };
+
+/** The checks that hold for a whole plan (per-group facts are summarised in the plan itself). */
+const PLAN_CHECKS = new Set(['tenantSync', 'reconciliation', 'syncVersions']);
+const ROLLBACK_PLAN_CHECKS = new Set(['tenantSync', 'cloudEdits', 'completesAtSync', 'syncVersions']);
+/** A running plan's card is refreshed every this many steps. */
+const PLAN_PROGRESS_EVERY = 10;
 
 export interface Resolution {
   resolved: GroupMatch[];
@@ -130,15 +140,67 @@ export class SoaService {
   async submit(groupId: string, action: SoaAction, requester: Person, anchor: ConversationAnchor): Promise<{ request?: SoaRequest; facts: GroupFacts; checks: CheckRow[]; blocked: boolean; duplicate?: SoaRequest }> {
     const { facts, checks, blocked } = await this.check(groupId, action);
     if (blocked) return { facts, checks, blocked };
-    const open = (await this.d.store.list({ groupId, states: OPEN_STATES, limit: 5 })).find((r) => isOpen(r.state));
+    // An open request for the group, single or inside a plan, makes this one a duplicate.
+    const open = (await this.openRequestsTouching([groupId]))[0];
     if (open) return { facts, checks, blocked, duplicate: open };
+    const req = await this.createRequest(action, groupId, facts.group.displayName, requester, anchor, facts, checks);
+    return { request: req, facts, checks, blocked };
+  }
+
+  /** Records where the request's card was posted (not a state change, still versioned). */
+  // ------------------------------------------------------------------ plans
+
+  /**
+   * Reads what a plan needs (the tree level by level, or the named groups and the nesting
+   * among them) and builds it bottom-up. Tenant-level checks come from the first group's facts.
+   */
+  async previewPlan(spec: PlanSpec): Promise<{ plan: Plan; facts: GroupFacts; checks: CheckRow[]; blocked: boolean; problem?: string }> {
+    const app = this.d.directory.app();
+    const graph = spec.kind === 'tree' ? await app.readTree(spec.rootId, MAX_PLAN_GROUPS) : await app.readSet(spec.groupIds, MAX_PLAN_GROUPS);
+    const firstId = spec.kind === 'tree' ? spec.rootId : [...graph.nodes.keys()][0];
+    if (!firstId) throw new CodedError('GroupNotFound', 'None of those groups exists any more.');
+    const label = spec.kind === 'tree' ? `the tree under ${graph.nodes.get(spec.rootId)?.displayName ?? spec.rootId}` : spec.label;
+    const roots = spec.kind === 'tree' ? [spec.rootId] : [...graph.nodes.keys()];
+    const plan = buildPlan(spec.kind, label, roots, graph, 'move');
+    const { facts, checks } = await this.check(firstId, 'move');
+    const planChecks = checks.filter((c) => PLAN_CHECKS.has(c.id));
+    let problem: string | undefined;
+    if (graph.truncated) problem = `The plan would cover more than ${MAX_PLAN_GROUPS} groups; split it (for example by sub-tree or name prefix).`;
+    else if (!plan.steps.length) problem = `Nothing to switch: ${plan.skipped.length ? `all ${plan.skipped.length} groups in ${label} are skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})` : `${label} has no groups`}.`;
+    return { plan, facts, checks: planChecks, blocked: !!problem || isBlocked(planChecks), ...(problem ? { problem } : {}) };
+  }
+
+  async submitPlan(spec: PlanSpec, requester: Person, anchor: ConversationAnchor): Promise<{ request?: SoaRequest; plan: Plan; checks: CheckRow[]; facts: GroupFacts; blocked: boolean; problem?: string; conflicts?: SoaRequest[] }> {
+    const p = await this.previewPlan(spec);
+    if (p.blocked) return p;
+    const conflicts = await this.openRequestsTouching(p.plan.steps.map((st) => st.groupId));
+    if (conflicts.length) return { ...p, conflicts };
+    const req = await this.createRequest('move', p.facts.group.id, p.plan.label, requester, anchor, p.facts, p.checks, p.plan);
+    return { ...p, request: req };
+  }
+
+  /** Groups whose names start with `prefix`, for a wave; more than a plan can hold is an error. */
+  async groupsByPrefix(prefix: string): Promise<GroupMatch[]> {
+    const found = await this.d.directory.app().findGroupsByPrefix(prefix, MAX_PLAN_GROUPS);
+    if (found.length > MAX_PLAN_GROUPS) throw new CodedError('InvalidInput', `More than ${MAX_PLAN_GROUPS} groups start with "${prefix}"; use a longer prefix.`);
+    return found;
+  }
+
+  /** Open requests (single or plans) that would switch any of these groups. */
+  private async openRequestsTouching(groupIds: string[]): Promise<SoaRequest[]> {
+    const ids = new Set(groupIds);
+    const open = await this.d.store.list({ states: OPEN_STATES, limit: 1000 });
+    return open.filter((r) => (r.plan ? r.plan.steps.some((st) => ids.has(st.groupId)) : ids.has(r.groupId)));
+  }
+
+  private async createRequest(action: SoaAction, groupId: string, groupName: string, requester: Person, anchor: ConversationAnchor, facts: GroupFacts, checks: CheckRow[], plan?: Plan): Promise<SoaRequest> {
     const now = this.d.clock.now();
     const req: SoaRequest = {
       id: newRequestId(this.d.random),
       version: 1,
       action,
       groupId,
-      groupName: facts.group.displayName,
+      groupName,
       state: 'awaiting_approval',
       requester,
       createdAt: now.toISOString(),
@@ -147,16 +209,46 @@ export class SoaService {
       facts,
       checks,
       anchor,
+      ...(plan ? { plan } : {}),
       history: [{ at: now.toISOString(), state: 'awaiting_approval', by: requester.name }],
     };
     await this.d.store.create(req);
     await this.d.queue.enqueue({ kind: 'remind', requestId: req.id }, this.d.settings.remindAfterMs);
     await this.d.queue.enqueue({ kind: 'expire', requestId: req.id }, this.d.settings.requestTtlMs);
-    this.d.logger.info('request submitted', { requestId: req.id, action, groupId });
-    return { request: req, facts, checks, blocked };
+    this.d.logger.info('request submitted', { requestId: req.id, action, groupId, planSteps: plan?.steps.length });
+    return req;
   }
 
-  /** Records where the request's card was posted (not a state change, still versioned). */
+  /** A rollback plan for what a move plan switched, top-down; it needs its own approval. */
+  async requestPlanRollback(sourceId: string, requester: Person, anchor: ConversationAnchor): Promise<{ request?: SoaRequest; message?: string }> {
+    const src = await this.mustGet(sourceId);
+    if (!src.plan || src.action !== 'move') return { message: `Request ${src.id} is not a move plan; roll single groups back with \`rollback <group>\`.` };
+    if (!['completed', 'stopped', 'failed'].includes(src.state)) return { message: `Plan ${src.id} is ${describe(src)}; it can be rolled back once it has finished or stopped.` };
+    const plan = rollbackPlanOf(src.plan, src.id);
+    if (!plan.steps.length) return { message: `Plan ${src.id} switched no group, so there is nothing to roll back.` };
+    const conflicts = await this.openRequestsTouching(plan.steps.map((st) => st.groupId));
+    if (conflicts.length) return { message: `Some of these groups already have open requests: ${conflicts.map((r) => r.id).join(', ')}.` };
+    const checks = evaluate(src.facts, 'rollback', this.d.settings.minimums).filter((c) => ROLLBACK_PLAN_CHECKS.has(c.id));
+    return { request: await this.createRequest('rollback', src.groupId, plan.label, requester, anchor, src.facts, checks, plan) };
+  }
+
+  /** An approver restarts a stopped plan at its failed step, with their own token. */
+  async resumePlan(id: string, version: number, approver: Person): Promise<Decision> {
+    const req = await this.mustGet(id);
+    if (req.state !== 'stopped' || !req.plan) return { outcome: 'stale', request: req, message: `Request ${req.id} is ${describe(req)}; only a stopped plan can be resumed.` };
+    if (cardVersion(req) !== version) return { outcome: 'stale', request: req, message: `That card was out of date; here is plan ${req.id} as it stands now.` };
+    const me = await this.d.directory.forUser(approver).whoAmI();
+    const verdict = mayApprove(this.d.settings.policy, req, me);
+    if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
+    const plan: Plan = { ...req.plan, steps: req.plan.steps.map((st) => (st.state === 'done' ? st : { ...st, state: 'pending' as const, error: undefined })) };
+    const next = transition(req, 'approved', this.d.clock.now(), { plan, reason: undefined, approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved }, { by: me.name, note: 'resumed' });
+    const lost = await this.commitDecision(next);
+    if (lost) return lost;
+    await this.d.queue.enqueue({ kind: 'execute', requestId: id });
+    this.track(this.announce(next, { card: false }));
+    return { outcome: 'done', request: next };
+  }
+
   async attachCard(id: string, anchor: ConversationAnchor): Promise<SoaRequest> {
     const req = await this.mustGet(id);
     const next = { ...req, anchor, version: req.version + 1 };
@@ -243,7 +335,7 @@ export class SoaService {
   async cancel(id: string, who: Person): Promise<Decision> {
     const req = await this.mustGet(id);
     if (req.requester.id !== who.id) return { outcome: 'refused', request: req, message: 'Only the requester can cancel a request.' };
-    if (req.state !== 'awaiting_approval') return { outcome: 'stale', request: req, message: `Request ${id} is already ${describe(req)}.` };
+    if (req.state !== 'awaiting_approval' && req.state !== 'stopped') return { outcome: 'stale', request: req, message: `Request ${id} is already ${describe(req)}.` };
     const next = transition(req, 'cancelled', this.d.clock.now(), {}, { by: who.name });
     await this.d.store.update(next);
     await this.announce(next);
@@ -346,7 +438,7 @@ export class SoaService {
    * Updates the card for everyone, posts a line in the thread (naming the requester), and
    * refreshes the conversation's board. Failures are logged, not fatal: the state is stored.
    */
-  private async announce(req: SoaRequest, opts: { card?: boolean } = {}): Promise<void> {
+  private async announce(req: SoaRequest, opts: { card?: boolean; quiet?: boolean } = {}): Promise<void> {
     if (opts.card !== false) {
       try {
         await this.d.notifier.updateCard(req.anchor, this.d.presenter.requestCard(req));
@@ -355,7 +447,7 @@ export class SoaService {
       }
     }
     try {
-      const line = this.d.presenter.threadUpdate(req);
+      const line = opts.quiet ? null : this.d.presenter.threadUpdate(req);
       if (line) await this.d.notifier.post(req.anchor, line);
     } catch (e) {
       this.d.logger.warn('thread post failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
@@ -403,6 +495,7 @@ export class SoaService {
       if (isCoded(e, 'StaleVersion')) return 'retry';
       throw e;
     }
+    if (req.plan) return this.executePlan(req, dequeueCount);
     const target = req.action === 'move';
     const startedAt = this.d.clock.now();
     try {
@@ -428,10 +521,100 @@ export class SoaService {
     return 'done';
   }
 
+  /**
+   * A plan's switches, one group at a time in plan order, with the approver's token. Progress
+   * is stored after every step (with the lease renewed), so a restart continues where it was;
+   * a group already in the target state counts as done. The first failure stops the plan.
+   */
+  private async executePlan(start: SoaRequest, dequeueCount: number): Promise<'done' | 'retry'> {
+    let req = start;
+    const target = req.action === 'move';
+    const userDir = this.d.directory.forUser(req.approver!);
+    const progress = async (plan: Plan): Promise<void> => {
+      req = this.leased({ ...req, plan, version: req.version + 1, updatedAt: this.d.clock.now().toISOString() });
+      await this.d.store.update(req);
+    };
+    for (let i = nextStep(req.plan!); i !== null; i = nextStep(req.plan!)) {
+      const step = req.plan!.steps[i]!;
+      const at = this.d.clock.now().toISOString();
+      try {
+        if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
+          await userDir.setIsCloudManaged(step.groupId, target);
+          if ((await userDir.readIsCloudManaged(step.groupId)) !== target) throw new CodedError('DirectoryError', 'Microsoft Graph accepted the change but reading it back shows the old value.');
+        }
+      } catch (e) {
+        if (isCoded(e, 'Throttled', 'ServiceUnavailable') && dequeueCount < 5) return 'retry';
+        const error = explain(e);
+        this.d.logger.warn('plan step failed', { requestId: req.id, step: i + 1, groupId: step.groupId, code: isCoded(e) ? e.code : 'unexpected' });
+        const plan: Plan = { ...req.plan!, steps: req.plan!.steps.map((st, k) => (k === i ? { ...st, state: 'failed' as const, error } : k > i ? { ...st, state: 'untouched' as const } : st)) };
+        const reason = `step ${i + 1} of ${plan.steps.length} (${step.groupName}) failed: ${error}`;
+        req = await this.save(transition(req, 'stopped', this.d.clock.now(), { plan, reason, lease: undefined }, { note: reason }));
+        if (plan.steps.some((st) => st.state === 'done' && !st.audit)) await this.d.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: 0 }, this.d.settings.audit.firstDelayMs);
+        return 'done';
+      }
+      await progress({ ...req.plan!, steps: req.plan!.steps.map((st, k) => (k === i ? { ...st, state: 'done' as const, switchedAt: st.switchedAt ?? at } : st)) });
+      // The card shows progress every few steps (and the thread stays quiet until the end).
+      if ((i + 1) % PLAN_PROGRESS_EVERY === 0) await this.announce(req, { card: true, quiet: true });
+    }
+    const first = req.plan!.steps.map((st) => st.switchedAt).filter(Boolean).sort()[0];
+    req = await this.save(transition(req, 'awaiting_audit', this.d.clock.now(), { switchedAt: req.switchedAt ?? first ?? this.d.clock.now().toISOString(), lease: undefined }));
+    await this.d.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: 0 }, this.d.settings.audit.firstDelayMs);
+    return 'done';
+  }
+
+  /**
+   * A plan's audit confirmations: one listing of the action's entries since the first switch,
+   * matched to the steps by group id. Also runs for a stopped plan (its switched steps).
+   */
+  private async pollPlanAudit(req: SoaRequest, attempt: number): Promise<'done' | 'retry'> {
+    if (!['awaiting_audit', 'stopped'].includes(req.state)) return 'done';
+    const { firstDelayMs, maxDelayMs, timeoutMs } = this.d.settings.audit;
+    const switchedTimes = req.plan!.steps.map((st) => st.switchedAt).filter((t): t is string => !!t).sort();
+    if (!switchedTimes.length) return 'done';
+    const firstSwitch = new Date(switchedTimes[0]!).getTime();
+    const since = new Date(firstSwitch - 120_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    let entries: Array<AuditConfirmation & { groupId: string }> = [];
+    try {
+      entries = await this.d.directory.app().findSoaAudits(req.action, since);
+    } catch (e) {
+      this.d.logger.warn('audit poll failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unexpected' });
+    }
+    let found = 0;
+    const steps = req.plan!.steps.map((st) => {
+      if (st.state !== 'done' || st.audit) return st;
+      const from = new Date(new Date(st.switchedAt!).getTime() - 120_000).toISOString();
+      const match = entries.filter((a) => a.groupId === st.groupId && a.activityDateTime >= from).pop();
+      if (!match) return st;
+      found++;
+      const { groupId: _g, ...audit } = match;
+      return { ...st, audit };
+    });
+    const plan: Plan = { ...req.plan!, steps };
+    const waiting = steps.filter((st) => st.state === 'done' && !st.audit).length;
+    const lastSwitch = new Date(switchedTimes[switchedTimes.length - 1]!).getTime();
+    const late = this.d.clock.now().getTime() >= lastSwitch + timeoutMs;
+    try {
+      if (req.state === 'awaiting_audit' && (waiting === 0 || late)) {
+        const next = req.action === 'move' ? 'completed' : 'waiting_for_sync';
+        const note = waiting ? `${waiting} of ${steps.length} audit entries were not visible within ${Math.round(timeoutMs / 60000)} min; each change was verified by reading it back.` : undefined;
+        const saved = await this.save(transition(req, next, this.d.clock.now(), { plan }, note ? { note } : undefined));
+        if (saved.state === 'waiting_for_sync') await this.d.queue.enqueue({ kind: 'takeover', requestId: req.id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
+        return 'done';
+      }
+      if (found) await this.save({ ...req, plan, version: req.version + 1, updatedAt: this.d.clock.now().toISOString() }, false).then((r) => this.announce(r, { quiet: true }));
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) return 'retry';
+      throw e;
+    }
+    if (waiting && !late) await this.d.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: attempt + 1 }, Math.min(firstDelayMs * 2 ** (attempt + 1), maxDelayMs));
+    return 'done';
+  }
+
   /** One look at the audit log; "not visible yet" schedules the next look, with backoff. */
   async pollAudit(id: string, attempt: number): Promise<'done' | 'retry'> {
     const req = await this.d.store.get(id);
     if (!req) return 'done';
+    if (req.plan) return this.pollPlanAudit(req, attempt);
     if (req.state === 'waiting_for_sync') {
       await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: 0 });
       return 'done';
@@ -469,7 +652,7 @@ export class SoaService {
     const req = await this.d.store.get(id);
     if (!req || req.state !== 'waiting_for_sync') return 'done';
     const { intervalMs, timeoutMs } = this.d.settings.syncWatch;
-    const s = await this.d.directory.app().readSyncState(req.groupId);
+    const s = req.plan ? await this.planSyncState(req) : await this.d.directory.app().readSyncState(req.groupId);
     if (s.onPremisesSyncEnabled === true) {
       try {
         await this.save(transition(req, 'taken_over', this.d.clock.now(), { takenOverAt: s.onPremisesLastSyncDateTime ?? this.d.clock.now().toISOString() }));
@@ -486,6 +669,15 @@ export class SoaService {
     }
     await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: attempt + 1 }, intervalMs);
     return 'done';
+  }
+
+  /** A rollback plan is taken over when every group in it is synced from AD again. */
+  private async planSyncState(req: SoaRequest): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }> {
+    const ids = req.plan!.steps.filter((st) => st.state === 'done').map((st) => st.groupId);
+    const states = await this.d.directory.app().readSyncStates(ids);
+    const all = ids.every((id) => states.get(id)?.onPremisesSyncEnabled === true);
+    const last = [...states.values()].map((x) => x.onPremisesLastSyncDateTime ?? '').sort().pop() || null;
+    return { onPremisesSyncEnabled: all ? true : null, onPremisesLastSyncDateTime: last };
   }
 
   /** One reminder in the thread for a request still waiting for a decision. */

@@ -1,7 +1,8 @@
 /** View models for every card and thread line. Reads only the request; no I/O. */
 import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
 import { kindLabel, type CheckRow, type CheckStatus, type GroupFacts } from '../domain/prerequisites';
-import { cardVersion, describeState, type SoaRequest } from '../domain/request';
+import { planCounts } from '../domain/plan';
+import { cardVersion, describeState, type Plan, type PlanStep, type SoaRequest } from '../domain/request';
 import type { SoaAction } from '../domain/command';
 import type { GroupMatch } from '../ports/directory';
 import type { Outgoing } from '../ports/notifier';
@@ -54,6 +55,7 @@ const HEADER: Record<string, string> = {
   rejected: 'attention',
   expired: 'default',
   cancelled: 'default',
+  stopped: 'attention',
 };
 
 const STATE_ICON: Record<string, string> = {
@@ -68,7 +70,11 @@ const STATE_ICON: Record<string, string> = {
   rejected: '⛔',
   expired: '⌛',
   cancelled: '✖️',
+  stopped: '⏸️',
 };
+
+/** Plan steps on a request card: keeps it well inside Teams' 28 KB card limit. */
+export const PLAN_ROWS = 30;
 
 /** Rows on the board card: keeps it well inside Teams' card size limit. */
 const BOARD_ROWS = 40;
@@ -90,6 +96,7 @@ export class CardPresenter implements Presenter {
       case 'rejected': return `Rejected by ${by}: ${req.reason ?? ''}`;
       case 'expired': return `Expired at ${time(req.expiresAt)} without a decision`;
       case 'cancelled': return `Cancelled by ${req.requester.name}`;
+      case 'stopped': return `Stopped: ${req.reason ?? 'a step failed'}`;
     }
   }
 
@@ -111,7 +118,11 @@ export class CardPresenter implements Presenter {
       );
     }
     const canDecide = req.state === 'awaiting_approval';
+    const plan = req.plan ? this.planView(req) : undefined;
     return render('request', {
+      ...(plan ? { plan } : {}),
+      canResume: !!req.plan && req.state === 'stopped',
+      canRollbackPlan: !!req.plan && req.action === 'move' && ['completed', 'stopped'].includes(req.state) && req.plan.steps.some((st) => st.state === 'done'),
       title: `${req.action === 'move' ? 'Move to cloud' : 'Roll back to AD'}: ${req.groupName}`,
       statusLine: this.statusLine(req),
       headerStyle: HEADER[req.state] ?? 'default',
@@ -125,6 +136,98 @@ export class CardPresenter implements Presenter {
       version: cardVersion(req),
       canRequestFromCheck: false,
     });
+  }
+
+  /**
+   * The plan on the card: counts, then up to PLAN_ROWS steps in execution order (around the
+   * failed step once there is one). Longer plans are listed in full by planListing.
+   */
+  /** The dry run of a plan (check the tree under X): the plan and the checks, nothing requested. */
+  planCheckCard(plan: Plan, facts: GroupFacts, checks: CheckRow[], blocked: boolean, problem?: string): Record<string, unknown> {
+    return render('request', {
+      title: `Check (move to cloud): ${plan.label}`,
+      statusLine: problem ?? (blocked ? 'A blocking check failed: this plan cannot be requested.' : 'Dry run: nothing was requested or changed. Ask with "move … to cloud" to request it.'),
+      headerStyle: blocked ? 'attention' : 'emphasis',
+      groupFacts: [{ label: 'Tenant facts from', value: `${facts.group.displayName} (${facts.group.id})` }],
+      checks: checkRows(checks),
+      outcome: [],
+      plan: this.planView({ plan, action: 'move' }),
+      canDecide: false,
+      canRequestFromCheck: false,
+    });
+  }
+
+  private planView(req: { plan?: Plan; action: SoaAction }): { heading: string; summary: string; rows: Array<{ text: string }>; more: string } {
+    const plan = req.plan!;
+    const n = plan.steps.length;
+    const counts = planCounts(plan);
+    const confirmed = plan.steps.filter((st) => st.audit).length;
+    const order = req.action === 'move' ? 'bottom-up: nested groups first, each before every group it is in' : 'top-down: parents first';
+    const parts = [`${n} group${n === 1 ? '' : 's'} to ${req.action === 'move' ? 'switch' : 'roll back'}`];
+    if (counts.done) parts.push(`${counts.done} done`);
+    if (confirmed) parts.push(`${confirmed} confirmed in the audit log`);
+    if (counts.failed) parts.push(`${counts.failed} failed`);
+    if (counts.untouched) parts.push(`${counts.untouched} untouched`);
+    if (plan.skipped.length) parts.push(`${plan.skipped.length} skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})`);
+    if (plan.sharedGroups.length) parts.push(`${plan.sharedGroups.length} under several parents (switched once)`);
+    if (plan.cycleGroups.length) parts.push(`${plan.cycleGroups.length} on a nesting cycle`);
+    const failedAt = plan.steps.findIndex((st) => st.state === 'failed');
+    const start = failedAt >= PLAN_ROWS ? Math.max(0, failedAt - Math.floor(PLAN_ROWS / 2)) : 0;
+    const shown = plan.steps.slice(start, start + PLAN_ROWS);
+    const icon = (st: PlanStep) => (st.state === 'done' ? (st.audit ? '✅' : '☑️') : st.state === 'failed' ? '❌' : st.state === 'untouched' ? '⏸️' : '▫️');
+    return {
+      heading: `Plan (${plan.label}), ${order}`,
+      summary: parts.join(' · '),
+      rows: shown.map((st, i) => ({ text: `${start + i + 1}. ${icon(st)} **${st.groupName}**${plan.kind === 'tree' ? ` · level ${st.depth}` : ''}${st.warnings.length ? ` · ⚠️ ${st.warnings.join('; ')}` : ''}${st.error ? ` · ${st.error}` : ''}` })),
+      more: n > shown.length ? `Steps ${start + 1}–${start + shown.length} of ${n} shown; every step is listed in the thread.` : '',
+    };
+  }
+
+  private planLine(req: SoaRequest): { text: string } | null {
+    const plan = req.plan!;
+    const n = plan.steps.length;
+    const c = planCounts(plan);
+    const confirmed = plan.steps.filter((st) => st.audit).length;
+    const what = req.action === 'move' ? 'switched to cloud management' : 'rolled back to AD management';
+    switch (req.state) {
+      case 'awaiting_audit':
+        return { text: `Plan ${req.id}: all ${n} groups ${what} in order with ${req.approver?.name}'s sign-in, each read back and verified. Waiting for the audit log entries…` };
+      case 'completed':
+        return { text: `✅ Plan ${req.id} (${plan.label}) is complete: ${n} groups are cloud-managed; ${confirmed} of ${n} confirmed in the audit log${confirmed < n ? ' (the rest did not appear in time; look in the Entra audit log)' : ''}.` };
+      case 'waiting_for_sync':
+        return { text: `↩️ Plan ${req.id}: ${n} groups rolled back (${confirmed} of ${n} confirmed in the audit log); the next sync cycle takes them over from AD.` };
+      case 'taken_over':
+        return { text: `✅ Plan ${req.id}: all ${n} groups are managed in AD again (taken over by the sync cycle).` };
+      case 'stopped': {
+        const failed = plan.steps.find((st) => st.state === 'failed');
+        return { text: `⏸️ Plan ${req.id} stopped at step ${plan.steps.indexOf(failed!) + 1} of ${n}, **${failed?.groupName}**: ${failed?.error ?? 'failed'}. ${c.done} group(s) were switched; ${c.untouched} are untouched. An approver can resume the plan from the card; the requester can cancel it.` };
+      }
+      case 'failed':
+        return { text: `❌ Plan ${req.id} failed: ${req.reason ?? 'unknown reason'}` };
+      case 'rejected':
+        return { text: `Plan ${req.id} (${plan.label}) was rejected by ${req.approver?.name}: ${req.reason ?? ''}` };
+      case 'expired':
+        return { text: `Plan ${req.id} (${plan.label}) expired without a decision.` };
+      case 'cancelled':
+        return { text: `Plan ${req.id} (${plan.label}) was cancelled by ${req.requester.name}.` };
+      default:
+        return null;
+    }
+  }
+
+  /** Every step and every skipped group, as messages of at most `perMessage` lines (nothing cut). */
+  planListing(req: { id: string; plan?: Plan }, perMessage = 100): Array<{ text: string }> {
+    const plan = req.plan!;
+    const out: Array<{ text: string }> = [];
+    for (let i = 0; i < plan.steps.length; i += perMessage) {
+      const chunk = plan.steps.slice(i, i + perMessage);
+      out.push({ text: [`Plan ${req.id}, steps ${i + 1}–${i + chunk.length} of ${plan.steps.length}:`, ...chunk.map((st, k) => `${i + k + 1}. ${st.groupName} (${st.groupId})${st.warnings.length ? ` ⚠️ ${st.warnings.join('; ')}` : ''}`)].join('\n\n') });
+    }
+    for (let i = 0; i < plan.skipped.length; i += perMessage) {
+      const chunk = plan.skipped.slice(i, i + perMessage);
+      out.push({ text: [`Plan ${req.id}, skipped ${i + 1}–${i + chunk.length} of ${plan.skipped.length}:`, ...chunk.map((k) => `${k.groupName} (${k.groupId}): ${k.reason}`)].join('\n\n') });
+    }
+    return out;
   }
 
   /** The dry-run report (check), with a button to turn it into a request when nothing blocks. */
@@ -226,6 +329,7 @@ export class CardPresenter implements Presenter {
   }
 
   private threadLine(req: SoaRequest): { text: string } | null {
+    if (req.plan && req.state !== 'approved') return this.planLine(req);
     const g = `**${req.groupName}**`;
     switch (req.state) {
       case 'approved':

@@ -3,6 +3,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { SoaAction } from '../../domain/command';
 import { CodedError } from '../../domain/errors';
 import type { GroupFacts, GroupKind, GroupSummary, TreeNode } from '../../domain/prerequisites';
+import { MAX_PLAN_GROUPS, type GroupGraph, type PlanNode } from '../../domain/plan';
 import type { AuditConfirmation, Person } from '../../domain/request';
 import type { Clock } from '../../ports/clock';
 import type { AppDirectory, DirectoryFactory, GroupMatch, UserDirectory } from '../../ports/directory';
@@ -220,6 +221,96 @@ export class GraphAppDirectory implements AppDirectory {
     }
   }
 
+  async readSyncStates(groupIds: string[]): Promise<Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>> {
+    const r = await this.batch(groupIds.map((id, i) => ({ id: String(i), url: `/groups/${id}?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime` })));
+    const out = new Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>();
+    groupIds.forEach((id, i) => {
+      const x = r.get(String(i));
+      if (ok(x)) out.set(id, { onPremisesSyncEnabled: x.body.onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: x.body.onPremisesLastSyncDateTime ?? null });
+      else if ((x as StepResult | undefined)?.status !== 404) throw fail(x, id);
+    });
+    return out;
+  }
+
+  /** Child groups of each id, in batches of 20: one round trip per call (parallel batches). */
+  private async childrenOf(ids: string[]): Promise<Map<string, PlanNode[]>> {
+    const r = await this.batch(ids.map((id, i) => ({ id: String(i), url: `/groups/${id}/members/microsoft.graph.group?$select=${PLAN_SELECT}&$top=999` })));
+    const out = new Map<string, PlanNode[]>();
+    for (const [i, id] of ids.entries()) {
+      const x = r.get(String(i));
+      if (!ok(x)) throw fail(x, id);
+      const first = (x.body.value as any[]).map(planNode);
+      // Rare (over 999 child groups): the rest comes page by page.
+      const rest = x.body['@odata.nextLink'] ? (await allPages(this.client, { value: [], '@odata.nextLink': x.body['@odata.nextLink'] }, MAX_PLAN_GROUPS)).items.map(planNode) : [];
+      out.set(id, [...first, ...rest]);
+    }
+    return out;
+  }
+
+  async readTree(rootId: string, maxGroups: number): Promise<GroupGraph> {
+    const [rootRes] = [await this.batch([{ id: 'root', url: `/groups/${rootId}?$select=${PLAN_SELECT}` }])];
+    const root = rootRes.get('root');
+    if (!ok(root)) throw fail(root, rootId);
+    const nodes = new Map<string, PlanNode>([[rootId, planNode(root.body)]]);
+    const children = new Map<string, string[]>();
+    let frontier = [rootId];
+    let truncated = false;
+    while (frontier.length) {
+      const kids = await this.childrenOf(frontier);
+      const next: string[] = [];
+      for (const [parent, list] of kids) {
+        children.set(parent, list.map((c) => c.id));
+        for (const c of list) {
+          if (nodes.has(c.id)) continue;
+          if (nodes.size >= maxGroups) { truncated = true; continue; }
+          nodes.set(c.id, c);
+          next.push(c.id);
+        }
+      }
+      frontier = next;
+    }
+    return { nodes, children, truncated };
+  }
+
+  async readSet(groupIds: string[], maxGroups: number): Promise<GroupGraph> {
+    const ids = [...new Set(groupIds)].slice(0, maxGroups);
+    const r = await this.batch(ids.map((id, i) => ({ id: String(i), url: `/groups/${id}?$select=${PLAN_SELECT}` })));
+    const nodes = new Map<string, PlanNode>();
+    ids.forEach((id, i) => {
+      const x = r.get(String(i));
+      if (ok(x)) nodes.set(id, planNode(x.body));
+      else if ((x as StepResult | undefined)?.status !== 404) throw fail(x, id);
+    });
+    const kids = await this.childrenOf([...nodes.keys()]);
+    const children = new Map<string, string[]>();
+    for (const [parent, list] of kids) children.set(parent, list.map((c) => c.id).filter((c) => nodes.has(c)));
+    return { nodes, children, truncated: groupIds.length > maxGroups };
+  }
+
+  async findGroupsByPrefix(prefix: string, maxGroups: number): Promise<GroupMatch[]> {
+    try {
+      const first = await this.client.api('/groups').filter(`startswith(displayName,'${odataString(prefix)}')`).select(MATCH_SELECT).top(999).get();
+      return (await allPages(this.client, first, maxGroups + 1)).items.map(toMatch);
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
+  async findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>> {
+    try {
+      const first = await this.client
+        .api('/auditLogs/directoryAudits')
+        .filter(`startswith(activityDisplayName,'${AUDIT_PREFIX[action]}') and activityDateTime ge ${since}`)
+        .orderby('activityDateTime asc')
+        .top(999)
+        .get();
+      const { items } = await allPages(this.client, first, 50_000);
+      return items.flatMap((a) => ((a.targetResources ?? []) as Array<{ id?: string; type?: string }>).filter((t) => t.id && (t.type ?? 'Group') === 'Group').slice(0, 1).map((t) => ({ ...auditOf(a), groupId: t.id! })));
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
   async readSyncState(groupId: string): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }> {
     try {
       const g = await this.client.api(`/groups/${groupId}`).select('id,onPremisesSyncEnabled,onPremisesLastSyncDateTime').get();
@@ -228,6 +319,29 @@ export class GraphAppDirectory implements AppDirectory {
       throw mapGraphError(e, { groupId });
     }
   }
+}
+
+const PLAN_SELECT = 'id,displayName,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled';
+
+function planNode(g: any): PlanNode {
+  return { id: g.id, displayName: g.displayName, kind: groupKind(g), onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null };
+}
+
+/** Follows @odata.nextLink until the collection ends or `max` items are in hand. */
+async function allPages(client: Client, first: { value: any[]; '@odata.nextLink'?: string }, max: number): Promise<{ items: any[]; truncated: boolean }> {
+  const items = [...first.value];
+  let next = first['@odata.nextLink'];
+  while (next && items.length < max) {
+    const page = await client.api(next).get();
+    items.push(...(page.value as any[]));
+    next = page['@odata.nextLink'];
+  }
+  return { items: items.slice(0, max), truncated: !!next || items.length > max };
+}
+
+function auditOf(a: any): AuditConfirmation {
+  const by = a.initiatedBy?.user ? `${a.initiatedBy.user.displayName ?? ''} (${a.initiatedBy.user.userPrincipalName ?? a.initiatedBy.user.id})`.trim() : a.initiatedBy?.app?.displayName ?? 'unknown';
+  return { id: a.id, activityDisplayName: a.activityDisplayName, activityDateTime: a.activityDateTime, initiatedBy: by, result: a.result, correlationId: a.correlationId };
 }
 
 export class GraphUserDirectory implements UserDirectory {

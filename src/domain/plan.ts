@@ -1,0 +1,149 @@
+/**
+ * Plans: several groups under one approval. Pure: the directory reads happen elsewhere.
+ *
+ * SOA is not recursive: switching a group leaves its nested groups in AD, so Microsoft's
+ * guidance is to switch nested groups one at a time, lowest first. A move plan therefore runs
+ * children before parents (every group after all groups below it), a rollback plan the
+ * reverse. AD allows cycles and a group under several parents: each group is switched once.
+ */
+import type { SoaAction } from './command';
+import type { GroupKind } from './prerequisites';
+import type { Plan, PlanStep } from './request';
+
+export interface PlanNode {
+  id: string;
+  displayName: string;
+  kind: GroupKind;
+  /** true: still synced from (managed in) AD. */
+  onPremisesSyncEnabled: boolean | null;
+}
+
+export interface GroupGraph {
+  nodes: Map<string, PlanNode>;
+  /** Parent id → child group ids (only groups in `nodes`). */
+  children: Map<string, string[]>;
+  /** The walk stopped at its bound: the plan is refused rather than silently partial. */
+  truncated: boolean;
+}
+
+/** Groups per plan: a bound on one approval (and on the walk that builds it). */
+export const MAX_PLAN_GROUPS = 2000;
+
+function warningsFor(n: PlanNode, parents: number, onCycle: boolean): string[] {
+  const w: string[] = [];
+  if (n.kind === 'mailEnabledSecurity' || n.kind === 'distribution') w.push('mail-enabled: Exchange Online manages it after the switch');
+  if (parents > 1) w.push(`under ${parents} parents in this plan: switched once, before all of them`);
+  if (onCycle) w.push('on a nesting cycle in AD');
+  return w;
+}
+
+/**
+ * Orders `roots` and everything reachable from them bottom-up (post-order of a depth-first
+ * walk; edges back into the current path are cycles and are ignored for the order).
+ */
+function bottomUp(roots: string[], g: GroupGraph): { order: string[]; cycle: Set<string>; depth: Map<string, number>; parents: Map<string, number> } {
+  const order: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const cycle = new Set<string>();
+  const path: string[] = [];
+  // Iterative DFS: trees can be deep and wide; recursion depth is not ours to spend.
+  for (const root of roots) {
+    if (state.has(root)) continue;
+    const stack: Array<{ id: string; next: number }> = [{ id: root, next: 0 }];
+    state.set(root, 'open');
+    path.push(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const kids = g.children.get(top.id) ?? [];
+      if (top.next < kids.length) {
+        const c = kids[top.next++]!;
+        const s = state.get(c);
+        if (s === 'open') {
+          // A back edge: every group on the path from c down to here is on the cycle.
+          for (let i = path.lastIndexOf(c); i >= 0 && i < path.length; i++) cycle.add(path[i]!);
+          continue;
+        }
+        if (s === 'done') continue;
+        state.set(c, 'open');
+        path.push(c);
+        stack.push({ id: c, next: 0 });
+        continue;
+      }
+      stack.pop();
+      path.pop();
+      state.set(top.id, 'done');
+      order.push(top.id);
+    }
+  }
+  // Parents within the plan, and the longest distance from a root (for display), ignoring back edges.
+  const position = new Map(order.map((id, i) => [id, i]));
+  const parents = new Map<string, number>();
+  const depth = new Map<string, number>(roots.map((r) => [r, 0]));
+  for (let i = order.length - 1; i >= 0; i--) {
+    const id = order[i]!;
+    for (const c of g.children.get(id) ?? []) {
+      if (!position.has(c) || position.get(c)! >= i) continue; // back edge
+      parents.set(c, (parents.get(c) ?? 0) + 1);
+      depth.set(c, Math.max(depth.get(c) ?? 0, (depth.get(id) ?? 0) + 1));
+    }
+  }
+  return { order, cycle, depth, parents };
+}
+
+/**
+ * Builds a plan over `roots` (one root for a tree; the named groups for a wave). Groups that
+ * are not synced from AD (already cloud-managed, or cloud-only) are skipped with the reason.
+ * `action` rollback: the caller passes the groups to return; the order is top-down.
+ */
+export function buildPlan(kind: Plan['kind'], label: string, roots: string[], g: GroupGraph, action: SoaAction): Plan {
+  const { order, cycle, depth, parents } = bottomUp(roots, g);
+  const inScope = kind === 'wave' ? new Set(roots) : null;
+  const steps: PlanStep[] = [];
+  const skipped: Plan['skipped'] = [];
+  for (const id of order) {
+    if (inScope && !inScope.has(id)) continue;
+    const n = g.nodes.get(id);
+    if (!n) continue;
+    const eligible = action === 'move' ? n.onPremisesSyncEnabled === true && n.kind !== 'unified' : n.onPremisesSyncEnabled !== true && n.kind !== 'unified';
+    if (!eligible) {
+      skipped.push({ groupId: id, groupName: n.displayName, reason: n.kind === 'unified' ? 'a Microsoft 365 group: a cloud object' : action === 'move' ? 'not managed in AD: already cloud-managed, or created in the cloud' : 'already managed in AD' });
+      continue;
+    }
+    steps.push({ groupId: id, groupName: n.displayName, depth: depth.get(id) ?? 0, state: 'pending', warnings: warningsFor(n, parents.get(id) ?? 0, cycle.has(id)) });
+  }
+  if (action === 'rollback') steps.reverse();
+  return {
+    kind,
+    label,
+    steps,
+    skipped,
+    cycleGroups: [...cycle].filter((id) => g.nodes.has(id)),
+    sharedGroups: [...parents].filter(([, n]) => n > 1).map(([id]) => id),
+  };
+}
+
+/** The rollback of a move plan: the steps that were switched, top-down (parents first). */
+export function rollbackPlanOf(plan: Plan, requestId: string): Plan {
+  const done = plan.steps.filter((s) => s.state === 'done');
+  return {
+    kind: plan.kind,
+    label: `rollback of ${requestId} (${plan.label})`,
+    steps: [...done].reverse().map((s) => ({ groupId: s.groupId, groupName: s.groupName, depth: s.depth, state: 'pending', warnings: [] })),
+    skipped: [],
+    cycleGroups: [],
+    sharedGroups: [],
+    rollbackOf: requestId,
+  };
+}
+
+/** The next step to run, or null when every step is done. */
+export function nextStep(plan: Plan): number | null {
+  const i = plan.steps.findIndex((s) => s.state !== 'done');
+  return i < 0 ? null : i;
+}
+
+export function planCounts(plan: Plan): { done: number; failed: number; untouched: number; pending: number } {
+  const c = { done: 0, failed: 0, untouched: 0, pending: 0 };
+  for (const s of plan.steps) c[s.state]++;
+  return c;
+}

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import type { Seed, SeedGroup } from '../../src/fake-tenant/model';
+import { defaultSeed, largeSeed } from '../../src/fake-tenant/seed';
+import type { FakeTenant } from '../../src/fake-tenant/server';
+import { actions, cardOf, cardText, type Outbound } from '../harness/connector';
+import { admin, startTestTenant } from '../helpers/fake-tenant';
+import { people, startStack, type Stack } from '../helpers/stack';
+
+/**
+ * A 4-level tree under Tree-Root with a diamond (Tree-Shared under A and B), a cycle
+ * (Tree-Leaf3 contains Tree-A again), a middle node already cloud-managed (Tree-B1) and a
+ * mail-enabled leaf.
+ */
+const T = {
+  root: 'd4000000-0000-4000-8000-000000000001',
+  a: 'd4000000-0000-4000-8000-000000000002',
+  b: 'd4000000-0000-4000-8000-000000000003',
+  a1: 'd4000000-0000-4000-8000-000000000004',
+  shared: 'd4000000-0000-4000-8000-000000000005',
+  b1: 'd4000000-0000-4000-8000-000000000006',
+  leaf1: 'd4000000-0000-4000-8000-000000000007',
+  leaf2: 'd4000000-0000-4000-8000-000000000008',
+  leaf3: 'd4000000-0000-4000-8000-000000000009',
+};
+const NAME: Record<string, string> = { [T.root]: 'Tree-Root', [T.a]: 'Tree-A', [T.b]: 'Tree-B', [T.a1]: 'Tree-A1', [T.shared]: 'Tree-Shared', [T.b1]: 'Tree-B1', [T.leaf1]: 'Tree-Leaf1', [T.leaf2]: 'Tree-Leaf2', [T.leaf3]: 'Tree-Leaf3' };
+const EDGES: Array<[string, string]> = [
+  [T.root, T.a], [T.root, T.b],
+  [T.a, T.a1], [T.a, T.shared], [T.b, T.b1], [T.b, T.shared],
+  [T.a1, T.leaf1], [T.b1, T.leaf2], [T.shared, T.leaf3],
+  [T.leaf3, T.a],
+];
+
+function treeSeed(): Seed {
+  const seed = defaultSeed();
+  let sid = 5000;
+  for (const [id, name] of Object.entries(NAME)) {
+    const members = EDGES.filter(([p]) => p === id).map(([, c]) => c);
+    const g: SeedGroup = {
+      id,
+      displayName: name,
+      kind: id === T.leaf1 ? 'mailEnabledSecurity' : 'security',
+      ...(id === T.leaf1 ? { mail: 'tree-leaf1@contoso.com', mailNickname: 'tree-leaf1' } : {}),
+      members,
+      ad: { displayName: name, description: null, samAccountName: name, securityIdentifier: `S-1-5-21-1-2-3-${sid++}`, domainName: 'corp.contoso.com', netBiosName: 'CORP', distinguishedName: `CN=${name},OU=Tree,DC=corp,DC=contoso,DC=com`, extensionAttributes: {}, members },
+      ...(id === T.b1 ? { isCloudManaged: true } : {}),
+    };
+    seed.groups.push(g);
+  }
+  return seed;
+}
+
+const patchOrder = async (s: Stack) => (await s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith('/onPremisesSyncBehavior') && e.status < 300)).map((e) => /groups\/([^/]+)\//.exec(e.path)![1]!);
+
+/** Every edge that is not the cycle's back edge: the child comes before the parent (move). */
+function assertBottomUp(order: string[]): void {
+  for (const [p, c] of EDGES) {
+    if (p === T.leaf3 || !order.includes(p) || !order.includes(c)) continue;
+    assert.ok(order.indexOf(c) < order.indexOf(p), `${NAME[c]} before ${NAME[p]}: ${order.map((x) => NAME[x]).join(' → ')}`);
+  }
+}
+
+describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan rollback', () => {
+  let ft: FakeTenant;
+  let s: Stack;
+  beforeEach(async () => {
+    ft = await startTestTenant({ seed: treeSeed(), settings: { auditDelayMs: 30 } });
+    s = await startStack({}, ft);
+  });
+  afterEach(async () => {
+    await s.stop();
+    await ft.close();
+  });
+
+  async function planCard(text: string): Promise<{ card: Outbound; requestId: string; version: number }> {
+    const since = s.channel.outbound.length;
+    await s.channel.say(people.alex, text, { kind: 'channel', key: 'plans' });
+    const card = await s.channel.waitFor((o) => /waiting for approval/.test(cardText(cardOf(o))), 10_000, since);
+    const approve = actions(cardOf(card)).find((a) => a.verb === 'approve')!;
+    return { card, requestId: String(approve.data.requestId), version: Number(approve.data.version) };
+  }
+
+  const approve = (c: { card: Outbound; requestId: string; version: number }, verb = 'approve') =>
+    s.channel.click(people.megan, c.card.id, verb, { requestId: c.requestId, version: c.version, ackSyncVersions: 'true' }, { kind: 'channel', key: 'plans' });
+
+  it('plans the tree: diamond switched once before both parents, cycle noted, cloud-managed middle skipped; runs bottom-up with every switch confirmed', async () => {
+    const c = await planCard('move Tree-Root and its nested groups to cloud');
+    const text = cardText(cardOf(c.card));
+    assert.match(text, /Plan \(the tree under Tree-Root\), bottom-up/);
+    assert.match(text, /8 groups to switch · 1 skipped \(not managed in AD: already cloud-managed, or created in the cloud\) · 1 under several parents \(switched once\) · 3 on a nesting cycle/);
+    assert.match(text, /Tree-Leaf1\*\* · level 3 · ⚠️ mail-enabled/);
+    assert.match(text, /Tree-Shared\*\* · level 2 · ⚠️ under 2 parents in this plan/);
+    assert.doesNotMatch(text, /\*\*Tree-B1\*\*/, 'the cloud-managed middle node is not a step');
+    const plan = (await s.bot.service.get(c.requestId))!.plan!;
+    assert.deepEqual(plan.skipped.map((k) => k.groupName), ['Tree-B1']);
+    assertBottomUp(plan.steps.map((st) => st.groupId));
+    assert.equal(plan.steps.at(-1)!.groupName, 'Tree-Root');
+
+    const r = await approve(c);
+    assert.match(cardText(r.card), /Approved by Megan Bowen/);
+    await s.channel.waitFor((o) => /Plan R-\w+ \(the tree under Tree-Root\) is complete: 8 groups are cloud-managed; 8 of 8 confirmed in the audit log/.test(o.activity.text ?? ''), 15_000);
+    const order = await patchOrder(s);
+    assert.equal(order.length, 8, 'each group switched exactly once');
+    assert.equal(new Set(order).size, 8);
+    assert.ok(!order.includes(T.b1));
+    assertBottomUp(order);
+    const done = (await s.bot.service.get(c.requestId))!;
+    assert.equal(done.state, 'completed');
+    assert.ok(done.plan!.steps.every((st) => st.state === 'done' && st.audit?.activityDisplayName.startsWith('Change Source of Authority')));
+  });
+
+  it('a failure in the middle stops the plan (the rest untouched), says which; an approver resumes it; then the rollback runs top-down', async () => {
+    const c = await planCard('move the tree under Tree-Root to cloud');
+    const planned = (await s.bot.service.get(c.requestId))!.plan!.steps.map((st) => st.groupId);
+    const failing = T.a1;
+    const at = planned.indexOf(failing);
+    await admin(ft, 'POST', '/_fake/faults', { match: `/groups/${failing}/onPremisesSyncBehavior$`, method: 'PATCH', status: 403, count: 1 });
+    await approve(c);
+    const stopped = await s.channel.waitFor((o) => /Plan R-\w+ stopped at step/.test(o.activity.text ?? ''), 15_000);
+    assert.match(stopped.activity.text, new RegExp(`stopped at step ${at + 1} of 8, \\*\\*Tree-A1\\*\\*: .*${at} group\\(s\\) were switched; ${8 - at - 1} are untouched`));
+    assert.deepEqual(await patchOrder(s), planned.slice(0, at), 'nothing after the failed step was touched');
+    let req = (await s.bot.service.get(c.requestId))!;
+    assert.equal(req.state, 'stopped');
+    assert.deepEqual(req.plan!.steps.map((st) => st.state), [...Array(at).fill('done'), 'failed', ...Array(8 - at - 1).fill('untouched')]);
+    const cardNow = (await s.channel.waitFor((o) => o.kind === 'update' && o.id === c.card.id && /Stopped:/.test(cardText(cardOf(o))), 10_000)).activity;
+    const resume = actions(cardOf({ activity: cardNow } as Outbound)).find((a) => a.verb === 'resume');
+    assert.ok(resume, 'the stopped card offers Resume');
+
+    const r = await s.channel.click(people.megan, c.card.id, 'resume', resume.data, { kind: 'channel', key: 'plans' });
+    assert.match(cardText(r.card), /Approved by Megan Bowen/);
+    await s.channel.waitFor((o) => /Plan R-\w+ \(the tree under Tree-Root\) is complete/.test(o.activity.text ?? ''), 15_000);
+    assert.deepEqual(await patchOrder(s), planned, 'resumed at the failed step, nothing repeated');
+    req = (await s.bot.service.get(c.requestId))!;
+    assert.deepEqual(req.history.map((h) => h.state), ['awaiting_approval', 'approved', 'executing', 'stopped', 'approved', 'executing', 'awaiting_audit', 'completed']);
+
+    // Rollback of the whole plan: a new request, top-down.
+    const before = (await patchOrder(s)).length;
+    const since = s.channel.outbound.length;
+    await s.channel.say(people.alex, `rollback ${c.requestId}`, { kind: 'channel', key: 'plans' });
+    const rb = await s.channel.waitFor((o) => /Roll back to AD: rollback of R-/.test(cardText(cardOf(o))), 10_000, since);
+    const data = actions(cardOf(rb)).find((a) => a.verb === 'approve')!.data;
+    await s.channel.click(people.megan, rb.id, 'approve', { ...data, ackSyncVersions: 'true' }, { kind: 'channel', key: 'plans' });
+    await s.channel.waitFor((o) => /Plan R-\w+: 8 groups rolled back/.test(o.activity.text ?? ''), 15_000);
+    const rollbackOrder = (await patchOrder(s)).slice(before);
+    assert.deepEqual(rollbackOrder, [...planned].reverse(), 'top-down: the exact reverse');
+    await admin(ft, 'POST', '/_fake/sync');
+    await s.channel.waitFor((o) => /all 8 groups are managed in AD again/.test(o.activity.text ?? ''), 15_000);
+  });
+
+  it('waves: a name prefix and a list of names become one plan; overlapping open requests are refused', async () => {
+    const c = await planCard('move groups starting with "Tree-Leaf" to cloud');
+    const plan = (await s.bot.service.get(c.requestId))!.plan!;
+    assert.equal(plan.kind, 'wave');
+    assert.deepEqual(plan.steps.map((st) => st.groupName).sort(), ['Tree-Leaf1', 'Tree-Leaf2', 'Tree-Leaf3']);
+    const since = s.channel.outbound.length;
+    await s.channel.say(people.adele, 'move Tree-Leaf2 to cloud', { kind: 'channel', key: 'plans' });
+    const dup = await s.channel.waitFor((o) => /already has an open request/.test(o.activity.text ?? ''), 10_000, since);
+    assert.match(dup.activity.text, new RegExp(c.requestId));
+    // Named groups: Tree-A1 is inside Tree-A, so it goes first whatever the order asked.
+    const named = await planCard('move Tree-A, Tree-A1 to cloud');
+    const steps = (await s.bot.service.get(named.requestId))!.plan!.steps.map((st) => st.groupName);
+    assert.deepEqual(steps, ['Tree-A1', 'Tree-A']);
+  });
+});
+
+describe('bot: a plan of 500 nested groups', () => {
+  let ft: FakeTenant;
+  let s: Stack;
+  before(async () => {
+    ft = await startTestTenant({ seed: largeSeed({ groups: 520, users: 20, depth: 6, breadth: 4, cloudManagedShare: 0 }), settings: { auditDelayMs: 0 } });
+    s = await startStack({ AUDIT_POLL_FIRST_DELAY_MS: '50' }, ft);
+  });
+  after(async () => {
+    await s.stop();
+    await ft.close();
+  });
+
+  it('runs to completion with every switch confirmed; the card stays under 28 KB and every group is listed in the thread', async function () {
+    this.timeout(120_000);
+    const since = s.channel.outbound.length;
+    await s.channel.say(people.alex, 'move BIG-Root-1 and its nested groups to cloud', { kind: 'channel', key: 'big' });
+    const card = await s.channel.waitFor((o) => /waiting for approval/.test(cardText(cardOf(o))), 30_000, since);
+    const approveAction = actions(cardOf(card)).find((a) => a.verb === 'approve')!;
+    const req = (await s.bot.service.get(String(approveAction.data.requestId)))!;
+    const n = req.plan!.steps.length;
+    assert.ok(n >= 500, `plan has ${n} steps`);
+    const size = Buffer.byteLength(JSON.stringify(cardOf(card)));
+    assert.ok(size < 28 * 1024, `request card is ${size} bytes`);
+    // The follow-up messages list every step, once, in order.
+    const listed = s.channel.outbound.slice(since).filter((o) => /^Plan R-\w+, steps \d+–\d+ of \d+:/.test(o.activity.text ?? '')).flatMap((o) => String(o.activity.text).split('\n\n').slice(1));
+    assert.equal(listed.length, n);
+    assert.match(listed[0]!, /^1\. /);
+
+    await s.channel.click(people.megan, card.id, 'approve', { ...approveAction.data, ackSyncVersions: 'true' }, { kind: 'channel', key: 'big' });
+    await s.channel.waitFor((o) => new RegExp(`is complete: ${n} groups are cloud-managed; ${n} of ${n} confirmed in the audit log`).test(o.activity.text ?? ''), 100_000);
+    const patches = await s.graphRequests((e) => e.method === 'PATCH' && e.status < 300);
+    assert.equal(patches.length, n);
+    const updated = s.channel.outbound.filter((o) => o.kind === 'update' && o.id === card.id).pop()!;
+    const finalSize = Buffer.byteLength(JSON.stringify(cardOf(updated)));
+    assert.ok(finalSize < 28 * 1024, `final card is ${finalSize} bytes`);
+  });
+});

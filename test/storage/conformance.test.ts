@@ -123,6 +123,49 @@ for (const backend of backends) {
       assert.equal((await store.get(old.id))!.state, 'completed');
     });
 
+    it('lists by creation range [from, to), newest or oldest first', async () => {
+      // 2019: no other case creates requests then, so the range alone selects these.
+      const at = (iso: string) => request({ createdAt: iso, updatedAt: iso });
+      const early = at('2019-04-30T23:59:59.999Z');
+      const first = at('2019-05-01T00:00:00.000Z');
+      const mid = at('2019-05-15T12:00:00.000Z');
+      const last = at('2019-05-31T23:59:59.999Z');
+      const end = at('2019-06-01T00:00:00.000Z');
+      for (const x of [mid, end, early, last, first]) await store.create(x);
+      const range = { createdFrom: '2019-05-01T00:00:00.000Z', createdTo: '2019-06-01T00:00:00.000Z' };
+      assert.deepEqual((await store.list(range)).map((x) => x.id), [last.id, mid.id, first.id]);
+      assert.deepEqual((await store.list({ ...range, order: 'newest' })).map((x) => x.id), [last.id, mid.id, first.id]);
+      assert.deepEqual((await store.list({ ...range, order: 'oldest' })).map((x) => x.id), [first.id, mid.id, last.id]);
+      assert.deepEqual((await store.list({ ...range, order: 'oldest', limit: 2 })).map((x) => x.id), [first.id, mid.id]);
+      assert.deepEqual((await store.list({ createdTo: range.createdFrom, order: 'oldest' })).map((x) => x.id), [early.id], 'open start');
+      assert.deepEqual((await store.list({ createdFrom: '2019-05-31T00:00:00.000Z', createdTo: '2019-12-31T00:00:00.000Z', order: 'oldest' })).map((x) => x.id), [last.id, end.id]);
+      assert.deepEqual((await store.list({ ...range, requesterId: 'u-nobody' })), [], 'combined with the other filters');
+    });
+
+    it('archived requests are listed only when asked for, once each, ordered with the working set', async () => {
+      const group = `a1000000-0000-4000-8000-${randomUUID().slice(0, 12)}`;
+      const made = (createdAt: string, updatedAt: string, over: Partial<SoaRequest>) => request({ groupId: group, createdAt, updatedAt, ...over });
+      const old1 = made('2018-01-01T00:00:00.000Z', '2018-01-02T00:00:00.000Z', { state: 'completed' });
+      const live = made('2018-01-02T00:00:00.000Z', '2018-01-02T00:00:00.000Z', { state: 'awaiting_approval', requester: { id: 'u-lee', name: 'Lee' } });
+      const old2 = made('2018-01-03T00:00:00.000Z', '2018-01-04T00:00:00.000Z', { state: 'rejected', requester: { id: 'u-lee', name: 'Lee' } });
+      const fresh = made('2018-01-05T00:00:00.000Z', new Date().toISOString(), { state: 'completed' });
+      for (const x of [fresh, old2, live, old1]) await store.create(x);
+      assert.ok((await store.archive('2018-06-01T00:00:00.000Z')) >= 2);
+      const ids = async (q: Parameters<RequestStore['list']>[0]) => (await store.list({ groupId: group, ...q })).map((x) => x.id);
+      assert.deepEqual(await ids({}), [fresh.id, live.id], 'not listed by default');
+      assert.deepEqual(await ids({ includeArchived: false, order: 'oldest' }), [live.id, fresh.id]);
+      assert.deepEqual(await ids({ includeArchived: true }), [fresh.id, old2.id, live.id, old1.id]);
+      assert.deepEqual(await ids({ includeArchived: true, order: 'oldest' }), [old1.id, live.id, old2.id, fresh.id]);
+      assert.deepEqual(await ids({ includeArchived: true, order: 'oldest', limit: 3 }), [old1.id, live.id, old2.id]);
+      assert.deepEqual(await ids({ includeArchived: true, createdFrom: '2018-01-02T00:00:00.000Z', createdTo: '2018-01-05T00:00:00.000Z', order: 'oldest' }), [live.id, old2.id]);
+      assert.deepEqual(await ids({ includeArchived: true, states: ['completed', 'rejected'], order: 'oldest' }), [old1.id, old2.id, fresh.id]);
+      assert.deepEqual(await ids({ includeArchived: true, requesterId: 'u-lee', order: 'oldest' }), [live.id, old2.id]);
+      const archived = (await store.list({ groupId: group, includeArchived: true, states: ['rejected'] }))[0]!;
+      assert.deepEqual(archived, old2, 'the whole document comes back');
+      // Without a group filter too (2018 holds only these).
+      assert.deepEqual((await store.list({ includeArchived: true, createdFrom: '2018-01-01T00:00:00.000Z', createdTo: '2018-01-04T00:00:00.000Z', order: 'oldest' })).map((x) => x.id), [old1.id, live.id, old2.id]);
+    });
+
     it('a Bot Framework activity id is accepted once (redelivery detection)', async () => {
       const id = `act-${randomUUID()}`;
       const other = env.stores();

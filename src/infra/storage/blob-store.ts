@@ -21,6 +21,20 @@ function metadata(req: SoaRequest): Record<string, string> {
   return { state: req.state, requester: req.requester.id, groupid: req.groupId, created: req.createdAt, updated: req.updatedAt };
 }
 
+function idOf(prefix: string, name: string): string {
+  return decodeURIComponent(name.slice(prefix.length, -'.json'.length));
+}
+
+/** Filters on blob metadata, so listing needs no downloads. */
+function matches(q: RequestQuery, m: Record<string, string>): boolean {
+  if (q.states?.length && !q.states.includes(m.state as SoaRequest['state'])) return false;
+  if (q.requesterId && m.requester !== q.requesterId) return false;
+  if (q.groupId && m.groupid !== q.groupId) return false;
+  if (q.createdFrom && !(m.created !== undefined && m.created >= q.createdFrom)) return false;
+  if (q.createdTo && !(m.created !== undefined && m.created < q.createdTo)) return false;
+  return true;
+}
+
 export class BlobRequestStore implements RequestStore {
   private readonly container: ContainerClient;
   private ready: Promise<unknown> | null = null;
@@ -83,17 +97,31 @@ export class BlobRequestStore implements RequestStore {
 
   async list(q: RequestQuery): Promise<SoaRequest[]> {
     await this.init();
-    const hits: Array<{ name: string; created: string }> = [];
-    for await (const b of this.container.listBlobsFlat({ prefix: HOT, includeMetadata: true })) {
-      const m = b.metadata ?? {};
-      if (q.states?.length && !q.states.includes(m.state as SoaRequest['state'])) continue;
-      if (q.requesterId && m.requester !== q.requesterId) continue;
-      if (q.groupId && m.groupid !== q.groupId) continue;
-      hits.push({ name: b.name, created: m.created ?? '' });
+    const hits: Array<{ id: string; created: string; prefix: string }> = [];
+    const seen = new Set<string>();
+    // The working set is listed before the archive: archiving writes the archive copy before it
+    // deletes the working one, so a request moved meanwhile is still met in the second listing.
+    for (const prefix of q.includeArchived ? [HOT, ARCHIVE] : [HOT]) {
+      for await (const b of this.container.listBlobsFlat({ prefix, includeMetadata: true })) {
+        const id = idOf(prefix, b.name);
+        // Met in both places (an archive copy whose working original changed since): the
+        // working copy is the current one.
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const m = b.metadata ?? {};
+        if (!matches(q, m)) continue;
+        hits.push({ id, created: m.created ?? '', prefix });
+      }
     }
-    hits.sort((a, b) => b.created.localeCompare(a.created) || a.name.localeCompare(b.name));
+    const newest = q.order !== 'oldest';
+    hits.sort((a, b) => (newest ? b.created.localeCompare(a.created) : a.created.localeCompare(b.created)) || a.id.localeCompare(b.id));
     const chosen = hits.slice(0, q.limit ?? 50);
-    const docs = await Promise.all(chosen.map(async (h) => (await this.readBlob(HOT, decodeURIComponent(h.name.slice(HOT.length, -'.json'.length))))?.doc ?? null));
+    const docs = await Promise.all(chosen.map(async (h) => {
+      const found = (await this.readBlob(h.prefix, h.id))?.doc;
+      // Archived between listing and reading.
+      if (!found && q.includeArchived && h.prefix === HOT) return (await this.readBlob(ARCHIVE, h.id))?.doc ?? null;
+      return found ?? null;
+    }));
     return docs.filter((d): d is SoaRequest => d !== null);
   }
 
@@ -103,7 +131,7 @@ export class BlobRequestStore implements RequestStore {
     for await (const b of this.container.listBlobsFlat({ prefix: HOT, includeMetadata: true })) {
       const m = b.metadata ?? {};
       if (!FINAL_STATES.includes(m.state as SoaRequest['state']) || !(m.updated && m.updated < before)) continue;
-      const id = decodeURIComponent(b.name.slice(HOT.length, -'.json'.length));
+      const id = idOf(HOT, b.name);
       const current = await this.readBlob(HOT, id);
       if (!current) continue;
       const body = JSON.stringify(current.doc);

@@ -14,6 +14,29 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
+/** Where each listed field lives: columns in the working set, the document in the archive. */
+interface Columns { state: string; requester: string; group: string; created: string }
+
+const HOT: Columns = { state: 'state', requester: 'requester_id', group: 'group_id', created: 'created_at' };
+// The archive keeps only the document; `requests_archive_created` indexes this expression.
+const ARCHIVED: Columns = {
+  state: `json_extract(doc, '$.state')`,
+  requester: `json_extract(doc, '$.requester.id')`,
+  group: `json_extract(doc, '$.groupId')`,
+  created: `json_extract(doc, '$.createdAt')`,
+};
+
+function filter(q: RequestQuery, c: Columns, extra: string[] = []): { where: string; args: unknown[] } {
+  const where = [...extra];
+  const args: unknown[] = [];
+  if (q.states?.length) { where.push(`${c.state} IN (${q.states.map(() => '?').join(',')})`); args.push(...q.states); }
+  if (q.requesterId) { where.push(`${c.requester} = ?`); args.push(q.requesterId); }
+  if (q.groupId) { where.push(`${c.group} = ?`); args.push(q.groupId); }
+  if (q.createdFrom) { where.push(`${c.created} >= ?`); args.push(q.createdFrom); }
+  if (q.createdTo) { where.push(`${c.created} < ?`); args.push(q.createdTo); }
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+}
+
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
 
@@ -33,7 +56,9 @@ export class SqliteRequestStore implements RequestStore {
       CREATE INDEX IF NOT EXISTS requests_state ON requests(state);
       CREATE INDEX IF NOT EXISTS requests_requester ON requests(requester_id);
       CREATE INDEX IF NOT EXISTS requests_group ON requests(group_id);
+      CREATE INDEX IF NOT EXISTS requests_created ON requests(created_at);
       CREATE TABLE IF NOT EXISTS requests_archive (id TEXT PRIMARY KEY, updated_at TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS requests_archive_created ON requests_archive(${ARCHIVED.created});
       CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at TEXT NOT NULL);
     `);
   }
@@ -64,12 +89,18 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async list(q: RequestQuery): Promise<SoaRequest[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (q.states?.length) { where.push(`state IN (${q.states.map(() => '?').join(',')})`); args.push(...q.states); }
-    if (q.requesterId) { where.push('requester_id = ?'); args.push(q.requesterId); }
-    if (q.groupId) { where.push('group_id = ?'); args.push(q.groupId); }
-    const sql = `SELECT doc FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+    const hot = filter(q, HOT);
+    let sql = `SELECT doc, created_at AS created, id FROM requests ${hot.where}`;
+    const args = [...hot.args];
+    if (q.includeArchived) {
+      // An id is in one table at a time (archiving moves it in one transaction); the NOT IN
+      // keeps the working copy should an archived id ever be created again.
+      const old = filter(q, ARCHIVED, ['id NOT IN (SELECT id FROM requests)']);
+      sql += ` UNION ALL SELECT doc, ${ARCHIVED.created} AS created, id FROM requests_archive ${old.where}`;
+      args.push(...old.args);
+    }
+    const dir = q.order === 'oldest' ? 'ASC' : 'DESC';
+    sql += ` ORDER BY created ${dir}, id LIMIT ?`;
     args.push(q.limit ?? 50);
     return (this.db.prepare(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as SoaRequest);
   }

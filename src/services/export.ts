@@ -1,0 +1,97 @@
+/**
+ * The audit export: the bot's own record of the requests created in a date range, as CSV, one
+ * row per group switched or asked for. A single-group request is one row; a plan request is one
+ * row per step, each with that step's state, switch time, audit entry and error next to the
+ * request's own columns (who asked, who decided, when).
+ */
+import { toCsv, type CsvCell } from '../domain/csv';
+import { CodedError } from '../domain/errors';
+import type { AuditConfirmation, PlanStep, SoaRequest } from '../domain/request';
+import type { RequestStore } from '../ports/store';
+
+export const EXPORT_HEADER = [
+  'request id',
+  'plan label',
+  'step number',
+  'action',
+  'group id',
+  'group name',
+  'requester name',
+  'requester id',
+  'approver name',
+  'approver id',
+  'requested at',
+  'decided at',
+  'executed at',
+  'final state',
+  'step state',
+  'result detail',
+  'audit record id',
+  'audit activity',
+  'audit time',
+  'audit initiated by',
+  'correlation id',
+];
+
+/** One export holds at most this many requests; a wider range is refused, never cut short. */
+export const MAX_EXPORT_REQUESTS = 20_000;
+
+/** When the request was approved or rejected (the first such history entry). */
+function decidedAt(req: SoaRequest): string | undefined {
+  return req.history.find((h) => h.state === 'approved' || h.state === 'rejected')?.at;
+}
+
+function auditCells(a: AuditConfirmation | undefined): CsvCell[] {
+  return [a?.id, a?.activityDisplayName, a?.activityDateTime, a?.initiatedBy, a?.correlationId];
+}
+
+function stepDetail(req: SoaRequest, step: PlanStep): string | undefined {
+  if (step.error) return step.error;
+  // A step that was not done carries the request's reason (rejected, expired, failed elsewhere).
+  return step.state === 'done' ? undefined : req.reason;
+}
+
+export function exportRows(requests: SoaRequest[]): { header: string[]; rows: CsvCell[][] } {
+  const rows: CsvCell[][] = [];
+  for (const req of requests) {
+    const who: CsvCell[] = [req.requester.name, req.requester.id, req.approver?.name, req.approver?.id, req.createdAt, decidedAt(req)];
+    if (!req.plan) {
+      rows.push([
+        req.id, '', '', req.action, req.groupId, req.groupName,
+        ...who,
+        req.switchedAt, req.state, '', req.reason,
+        ...auditCells(req.audit),
+      ]);
+      continue;
+    }
+    req.plan.steps.forEach((step, i) => {
+      rows.push([
+        req.id, req.plan!.label, i + 1, req.action, step.groupId, step.groupName,
+        ...who,
+        step.switchedAt, req.state, step.state, stepDetail(req, step),
+        ...auditCells(step.audit),
+      ]);
+    });
+  }
+  return { header: [...EXPORT_HEADER], rows };
+}
+
+function instant(value: string, name: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new CodedError('InvalidInput', `The export's ${name} date '${value}' is not a date.`, { [name]: value });
+  return new Date(t).toISOString();
+}
+
+/** Requests created in [from, to), archived ones included, oldest first. */
+export async function exportCsv(store: RequestStore, range: { from: string; to: string }): Promise<{ csv: string; count: number }> {
+  // The store compares timestamps as text, so both ends are brought to the stored form.
+  const from = instant(range.from, 'from');
+  const to = instant(range.to, 'to');
+  if (from >= to) throw new CodedError('InvalidInput', 'The export range is empty: its start must be before its end.', { from, to });
+  const requests = await store.list({ createdFrom: from, createdTo: to, includeArchived: true, order: 'oldest', limit: MAX_EXPORT_REQUESTS + 1 });
+  if (requests.length > MAX_EXPORT_REQUESTS) {
+    throw new CodedError('InvalidInput', `More than ${MAX_EXPORT_REQUESTS} requests were created in that range; export a shorter one.`, { from, to, max: MAX_EXPORT_REQUESTS });
+  }
+  const { header, rows } = exportRows(requests);
+  return { csv: toCsv(header, rows), count: requests.length };
+}

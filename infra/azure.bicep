@@ -133,6 +133,11 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
           value: botAadAppClientId
         }
         {
+          // Export download links point here.
+          name: 'PUBLIC_URL'
+          value: 'https://${webAppName}.azurewebsites.net'
+        }
+        {
           name: 'BOT_PASSWORD'
           value: botAadAppClientSecret
         }

@@ -26,6 +26,8 @@ export interface Config {
    */
   sso?: { connectionName: string; tokenServiceUrl?: string; tokenExchangeUri: string };
   storeFile: string;
+  /** Export download links: the bot's public base URL and the key that signs the links. */
+  exports: { publicUrl?: string; linkKeyMaterial: string; linkMinutes: number };
   policy: { approverRoles: string[]; approverGroupId?: string; allowSelfApproval: boolean };
   minimums: { connectSync: string; cloudSync: string };
   requestTtlMs: number;
@@ -144,6 +146,10 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const connectionName = str('OAUTH_CONNECTION_NAME');
   const tokenServiceUrl = str('BOT_FRAMEWORK_OAUTH_URL');
   if (tokenServiceUrl && !/^https?:\/\//.test(tokenServiceUrl)) problems.push(`BOT_FRAMEWORK_OAUTH_URL must be a URL, not '${tokenServiceUrl}'.`);
+  const publicUrl = str('PUBLIC_URL')?.replace(/\/+$/, '');
+  if (publicUrl && !/^https?:\/\/[^/]+$/.test(publicUrl)) problems.push(`PUBLIC_URL must be the bot's base URL (scheme and host, no path), not '${publicUrl}'.`);
+  if (mode === 'production' && publicUrl && !publicUrl.startsWith('https://')) problems.push('PUBLIC_URL must be https in production: export links carry request data.');
+  const linkKeyMaterial = str('EXPORT_LINK_KEY') ?? str('AAD_APP_CLIENT_SECRET') ?? str('BOT_PASSWORD') ?? (certificatePath && !certificateProblem(certificatePath) ? readFileSync(certificatePath, 'utf8') : undefined);
   const port = num('PORT', 3978, 0);
   if (port > 65535) problems.push(`PORT must be a port number, not '${port}'.`);
   const config: Config = {
@@ -158,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     ...(fakeTenantUrl ? { fakeTenantUrl } : {}),
     ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),
     storeFile,
+    exports: { ...(publicUrl ? { publicUrl } : {}), linkKeyMaterial: linkKeyMaterial ?? '', linkMinutes: num('EXPORT_LINK_MINUTES', 15, 1) },
     policy: { approverRoles: roles, ...(approverGroupId ? { approverGroupId } : {}), allowSelfApproval: bool('ALLOW_SELF_APPROVAL', false) },
     minimums: { connectSync: str('CONNECT_SYNC_MIN_VERSION') ?? '2.5.76.0', cloudSync: str('CLOUD_SYNC_MIN_VERSION') ?? '1.1.1370.0' },
     requestTtlMs: num('REQUEST_TTL_HOURS', 72, 0.001) * 3_600_000,

@@ -15,6 +15,10 @@ import { SqliteBoardStore } from './infra/storage/sqlite-boards';
 import { BlobBoardStore } from './infra/storage/blob-boards';
 import type { BoardStore } from './ports/boards';
 import { BoardService } from './services/boards';
+import { exportCsv } from './services/export';
+import { linkKey, signLink, verifyLink } from './infra/links';
+import type { Download } from './server/http';
+import type { Person } from './domain/request';
 import type { WorkQueue } from './ports/queue';
 import type { RequestStore } from './ports/store';
 import { BotTokenServiceSource } from './infra/tokens/bot-token-service';
@@ -74,7 +78,21 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
     },
   });
-  const app = createBot({ adapter, service, boards, presenter, logger, store, ...(config.sso ? { sso: config.sso } : {}) });
+  // Export links: signed with a key every instance derives from the same configuration.
+  const exportKey = config.exports.linkKeyMaterial ? linkKey(config.exports.linkKeyMaterial) : randomBytes(32);
+  let publicUrl = config.exports.publicUrl ?? '';
+  const exports = {
+    count: async (range: { from: string; to: string }) => (await exportCsv(store, range)).count,
+    link: (range: { from: string; to: string }, by: Person) => `${publicUrl}/api/exports?${signLink(exportKey, { from: range.from, to: range.to, by: by.id }, new Date(clock.now().getTime() + config.exports.linkMinutes * 60_000))}`,
+  };
+  const downloads = async (query: Record<string, string>): Promise<Download> => {
+    const check = verifyLink(exportKey, query, clock.now());
+    if (!check.ok) return { status: check.reason === 'expired' ? 410 : 403, body: check.reason === 'expired' ? 'This export link has expired; ask the bot again.' : 'This export link is not valid.', contentType: 'text/plain; charset=utf-8' };
+    const { csv, count } = await exportCsv(store, { from: check.payload.from!, to: check.payload.to! });
+    logger.info('export downloaded', { by: check.payload.by, from: check.payload.from, to: check.payload.to, requests: count });
+    return { status: 200, body: csv, contentType: 'text/csv; charset=utf-8', filename: `soa-requests-${check.payload.from!.slice(0, 10)}-to-${check.payload.to!.slice(0, 10)}.csv` };
+  };
+  const app = createBot({ adapter, service, boards, exports, presenter, logger, store, ...(config.sso ? { sso: config.sso } : {}) });
   const http = await startHttpServer(
     adapter,
     app,
@@ -87,7 +105,9 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
     async (ctx) => {
       if (ssoTokens && !production) ctx.turnState.set(adapter.UserTokenClientKey, await ssoTokens.client());
     },
+    downloads,
   );
+  publicUrl ||= http.url;
   const resumed = await service.resume();
   if (resumed) logger.info('resumed unfinished requests', { count: resumed });
   service.startWorker();

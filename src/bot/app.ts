@@ -23,6 +23,8 @@ export interface BotDeps {
   /** For redelivery detection. */
   store: RequestStore;
   boards: BoardService;
+  /** Signed, expiring download links for the audit export. */
+  exports: { count(range: { from: string; to: string }): Promise<number>; link(range: { from: string; to: string }, by: Person): string };
   /** Teams SSO through an OAuth connection: sign-in is required for Approve and Reject. */
   sso?: { connectionName: string; tokenExchangeUri: string };
 }
@@ -159,6 +161,23 @@ export function createBot(d: BotDeps): Application<TurnState> {
           return;
         }
         await postRequest(ctx, r.request);
+        return;
+      }
+      case 'export': {
+        // The record names requesters and approvers: approvers only, by their active roles now.
+        const standing = await d.service.standing(who);
+        if (!standing.canApprove) {
+          await sendText(ctx, `Only approvers can export the request record. ${standing.reason ?? ''}`.trim());
+          return;
+        }
+        const range = { from: command.from, to: command.to };
+        const n = await d.exports.count(range);
+        const days = `${command.from.slice(0, 10)} to ${new Date(new Date(command.to).getTime() - 86_400_000).toISOString().slice(0, 10)} (UTC)`;
+        if (!n) {
+          await sendText(ctx, `No requests were created from ${days}.`);
+          return;
+        }
+        await sendText(ctx, `${n} request${n === 1 ? '' : 's'} created from ${days}, one row per group with requester, approver, times, result and the matched audit record: [download the CSV](${d.exports.link(range, who)}). The link is for you and expires soon; it is not logged.`);
         return;
       }
       case 'signin':

@@ -8,6 +8,8 @@ export type Command =
   | { kind: 'status'; target?: Target }
   /** A group and every group nested below it, or every group whose name starts with a prefix. */
   | { kind: 'plan'; mode: 'request' | 'check'; scope: { kind: 'tree'; root: Target } | { kind: 'prefix'; prefix: string } }
+  /** The bot's record of requests created in [from, to) as CSV (approvers only); dates are UTC days. */
+  | { kind: 'export'; from: string; to: string }
   /** Undo what a move plan switched (a new request, top-down). */
   | { kind: 'rollbackPlan'; requestId: string }
   | { kind: 'pending' }
@@ -119,6 +121,41 @@ const PLAN_PATTERNS: Array<{ re: RegExp; mode: 'request' | 'check'; scope: 'tree
   { re: new RegExp(String.raw`^${CHECK}\s+${PREFIX}(.+?)$`, 'i'), mode: 'check', scope: 'prefix' },
 ];
 
+const DAY = 86_400_000;
+
+/**
+ * `export` (the last 30 days), `export last 7 days`, `export 2026-11-01 to 2026-11-30`,
+ * `export since 2026-11-01`. Dates are whole UTC days; the end day is included.
+ */
+export function parseExport(text: string, now: Date = new Date()): Command | null {
+  const m = /^export(?:\s+(.*))?$/i.exec(text);
+  if (!m) return null;
+  const rest = (m[1] ?? '').trim().toLowerCase();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const iso = (t: number) => new Date(t).toISOString();
+  const day = (s: string) => {
+    const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    if (!d) return null;
+    const t = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
+    return new Date(t).toISOString().slice(0, 10) === s ? t : null;
+  };
+  if (!rest) return { kind: 'export', from: iso(today - 29 * DAY), to: iso(today + DAY) };
+  const last = /^(?:the\s+)?last\s+(\d{1,4})\s+days?$/.exec(rest);
+  if (last) return { kind: 'export', from: iso(today - (Number(last[1]) - 1) * DAY), to: iso(today + DAY) };
+  const since = /^(?:since|from)\s+(\S+)$/.exec(rest);
+  if (since) {
+    const f = day(since[1]!);
+    return f === null ? null : { kind: 'export', from: iso(f), to: iso(today + DAY) };
+  }
+  const range = /^(?:from\s+)?(\S+)\s+(?:to|until|-|–)\s+(\S+)$/.exec(rest);
+  if (range) {
+    const f = day(range[1]!);
+    const t = day(range[2]!);
+    return f === null || t === null || t < f ? null : { kind: 'export', from: iso(f), to: iso(t + DAY) };
+  }
+  return null;
+}
+
 function planCommand(text: string): Command | null {
   for (const p of PLAN_PATTERNS) {
     const m = p.re.exec(text);
@@ -146,6 +183,9 @@ export function parseCommand(input: string): ParseResult {
   if (/^board$/.test(lower)) return { command: { kind: 'board' } };
   if (/^(?:sign\s?in|log\s?in|who\s?am\s?i)$/.test(lower)) return { command: { kind: 'signin' } };
   if (/^(?:sign\s?out|log\s?out)$/.test(lower)) return { command: { kind: 'signout' } };
+  const exp = parseExport(text);
+  if (exp) return { command: exp };
+  if (/^export\b/i.test(text)) return { command: { kind: 'unknown', text, suggestion: 'export last 30 days' } };
   const undoPlan = /^(?:rollback|roll\s+back|undo)\s+(R-[0-9A-Z]{6})$/i.exec(text);
   if (undoPlan) return { command: { kind: 'rollbackPlan', requestId: undoPlan[1]!.toUpperCase() } };
   const plan = planCommand(text);

@@ -217,6 +217,7 @@ const PLATFORM_SETTINGS = /^(WEBSITE_|SCM_)/;
 
 /** Well-formed stand-ins for settings whose value is an expression in the template. */
 const DUMMY: Record<string, string> = {
+  PUBLIC_URL: 'https://soabot.azurewebsites.net',
   BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
   AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
   BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',

@@ -129,6 +129,8 @@ export interface SoaRequest {
   /** Set while an instance executes the request: only the owner works on it until expiry. */
   lease?: { owner: string; expiresAt: string };
   remindedAt?: string;
+  /** After a move: what the sync cycles since showed (see the watch job). */
+  watch?: { cycles: number; lastCycleAt: string; takenOver: string[]; skippedEdits: Array<{ groupId: string; at: string; changes: string[] }> };
   /** Several groups under this one approval; groupId/groupName then name the root or the wave. */
   plan?: Plan;
   history: HistoryEntry[];

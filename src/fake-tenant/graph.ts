@@ -203,8 +203,9 @@ export class GraphApi {
       case 'groups':
         return this.groups(req, p, rest, base);
       case 'auditLogs':
-        if (rest[0] !== 'directoryAudits') throw fail.segment(rest[0] ?? 'auditLogs');
         if (m !== 'GET') throw fail.methodNotAllowed();
+        if (rest[0] === 'provisioning' && rest.length === 1) return this.provisioning(req, p, base);
+        if (rest[0] !== 'directoryAudits') throw fail.segment(rest[0] ?? 'auditLogs');
         return this.audits(req, p, rest.slice(1), base);
       case 'organization':
         if (m !== 'GET') throw fail.methodNotAllowed();
@@ -468,6 +469,24 @@ export class GraphApi {
     const dir = om[2]?.toLowerCase() === 'desc' ? -1 : 1;
     items.sort((a, b) => dir * (Date.parse(String(a.activityDateTime)) - Date.parse(String(b.activityDateTime))));
     return page(req, items, `${base}/$metadata#auditLogs/directoryAudits`, AUDIT_PROPS, AUDIT_PROPS, 'directoryAudit', 1000, 1000);
+  }
+
+  /**
+   * Provisioning logs (Cloud Sync's view of each object per cycle): the skips of cloud-managed
+   * groups whose AD side had changed. Supports `$filter=activityDateTime ge <time>` only.
+   */
+  private provisioning(req: GraphRequest, p: Principal, base: string): GraphResponse {
+    this.require(p, AUDIT_READ, AUDIT_READ, this.tenant.policy.auditReadRoles);
+    let items = [...this.tenant.provisioningLog];
+    const filter = req.query.get('$filter');
+    if (filter !== null) {
+      const m = /^activityDateTime\s+ge\s+(\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/.exec(filter.trim());
+      if (!m) throw fail.unsupportedQuery(`Filter '${filter}' is not supported on provisioning logs here (only activityDateTime ge).`);
+      items = items.filter((e) => String(e.activityDateTime) >= m[1]!);
+    }
+    items.sort((a, b) => String(b.activityDateTime).localeCompare(String(a.activityDateTime)));
+    const props = ['id', 'activityDateTime', 'provisioningAction', 'provisioningStatusInfo', 'sourceIdentity', 'targetIdentity', 'provisioningSteps', 'modifiedProperties', 'jobId', 'cycleId', 'changeId'];
+    return page(req, items, `${base}/$metadata#auditLogs/provisioning`, props, props, 'provisioningObjectSummary', 1000, 1000);
   }
 
   // ---------------------------------------------------------------- organization, me

@@ -29,6 +29,8 @@ export class Tenant {
   readonly groups = new Map<string, Group>();
   readonly audits: AuditEntry[] = [];
   readonly syncHistory: SyncCycleResult[] = [];
+  /** Provisioning log entries (GET /auditLogs/provisioning): skipped AD-side edits of cloud-managed groups. */
+  readonly provisioningLog: Array<Record<string, unknown>> = [];
   readonly policy: Policy;
 
   constructor(seed: Seed, private readonly clock: Clock = Date.now) {
@@ -171,6 +173,22 @@ export class Tenant {
       const changes = this.adDifferences(g);
       if (g.isCloudManaged) {
         events.push({ groupId: g.id, displayName: g.displayName, outcome: 'skipped', eventId: SOA_SKIP_EVENT_ID, detail: SOA_SKIP_MESSAGE, changes });
+        if (changes.length) {
+          this.provisioningLog.push({
+            id: randomUUID(),
+            activityDateTime: startedAt,
+            jobId: 'AD2AADProvisioning.local',
+            cycleId: startedAt,
+            changeId: randomUUID(),
+            provisioningAction: 'update',
+            provisioningStatusInfo: { status: 'skipped', errorInformation: null },
+            sourceIdentity: { id: g.ad.securityIdentifier, displayName: g.ad.displayName, identityType: 'group' },
+            targetIdentity: { id: g.id, displayName: g.displayName, identityType: 'Group' },
+            provisioningSteps: [{ name: 'EntryExportSkipped', provisioningStepType: 'export', status: 'skipped', description: SOA_SKIP_MESSAGE }],
+            modifiedProperties: changes.map((c) => ({ displayName: c, oldValue: null, newValue: null })),
+          });
+          if (this.provisioningLog.length > 5000) this.provisioningLog.shift();
+        }
         continue;
       }
       const takeover = g.onPremisesSyncEnabled !== true;

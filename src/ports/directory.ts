@@ -32,6 +32,14 @@ export interface AppDirectory {
   readSet(groupIds: string[], maxGroups: number): Promise<GroupGraph>;
   /** Groups whose display name starts with `prefix` (every page). */
   findGroupsByPrefix(prefix: string, maxGroups: number): Promise<GroupMatch[]>;
+  /** When the tenant's directory sync last ran (null: never, or not synced). */
+  readTenantLastSync(): Promise<string | null>;
+  /**
+   * AD-side changes the sync client skipped for these groups since `since` (Cloud Sync's
+   * provisioning log). Connect Sync reports them only in its server's event log (6956), which
+   * Graph cannot see: then this is empty, and the bot says the data is not visible.
+   */
+  findSkippedAdEdits(groupIds: string[], since: string): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }>;
   /** Every SOA audit entry of this action since `since`, with the group it targets (every page). */
   findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>>;
 }

@@ -3,7 +3,8 @@
  * take-over watch, reminders, expiry). At-least-once: a message whose worker dies becomes
  * visible again, so every handler must be harmless when run twice.
  */
-export type JobKind = 'execute' | 'audit' | 'takeover' | 'remind' | 'expire';
+/** `watch`: after a move, looks at the next sync cycles (still cloud-managed? AD edits skipped?). */
+export type JobKind = 'execute' | 'audit' | 'takeover' | 'remind' | 'expire' | 'watch';
 
 export interface Job {
   kind: JobKind;

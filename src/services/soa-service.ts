@@ -34,6 +34,8 @@ export type PlanSpec = { kind: 'tree'; rootId: string } | { kind: 'wave'; label:
 /** The checks that hold for a whole plan (per-group facts are summarised in the plan itself). */
 const PLAN_CHECKS = new Set(['tenantSync', 'reconciliation', 'syncVersions']);
 const ROLLBACK_PLAN_CHECKS = new Set(['tenantSync', 'cloudEdits', 'completesAtSync', 'syncVersions']);
+/** Sync cycles watched after a move. */
+const WATCH_CYCLES = 2;
 /** A running plan's card is refreshed every this many steps. */
 const PLAN_PROGRESS_EVERY = 10;
 
@@ -420,6 +422,7 @@ export class SoaService {
       case 'takeover': return this.pollTakeover(job.requestId, job.attempt ?? 0);
       case 'remind': return this.remind(job.requestId);
       case 'expire': return this.expireJob(job.requestId);
+      case 'watch': return this.watch(job.requestId, job.attempt ?? 0);
     }
   }
 
@@ -596,6 +599,7 @@ export class SoaService {
     try {
       if (req.state === 'awaiting_audit' && (waiting === 0 || late)) {
         const next = req.action === 'move' ? 'completed' : 'waiting_for_sync';
+        if (next === 'completed') await this.d.queue.enqueue({ kind: 'watch', requestId: req.id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
         const note = waiting ? `${waiting} of ${steps.length} audit entries were not visible within ${Math.round(timeoutMs / 60000)} min; each change was verified by reading it back.` : undefined;
         const saved = await this.save(transition(req, next, this.d.clock.now(), { plan }, note ? { note } : undefined));
         if (saved.state === 'waiting_for_sync') await this.d.queue.enqueue({ kind: 'takeover', requestId: req.id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
@@ -636,6 +640,7 @@ export class SoaService {
       return 'done';
     }
     const next = req.action === 'move' ? 'completed' : 'waiting_for_sync';
+    if (next === 'completed') await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
     const note = audit ? undefined : `The change was verified, but its audit entry was not visible within ${Math.round(timeoutMs / 60000)} min.`;
     try {
       const saved = await this.save(transition(req, next, this.d.clock.now(), audit ? { audit } : {}, note ? { note } : undefined));
@@ -668,6 +673,41 @@ export class SoaService {
       return 'done';
     }
     await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: attempt + 1 }, intervalMs);
+    return 'done';
+  }
+
+  /**
+   * After a move: at the next sync cycles, is every switched group still cloud-managed (not
+   * taken over by AD again), and did the sync client skip AD-side edits (where Graph shows
+   * them)? One thread line per cycle seen, WATCH_CYCLES cycles, so drift is seen, not assumed.
+   */
+  async watch(id: string, attempt: number): Promise<'done' | 'retry'> {
+    const req = await this.d.store.get(id);
+    if (!req || req.action !== 'move' || req.state !== 'completed') return 'done';
+    const { intervalMs, timeoutMs } = this.d.settings.syncWatch;
+    const app = this.d.directory.app();
+    const since = req.watch?.lastCycleAt ?? req.switchedAt ?? req.updatedAt;
+    const lastSync = await app.readTenantLastSync();
+    if (!lastSync || lastSync <= since) {
+      const waitedFrom = new Date(req.watch?.lastCycleAt ?? req.switchedAt ?? req.updatedAt).getTime();
+      if (this.d.clock.now().getTime() < waitedFrom + timeoutMs) await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt }, intervalMs);
+      else await this.d.notifier.post(req.anchor, { text: `Request ${id}: no directory sync cycle ran within ${Math.round(timeoutMs / 60000)} min of the switch, so I stopped watching. Check the sync client's schedule.` }).catch(() => undefined);
+      return 'done';
+    }
+    const ids = req.plan ? req.plan.steps.filter((st) => st.state === 'done').map((st) => st.groupId) : [req.groupId];
+    const names = new Map(req.plan ? req.plan.steps.map((st) => [st.groupId, st.groupName]) : [[req.groupId, req.groupName]]);
+    const states = await app.readSyncStates(ids);
+    const takenOver = ids.filter((g) => states.get(g)?.onPremisesSyncEnabled === true);
+    const skipped = await app.findSkippedAdEdits(ids, since);
+    const watch = { cycles: (req.watch?.cycles ?? 0) + 1, lastCycleAt: lastSync, takenOver, skippedEdits: skipped.edits };
+    try {
+      await this.d.store.update({ ...req, watch, version: req.version + 1, updatedAt: this.d.clock.now().toISOString() });
+    } catch (e) {
+      if (isCoded(e, 'StaleVersion')) return 'retry';
+      throw e;
+    }
+    await this.d.notifier.post(req.anchor, this.d.presenter.watchLine(req, { lastSync, takenOver: takenOver.map((g) => names.get(g) ?? g), skipped: skipped.visible ? skipped.edits.map((e) => ({ name: names.get(e.groupId) ?? e.groupId, changes: e.changes })) : null })).catch((e) => this.d.logger.warn('thread post failed', { requestId: id, error: String(e) }));
+    if (watch.cycles < WATCH_CYCLES) await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt: attempt + 1 }, intervalMs);
     return 'done';
   }
 

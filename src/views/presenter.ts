@@ -319,6 +319,18 @@ export class CardPresenter implements Presenter {
    * The thread line for a state change, naming the requester with an @mention so Teams
    * notifies them (unless they caused the change themselves).
    */
+  watchLine(req: SoaRequest, seen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null }): Outgoing {
+    const what = req.plan ? `the ${req.plan.steps.filter((st) => st.state === 'done').length} groups of plan ${req.id}` : `**${req.groupName}**`;
+    const list = (xs: string[]) => (xs.length > 10 ? `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more` : xs.join(', '));
+    const parts: string[] = [];
+    if (seen.takenOver.length) parts.push(`⚠️ Drift after the sync cycle at ${time(seen.lastSync)}: ${list(seen.takenOver)} ${seen.takenOver.length === 1 ? 'is' : 'are'} synced from AD again (taken over), not cloud-managed. Someone rolled ${seen.takenOver.length === 1 ? 'it' : 'them'} back, or the sync client is older than the supported version.`);
+    else parts.push(`🔍 Sync cycle at ${time(seen.lastSync)}: ${what} stayed cloud-managed; the sync client skipped ${req.plan ? 'them' : 'it'}.`);
+    if (seen.skipped === null) parts.push('Skipped AD-side edits are not visible through Graph here (Connect Sync logs them as event 6956 on its server).');
+    else if (seen.skipped.length) parts.push(`AD-side changes were skipped and are not in the cloud: ${seen.skipped.slice(0, 10).map((x) => `${x.name} (${x.changes.join(', ') || 'changed'})`).join('; ')}${seen.skipped.length > 10 ? ` and ${seen.skipped.length - 10} more` : ''}. Make them in the cloud if they are still wanted.`);
+    else parts.push('No AD-side edits were skipped.');
+    return { text: `Request ${req.id}: ${parts.join(' ')}` };
+  }
+
   threadUpdate(req: SoaRequest): Outgoing | null {
     const line = this.threadLine(req);
     if (!line) return null;

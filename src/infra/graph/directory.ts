@@ -1,7 +1,7 @@
 /** The directory over Microsoft Graph: the fewest round trips, batched, errors mapped. */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { SoaAction } from '../../domain/command';
-import { CodedError } from '../../domain/errors';
+import { CodedError, isCoded } from '../../domain/errors';
 import type { GroupFacts, GroupKind, GroupSummary, TreeNode } from '../../domain/prerequisites';
 import { MAX_PLAN_GROUPS, type GroupGraph, type PlanNode } from '../../domain/plan';
 import type { AuditConfirmation, Person } from '../../domain/request';
@@ -293,6 +293,32 @@ export class GraphAppDirectory implements AppDirectory {
       return (await allPages(this.client, first, maxGroups + 1)).items.map(toMatch);
     } catch (e) {
       throw mapGraphError(e);
+    }
+  }
+
+  async readTenantLastSync(): Promise<string | null> {
+    try {
+      const r = await this.client.api('/organization').select('id,onPremisesLastSyncDateTime').get();
+      return (r.value as any[])[0]?.onPremisesLastSyncDateTime ?? null;
+    } catch (e) {
+      throw mapGraphError(e);
+    }
+  }
+
+  async findSkippedAdEdits(groupIds: string[], since: string): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }> {
+    const ids = new Set(groupIds);
+    try {
+      const first = await this.client.api('/auditLogs/provisioning').filter(`activityDateTime ge ${since}`).top(999).get();
+      const { items } = await allPages(this.client, first, 50_000);
+      const edits = items
+        .filter((e) => ids.has(e.targetIdentity?.id) && e.provisioningStatusInfo?.status === 'skipped')
+        .map((e) => ({ groupId: e.targetIdentity.id as string, at: e.activityDateTime as string, changes: ((e.modifiedProperties ?? []) as Array<{ displayName?: string }>).map((m) => m.displayName ?? '').filter(Boolean) }));
+      return { visible: true, edits };
+    } catch (e) {
+      const mapped = mapGraphError(e);
+      // No provisioning log (Connect Sync only, or no licence for it): not visible, not an error.
+      if (isCoded(mapped, 'PermissionDenied', 'BadRequest', 'GroupNotFound')) return { visible: false, edits: [] };
+      throw mapped;
     }
   }
 

@@ -89,7 +89,14 @@ export class CardPresenter implements Presenter {
       case 'approved': return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · starting`;
       case 'executing': return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · running with ${by}'s sign-in…`;
       case 'awaiting_audit': return `Done by ${by} and verified · waiting for the audit log entry`;
-      case 'completed': return req.audit ? `Completed · confirmed in the audit log` : `Completed · verified; the audit entry was not visible in time`;
+      case 'completed': {
+        if (req.plan) {
+          const n = req.plan.steps.length;
+          const confirmed = req.plan.steps.filter((st) => st.audit).length;
+          return `Completed · ${n} groups switched · ${confirmed} of ${n} confirmed in the audit log`;
+        }
+        return req.audit ? `Completed · confirmed in the audit log` : `Completed · verified; the audit entry was not visible in time`;
+      }
       case 'waiting_for_sync': return `Rolled back by ${by} · waiting for the next sync cycle to take the group over`;
       case 'taken_over': return `Rolled back · taken over by AD at ${time(req.takenOverAt)}`;
       case 'failed': return `Failed: ${req.reason ?? 'unknown reason'}`;

@@ -144,6 +144,39 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     await page.screenshot({ path: join(artifacts, '02-channel-audit-confirmed.png'), fullPage: true });
   });
 
+  /** A new post in the channel, @mentioning the bot. */
+  async function post(text: string): Promise<void> {
+    await page.getByRole('treeitem', { name: 'Identity Team - Group Migrations', exact: true }).click();
+    const newPost = page.getByRole('group').filter({ has: page.getByRole('button', { name: 'Post', exact: true }) });
+    await newPost.getByRole('textbox').click();
+    await page.keyboard.type('@SOA');
+    await page.getByRole('listbox', { name: 'Typeahead menu' }).getByRole('menuitem', { name: /SOA Bot/ }).click();
+    await page.keyboard.type(` ${text}`);
+    await newPost.getByRole('button', { name: 'Post', exact: true }).click();
+  }
+
+  it('channel: the board, then a nested plan (the tree under SecGroup1-Nested) approved and run bottom-up; the board follows it', async () => {
+    await post('board');
+    const board = card('Group SOA requests in this conversation');
+    await board.first().waitFor();
+
+    await post('move SecGroup1-Nested and its nested groups to cloud');
+    const plan = card('Move to cloud: the tree under SecGroup1-Nested', 'bottom-up');
+    await plan.waitFor();
+    const text = await plan.innerText();
+    assert.match(text, /2 groups to switch/);
+    const steps = text.slice(text.indexOf('groups to switch'));
+    assert.ok(steps.indexOf('SecGroup1-Leaf') >= 0 && steps.indexOf('SecGroup1-Leaf') < steps.indexOf('SecGroup1-Nested'), 'the leaf goes first');
+    await card('Group SOA requests in this conversation', 'the tree under SecGroup1-Nested').first().waitFor();
+    await page.screenshot({ path: join(artifacts, '05-channel-plan-card.png'), fullPage: true });
+
+    await approve(plan);
+    await message(/Plan R-\w+ \(the tree under SecGroup1-Nested\) is complete: 2 groups are cloud-managed; 2 of 2 confirmed in the audit log/).waitFor();
+    await card('Group SOA requests in this conversation', 'Finished in the last 24 hours').first().waitFor();
+    await board.first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, '06-channel-board-after-plan.png'), fullPage: true });
+  });
+
   it('group chat: rollback of SOAGroup3 → waiting for sync → a sync cycle → taken over by AD', async () => {
     await page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
     await page.getByRole('textbox').click();

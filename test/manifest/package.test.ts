@@ -46,7 +46,7 @@ describe('Teams app package', () => {
     assert.equal(manifest.bots[0].botId, '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
     assert.equal(manifest.webApplicationInfo.resource, 'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
     assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team', 'groupChat']);
-    assert.deepEqual(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title), ['move', 'rollback', 'check', 'status', 'pending', 'board', 'help']);
+    assert.deepEqual(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title), ['move', 'rollback', 'check', 'status', 'pending', 'board', 'export', 'help']);
     assert.ok(!JSON.stringify(manifest).includes('${{'), 'every placeholder resolved');
     assert.deepEqual(pngSize(entries.get('color.png')!), [192, 192]);
     assert.deepEqual(pngSize(entries.get('outline.png')!), [32, 32]);

@@ -99,6 +99,14 @@ const list = (gs: Array<{ displayName: string }>, max = 8) =>
   gs.length <= max ? gs.map((g) => g.displayName).join(', ') : `${gs.slice(0, max).map((g) => g.displayName).join(', ')} and ${gs.length - max} more`;
 
 /** Bottom-up order for the groups still managed in AD below this one: deepest first. */
+/**
+ * Whether the lowest-first order is known from the facts: depth 2 means "below a direct child",
+ * so the order among several such groups is not known without reading the tree level by level.
+ */
+function chainKnown(order: TreeNode[]): boolean {
+  return order.filter((d) => d.depth >= 2).length <= 1;
+}
+
 export function bottomUpOrder(f: GroupFacts): TreeNode[] {
   return f.descendants.filter((d) => d.onPremisesSyncEnabled === true).sort((a, b) => b.depth - a.depth || a.displayName.localeCompare(b.displayName));
 }
@@ -146,7 +154,7 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
             id: 'children',
             title: 'Nested groups stay in AD',
             status: 'warn',
-            detail: `Only this group switches; ${order.length} nested group(s) stay managed in AD: ${list(order)}. Microsoft recommends switching them one by one, lowest first: ${order.map((g) => g.displayName).slice(0, 12).join(' → ')}${order.length > 12 ? ' → …' : ''} → ${f.group.displayName}.`,
+            detail: `Only this group switches; ${order.length} nested group(s) stay managed in AD: ${list(order)}. Microsoft recommends switching them one by one, lowest first${chainKnown(order) ? `: ${order.map((g) => g.displayName).slice(0, 12).join(' → ')}${order.length > 12 ? ' → …' : ''} → ${f.group.displayName}` : ''}. "move ${f.group.displayName} and its nested groups to cloud" asks for all of them as one plan in that order.`,
           },
     );
     const adParents = f.parents.filter((p) => p.onPremisesSyncEnabled === true);
@@ -159,8 +167,8 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
     rows.push({
       id: 'depth',
       title: 'Nesting depth',
-      status: f.cycle || f.truncated || depth > 3 ? 'warn' : 'pass',
-      detail: `${depth === 0 ? 'No nested groups' : `${f.descendants.length} nested group(s), ${depth} level(s) deep`}${f.cycle ? '; the AD nesting contains a cycle' : ''}${f.truncated ? '; the tree is larger than the bot reads for one card, so the list is incomplete' : ''}.`,
+      status: f.cycle || f.truncated ? 'warn' : 'pass',
+      detail: `${depth === 0 ? 'No nested groups' : depth === 1 ? `${f.descendants.length} nested group(s), one level deep` : `${f.descendants.length} nested group(s), more than one level deep`}${f.cycle ? '; the AD nesting contains a cycle' : ''}${f.truncated ? '; the tree is larger than the bot reads for one card, so the list is incomplete' : ''}.`,
     });
   }
 

@@ -7,4 +7,6 @@ export interface UserTokenSource {
    * fake tenant's stand-in locally). Never logged.
    */
   assertionFor(user: Person): Promise<string>;
+  /** Drops what is cached for the user after the assertion was refused (expired, revoked). */
+  forget?(user: Person): void;
 }

@@ -242,10 +242,12 @@ export class SoaService {
     const me = await this.d.directory.forUser(approver).whoAmI();
     const verdict = mayApprove(this.d.settings.policy, req, me);
     if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
-    const plan: Plan = { ...req.plan, steps: req.plan.steps.map((st) => (st.state === 'done' ? st : { ...st, state: 'pending' as const, error: undefined })) };
-    const next = transition(req, 'approved', this.d.clock.now(), { plan, reason: undefined, approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved }, { by: me.name, note: 'resumed' });
-    const lost = await this.commitDecision(next);
-    if (lost) return lost;
+    const r = await this.commitDecision(req, (cur) => {
+      const plan: Plan = { ...cur.plan!, steps: cur.plan!.steps.map((st) => (st.state === 'done' ? st : { ...st, state: 'pending' as const, error: undefined })) };
+      return transition(cur, 'approved', this.d.clock.now(), { plan, reason: undefined, approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved }, { by: me.name, note: 'resumed' });
+    });
+    if ('outcome' in r) return r;
+    const next = r.saved;
     await this.d.queue.enqueue({ kind: 'execute', requestId: id });
     this.track(this.announce(next, { card: false }));
     return { outcome: 'done', request: next };
@@ -296,10 +298,9 @@ export class SoaService {
     const me = await this.d.directory.forUser(approver).whoAmI();
     const verdict = mayApprove(this.d.settings.policy, req, me);
     if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
-    const now = this.d.clock.now();
-    const approved = transition(req, 'approved', now, { approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true }, { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) });
-    const lost = await this.commitDecision(approved);
-    if (lost) return lost;
+    const r = await this.commitDecision(req, (cur) => transition(cur, 'approved', this.d.clock.now(), { approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true }, { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) }));
+    if ('outcome' in r) return r;
+    const approved = r.saved;
     this.d.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
     await this.d.queue.enqueue({ kind: 'execute', requestId: id });
     // The click's answer carries the new card; the thread line and the board follow without delaying it.
@@ -315,23 +316,36 @@ export class SoaService {
     const me = await this.d.directory.forUser(decider).whoAmI();
     const verdict = mayReject(this.d.settings.policy, g.req, me);
     if (!verdict.ok) return { outcome: 'refused', request: g.req, message: verdict.reason };
-    const next = transition(g.req, 'rejected', this.d.clock.now(), { approver: { id: me.id, name: me.name }, reason: trimmed.slice(0, 500) }, { by: me.name, note: trimmed.slice(0, 500) });
-    const lost = await this.commitDecision(next);
-    if (lost) return lost;
+    const r = await this.commitDecision(g.req, (cur) => transition(cur, 'rejected', this.d.clock.now(), { approver: { id: me.id, name: me.name }, reason: trimmed.slice(0, 500) }, { by: me.name, note: trimmed.slice(0, 500) }));
+    if ('outcome' in r) return r;
+    const next = r.saved;
     await this.announce(next);
     return { outcome: 'done', request: next };
   }
 
-  /** Writes a decision; if another one won the race, returns what the loser is shown. */
-  private async commitDecision(next: SoaRequest): Promise<Decision | null> {
-    try {
-      await this.d.store.update(next);
-      return null;
-    } catch (e) {
-      if (!isCoded(e, 'StaleVersion')) throw e;
-      const current = await this.mustGet(next.id);
-      return { outcome: 'stale', request: current, message: `Someone else decided request ${next.id} a moment earlier: it is ${describe(current)}.` };
+  /**
+   * Writes a decision made on `start`. A bookkeeping write in between (a reminder sent, audit
+   * entries found) does not change the state or the card: the decision is made again on the
+   * fresh copy. Another decision in between wins, and the loser is shown the current state.
+   */
+  private async commitDecision(start: SoaRequest, make: (r: SoaRequest) => SoaRequest): Promise<{ saved: SoaRequest } | Decision> {
+    let current = start;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const next = make(current);
+      try {
+        await this.d.store.update(next);
+        return { saved: next };
+      } catch (e) {
+        if (!isCoded(e, 'StaleVersion')) throw e;
+        const fresh = await this.mustGet(start.id);
+        if (fresh.state !== start.state || cardVersion(fresh) !== cardVersion(start)) {
+          return { outcome: 'stale', request: fresh, message: `Someone else decided request ${start.id} a moment earlier: it is ${describe(fresh)}.` };
+        }
+        current = fresh;
+      }
     }
+    const fresh = await this.mustGet(start.id);
+    return { outcome: 'stale', request: fresh, message: `Request ${start.id} kept changing; here it is as it stands now.` };
   }
 
   async cancel(id: string, who: Person): Promise<Decision> {

@@ -1,5 +1,6 @@
 /** The directory over Microsoft Graph: the fewest round trips, batched, errors mapped. */
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { createHash } from 'node:crypto';
 import type { SoaAction } from '../../domain/command';
 import { CodedError, isCoded } from '../../domain/errors';
 import type { GroupFacts, GroupKind, GroupSummary, TreeNode } from '../../domain/prerequisites';
@@ -117,6 +118,9 @@ export class GraphAppDirectory implements AppDirectory {
       { id: 'ext', url: `/groups/${groupId}?$select=id,onPremisesExtensionAttributes` },
       { id: 'org', url: '/organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime' },
       { id: 'children', url: `/groups/${groupId}/members/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
+      // Every nested group at any depth in the same round trip (the cast on a transitive
+      // relation is an advanced query: ConsistencyLevel and $count).
+      { id: 'descendants', url: `/groups/${groupId}/transitiveMembers/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999&$count=true`, headers: { ConsistencyLevel: 'eventual' } },
       { id: 'parents', url: `/groups/${groupId}/memberOf/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
       // isCloudManaged with read-only application permissions: the filter Entra documents for
       // reporting. GET .../onPremisesSyncBehavior itself needs the ReadWrite scope.
@@ -137,7 +141,13 @@ export class GraphAppDirectory implements AppDirectory {
     const users = r.get('users');
     const ext = r.get('ext');
     const directChildren = ok(children) ? (children.body.value as any[]).map(summary) : [];
-    const tree = await this.walk(groupId, directChildren);
+    // Two round trips for a card (the name, then this batch): the nesting below the direct
+    // children is known as a set, not level by level; plans read the tree level by level.
+    const direct = new Set(directChildren.map((c) => c.id));
+    const desc = r.get('descendants');
+    const tree = ok(desc)
+      ? { nodes: (desc.body.value as any[]).map(summary).filter((g) => g.id !== groupId).map((g) => ({ ...g, depth: direct.has(g.id) ? 1 : 2 })), cycle: (desc.body.value as any[]).some((g) => g.id === groupId), truncated: !!desc.body['@odata.nextLink'] }
+      : await this.walk(groupId, directChildren);
     const body = g.body;
     return {
       group: {
@@ -378,10 +388,21 @@ export class GraphUserDirectory implements UserDirectory {
     private readonly tokens: UserTokenSource,
     private readonly user: Person,
     private readonly clock: Clock,
+    /** The client for an assertion: one on-behalf-of credential per assertion, shared. */
+    private readonly clients: (assertion: string) => Client,
   ) {}
 
+  /** A refused sign-in: forget the cached assertion and client, so the next try starts afresh. */
+  private failed(e: CodedError): CodedError {
+    if (isCoded(e, 'Unauthorized', 'TokenExpired', 'InteractionRequired', 'BlockedByConditionalAccess', 'ConsentRequired')) {
+      this.tokens.forget?.(this.user);
+      this.client = null;
+    }
+    return e;
+  }
+
   private graph(): Promise<Client> {
-    this.client ??= this.tokens.assertionFor(this.user).then((assertion) => graphClient(this.endpoint, oboCredential(this.endpoint, assertion)));
+    this.client ??= this.tokens.assertionFor(this.user).then((assertion) => this.clients(assertion));
     return this.client;
   }
 
@@ -403,7 +424,7 @@ export class GraphUserDirectory implements UserDirectory {
         groupIds: items.filter((i) => i['@odata.type'] === '#microsoft.graph.group').map((i) => i.id),
       };
     } catch (e) {
-      throw mapGraphError(e, { consent: this.endpoint });
+      throw this.failed(mapGraphError(e, { consent: this.endpoint }));
     }
   }
 
@@ -415,7 +436,7 @@ export class GraphUserDirectory implements UserDirectory {
       if (typeof v !== 'boolean') throw new CodedError('DirectoryError', 'Microsoft Graph answered without isCloudManaged.');
       return v;
     } catch (e) {
-      throw mapGraphError(e, { groupId, consent: this.endpoint });
+      throw this.failed(mapGraphError(e, { groupId, consent: this.endpoint }));
     }
   }
 
@@ -425,7 +446,7 @@ export class GraphUserDirectory implements UserDirectory {
       // are success, and the caller reads the value back to verify.
       await (await this.graph()).api(`/groups/${groupId}/onPremisesSyncBehavior`).patch({ isCloudManaged: value });
     } catch (e) {
-      throw mapGraphError(e, { groupId, consent: this.endpoint });
+      throw this.failed(mapGraphError(e, { groupId, consent: this.endpoint }));
     }
   }
 }
@@ -441,7 +462,31 @@ export class GraphDirectoryFactory implements DirectoryFactory {
     return this.appDirectory;
   }
 
+  /**
+   * On-behalf-of clients by assertion (its SHA-256, never the token itself): the credential
+   * caches the Graph token it got, so a user's calls reuse one exchange until the assertion
+   * changes (Teams renews it before it expires). Evicts expired assertions as it goes.
+   */
+  private readonly obo = new Map<string, { client: Client; exp: number }>();
+
+  private clientFor(assertion: string): Client {
+    const key = createHash('sha256').update(assertion).digest('base64url');
+    const now = this.clock.now().getTime();
+    const hit = this.obo.get(key);
+    if (hit && hit.exp > now) return hit.client;
+    for (const [k, v] of this.obo) if (v.exp <= now) this.obo.delete(k);
+    let exp = now + 3_600_000;
+    try {
+      exp = Number(JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')).exp) * 1000 || exp;
+    } catch {
+      // Opaque assertion: keep the default lifetime.
+    }
+    const client = graphClient(this.endpoint, oboCredential(this.endpoint, assertion));
+    if (this.obo.size < 10_000) this.obo.set(key, { client, exp });
+    return client;
+  }
+
   forUser(user: Person): UserDirectory {
-    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock);
+    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock, (a) => this.clientFor(a));
   }
 }

@@ -18,6 +18,8 @@ export interface Config {
   botType: 'SingleTenant' | 'UserAssignedMSI';
   /** The Entra app used for on-behalf-of and app-only Graph calls. */
   graph: Omit<GraphEndpoint, 'local'>;
+  /** JSON batching of Graph reads (GRAPH_BATCHING=off only for the benchmark's naive baseline). */
+  graphBatching: boolean;
   /** Local mode: the fake tenant that stands in for Teams SSO (unless an OAuth connection is set). */
   fakeTenantUrl?: string;
   /**
@@ -164,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     ...(fakeTenantUrl ? { fakeTenantUrl } : {}),
     ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),
     storeFile,
+    graphBatching: bool('GRAPH_BATCHING', true),
     exports: { ...(publicUrl ? { publicUrl } : {}), linkKeyMaterial: linkKeyMaterial ?? '', linkMinutes: num('EXPORT_LINK_MINUTES', 15, 1) },
     policy: { approverRoles: roles, ...(approverGroupId ? { approverGroupId } : {}), allowSelfApproval: bool('ALLOW_SELF_APPROVAL', false) },
     minimums: { connectSync: str('CONNECT_SYNC_MIN_VERSION') ?? '2.5.76.0', cloudSync: str('CLOUD_SYNC_MIN_VERSION') ?? '1.1.1370.0' },

@@ -31,6 +31,8 @@ export interface BotDeps {
 
 /** The Action.Execute verbs that act with the clicker's own token. */
 const SIGNED_IN_VERBS = ['approve', 'reject', 'resume'];
+/** How long a click waits for its decision before answering and following up (Teams allows ~10 s). */
+const CLICK_BUDGET_MS = 700;
 const SIGN_IN_INVOKES = [tokenExchangeOperationName, verifyStateOperationName];
 
 type Card = Record<string, unknown>;
@@ -312,26 +314,32 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   const numberOf = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
+  /**
+   * Teams shows an error if a click is not answered within about 10 s, and a slow tenant (or
+   * a first on-behalf-of exchange) can take seconds. A decision that takes longer than the
+   * budget is answered at once; its outcome then reaches the card and the thread.
+   */
+  async function decide(ctx: TurnContext, who: Person, requestId: unknown, work: Promise<Decision>): Promise<AdaptiveCard | string> {
+    const settled = work.then((r) => ({ r }), (e: unknown) => ({ e }));
+    const quick = await Promise.race([settled, new Promise<null>((res) => setTimeout(() => res(null), CLICK_BUDGET_MS).unref())]);
+    if (quick) {
+      if ('e' in quick) return clickError(quick.e);
+      return decisionCard(ctx, quick.r);
+    }
+    void settled.then((late) => d.service.lateDecision('r' in late ? late.r : null, who, 'e' in late ? late.e : null, String(requestId ?? ''))).catch((e) => d.logger.warn('late decision follow-up failed', { error: e instanceof Error ? e.message : String(e) }));
+    return 'Checking your sign-in and roles with Entra ID; the card updates in a moment.';
+  }
+
   app.adaptiveCards.actionExecute('approve', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
-    try {
-      const r = await d.service.approve(String(data.requestId ?? ''), numberOf(data.version), who, data.ackSyncVersions === 'true' || data.ackSyncVersions === true);
-      return await decisionCard(ctx, r);
-    } catch (e) {
-      return clickError(e);
-    }
+    return decide(ctx, who, data.requestId, d.service.approve(String(data.requestId ?? ''), numberOf(data.version), who, data.ackSyncVersions === 'true' || data.ackSyncVersions === true));
   });
 
   app.adaptiveCards.actionExecute('reject', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
-    try {
-      const r = await d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, String(data.rejectReason ?? ''));
-      return await decisionCard(ctx, r);
-    } catch (e) {
-      return clickError(e);
-    }
+    return decide(ctx, who, data.requestId, d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, String(data.rejectReason ?? '')));
   });
 
   // From a check card or a pick list: the group id is only a choice; everything is re-read.
@@ -356,11 +364,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
   app.adaptiveCards.actionExecute('resume', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
-    try {
-      return await decisionCard(ctx, await d.service.resumePlan(String(data.requestId ?? ''), numberOf(data.version), who));
-    } catch (e) {
-      return clickError(e);
-    }
+    return decide(ctx, who, data.requestId, d.service.resumePlan(String(data.requestId ?? ''), numberOf(data.version), who));
   });
 
   // A finished or stopped move plan: request the rollback of what it switched (a new approval).

@@ -324,6 +324,21 @@ export class SoaService {
   }
 
   /**
+   * A decision that outlived the click's answer: the card everyone sees is updated (done or
+   * stale), and a refusal or error is said in the thread, naming the clicker.
+   */
+  async lateDecision(r: Decision | null, who: Person, error: unknown, requestId: string): Promise<void> {
+    const req = r?.request ?? (await this.d.store.get(requestId).catch(() => null));
+    if (r && req && r.outcome !== 'refused') {
+      await this.d.notifier.updateCard(req.anchor, this.d.presenter.requestCard(req)).catch(() => undefined);
+      return;
+    }
+    const text = r && r.outcome === 'refused' ? r.message : explain(error);
+    if (req) await this.d.notifier.post(req.anchor, { text: `${who.channelUserId ? `<at>${who.name}</at>` : who.name}: your click on request ${req.id} did not go through. ${text}`, ...(who.channelUserId ? { mentions: [{ id: who.channelUserId, name: who.name }] } : {}) });
+    else this.d.logger.warn('late decision failed', { code: isCoded(error) ? error.code : 'unexpected' });
+  }
+
+  /**
    * Writes a decision made on `start`. A bookkeeping write in between (a reminder sent, audit
    * entries found) does not change the state or the card: the decision is made again on the
    * fresh copy. Another decision in between wins, and the loser is shown the current state.

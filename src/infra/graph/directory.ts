@@ -61,11 +61,11 @@ function fail(r: StepResult | undefined, groupId?: string): CodedError {
 }
 
 export class GraphAppDirectory implements AppDirectory {
-  constructor(private readonly client: Client, private readonly clock: Clock) {}
+  constructor(private readonly client: Client, private readonly clock: Clock, private readonly batching = true) {}
 
   private async batch(steps: BatchStep[]): Promise<Map<string, StepResult>> {
     try {
-      return await runBatch(this.client, steps, this.clock);
+      return await runBatch(this.client, steps, this.clock, this.batching);
     } catch (e) {
       throw mapGraphError(e);
     }
@@ -390,6 +390,7 @@ export class GraphUserDirectory implements UserDirectory {
     private readonly clock: Clock,
     /** The client for an assertion: one on-behalf-of credential per assertion, shared. */
     private readonly clients: (assertion: string) => Client,
+    private readonly batching = true,
   ) {}
 
   /** A refused sign-in: forget the cached assertion and client, so the next try starts afresh. */
@@ -411,7 +412,7 @@ export class GraphUserDirectory implements UserDirectory {
       const r = await runBatch(await this.graph(), [
         { id: 'me', url: '/me?$select=id,displayName' },
         { id: 'of', url: '/me/transitiveMemberOf?$select=id,roleTemplateId&$top=999' },
-      ], this.clock);
+      ], this.clock, this.batching);
       const me = r.get('me');
       const of = r.get('of');
       if (!ok(me)) throw fail(me);
@@ -454,8 +455,8 @@ export class GraphUserDirectory implements UserDirectory {
 export class GraphDirectoryFactory implements DirectoryFactory {
   private readonly appDirectory: GraphAppDirectory;
 
-  constructor(private readonly endpoint: GraphEndpoint, private readonly tokens: UserTokenSource, private readonly clock: Clock) {
-    this.appDirectory = new GraphAppDirectory(graphClient(endpoint, appCredential(endpoint)), clock);
+  constructor(private readonly endpoint: GraphEndpoint, private readonly tokens: UserTokenSource, private readonly clock: Clock, private readonly batching = true) {
+    this.appDirectory = new GraphAppDirectory(graphClient(endpoint, appCredential(endpoint)), clock, batching);
   }
 
   app(): AppDirectory {
@@ -487,6 +488,6 @@ export class GraphDirectoryFactory implements DirectoryFactory {
   }
 
   forUser(user: Person): UserDirectory {
-    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock, (a) => this.clientFor(a));
+    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock, (a) => this.clientFor(a), this.batching);
   }
 }

@@ -48,6 +48,8 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
   let tenant = new Tenant(options.seed ?? defaultSeed());
   const settings: Settings = { ...DEFAULT_SETTINGS, ...(options.settings ?? {}) };
   const faults: Fault[] = [];
+  /** Token endpoint calls (grant type, client, status): how often the bot exchanges tokens. */
+  const tokenLog: Array<{ at: string; grantType: string; clientId: string; status: number }> = [];
   const log: RequestLogEntry[] = [];
   const identity = new Identity(() => tenant, () => settings);
   const graph = new GraphApi({ tenant: () => tenant, settings: () => settings, identity, faults, log });
@@ -116,7 +118,10 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
       if (!ct.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
         return send(res, jsonResponse(400, { error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'grant_type'.", error_codes: [900144] }));
       }
-      const result = identity.token(origin, tenantSegment, new URLSearchParams(body ?? ''), req.headers.authorization);
+      const form = new URLSearchParams(body ?? '');
+      const result = identity.token(origin, tenantSegment, form, req.headers.authorization);
+      tokenLog.push({ at: new Date().toISOString(), grantType: form.get('grant_type') ?? '', clientId: form.get('client_id') ?? '', status: result.status });
+      if (tokenLog.length > 10_000) tokenLog.shift();
       return send(res, { status: result.status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' }, body: result.body });
     }
 
@@ -153,6 +158,8 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
       if (route === 'POST /_fake/sync') return jsonResponse(200, tenant.runSyncCycle());
       if (route === 'GET /_fake/sync') return jsonResponse(200, { history: tenant.syncHistory });
       if (route === 'GET /_fake/requests') return jsonResponse(200, log);
+      if (route === 'GET /_fake/token-requests') return jsonResponse(200, tokenLog);
+      if (route === 'DELETE /_fake/token-requests') { tokenLog.length = 0; return { status: 204, headers: {} }; }
       if (route === 'DELETE /_fake/requests') { log.length = 0; return { status: 204, headers: {} }; }
       if (route === 'GET /_fake/settings') return jsonResponse(200, settings);
       if (route === 'PUT /_fake/settings') {

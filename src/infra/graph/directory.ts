@@ -258,15 +258,23 @@ export class GraphAppDirectory implements AppDirectory {
   }
 
   async readTree(rootId: string, maxGroups: number): Promise<GroupGraph> {
-    const [rootRes] = [await this.batch([{ id: 'root', url: `/groups/${rootId}?$select=${PLAN_SELECT}` }])];
-    const root = rootRes.get('root');
+    // The root and its children in one round trip; then one round trip per level.
+    const first = await this.batch([
+      { id: 'root', url: `/groups/${rootId}?$select=${PLAN_SELECT}` },
+      { id: 'kids', url: `/groups/${rootId}/members/microsoft.graph.group?$select=${PLAN_SELECT}&$top=999` },
+    ]);
+    const root = first.get('root');
     if (!ok(root)) throw fail(root, rootId);
+    const kids0 = first.get('kids');
+    if (!ok(kids0)) throw fail(kids0, rootId);
     const nodes = new Map<string, PlanNode>([[rootId, planNode(root.body)]]);
     const children = new Map<string, string[]>();
     let frontier = [rootId];
     let truncated = false;
+    let known: Map<string, PlanNode[]> | null = kids0.body['@odata.nextLink'] ? null : new Map([[rootId, (kids0.body.value as any[]).map(planNode)]]);
     while (frontier.length) {
-      const kids = await this.childrenOf(frontier);
+      const kids = known ?? (await this.childrenOf(frontier));
+      known = null;
       const next: string[] = [];
       for (const [parent, list] of kids) {
         children.set(parent, list.map((c) => c.id));

@@ -21,6 +21,22 @@ function template(name: CardName): unknown {
   return t;
 }
 
+/**
+ * Parsing a template's expressions dominates rendering (an ANTLR parse per string, per card).
+ * The strings come from the templates in cards/, a fixed set, and a parsed expression is not
+ * changed by evaluation, so each is parsed once per process.
+ */
+const parsed = new Map<string, unknown>();
+const parseOnce = ACData.Template.parseInterpolatedString.bind(ACData.Template);
+(ACData.Template as unknown as { parseInterpolatedString: (s: string) => unknown }).parseInterpolatedString = (s: string) => {
+  let e = parsed.get(s);
+  if (e === undefined) {
+    e = parseOnce(s);
+    if (parsed.size < 10_000) parsed.set(s, e);
+  }
+  return e;
+};
+
 // A missing field renders as empty text, not as the literal "${...}".
 ACData.GlobalSettings.getUndefinedFieldValueSubstitutionString = () => '';
 

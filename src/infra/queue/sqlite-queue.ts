@@ -7,6 +7,18 @@ import { openDatabase } from '../storage/sqlite-store';
 export class SqliteWorkQueue implements WorkQueue {
   private readonly db: Database.Database;
 
+  /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.statements.size < 200) this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   constructor(file: string) {
     this.db = openDatabase(file);
     this.db.exec(`
@@ -22,7 +34,7 @@ export class SqliteWorkQueue implements WorkQueue {
   }
 
   async enqueue(job: Job, delayMs = 0): Promise<void> {
-    this.db.prepare('INSERT INTO jobs (body, visible_at) VALUES (?, ?)').run(JSON.stringify(job), Date.now() + Math.max(0, delayMs));
+    this.stmt('INSERT INTO jobs (body, visible_at) VALUES (?, ?)').run(JSON.stringify(job), Date.now() + Math.max(0, delayMs));
   }
 
   async receive(visibilityMs: number): Promise<ReceivedJob | null> {
@@ -30,21 +42,21 @@ export class SqliteWorkQueue implements WorkQueue {
     const receipt = randomUUID();
     // IMMEDIATE takes the write lock first, so two processes never hand out the same message.
     const take = this.db.transaction(() => {
-      const row = this.db.prepare('SELECT id, body, dequeue_count FROM jobs WHERE visible_at <= ? ORDER BY visible_at, id LIMIT 1').get(now) as { id: number; body: string; dequeue_count: number } | undefined;
+      const row = this.stmt('SELECT id, body, dequeue_count FROM jobs WHERE visible_at <= ? ORDER BY visible_at, id LIMIT 1').get(now) as { id: number; body: string; dequeue_count: number } | undefined;
       if (!row) return null;
-      this.db.prepare('UPDATE jobs SET visible_at = ?, receipt = ?, dequeue_count = dequeue_count + 1 WHERE id = ?').run(now + visibilityMs, receipt, row.id);
+      this.stmt('UPDATE jobs SET visible_at = ?, receipt = ?, dequeue_count = dequeue_count + 1 WHERE id = ?').run(now + visibilityMs, receipt, row.id);
       return { job: JSON.parse(row.body) as Job, dequeueCount: row.dequeue_count + 1, receipt, id: String(row.id) };
     });
     return take.immediate();
   }
 
   async complete(job: ReceivedJob): Promise<void> {
-    this.db.prepare('DELETE FROM jobs WHERE id = ? AND receipt = ?').run(Number(job.id), job.receipt);
+    this.stmt('DELETE FROM jobs WHERE id = ? AND receipt = ?').run(Number(job.id), job.receipt);
   }
 
   /** Messages waiting, for tests and diagnostics. */
   size(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+    return (this.stmt('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
   }
 
   async close(): Promise<void> {

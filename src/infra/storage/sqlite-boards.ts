@@ -6,18 +6,30 @@ import { openDatabase } from './sqlite-store';
 export class SqliteBoardStore implements BoardStore {
   private readonly db: Database.Database;
 
+  /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.statements.size < 200) this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   constructor(file: string) {
     this.db = openDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS boards (key TEXT PRIMARY KEY, doc TEXT NOT NULL)');
   }
 
   async get(key: string): Promise<Board | null> {
-    const row = this.db.prepare('SELECT doc FROM boards WHERE key = ?').get(key) as { doc: string } | undefined;
+    const row = this.stmt('SELECT doc FROM boards WHERE key = ?').get(key) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Board) : null;
   }
 
   async put(board: Board): Promise<void> {
-    this.db.prepare('INSERT INTO boards (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc').run(board.key, JSON.stringify(board));
+    this.stmt('INSERT INTO boards (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc').run(board.key, JSON.stringify(board));
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,9 @@ export function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // WAL with NORMAL sync: a committed write survives a process crash (the failure mode that
+  // matters here); only an OS crash can lose the last transactions. FULL would fsync every write.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   return db;
 }
@@ -39,6 +42,18 @@ function filter(q: RequestQuery, c: Columns, extra: string[] = []): { where: str
 
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
+
+  /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.statements.size < 200) this.statements.set(sql, st);
+    }
+    return st;
+  }
 
   constructor(file: string) {
     this.db = openDatabase(file);
@@ -75,7 +90,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async get(id: string): Promise<SoaRequest | null> {
-    const row = (this.db.prepare('SELECT doc FROM requests WHERE id = ?').get(id) ?? this.db.prepare('SELECT doc FROM requests_archive WHERE id = ?').get(id)) as { doc: string } | undefined;
+    const row = (this.stmt('SELECT doc FROM requests WHERE id = ?').get(id) ?? this.stmt('SELECT doc FROM requests_archive WHERE id = ?').get(id)) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as SoaRequest) : null;
   }
 
@@ -102,23 +117,23 @@ export class SqliteRequestStore implements RequestStore {
     const dir = q.order === 'oldest' ? 'ASC' : 'DESC';
     sql += ` ORDER BY created ${dir}, id LIMIT ?`;
     args.push(q.limit ?? 50);
-    return (this.db.prepare(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as SoaRequest);
+    return (this.stmt(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as SoaRequest);
   }
 
   async archive(before: string): Promise<number> {
     const states = FINAL_STATES.map(() => '?').join(',');
     const move = this.db.transaction(() => {
-      this.db.prepare(`INSERT OR REPLACE INTO requests_archive (id, updated_at, doc) SELECT id, updated_at, doc FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before);
-      return this.db.prepare(`DELETE FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before).changes;
+      this.stmt(`INSERT OR REPLACE INTO requests_archive (id, updated_at, doc) SELECT id, updated_at, doc FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before);
+      return this.stmt(`DELETE FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before).changes;
     });
     const moved = move();
     // Redelivery ids only matter for minutes.
-    this.db.prepare('DELETE FROM deliveries WHERE at < ?').run(before);
+    this.stmt('DELETE FROM deliveries WHERE at < ?').run(before);
     return moved;
   }
 
   async firstDelivery(activityId: string): Promise<boolean> {
-    return this.db.prepare('INSERT OR IGNORE INTO deliveries (id, at) VALUES (?, ?)').run(activityId, new Date().toISOString()).changes === 1;
+    return this.stmt('INSERT OR IGNORE INTO deliveries (id, at) VALUES (?, ?)').run(activityId, new Date().toISOString()).changes === 1;
   }
 
   async close(): Promise<void> {

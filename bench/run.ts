@@ -378,7 +378,16 @@ async function main(): Promise<void> {
   const out = join(root, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   const file = join(out, `${NAIVE ? 'naive' : 'batched'}-${LATENCY}ms.json`);
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), latencyMs: LATENCY, naive: NAIVE, node: process.version, rows }, null, 2)}\n`);
+  // Scenarios run now replace their rows; rows of scenarios not run this time are kept.
+  let previous: Row[] = [];
+  try {
+    previous = (JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] }).rows;
+  } catch {
+    previous = [];
+  }
+  const number = (r: Row) => r.scenario.split(' ')[0];
+  const merged = [...previous.filter((p) => !rows.some((r) => number(r) === number(p))), ...rows].sort((a, b) => Number(number(a)) - Number(number(b)));
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), latencyMs: LATENCY, naive: NAIVE, node: process.version, rows: merged }, null, 2)}\n`);
   console.log(`\nwritten: bench/results/${NAIVE ? 'naive' : 'batched'}-${LATENCY}ms.json`);
 }
 

@@ -7,7 +7,7 @@ import { AdaptiveCardActionExecuteResponseType, Application, type AdaptiveCard, 
 import { randomUUID } from 'node:crypto';
 import { isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
 import { isCoded } from '../domain/errors';
-import type { Person, SoaRequest } from '../domain/request';
+import { isOpen, type Person, type SoaRequest } from '../domain/request';
 import type { Logger } from '../ports/logger';
 import type { RequestStore } from '../ports/store';
 import { explain, type Decision, type PlanSpec, type SoaService } from '../services/soa-service';
@@ -215,8 +215,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
       }
       case 'status': {
         if (!command.target) {
+          // Open requests first; finished ones only when nothing is open.
           const mine = await d.service.mine(who.id);
-          await sendCard(ctx, d.presenter.statusCard('Your requests', mine, 'You have no requests yet. Try `move <group> to cloud`.', false));
+          const open = mine.filter((r) => isOpen(r.state));
+          if (open.length) await sendCard(ctx, d.presenter.statusCard(`Your open requests (${open.length})`, open, '', false));
+          else await sendCard(ctx, d.presenter.statusCard('You have no open requests; your latest ones', mine.slice(0, 5), 'You have no requests yet. Try `move <group> to cloud`.', false));
           return;
         }
         if (isRequestId(command.target.name)) {

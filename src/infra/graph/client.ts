@@ -1,5 +1,5 @@
 /** Graph clients and credentials: app identity and on-behalf-of a user. */
-import { ClientCertificateCredential, ClientSecretCredential, OnBehalfOfCredential, type TokenCredential } from '@azure/identity';
+import { ClientCertificateCredential, ClientSecretCredential, OnBehalfOfCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
@@ -42,6 +42,33 @@ export function appCredential(endpoint: GraphEndpoint): TokenCredential {
   return new ClientCertificateCredential(endpoint.tenantId, endpoint.clientId, { certificatePath: cred.certificatePath }, options);
 }
 
+/**
+ * Keeps the token a credential returned until five minutes before it expires. Needed for
+ * on-behalf-of: OnBehalfOfCredential (@azure/identity 4.13) runs the exchange again on every
+ * getToken, even on the same instance; one exchange per assertion is enough.
+ */
+export function reusingTokens(inner: TokenCredential): TokenCredential {
+  const cache = new Map<string, AccessToken>();
+  const pending = new Map<string, Promise<AccessToken | null>>();
+  return {
+    async getToken(scopes, options) {
+      const key = [scopes].flat().join(' ');
+      const hit = cache.get(key);
+      if (hit && hit.expiresOnTimestamp - 5 * 60_000 > Date.now()) return hit;
+      // Concurrent callers share one exchange.
+      let p = pending.get(key);
+      if (!p) {
+        p = inner.getToken(scopes, options).finally(() => pending.delete(key));
+        pending.set(key, p);
+      }
+      const token = await p;
+      if (token) cache.set(key, token);
+      else cache.delete(key);
+      return token;
+    },
+  };
+}
+
 /** One credential per user assertion: the assertion is fixed when the credential is built. */
 export function oboCredential(endpoint: GraphEndpoint, assertion: string): TokenCredential {
   const base = {
@@ -53,5 +80,5 @@ export function oboCredential(endpoint: GraphEndpoint, assertion: string): Token
     disableInstanceDiscovery: endpoint.local,
   };
   const cred = secretOrCertificate(endpoint);
-  return 'clientSecret' in cred ? new OnBehalfOfCredential({ ...base, clientSecret: cred.clientSecret } as typeof base & { clientSecret: string }) : new OnBehalfOfCredential({ ...base, certificatePath: cred.certificatePath } as typeof base & { certificatePath: string });
+  return reusingTokens('clientSecret' in cred ? new OnBehalfOfCredential({ ...base, clientSecret: cred.clientSecret } as typeof base & { clientSecret: string }) : new OnBehalfOfCredential({ ...base, certificatePath: cred.certificatePath } as typeof base & { certificatePath: string }));
 }

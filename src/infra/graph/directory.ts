@@ -390,6 +390,7 @@ function auditOf(a: any): AuditConfirmation {
 
 export class GraphUserDirectory implements UserDirectory {
   private client: Promise<Client> | null = null;
+  private assertion: string | null = null;
 
   constructor(
     private readonly endpoint: GraphEndpoint,
@@ -397,7 +398,7 @@ export class GraphUserDirectory implements UserDirectory {
     private readonly user: Person,
     private readonly clock: Clock,
     /** The client for an assertion: one on-behalf-of credential per assertion, shared. */
-    private readonly clients: (assertion: string) => Client,
+    private readonly clients: { get(assertion: string): Client; forget(assertion: string): void },
     private readonly batching = true,
   ) {}
 
@@ -405,13 +406,17 @@ export class GraphUserDirectory implements UserDirectory {
   private failed(e: CodedError): CodedError {
     if (isCoded(e, 'Unauthorized', 'TokenExpired', 'InteractionRequired', 'BlockedByConditionalAccess', 'ConsentRequired')) {
       this.tokens.forget?.(this.user);
+      if (this.assertion) this.clients.forget(this.assertion);
       this.client = null;
     }
     return e;
   }
 
   private graph(): Promise<Client> {
-    this.client ??= this.tokens.assertionFor(this.user).then((assertion) => this.clients(assertion));
+    this.client ??= this.tokens.assertionFor(this.user).then((assertion) => {
+      this.assertion = assertion;
+      return this.clients.get(assertion);
+    });
     return this.client;
   }
 
@@ -478,8 +483,12 @@ export class GraphDirectoryFactory implements DirectoryFactory {
    */
   private readonly obo = new Map<string, { client: Client; exp: number }>();
 
+  private keyOf(assertion: string): string {
+    return createHash('sha256').update(assertion).digest('base64url');
+  }
+
   private clientFor(assertion: string): Client {
-    const key = createHash('sha256').update(assertion).digest('base64url');
+    const key = this.keyOf(assertion);
     const now = this.clock.now().getTime();
     const hit = this.obo.get(key);
     if (hit && hit.exp > now) return hit.client;
@@ -496,6 +505,6 @@ export class GraphDirectoryFactory implements DirectoryFactory {
   }
 
   forUser(user: Person): UserDirectory {
-    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock, (a) => this.clientFor(a), this.batching);
+    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock, { get: (a) => this.clientFor(a), forget: (a) => void this.obo.delete(this.keyOf(a)) }, this.batching);
   }
 }

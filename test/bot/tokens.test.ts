@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { admin } from '../helpers/fake-tenant';
+import { people, requestCard, startStack, type Stack } from '../helpers/stack';
+
+type TokenCall = { grantType: string; status: number };
+
+/** Token acquisition must not add a round trip per Graph call. */
+describe('bot: token-endpoint calls', () => {
+  let s: Stack;
+  before(async () => { s = await startStack(); });
+  after(async () => { await s.stop(); });
+  beforeEach(async () => { await admin(s.tenant, 'POST', '/_fake/reset'); });
+
+  const onBehalfOf = async () => (await admin<TokenCall[]>(s.tenant, 'GET', '/_fake/token-requests')).body.filter((t) => t.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+
+  it('one on-behalf-of exchange serves an approver\'s roles, re-check, PATCH and read-back; the next click reuses it', async () => {
+    const first = await requestCard(s);
+    await admin(s.tenant, 'DELETE', '/_fake/token-requests');
+    await s.channel.click(people.megan, first.msg.id, 'approve', { ...first.data, ackSyncVersions: 'true' });
+    await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''));
+    assert.equal((await onBehalfOf()).length, 1, 'four Graph calls as Megan, one exchange');
+
+    const second = await requestCard(s, 'move SecGroup1 to cloud');
+    await s.channel.click(people.megan, second.msg.id, 'approve', { ...second.data, ackSyncVersions: 'true' });
+    await s.channel.waitFor((o) => /Audit log:.*SecGroup1|SecGroup1.*Audit log:/.test(o.activity.text ?? ''));
+    assert.equal((await onBehalfOf()).length, 1, 'the same assertion: no new exchange');
+  });
+});

@@ -117,6 +117,11 @@ function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
+/** User + system CPU seconds of a process so far. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
@@ -282,6 +287,8 @@ async function scenario5(): Promise<Row> {
     const users: User[] = Array.from({ length: 200 }, (_, i) => ({ aadObjectId: ['00000000-0000-0000-0000-0000000000020', '00000000-0000-0000-0000-0000000000021', '00000000-0000-0000-0000-0000000000022', '00000000-0000-0000-0000-0000000000023', '00000000-0000-0000-0000-0000000000024'][i % 5]!, name: `Load user ${i}` }));
     const lat: number[] = [];
     let errors = 0;
+    const errorKinds: Record<string, number> = {};
+    const cpu0 = cpuSeconds(e.bot.child.pid!);
     const end = Date.now() + LOAD_SECONDS * 1000;
     let peak = 0;
     const sampler = setInterval(() => { peak = Math.max(peak, rssMb(e.bot.child.pid!)); }, 250);
@@ -311,15 +318,17 @@ async function scenario5(): Promise<Row> {
             const r = await e.channel.click(u, board.id, 'board', { board: 'x' }, { kind: 'channel', key: 'load' });
             if (r.status !== 200 || !r.card) errors++;
           }
-        } catch {
+        } catch (e) {
           errors++;
+          const k = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message).slice(0, 60) : 'error';
+          errorKinds[k] = (errorKinds[k] ?? 0) + 1;
         }
         lat.push(performance.now() - t0);
       }
     }
     clearInterval(sampler);
     const s = stats(lat);
-    return { scenario: `5 load: 200 users × 1 action/s (status, board refresh), ${LOAD_SECONDS} s`, floor: '≥ 200 req/s, p99 < 250 ms, 0 errors, RSS < 250 MB', wall: s, extra: { requests: lat.length, perSecond: Math.round(lat.length / LOAD_SECONDS), errors, peakRssMb: Math.max(peak, peakRssMb(e.bot.child.pid!)) } };
+    return { scenario: `5 load: 200 users × 1 action/s (status, board refresh), ${LOAD_SECONDS} s`, floor: '≥ 200 req/s, p99 < 250 ms, 0 errors, RSS < 250 MB', wall: s, extra: { requests: lat.length, perSecond: Math.round(lat.length / LOAD_SECONDS), errors, errorKinds, botCpuPercent: Math.round(((cpuSeconds(e.bot.child.pid!) - cpu0) / LOAD_SECONDS) * 100), peakRssMb: Math.max(peak, peakRssMb(e.bot.child.pid!)) } };
   } finally {
     await e.close();
   }

@@ -18,6 +18,8 @@ export interface Config {
   botType: 'SingleTenant' | 'UserAssignedMSI';
   /** The Entra app used for on-behalf-of and app-only Graph calls. */
   graph: Omit<GraphEndpoint, 'local'>;
+  /** How long a card click waits for its decision before answering and following up (Teams allows ~10 s). */
+  clickBudgetMs: number;
   /** JSON batching of Graph reads (GRAPH_BATCHING=off only for the benchmark's naive baseline). */
   graphBatching: boolean;
   /** Local mode: the fake tenant that stands in for Teams SSO (unless an OAuth connection is set). */
@@ -167,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),
     storeFile,
     graphBatching: bool('GRAPH_BATCHING', true),
+    clickBudgetMs: num('CLICK_ANSWER_BUDGET_MS', 700, 50),
     exports: { ...(publicUrl ? { publicUrl } : {}), linkKeyMaterial: linkKeyMaterial ?? '', linkMinutes: num('EXPORT_LINK_MINUTES', 15, 1) },
     policy: { approverRoles: roles, ...(approverGroupId ? { approverGroupId } : {}), allowSelfApproval: bool('ALLOW_SELF_APPROVAL', false) },
     minimums: { connectSync: str('CONNECT_SYNC_MIN_VERSION') ?? '2.5.76.0', cloudSync: str('CLOUD_SYNC_MIN_VERSION') ?? '1.1.1370.0' },

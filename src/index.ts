@@ -92,7 +92,7 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
     logger.info('export downloaded', { by: check.payload.by, from: check.payload.from, to: check.payload.to, requests: count });
     return { status: 200, body: csv, contentType: 'text/csv; charset=utf-8', filename: `soa-requests-${check.payload.from!.slice(0, 10)}-to-${check.payload.to!.slice(0, 10)}.csv` };
   };
-  const app = createBot({ adapter, service, boards, exports, presenter, logger, store, ...(config.sso ? { sso: config.sso } : {}) });
+  const app = createBot({ adapter, service, boards, exports, presenter, logger, store, clickBudgetMs: config.clickBudgetMs, ...(config.sso ? { sso: config.sso } : {}) });
   const http = await startHttpServer(
     adapter,
     app,

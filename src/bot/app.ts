@@ -23,6 +23,8 @@ export interface BotDeps {
   /** For redelivery detection. */
   store: RequestStore;
   boards: BoardService;
+  /** How long a click waits for its decision before answering at once (default 700 ms). */
+  clickBudgetMs?: number;
   /** Signed, expiring download links for the audit export. */
   exports: { count(range: { from: string; to: string }): Promise<number>; link(range: { from: string; to: string }, by: Person): string };
   /** Teams SSO through an OAuth connection: sign-in is required for Approve and Reject. */
@@ -31,8 +33,6 @@ export interface BotDeps {
 
 /** The Action.Execute verbs that act with the clicker's own token. */
 const SIGNED_IN_VERBS = ['approve', 'reject', 'resume'];
-/** How long a click waits for its decision before answering and following up (Teams allows ~10 s). */
-const CLICK_BUDGET_MS = 700;
 const SIGN_IN_INVOKES = [tokenExchangeOperationName, verifyStateOperationName];
 
 type Card = Record<string, unknown>;
@@ -324,7 +324,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
    */
   async function decide(ctx: TurnContext, who: Person, requestId: unknown, work: Promise<Decision>): Promise<AdaptiveCard | string> {
     const settled = work.then((r) => ({ r }), (e: unknown) => ({ e }));
-    const quick = await Promise.race([settled, new Promise<null>((res) => setTimeout(() => res(null), CLICK_BUDGET_MS).unref())]);
+    const quick = await Promise.race([settled, new Promise<null>((res) => setTimeout(() => res(null), d.clickBudgetMs ?? 700).unref())]);
     if (quick) {
       if ('e' in quick) return clickError(quick.e);
       return decisionCard(ctx, quick.r);

@@ -6,7 +6,7 @@ import { people, requestCard, startStack, type Stack } from '../helpers/stack';
 /** A slow tenant must not make Teams show an error on a click: answer first, follow up after. */
 describe('bot: clicks on a slow tenant are answered within the budget', () => {
   let s: Stack;
-  before(async () => { s = await startStack(); });
+  before(async () => { s = await startStack({ CLICK_ANSWER_BUDGET_MS: '700' }); });
   after(async () => { await s.stop(); });
   beforeEach(async () => {
     await admin(s.tenant, 'POST', '/_fake/reset');

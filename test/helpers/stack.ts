@@ -58,6 +58,9 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
       WORKER_POLL_MS: '20',
       LEASE_SECONDS: '1',
       JOB_VISIBILITY_SECONDS: '2',
+      // Clicks answer with their card unless the decision takes this long (the default 700 ms
+      // is exercised in slow-click.test.ts); a loaded test machine must not change answers.
+      CLICK_ANSWER_BUDGET_MS: '5000',
       ...env,
     },
     dir,

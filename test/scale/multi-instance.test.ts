@@ -49,12 +49,16 @@ describe('scale-out: two bot processes on one Azurite store', function () {
         channel.click(i % 2 ? people.megan : people.adele, msg.id, 'approve', data, { kind: 'channel', conversationId: String(msg.conversationId), botUrl: bots[Math.floor(i / 2) % 2]!.url }),
       ),
     );
+    // Each click is answered: with the current card, or (when the decision outlives the click's
+    // 700 ms budget on a loaded machine) with the note that the card follows.
     for (const c of clicks) {
       assert.equal(c.status, 200);
-      assert.ok(c.card, `a card, not ${JSON.stringify(c.body).slice(0, 120)}`);
-      assert.match(cardText(c.card), /Approved by (Megan Bowen|Adele Vance)/);
+      if (!c.card) assert.equal(c.message, 'Checking your sign-in and roles with Entra ID; the card updates in a moment.', JSON.stringify(c.body).slice(0, 160));
+      else assert.match(cardText(c.card), /Approved by (Megan Bowen|Adele Vance)/);
     }
-    const approvers = new Set(clicks.map((c) => /Approved by (Megan Bowen|Adele Vance)/.exec(cardText(c.card))![1]));
+    const cards = clicks.filter((c) => c.card);
+    assert.ok(cards.length > 0, 'some clicks are answered with the card');
+    const approvers = new Set(cards.map((c) => /Approved by (Megan Bowen|Adele Vance)/.exec(cardText(c.card))![1]));
     assert.equal(approvers.size, 1, 'everyone is shown the one approval that won');
     await channel.waitFor((o) => /Audit log: \*\*Change Source of Authority/.test(o.activity.text ?? ''), 30_000);
     await channel.waitFor((o) => o.kind === 'update' && /Completed/.test(cardText(cardOf(o))), 30_000);
@@ -62,5 +66,6 @@ describe('scale-out: two bot processes on one Azurite store', function () {
     const patches = log.filter((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`));
     assert.equal(patches.length, 1, 'exactly one switch');
     assert.equal(channel.outbound.filter((o) => /Audit log:/.test(o.activity.text ?? '')).length, 1, 'one confirmation');
+    assert.equal(channel.outbound.filter((o) => /did not go through/.test(o.activity.text ?? '')).length, 0, 'no click was refused');
   });
 });

@@ -2,25 +2,17 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Job, ReceivedJob, WorkQueue } from '../../ports/queue';
-import { openDatabase } from '../storage/sqlite-store';
+import { openDatabase, statements } from '../storage/sqlite-store';
 
 export class SqliteWorkQueue implements WorkQueue {
   private readonly db: Database.Database;
 
   /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
-  private readonly statements = new Map<string, Database.Statement>();
-
-  private stmt(sql: string): Database.Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      if (this.statements.size < 200) this.statements.set(sql, st);
-    }
-    return st;
-  }
+  private readonly stmt: (sql: string) => Database.Statement;
 
   constructor(file: string) {
     this.db = openDatabase(file);
+    this.stmt = statements(this.db);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS jobs (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,25 +1,17 @@
 /** Board locations in the SQLite file (same file as the request store). */
 import type Database from 'better-sqlite3';
 import type { Board, BoardStore } from '../../ports/boards';
-import { openDatabase } from './sqlite-store';
+import { openDatabase, statements } from './sqlite-store';
 
 export class SqliteBoardStore implements BoardStore {
   private readonly db: Database.Database;
 
   /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
-  private readonly statements = new Map<string, Database.Statement>();
-
-  private stmt(sql: string): Database.Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      if (this.statements.size < 200) this.statements.set(sql, st);
-    }
-    return st;
-  }
+  private readonly stmt: (sql: string) => Database.Statement;
 
   constructor(file: string) {
     this.db = openDatabase(file);
+    this.stmt = statements(this.db);
     this.db.exec('CREATE TABLE IF NOT EXISTS boards (key TEXT PRIMARY KEY, doc TEXT NOT NULL)');
   }
 

@@ -40,23 +40,28 @@ function filter(q: RequestQuery, c: Columns, extra: string[] = []): { where: str
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
+/** A prepare-once cache over a database (bounded: the SQL texts come from a fixed set). */
+export function statements(db: Database.Database): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      if (cache.size < 200) cache.set(sql, st);
+    }
+    return st;
+  };
+}
+
 export class SqliteRequestStore implements RequestStore {
   private readonly db: Database.Database;
 
   /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
-  private readonly statements = new Map<string, Database.Statement>();
-
-  private stmt(sql: string): Database.Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      if (this.statements.size < 200) this.statements.set(sql, st);
-    }
-    return st;
-  }
+  private readonly stmt: (sql: string) => Database.Statement;
 
   constructor(file: string) {
     this.db = openDatabase(file);
+    this.stmt = statements(this.db);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS requests (
         id TEXT PRIMARY KEY,

@@ -107,7 +107,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
-      appCommandLine: 'node dist/src/main.js'
+      // A bounded heap: the live set is far smaller, and V8 otherwise grows towards a machine-sized default.
+      appCommandLine: 'node --max-old-space-size=192 dist/src/main.js'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'

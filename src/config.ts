@@ -20,6 +20,8 @@ export interface Config {
   graph: Omit<GraphEndpoint, 'local'>;
   /** How long a card click waits for its decision before answering and following up (Teams allows ~10 s). */
   clickBudgetMs: number;
+  /** How long the tenant's sync state is reused between cards (ms; 0 = read it for every card). */
+  tenantCacheMs: number;
   /** JSON batching of Graph reads (GRAPH_BATCHING=off only for the benchmark's naive baseline). */
   graphBatching: boolean;
   /** Local mode: the fake tenant that stands in for Teams SSO (unless an OAuth connection is set). */
@@ -169,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),
     storeFile,
     graphBatching: bool('GRAPH_BATCHING', true),
+    tenantCacheMs: num('TENANT_CACHE_SECONDS', 60, 0) * 1000,
     clickBudgetMs: num('CLICK_ANSWER_BUDGET_MS', 700, 50),
     exports: { ...(publicUrl ? { publicUrl } : {}), linkKeyMaterial: linkKeyMaterial ?? '', linkMinutes: num('EXPORT_LINK_MINUTES', 15, 1) },
     policy: { approverRoles: roles, ...(approverGroupId ? { approverGroupId } : {}), allowSelfApproval: bool('ALLOW_SELF_APPROVAL', false) },

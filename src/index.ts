@@ -52,7 +52,7 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const ssoTokens = config.sso ? new BotTokenServiceSource(config.botId ?? config.graph.clientId, config.sso.connectionName, authConfig, credentials) : null;
   if (!ssoTokens && !config.fakeTenantUrl) throw new Error('No source of user tokens: set OAUTH_CONNECTION_NAME.');
   const tokens = ssoTokens ?? new LocalSsoTokenSource(config.fakeTenantUrl!);
-  const directory = new GraphDirectoryFactory({ ...config.graph, local: !production }, tokens, clock, config.graphBatching);
+  const directory = new GraphDirectoryFactory({ ...config.graph, local: !production }, tokens, clock, config.graphBatching, config.tenantCacheMs);
   // Local mode: no Bot Framework app id, so no Bot Framework authentication (loopback only).
   const adapter = new TeamsAdapter(authConfig, credentials);
   const presenter = new CardPresenter(config.policy);

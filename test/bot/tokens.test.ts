@@ -26,3 +26,18 @@ describe('bot: token-endpoint calls', () => {
     assert.equal((await onBehalfOf()).length, 1, 'the same assertion: no new exchange');
   });
 });
+
+describe('bot: what is cached between cards', () => {
+  let s: Stack;
+  before(async () => { s = await startStack({ TENANT_CACHE_SECONDS: '60' }); });
+  after(async () => { await s.stop(); });
+
+  it('the tenant\'s sync state is read for the first card and reused for the next ones within its lifetime; SOA state never is', async () => {
+    await admin(s.tenant, 'DELETE', '/_fake/requests');
+    await s.channel.say(people.alex, 'check SecGroup1');
+    await s.channel.say(people.alex, 'check SecGroup2');
+    const log = await s.graphRequests();
+    assert.equal(log.filter((e) => e.path.endsWith('/organization')).length, 1, 'one organization read for two cards');
+    assert.equal(log.filter((e) => /onPremisesSyncBehavior\/isCloudManaged/.test(decodeURIComponent(e.query))).length, 2, 'SOA state read for each card');
+  });
+});

@@ -61,6 +61,8 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
       // Clicks answer with their card unless the decision takes this long (the default 700 ms
       // is exercised in slow-click.test.ts); a loaded test machine must not change answers.
       CLICK_ANSWER_BUDGET_MS: '5000',
+      // Tests change the tenant between cards; the 60 s default reuse is exercised in tokens.test.ts.
+      TENANT_CACHE_SECONDS: '0',
       ...env,
     },
     dir,

@@ -61,7 +61,7 @@ function fail(r: StepResult | undefined, groupId?: string): CodedError {
 }
 
 export class GraphAppDirectory implements AppDirectory {
-  constructor(private readonly client: Client, private readonly clock: Clock, private readonly batching = true) {}
+  constructor(private readonly client: Client, private readonly clock: Clock, private readonly batching = true, private readonly tenantCacheMs = 0) {}
 
   private async batch(steps: BatchStep[]): Promise<Map<string, StepResult>> {
     try {
@@ -111,12 +111,17 @@ export class GraphAppDirectory implements AppDirectory {
     }
   }
 
+  /** The tenant's sync state, kept for `tenantCacheMs` (it changes once per sync cycle at most). */
+  private tenantCache: { at: number; value: GroupFacts['tenant'] } | null = null;
+
   async readFacts(groupId: string, action: SoaAction): Promise<GroupFacts> {
+    const now = this.clock.now().getTime();
+    const cachedTenant = this.tenantCache && now - this.tenantCache.at < this.tenantCacheMs ? this.tenantCache.value : undefined;
     const steps: BatchStep[] = [
+      ...(cachedTenant === undefined ? [{ id: 'org', url: '/organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime' }] : []),
       { id: 'group', url: `/groups/${groupId}?$select=${FACT_SELECT}` },
       // Asked separately: a failure here must not lose the rest of the card.
       { id: 'ext', url: `/groups/${groupId}?$select=id,onPremisesExtensionAttributes` },
-      { id: 'org', url: '/organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime' },
       { id: 'children', url: `/groups/${groupId}/members/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
       // Every nested group at any depth in the same round trip (the cast on a transitive
       // relation is an advanced query: ConsistencyLevel and $count).
@@ -164,7 +169,7 @@ export class GraphAppDirectory implements AppDirectory {
         extensionAttributes: ok(ext) ? (ext.body.onPremisesExtensionAttributes ?? {}) : null,
       },
       isCloudManaged: body.onPremisesSyncEnabled === true ? false : ok(soa) ? (soa.body.value as unknown[]).length > 0 : null,
-      tenant: ok(org) && org.body.value?.[0] ? { onPremisesSyncEnabled: org.body.value[0].onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: org.body.value[0].onPremisesLastSyncDateTime ?? null } : null,
+      tenant: cachedTenant !== undefined ? cachedTenant : this.rememberTenant(now, ok(org) && org.body.value?.[0] ? { onPremisesSyncEnabled: org.body.value[0].onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: org.body.value[0].onPremisesLastSyncDateTime ?? null } : null),
       children: directChildren,
       descendants: tree.nodes,
       cycle: tree.cycle,
@@ -173,6 +178,12 @@ export class GraphAppDirectory implements AppDirectory {
       cloudOnlyMembers: action === 'rollback' ? (ok(users) ? (users.body.value as any[]).filter((u) => u.onPremisesSyncEnabled !== true).map((u) => ({ id: u.id, displayName: u.displayName })) : null) : null,
       readAt: this.clock.now().toISOString(),
     };
+  }
+
+  private rememberTenant(at: number, value: GroupFacts['tenant']): GroupFacts['tenant'] {
+    // A failed read is not cached: the next card asks again.
+    if (value !== null && this.tenantCacheMs > 0) this.tenantCache = { at, value };
+    return value;
   }
 
   /** Breadth-first, one batched round trip per level; each group once (AD allows cycles). */
@@ -468,8 +479,8 @@ export class GraphUserDirectory implements UserDirectory {
 export class GraphDirectoryFactory implements DirectoryFactory {
   private readonly appDirectory: GraphAppDirectory;
 
-  constructor(private readonly endpoint: GraphEndpoint, private readonly tokens: UserTokenSource, private readonly clock: Clock, private readonly batching = true) {
-    this.appDirectory = new GraphAppDirectory(graphClient(endpoint, appCredential(endpoint)), clock, batching);
+  constructor(private readonly endpoint: GraphEndpoint, private readonly tokens: UserTokenSource, private readonly clock: Clock, private readonly batching = true, tenantCacheMs = 0) {
+    this.appDirectory = new GraphAppDirectory(graphClient(endpoint, appCredential(endpoint)), clock, batching, tenantCacheMs);
   }
 
   app(): AppDirectory {

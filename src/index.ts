@@ -24,7 +24,8 @@ import type { RequestStore } from './ports/store';
 import { BotTokenServiceSource } from './infra/tokens/bot-token-service';
 import { LocalSsoTokenSource } from './infra/tokens/local-sso';
 import { systemClock, type Clock } from './ports/clock';
-import { consoleLogger, type Logger } from './ports/logger';
+import type { Logger } from './ports/logger';
+import { pinoLogger } from './infra/logging';
 import { startHttpServer, type HttpServer } from './server/http';
 import { SoaService } from './services/soa-service';
 import { CardPresenter } from './views/presenter';
@@ -36,7 +37,7 @@ export interface RunningBot {
 }
 
 export async function startBot(config: Config, options: { logger?: Logger; clock?: Clock; archiveIntervalMs?: number } = {}): Promise<RunningBot> {
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? pinoLogger({ secrets: [config.graph.clientSecret ?? '', config.botPassword ?? '', config.exports.linkKeyMaterial] });
   const clock = options.clock ?? systemClock;
   const { store, queue, boardStore } = openStorage(config);
   const production = config.mode === 'production';

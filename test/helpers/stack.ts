@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/index';
 import type { Clock } from '../../src/ports/clock';
-import { consoleLogger, silentLogger } from '../../src/ports/logger';
+import { silentLogger } from '../../src/ports/logger';
+import { pinoLogger } from '../../src/infra/logging';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
@@ -68,7 +69,7 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
     dir,
   );
   const clock = new TestClock();
-  const bot = await startBot(config, { logger: process.env.BOT_TEST_LOG ? consoleLogger : silentLogger, clock });
+  const bot = await startBot(config, { logger: process.env.BOT_TEST_LOG ? pinoLogger() : silentLogger, clock });
   // A restarted bot keeps talking to the same channel (its serviceUrl is in stored requests).
   const channel = existingChannel ?? (await new TestChannel(bot.http.url).start());
   channel.botUrl = bot.http.url;

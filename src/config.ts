@@ -20,6 +20,8 @@ export interface Config {
   graph: Omit<GraphEndpoint, 'local'>;
   /** How long a card click waits for its decision before answering and following up (Teams allows ~10 s). */
   clickBudgetMs: number;
+  /** Entra tenants whose activities the bot serves (lower case); anything else is refused. */
+  allowedTenants: string[];
   /** How long the tenant's sync state is reused between cards (ms; 0 = read it for every card). */
   tenantCacheMs: number;
   /** JSON batching of Graph reads (GRAPH_BATCHING=off only for the benchmark's naive baseline). */
@@ -152,6 +154,9 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const connectionName = str('OAUTH_CONNECTION_NAME');
   const tokenServiceUrl = str('BOT_FRAMEWORK_OAUTH_URL');
   if (tokenServiceUrl && !/^https?:\/\//.test(tokenServiceUrl)) problems.push(`BOT_FRAMEWORK_OAUTH_URL must be a URL, not '${tokenServiceUrl}'.`);
+  const allowedTenants = (str('ALLOWED_TENANT_IDS') ?? [tenantId, str('BOT_TENANT_ID')].filter(Boolean).join(','))
+    .split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  for (const t of allowedTenants) if (!GUID.test(t)) problems.push(`ALLOWED_TENANT_IDS: '${t}' is not a tenant id (a GUID).`);
   const publicUrl = str('PUBLIC_URL')?.replace(/\/+$/, '');
   if (publicUrl && !/^https?:\/\/[^/]+$/.test(publicUrl)) problems.push(`PUBLIC_URL must be the bot's base URL (scheme and host, no path), not '${publicUrl}'.`);
   if (mode === 'production' && publicUrl && !publicUrl.startsWith('https://')) problems.push('PUBLIC_URL must be https in production: export links carry request data.');
@@ -172,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     storeFile,
     graphBatching: bool('GRAPH_BATCHING', true),
     tenantCacheMs: num('TENANT_CACHE_SECONDS', 60, 0) * 1000,
+    allowedTenants: [...new Set(allowedTenants)],
     clickBudgetMs: num('CLICK_ANSWER_BUDGET_MS', 700, 50),
     exports: { ...(publicUrl ? { publicUrl } : {}), linkKeyMaterial: linkKeyMaterial ?? '', linkMinutes: num('EXPORT_LINK_MINUTES', 15, 1) },
     policy: { approverRoles: roles, ...(approverGroupId ? { approverGroupId } : {}), allowSelfApproval: bool('ALLOW_SELF_APPROVAL', false) },

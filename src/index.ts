@@ -26,6 +26,7 @@ import { LocalSsoTokenSource } from './infra/tokens/local-sso';
 import { systemClock, type Clock } from './ports/clock';
 import type { Logger } from './ports/logger';
 import { pinoLogger } from './infra/logging';
+import { tenantOf } from './bot/turn';
 import { startHttpServer, type HttpServer } from './server/http';
 import { SoaService } from './services/soa-service';
 import { CardPresenter } from './views/presenter';
@@ -104,6 +105,15 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       return true;
     },
     async (ctx) => {
+      // Only the organisation's own tenant: anything else is answered with a refusal and goes no further.
+      const tenant = tenantOf(ctx.activity);
+      if (!tenant || !config.allowedTenants.includes(tenant)) {
+        logger.warn('activity from a tenant not allowed', { tenant: tenant ?? null, type: ctx.activity.type, name: ctx.activity.name ?? null });
+        const text = 'This bot serves its own organisation only; your tenant is not on its list.';
+        if (ctx.activity.type === 'invoke') await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
+        else if (ctx.activity.type === 'message') await ctx.sendActivity(text);
+        return false;
+      }
       if (ssoTokens && !production) ctx.turnState.set(adapter.UserTokenClientKey, await ssoTokens.client());
     },
     downloads,

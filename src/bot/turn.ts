@@ -28,3 +28,10 @@ export function anchorFor(activity: Activity): ConversationAnchor {
   delete reference.activityId;
   return { reference, conversationType: type };
 }
+
+/** The Entra tenant an activity comes from (Teams puts it on the conversation and in channelData). */
+export function tenantOf(activity: Activity): string | undefined {
+  const fromConversation = (activity.conversation as { tenantId?: string } | undefined)?.tenantId;
+  const fromChannel = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  return (fromConversation ?? fromChannel)?.toLowerCase();
+}

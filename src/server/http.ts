@@ -29,14 +29,15 @@ export async function startHttpServer(
   port: number,
   host: string,
   ready: () => Promise<boolean> = async () => true,
-  beforeRun: (ctx: TurnContext) => Promise<void> = async () => undefined,
+  /** Runs before the bot; `false` ends the turn there (it has answered the activity itself). */
+  beforeRun: (ctx: TurnContext) => Promise<void | boolean> = async () => undefined,
   downloads?: (query: Record<string, string>) => Promise<Download>,
 ): Promise<HttpServer> {
   const server = restify.createServer({ name: 'soa-bot' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res as never, async (ctx) => {
-      await beforeRun(ctx);
+      if ((await beforeRun(ctx)) === false) return;
       await app.run(ctx);
     });
   });

@@ -13,6 +13,7 @@ import type { RequestStore } from '../ports/store';
 import { explain, type Decision, type PlanSpec, type SoaService } from '../services/soa-service';
 import { PLAN_ROWS, type CardPresenter } from '../views/presenter';
 import type { BoardService } from '../services/boards';
+import { boardKey } from '../ports/boards';
 import { anchorFor, person } from './turn';
 
 export interface BotDeps {
@@ -333,15 +334,30 @@ export function createBot(d: BotDeps): Application<TurnState> {
     return 'Checking your sign-in and roles with Entra ID; the card updates in a moment.';
   }
 
+  /**
+   * A decision is taken only on the card in the request's own conversation: request ids copied
+   * into a card elsewhere (or forged) are refused before anything is read from Graph.
+   */
+  async function elsewhere(ctx: TurnContext, requestId: unknown): Promise<string | null> {
+    const req = typeof requestId === 'string' && isRequestId(requestId) ? await d.service.get(requestId) : null;
+    if (!req) return 'This card does not refer to a request I know. Nothing was changed.';
+    if (boardKey(req.anchor) !== boardKey(anchorFor(ctx.activity))) return `Request ${req.id} belongs to another conversation; decide it on its own card there. Nothing was changed.`;
+    return null;
+  }
+
   app.adaptiveCards.actionExecute('approve', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
+    const refused = await elsewhere(ctx, data.requestId);
+    if (refused) return refused;
     return decide(ctx, who, data.requestId, d.service.approve(String(data.requestId ?? ''), numberOf(data.version), who, data.ackSyncVersions === 'true' || data.ackSyncVersions === true));
   });
 
   app.adaptiveCards.actionExecute('reject', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
+    const refused = await elsewhere(ctx, data.requestId);
+    if (refused) return refused;
     return decide(ctx, who, data.requestId, d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, String(data.rejectReason ?? '')));
   });
 
@@ -367,6 +383,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
   app.adaptiveCards.actionExecute('resume', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
+    const refused = await elsewhere(ctx, data.requestId);
+    if (refused) return refused;
     return decide(ctx, who, data.requestId, d.service.resumePlan(String(data.requestId ?? ''), numberOf(data.version), who));
   });
 

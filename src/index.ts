@@ -15,7 +15,7 @@ import { SqliteBoardStore } from './infra/storage/sqlite-boards';
 import { BlobBoardStore } from './infra/storage/blob-boards';
 import type { BoardStore } from './ports/boards';
 import { BoardService } from './services/boards';
-import { exportCsv } from './services/export';
+import { exportCsv, exportRequests } from './services/export';
 import { linkKey, signLink, verifyLink } from './infra/links';
 import type { Download } from './server/http';
 import type { Person } from './domain/request';
@@ -84,7 +84,8 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const exportKey = config.exports.linkKeyMaterial ? linkKey(config.exports.linkKeyMaterial) : randomBytes(32);
   let publicUrl = config.exports.publicUrl ?? '';
   const exports = {
-    count: async (range: { from: string; to: string }) => (await exportCsv(store, range)).count,
+    // Counting needs the listing (and its bound), not the CSV.
+    count: async (range: { from: string; to: string }) => (await exportRequests(store, range)).length,
     link: (range: { from: string; to: string }, by: Person) => `${publicUrl}/api/exports?${signLink(exportKey, { from: range.from, to: range.to, by: by.id }, new Date(clock.now().getTime() + config.exports.linkMinutes * 60_000))}`,
   };
   const downloads = async (query: Record<string, string>): Promise<Download> => {

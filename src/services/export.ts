@@ -85,8 +85,8 @@ function instant(value: string, name: string): string {
   return new Date(t).toISOString();
 }
 
-/** Requests created in [from, to), archived ones included, oldest first. */
-export async function exportCsv(store: RequestStore, range: { from: string; to: string }): Promise<{ csv: string; count: number }> {
+/** Requests created in [from, to), archived ones included, oldest first (refused if too many). */
+export async function exportRequests(store: RequestStore, range: { from: string; to: string }): Promise<SoaRequest[]> {
   // The store compares timestamps as text, so both ends are brought to the stored form.
   const from = instant(range.from, 'from');
   const to = instant(range.to, 'to');
@@ -95,6 +95,11 @@ export async function exportCsv(store: RequestStore, range: { from: string; to: 
   if (requests.length > MAX_EXPORT_REQUESTS) {
     throw new CodedError('InvalidInput', `More than ${MAX_EXPORT_REQUESTS} requests were created in that range; export a shorter one.`, { from, to, max: MAX_EXPORT_REQUESTS });
   }
+  return requests;
+}
+
+export async function exportCsv(store: RequestStore, range: { from: string; to: string }): Promise<{ csv: string; count: number }> {
+  const requests = await exportRequests(store, range);
   const { header, rows } = exportRows(requests);
   return { csv: toCsv(header, rows), count: requests.length };
 }

@@ -3,6 +3,7 @@
  * match the templates, placeholders are ones provisioning fills, the web app's settings start
  * the bot in production with Blob storage, and the outputs are the env names the yml reads.
  */
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -222,8 +223,9 @@ const DUMMY: Record<string, string> = {
   AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
   BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
   AAD_APP_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
-  BOT_PASSWORD: 'not-a-real-secret',
-  AAD_APP_CLIENT_SECRET: 'not-a-real-secret',
+  // Stand-ins made at run time: no credential-like literal in the repository.
+  BOT_PASSWORD: randomBytes(12).toString('hex'),
+  AAD_APP_CLIENT_SECRET: randomBytes(12).toString('hex'),
   OAUTH_CONNECTION_NAME: 'graph',
   AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=soabotstore;AccountKey=bm90LWEta2V5;EndpointSuffix=core.windows.net',
   STORAGE_CONTAINER: 'soa-bot-requests',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +82,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
     assert.match(problems(mi), /AAD_APP_CLIENT_ID is missing: with BOT_TYPE=UserAssignedMSI/);
     assert.match(problems({ ...mi, AAD_APP_CLIENT_ID: mi.BOT_ID, AAD_APP_CLIENT_SECRET: 'x' }), /must differ from BOT_ID/);
     assert.match(problems({ ...mi, BOT_TYPE: 'MultiTenant' }), /BOT_TYPE must be SingleTenant or UserAssignedMSI/);
-    assert.match(problems({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'not used for Graph' }), /AAD_APP_CLIENT_SECRET \(or AAD_APP_CERTIFICATE_PATH\) is missing/);
+    assert.match(problems({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: randomUUID() }), /AAD_APP_CLIENT_SECRET \(or AAD_APP_CERTIFICATE_PATH\) is missing/);
     const dir = mkdtempSync(join(tmpdir(), 'soa-mi-'));
     try {
       const c = loadConfig({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', AAD_APP_CLIENT_SECRET: 'x', STORE_FILE: join(dir, 'r.sqlite'), HOST: '127.0.0.1', PORT: '0' }, dir);

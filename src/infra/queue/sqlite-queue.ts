@@ -1,19 +1,11 @@
 /** The work queue on one machine: a table in the SQLite file, shared by local processes. */
-import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Job, ReceivedJob, WorkQueue } from '../../ports/queue';
-import { openDatabase, statements } from '../storage/sqlite-store';
+import { SqliteTables } from '../storage/sqlite-store';
 
-export class SqliteWorkQueue implements WorkQueue {
-  private readonly db: Database.Database;
-
-  /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
-  private readonly stmt: (sql: string) => Database.Statement;
-
+export class SqliteWorkQueue extends SqliteTables implements WorkQueue {
   constructor(file: string) {
-    this.db = openDatabase(file);
-    this.stmt = statements(this.db);
-    this.db.exec(`
+    super(file, `
       CREATE TABLE IF NOT EXISTS jobs (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         body TEXT NOT NULL,
@@ -51,7 +43,4 @@ export class SqliteWorkQueue implements WorkQueue {
     return (this.stmt('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
   }
 
-  async close(): Promise<void> {
-    this.db.close();
-  }
 }

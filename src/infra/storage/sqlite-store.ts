@@ -53,16 +53,28 @@ export function statements(db: Database.Database): (sql: string) => Database.Sta
   };
 }
 
-export class SqliteRequestStore implements RequestStore {
-  private readonly db: Database.Database;
+/** A SQLite file with its tables: the connection, prepared statements, and closing. */
+export abstract class SqliteTables {
+  protected readonly db: Database.Database;
 
   /** Prepared once per distinct SQL text (preparing is a large share of a query's cost). */
-  private readonly stmt: (sql: string) => Database.Statement;
+  protected readonly stmt: (sql: string) => Database.Statement;
 
-  constructor(file: string) {
+  constructor(file: string, schema: string) {
     this.db = openDatabase(file);
     this.stmt = statements(this.db);
-    this.db.exec(`
+    this.db.exec(schema);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+}
+
+export class SqliteRequestStore extends SqliteTables implements RequestStore {
+  constructor(file: string) {
+    super(file, `
       CREATE TABLE IF NOT EXISTS requests (
         id TEXT PRIMARY KEY,
         version INTEGER NOT NULL,
@@ -139,9 +151,5 @@ export class SqliteRequestStore implements RequestStore {
 
   async firstDelivery(activityId: string): Promise<boolean> {
     return this.stmt('INSERT OR IGNORE INTO deliveries (id, at) VALUES (?, ?)').run(activityId, new Date().toISOString()).changes === 1;
-  }
-
-  async close(): Promise<void> {
-    this.db.close();
   }
 }

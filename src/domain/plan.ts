@@ -18,8 +18,18 @@ export interface PlanNode {
   onPremisesSyncEnabled: boolean | null;
 }
 
+/** What a single-group card checks, read per group for a plan (in the same level batches). */
+export interface NodeFacts {
+  /** extensionAttribute1–15 that hold a value; null: could not be read. */
+  extensionAttributes: Record<string, string> | null;
+  /** Direct parent groups; null: could not be read. */
+  parents: Array<{ id: string; displayName: string; onPremisesSyncEnabled: boolean | null }> | null;
+}
+
 export interface GroupGraph {
   nodes: Map<string, PlanNode>;
+  /** Per-group prerequisites; a group without an entry was not read (older callers, tests). */
+  facts?: Map<string, NodeFacts>;
   /** Parent id → child group ids (only groups in `nodes`). */
   children: Map<string, string[]>;
   /** The walk stopped at its bound: the plan is refused rather than silently partial. */
@@ -29,12 +39,40 @@ export interface GroupGraph {
 /** Groups per plan: a bound on one approval (and on the walk that builds it). */
 export const MAX_PLAN_GROUPS = 2000;
 
-function warningsFor(n: PlanNode, parents: number, onCycle: boolean): string[] {
+/** Longest text of one extension attribute value shown on a card (values can be 1,024 characters). */
+const EXT_VALUE_SHOWN = 40;
+
+function warningsFor(n: PlanNode, parents: number, onCycle: boolean, facts: NodeFacts | undefined, steps: Set<string>, action: SoaAction): string[] {
   const w: string[] = [];
   if (n.kind === 'mailEnabledSecurity' || n.kind === 'distribution') w.push('mail-enabled: Exchange Online manages it after the switch');
   if (parents > 1) w.push(`under ${parents} parents in this plan: switched once, before all of them`);
   if (onCycle) w.push('on a nesting cycle in AD');
+  if (action !== 'move' || !facts) return w;
+  const ext = facts.extensionAttributes;
+  if (ext === null) w.push('extension attributes 1–15 could not be read (they are lost at the switch)');
+  else {
+    const set = Object.entries(ext);
+    if (set.length) w.push(`extension attributes lost at the switch: ${few(set.map(([k, v]) => `${k.replace('extensionAttribute', 'ext')} = ${v.length > EXT_VALUE_SHOWN ? `${v.slice(0, EXT_VALUE_SHOWN - 1)}…` : v}`))}`);
+  }
+  if (facts.parents === null) w.push('parent groups could not be read');
+  else {
+    // A parent that is a step of this plan is switched after this group: no warning for it.
+    const adParents = facts.parents.filter((p) => p.onPremisesSyncEnabled === true && !steps.has(p.id));
+    if (adParents.length) w.push(`member of ${few(adParents.map((p) => p.displayName))}, still synced from AD and not in this plan: that membership is not written back to AD (no dual write)`);
+  }
   return w;
+}
+
+/** At most three items, then how many more: a card row stays short whatever the data. */
+function few(items: string[]): string {
+  return items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
+}
+
+/** Only the extension attributes that hold a value. */
+export function setExtensionAttributes(raw: Record<string, unknown> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) if (/^extensionAttribute\d+$/.test(k) && typeof v === 'string' && v !== '') out[k] = v;
+  return out;
 }
 
 /**
@@ -100,18 +138,20 @@ export function buildPlan(kind: Plan['kind'], label: string, roots: string[], g:
   const inScope = kind === 'wave' ? new Set(roots) : null;
   const steps: PlanStep[] = [];
   const skipped: Plan['skipped'] = [];
+  const eligible = (n: PlanNode) => (action === 'move' ? n.onPremisesSyncEnabled === true && n.kind !== 'unified' : n.onPremisesSyncEnabled !== true && n.kind !== 'unified');
+  const stepIds = new Set(order.filter((id) => (!inScope || inScope.has(id)) && g.nodes.has(id) && eligible(g.nodes.get(id)!)));
   for (const id of order) {
     if (inScope && !inScope.has(id)) continue;
     const n = g.nodes.get(id);
     if (!n) continue;
-    const eligible = action === 'move' ? n.onPremisesSyncEnabled === true && n.kind !== 'unified' : n.onPremisesSyncEnabled !== true && n.kind !== 'unified';
-    if (!eligible) {
+    if (!eligible(n)) {
       skipped.push({ groupId: id, groupName: n.displayName, reason: n.kind === 'unified' ? 'a Microsoft 365 group: a cloud object' : action === 'move' ? 'not managed in AD: already cloud-managed, or created in the cloud' : 'already managed in AD' });
       continue;
     }
-    steps.push({ groupId: id, groupName: n.displayName, depth: depth.get(id) ?? 0, state: 'pending', warnings: warningsFor(n, parents.get(id) ?? 0, cycle.has(id)) });
+    steps.push({ groupId: id, groupName: n.displayName, depth: depth.get(id) ?? 0, state: 'pending', warnings: warningsFor(n, parents.get(id) ?? 0, cycle.has(id), g.facts?.get(id), stepIds, action) });
   }
   if (action === 'rollback') steps.reverse();
+  const facts = (id: string) => g.facts?.get(id);
   return {
     kind,
     label,
@@ -119,6 +159,15 @@ export function buildPlan(kind: Plan['kind'], label: string, roots: string[], g:
     skipped,
     cycleGroups: [...cycle].filter((id) => g.nodes.has(id)),
     sharedGroups: [...parents].filter(([, n]) => n > 1).map(([id]) => id),
+    ...(action === 'move' && g.facts
+      ? {
+          prerequisites: {
+            extensionAttributes: steps.filter((st) => Object.keys(facts(st.groupId)?.extensionAttributes ?? {}).length > 0).length,
+            adParents: steps.filter((st) => (facts(st.groupId)?.parents ?? []).some((p) => p.onPremisesSyncEnabled === true && !stepIds.has(p.id))).length,
+            unread: steps.filter((st) => !facts(st.groupId) || facts(st.groupId)!.extensionAttributes === null || facts(st.groupId)!.parents === null).length,
+          },
+        }
+      : {}),
   };
 }
 

@@ -102,6 +102,8 @@ export interface Plan {
   sharedGroups: string[];
   /** The move plan this rollback plan undoes. */
   rollbackOf?: string;
+  /** Move plans: how many steps have extension attributes set (lost), AD-synced parents outside the plan, or facts not read. */
+  prerequisites?: { extensionAttributes: number; adParents: number; unread: number };
 }
 
 export interface SoaRequest {

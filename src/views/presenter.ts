@@ -178,6 +178,10 @@ export class CardPresenter implements Presenter {
     if (plan.skipped.length) parts.push(`${plan.skipped.length} skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})`);
     if (plan.sharedGroups.length) parts.push(`${plan.sharedGroups.length} under several parents (switched once)`);
     if (plan.cycleGroups.length) parts.push(`${plan.cycleGroups.length} on a nesting cycle`);
+    const pre = plan.prerequisites;
+    if (pre?.extensionAttributes) parts.push(`${pre.extensionAttributes} with extension attributes set (lost at the switch)`);
+    if (pre?.adParents) parts.push(`${pre.adParents} in groups still synced from AD outside the plan`);
+    if (pre?.unread) parts.push(`${pre.unread} whose prerequisites could not be read`);
     const failedAt = plan.steps.findIndex((st) => st.state === 'failed');
     const start = failedAt >= PLAN_ROWS ? Math.max(0, failedAt - Math.floor(PLAN_ROWS / 2)) : 0;
     const shown = plan.steps.slice(start, start + PLAN_ROWS);

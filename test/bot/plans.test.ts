@@ -9,7 +9,8 @@ import { people, startStack, type Stack } from '../helpers/stack';
 /**
  * A 4-level tree under Tree-Root with a diamond (Tree-Shared under A and B), a cycle
  * (Tree-Leaf3 contains Tree-A again), a middle node already cloud-managed (Tree-B1) and a
- * mail-enabled leaf.
+ * mail-enabled leaf. Tree-A1 has extension attributes set; Tree-Root and Tree-Leaf2 are also
+ * in Tree-Outer (synced from AD, outside the tree); Tree-A is also in Tree-CloudParent (cloud-only).
  */
 const T = {
   root: 'd4000000-0000-4000-8000-000000000001',
@@ -21,7 +22,10 @@ const T = {
   leaf1: 'd4000000-0000-4000-8000-000000000007',
   leaf2: 'd4000000-0000-4000-8000-000000000008',
   leaf3: 'd4000000-0000-4000-8000-000000000009',
+  outer: 'd4000000-0000-4000-8000-00000000000a',
+  cloudParent: 'd4000000-0000-4000-8000-00000000000b',
 };
+const EXT_A1 = { extensionAttribute3: 'FIN-cost-center-4711', extensionAttribute9: 'x'.repeat(200) };
 const NAME: Record<string, string> = { [T.root]: 'Tree-Root', [T.a]: 'Tree-A', [T.b]: 'Tree-B', [T.a1]: 'Tree-A1', [T.shared]: 'Tree-Shared', [T.b1]: 'Tree-B1', [T.leaf1]: 'Tree-Leaf1', [T.leaf2]: 'Tree-Leaf2', [T.leaf3]: 'Tree-Leaf3' };
 const EDGES: Array<[string, string]> = [
   [T.root, T.a], [T.root, T.b],
@@ -41,11 +45,20 @@ function treeSeed(): Seed {
       kind: id === T.leaf1 ? 'mailEnabledSecurity' : 'security',
       ...(id === T.leaf1 ? { mail: 'tree-leaf1@contoso.com', mailNickname: 'tree-leaf1' } : {}),
       members,
-      ad: { displayName: name, description: null, samAccountName: name, securityIdentifier: `S-1-5-21-1-2-3-${sid++}`, domainName: 'corp.contoso.com', netBiosName: 'CORP', distinguishedName: `CN=${name},OU=Tree,DC=corp,DC=contoso,DC=com`, extensionAttributes: {}, members },
+      ad: { displayName: name, description: null, samAccountName: name, securityIdentifier: `S-1-5-21-1-2-3-${sid++}`, domainName: 'corp.contoso.com', netBiosName: 'CORP', distinguishedName: `CN=${name},OU=Tree,DC=corp,DC=contoso,DC=com`, extensionAttributes: id === T.a1 ? { ...EXT_A1 } : {}, members },
       ...(id === T.b1 ? { isCloudManaged: true } : {}),
     };
     seed.groups.push(g);
   }
+  const outerMembers = [T.root, T.leaf2];
+  seed.groups.push({
+    id: T.outer,
+    displayName: 'Tree-Outer',
+    kind: 'security',
+    members: outerMembers,
+    ad: { displayName: 'Tree-Outer', description: null, samAccountName: 'Tree-Outer', securityIdentifier: `S-1-5-21-1-2-3-${sid++}`, domainName: 'corp.contoso.com', netBiosName: 'CORP', distinguishedName: 'CN=Tree-Outer,OU=Tree,DC=corp,DC=contoso,DC=com', extensionAttributes: {}, members: outerMembers },
+  });
+  seed.groups.push({ id: T.cloudParent, displayName: 'Tree-CloudParent', kind: 'security', members: [T.a] });
   return seed;
 }
 
@@ -106,6 +119,32 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
     const done = (await s.bot.service.get(c.requestId))!;
     assert.equal(done.state, 'completed');
     assert.ok(done.plan!.steps.every((st) => st.state === 'done' && st.audit?.activityDisplayName.startsWith('Change Source of Authority')));
+  });
+
+  it("the plan card carries each group's prerequisites: extension attributes lost, parents still in AD outside the plan", async () => {
+    const c = await planCard('move Tree-Root and its nested groups to cloud');
+    const text = cardText(cardOf(c.card));
+    assert.match(text, /1 with extension attributes set \(lost at the switch\) · 2 in groups still synced from AD outside the plan/);
+    // Values are shortened on the card; the attribute names are all there.
+    assert.match(text, /Tree-A1\*\* · level 2 · ⚠️ extension attributes lost at the switch: ext3 = FIN-cost-center-4711, ext9 = x{39}…/);
+    assert.match(text, /Tree-Root\*\* · level 0 · ⚠️ member of Tree-Outer, still synced from AD and not in this plan/);
+    assert.match(text, /Tree-Leaf2\*\* · level 3 · ⚠️ member of Tree-Outer, still synced/);
+    const plan = (await s.bot.service.get(c.requestId))!.plan!;
+    const warnings = new Map(plan.steps.map((st) => [st.groupName, st.warnings.join('; ')]));
+    // Parents that are steps of the plan (switched later) and cloud-only parents are no concern.
+    assert.doesNotMatch(warnings.get('Tree-A')!, /member of/);
+    assert.doesNotMatch(warnings.get('Tree-Shared')!, /member of|extension/);
+    assert.doesNotMatch(text, /could not be read/);
+    // A wave: Tree-A1's parent Tree-A is synced from AD and not in the wave; Tree-Leaf1's parent is.
+    const rejected = await s.channel.click(people.megan, c.card.id, 'reject', { requestId: c.requestId, version: c.version, rejectReason: 'one wave at a time' }, { kind: 'channel', key: 'plans' });
+    assert.match(cardText(rejected.card), /Rejected/);
+    // Tree-Leaf1's parents cannot be read this time: the card says so instead of failing or passing it.
+    await admin(ft, 'POST', '/_fake/faults', { match: `/groups/${T.leaf1}/memberOf/`, status: 403, count: 1 });
+    const wave = await planCard('move Tree-A1, Tree-Leaf1 to cloud');
+    assert.match(cardText(cardOf(wave.card)), /1 in groups still synced from AD outside the plan · 1 whose prerequisites could not be read/);
+    const waveSteps = (await s.bot.service.get(wave.requestId))!.plan!.steps;
+    assert.match(waveSteps.find((st) => st.groupName === 'Tree-A1')!.warnings.join('; '), /member of Tree-A, still synced from AD and not in this plan/);
+    assert.match(waveSteps.find((st) => st.groupName === 'Tree-Leaf1')!.warnings.join('; '), /parent groups could not be read/);
   });
 
   it('a failure in the middle stops the plan (the rest untouched), says which; an approver resumes it; then the rollback runs top-down', async () => {

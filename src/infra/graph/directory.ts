@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SoaAction } from '../../domain/command';
 import { CodedError, isCoded } from '../../domain/errors';
 import type { GroupFacts, GroupKind, GroupSummary, TreeNode } from '../../domain/prerequisites';
-import { MAX_PLAN_GROUPS, type GroupGraph, type PlanNode } from '../../domain/plan';
+import { MAX_PLAN_GROUPS, setExtensionAttributes, type GroupGraph, type NodeFacts, type PlanNode } from '../../domain/plan';
 import type { AuditConfirmation, Person } from '../../domain/request';
 import type { Clock } from '../../ports/clock';
 import type { AppDirectory, DirectoryFactory, GroupMatch, UserDirectory } from '../../ports/directory';
@@ -253,38 +253,49 @@ export class GraphAppDirectory implements AppDirectory {
     return out;
   }
 
-  /** Child groups of each id, in batches of 20: one round trip per call (parallel batches). */
-  private async childrenOf(ids: string[]): Promise<Map<string, PlanNode[]>> {
-    const r = await this.batch(ids.map((id, i) => ({ id: String(i), url: `/groups/${id}/members/microsoft.graph.group?$select=${PLAN_SELECT}&$top=999` })));
-    const out = new Map<string, PlanNode[]>();
+  /**
+   * One level of a plan walk: for each id its child groups, its parent groups and its
+   * extension attributes (what a single-group card checks), in batches of 20 sent together:
+   * one round trip per call.
+   */
+  private async levelOf(ids: string[]): Promise<{ kids: Map<string, PlanNode[]>; facts: Map<string, NodeFacts> }> {
+    const r = await this.batch(ids.flatMap((id, i) => levelSteps(id, i)));
+    const kids = new Map<string, PlanNode[]>();
+    const facts = new Map<string, NodeFacts>();
     for (const [i, id] of ids.entries()) {
-      const x = r.get(String(i));
-      if (!ok(x)) throw fail(x, id);
-      const first = (x.body.value as any[]).map(planNode);
-      // Rare (over 999 child groups): the rest comes page by page.
-      const rest = x.body['@odata.nextLink'] ? (await allPages(this.client, { value: [], '@odata.nextLink': x.body['@odata.nextLink'] }, MAX_PLAN_GROUPS)).items.map(planNode) : [];
-      out.set(id, [...first, ...rest]);
+      kids.set(id, await this.childList(r.get(`k${i}`), id));
+      facts.set(id, nodeFacts(r.get(`x${i}`), r.get(`p${i}`)));
     }
-    return out;
+    return { kids, facts };
+  }
+
+  private async childList(x: StepResult | undefined, id: string): Promise<PlanNode[]> {
+    if (!ok(x)) throw fail(x, id);
+    const first = (x.body.value as any[]).map(planNode);
+    // Rare (over 999 child groups): the rest comes page by page.
+    const rest = x.body['@odata.nextLink'] ? (await allPages(this.client, { value: [], '@odata.nextLink': x.body['@odata.nextLink'] }, MAX_PLAN_GROUPS)).items.map(planNode) : [];
+    return [...first, ...rest];
   }
 
   async readTree(rootId: string, maxGroups: number): Promise<GroupGraph> {
-    // The root and its children in one round trip; then one round trip per level.
-    const first = await this.batch([
-      { id: 'root', url: `/groups/${rootId}?$select=${PLAN_SELECT}` },
-      { id: 'kids', url: `/groups/${rootId}/members/microsoft.graph.group?$select=${PLAN_SELECT}&$top=999` },
-    ]);
+    // The root, its children and its prerequisites in one round trip; then one round trip per level.
+    const first = await this.batch([{ id: 'root', url: `/groups/${rootId}?$select=${PLAN_SELECT}` }, ...levelSteps(rootId, 0)]);
     const root = first.get('root');
     if (!ok(root)) throw fail(root, rootId);
-    const kids0 = first.get('kids');
-    if (!ok(kids0)) throw fail(kids0, rootId);
     const nodes = new Map<string, PlanNode>([[rootId, planNode(root.body)]]);
+    const facts = new Map<string, NodeFacts>([[rootId, nodeFacts(first.get('x0'), first.get('p0'))]]);
     const children = new Map<string, string[]>();
     let frontier = [rootId];
     let truncated = false;
-    let known: Map<string, PlanNode[]> | null = kids0.body['@odata.nextLink'] ? null : new Map([[rootId, (kids0.body.value as any[]).map(planNode)]]);
+    let known: Map<string, PlanNode[]> | null = new Map([[rootId, await this.childList(first.get('k0'), rootId)]]);
     while (frontier.length) {
-      const kids = known ?? (await this.childrenOf(frontier));
+      let kids: Map<string, PlanNode[]>;
+      if (known) kids = known;
+      else {
+        const level = await this.levelOf(frontier);
+        kids = level.kids;
+        for (const [id, f] of level.facts) facts.set(id, f);
+      }
       known = null;
       const next: string[] = [];
       for (const [parent, list] of kids) {
@@ -298,7 +309,7 @@ export class GraphAppDirectory implements AppDirectory {
       }
       frontier = next;
     }
-    return { nodes, children, truncated };
+    return { nodes, children, truncated, facts };
   }
 
   async readSet(groupIds: string[], maxGroups: number): Promise<GroupGraph> {
@@ -310,10 +321,10 @@ export class GraphAppDirectory implements AppDirectory {
       if (ok(x)) nodes.set(id, planNode(x.body));
       else if ((x as StepResult | undefined)?.status !== 404) throw fail(x, id);
     });
-    const kids = await this.childrenOf([...nodes.keys()]);
+    const { kids, facts } = await this.levelOf([...nodes.keys()]);
     const children = new Map<string, string[]>();
     for (const [parent, list] of kids) children.set(parent, list.map((c) => c.id).filter((c) => nodes.has(c)));
-    return { nodes, children, truncated: groupIds.length > maxGroups };
+    return { nodes, children, truncated: groupIds.length > maxGroups, facts };
   }
 
   async findGroupsByPrefix(prefix: string, maxGroups: number): Promise<GroupMatch[]> {
@@ -377,6 +388,28 @@ export class GraphAppDirectory implements AppDirectory {
 }
 
 const PLAN_SELECT = 'id,displayName,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled';
+
+const PARENT_SELECT = 'id,displayName,onPremisesSyncEnabled';
+
+/** The requests one group adds to a level batch: children, extension attributes, parents. */
+function levelSteps(id: string, i: number): BatchStep[] {
+  return [
+    { id: `k${i}`, url: `/groups/${id}/members/microsoft.graph.group?$select=${PLAN_SELECT}&$top=999` },
+    // Asked by itself, as on the single-group card: Graph's support for this property on
+    // groups is recent and documented as limited, so a refusal costs only this fact.
+    { id: `x${i}`, url: `/groups/${id}?$select=id,onPremisesExtensionAttributes` },
+    { id: `p${i}`, url: `/groups/${id}/memberOf/microsoft.graph.group?$select=${PARENT_SELECT}&$top=999` },
+  ];
+}
+
+/** A failed read becomes null (shown as "could not be read"), never a failed plan. */
+function nodeFacts(ext: StepResult | undefined, parents: StepResult | undefined): NodeFacts {
+  return {
+    extensionAttributes: ok(ext) ? setExtensionAttributes(ext.body.onPremisesExtensionAttributes) : null,
+    // Over 999 direct parents: the first page is what a card can show anyway.
+    parents: ok(parents) ? (parents.body.value as any[]).map((p) => ({ id: p.id, displayName: p.displayName, onPremisesSyncEnabled: p.onPremisesSyncEnabled ?? null })) : null,
+  };
+}
 
 function planNode(g: any): PlanNode {
   return { id: g.id, displayName: g.displayName, kind: groupKind(g), onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null };

@@ -33,6 +33,11 @@ export interface Config {
    * the token service holds their token. Unset in local mode: the fake tenant stands in.
    */
   sso?: { connectionName: string; tokenServiceUrl?: string; tokenExchangeUri: string };
+  /**
+   * Where inbound channel tokens are checked (private clouds, and tests with a local key set);
+   * unset: Bot Framework's public-cloud OpenID metadata and issuer.
+   */
+  channelAuth?: { openIdMetadataUrl: string; tokenIssuer?: string };
   storeFile: string;
   /** Export download links: the bot's public base URL and the key that signs the links. */
   exports: { publicUrl?: string; linkKeyMaterial: string; linkMinutes: number };
@@ -154,6 +159,10 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const connectionName = str('OAUTH_CONNECTION_NAME');
   const tokenServiceUrl = str('BOT_FRAMEWORK_OAUTH_URL');
   if (tokenServiceUrl && !/^https?:\/\//.test(tokenServiceUrl)) problems.push(`BOT_FRAMEWORK_OAUTH_URL must be a URL, not '${tokenServiceUrl}'.`);
+  const channelMetadata = str('BOT_OPENID_METADATA_URL');
+  const channelIssuer = str('BOT_TOKEN_ISSUER');
+  if (channelMetadata && !/^https:\/\//.test(channelMetadata)) problems.push(`BOT_OPENID_METADATA_URL must be an https URL, not '${channelMetadata}'.`);
+  if (channelIssuer && !channelMetadata) problems.push('BOT_TOKEN_ISSUER needs BOT_OPENID_METADATA_URL: the issuer and the keys that sign its tokens come together.');
   const allowedTenants = (str('ALLOWED_TENANT_IDS') ?? [tenantId, str('BOT_TENANT_ID')].filter(Boolean).join(','))
     .split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
   for (const t of allowedTenants) if (!GUID.test(t)) problems.push(`ALLOWED_TENANT_IDS: '${t}' is not a tenant id (a GUID).`);
@@ -174,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     graph: { tenantId: tenantId ?? '', clientId: clientId ?? '', ...(clientSecret ? { clientSecret } : {}), ...(certificatePath ? { certificatePath } : {}), authorityHost, graphBaseUrl },
     ...(fakeTenantUrl ? { fakeTenantUrl } : {}),
     ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),
+    ...(channelMetadata ? { channelAuth: { openIdMetadataUrl: channelMetadata, ...(channelIssuer ? { tokenIssuer: channelIssuer } : {}) } } : {}),
     storeFile,
     graphBatching: bool('GRAPH_BATCHING', true),
     tenantCacheMs: num('TENANT_CACHE_SECONDS', 60, 0) * 1000,

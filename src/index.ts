@@ -3,7 +3,9 @@ import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { AuthenticationConstants } from 'botframework-connector';
 import { createBot } from './bot/app';
+import { channelAuthConfig, guardInbound } from './bot/inbound-auth';
 import { BotNotifier } from './bot/notifier';
 import type { Config } from './config';
 import { GraphDirectoryFactory } from './infra/graph/directory';
@@ -42,7 +44,7 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const clock = options.clock ?? systemClock;
   const { store, queue, boardStore } = openStorage(config);
   const production = config.mode === 'production';
-  const authConfig = config.sso?.tokenServiceUrl ? { OAuthUrl: config.sso.tokenServiceUrl } : {};
+  const authConfig = channelAuthConfig(production ? config.channelAuth : undefined, config.sso?.tokenServiceUrl);
   // Production: Bot Framework authentication for a single-tenant Azure Bot registration.
   const credentials = new ConfigurationServiceClientCredentialFactory(
     production
@@ -57,6 +59,7 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const directory = new GraphDirectoryFactory({ ...config.graph, local: !production }, tokens, clock, config.graphBatching, config.tenantCacheMs);
   // Local mode: no Bot Framework app id, so no Bot Framework authentication (loopback only).
   const adapter = new TeamsAdapter(authConfig, credentials);
+  if (production) guardInbound(adapter, config.channelAuth?.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer, logger);
   const presenter = new CardPresenter(config.policy);
   const notifier = new BotNotifier(adapter, config.botId ?? '');
   const boards = new BoardService({ boards: boardStore, store, notifier, view: presenter, clock, logger });

@@ -10,6 +10,7 @@ import { ensureLocalCa, issueServerCert } from './certs';
 import { GraphApi, type Fault, type RequestLogEntry } from './graph';
 import { errorResponse, JSON_TYPE, type GraphResponse } from './graph-errors';
 import { Identity } from './identity';
+import { ChannelAuthority, CHANNEL_KEYS_PATH, CHANNEL_METADATA_PATH } from './channel';
 import { DEFAULT_SETTINGS, type Seed, type Settings } from './model';
 import { defaultSeed, largeSeed, type LargeSeedOptions } from './seed';
 import { isObjectId, SeedError, Tenant } from './tenant';
@@ -52,6 +53,7 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
   const tokenLog: Array<{ at: string; grantType: string; clientId: string; status: number }> = [];
   const log: RequestLogEntry[] = [];
   const identity = new Identity(() => tenant, () => settings);
+  const channel = new ChannelAuthority();
   const graph = new GraphApi({ tenant: () => tenant, settings: () => settings, identity, faults, log });
   let syncTimer: NodeJS.Timeout | null = null;
 
@@ -92,6 +94,8 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
     const path = url.pathname;
 
     if (path.startsWith('/_fake/')) return send(res, await admin(method, path, body, origin));
+    if (path === CHANNEL_METADATA_PATH && method === 'GET') return send(res, jsonResponse(200, channel.metadata(origin)));
+    if (path === CHANNEL_KEYS_PATH && method === 'GET') return send(res, jsonResponse(200, channel.jwks()));
 
     // Identity: /{tenant}/v2.0/.well-known/openid-configuration, keys, token.
     const idm = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token)$/.exec(path);
@@ -186,6 +190,13 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
       }
       if (route === 'DELETE /_fake/faults') { faults.length = 0; return { status: 204, headers: {} }; }
       if (route === 'GET /_fake/faults') return jsonResponse(200, faults.map((f) => ({ match: f.match.source, method: f.method ?? null, status: f.status ?? null, retryAfter: f.retryAfter ?? null, delayMs: f.delayMs ?? null, remaining: f.count })));
+      if (route === 'POST /_fake/channel-token') {
+        const { audience, serviceUrl, lifetimeSeconds } = input ?? {};
+        if (typeof audience !== 'string' || !audience) return adminError(400, "'audience' (the bot's app id) is required.");
+        if (typeof serviceUrl !== 'string' || !serviceUrl) return adminError(400, "'serviceUrl' is required.");
+        if (lifetimeSeconds !== undefined && typeof lifetimeSeconds !== 'number') return adminError(400, "'lifetimeSeconds' must be a number.");
+        return jsonResponse(200, { token: channel.token({ audience, serviceUrl, ...(lifetimeSeconds !== undefined ? { lifetimeSeconds: lifetimeSeconds as number } : {}) }) });
+      }
       if (route === 'POST /_fake/sso-token') {
         const oid = input?.oid;
         if (typeof oid !== 'string' || !oid) return adminError(400, "'oid' is required.");

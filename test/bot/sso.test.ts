@@ -67,6 +67,25 @@ describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => 
     assert.equal((await patches()).length, 1);
   });
 
+  it("the acting user is the one who clicked: a held token of another Entra user is refused before any Graph call", async () => {
+    const { msg, data } = await requestCard();
+    // The token service holds Megan's (an approver's) token under Lee's Teams id: a mix-up the
+    // bot must not turn into Lee approving with Megan's rights.
+    tokens.hold(`29:${people.lee.aadObjectId}`, 'graph', await ssoToken(ft, people.megan.aadObjectId));
+    const graphBefore = (await s.graphRequests(() => true)).length;
+    const r = await s.channel.click(people.lee, msg.id, 'approve', data);
+    assert.equal(r.status, 200);
+    assert.match(r.message ?? cardText(r.card), /belongs to another Entra user, so nothing was done/);
+    assert.equal((await s.graphRequests(() => true)).length, graphBefore, 'no Graph call, so no on-behalf-of exchange either');
+    assert.equal((await patches()).length, 0);
+    const req = (await s.bot.service.get(String(data.requestId)))!;
+    assert.equal(req.state, 'awaiting_approval');
+    assert.equal(req.approver, undefined);
+    // Megan's own click still works.
+    const ok = await s.channel.click(people.megan, msg.id, 'approve', data, { value: { authentication: { id: 'x', connectionName: 'graph', token: await ssoToken(ft, people.megan.aadObjectId) } } });
+    assert.match(cardText(ok.card), /Approved by Megan Bowen/);
+  });
+
   describe('message sign-in (`sign in`)', () => {
     const oauthCard = (o: Outbound) => (o.activity.attachments ?? []).find((a: { contentType?: string }) => a.contentType === 'application/vnd.microsoft.card.oauth');
     const signedIn = (name: string) => (o: Outbound) => new RegExp(`signed in as \\*\\*${name}\\*\\*`).test(o.activity.text ?? '');

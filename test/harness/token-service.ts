@@ -35,6 +35,11 @@ export class FakeTokenService {
     this.codes.set(code, userId);
   }
 
+  /** The service holds `token` for this Teams user and connection (what a completed sign-in leaves). */
+  hold(userId: string, connectionName: string, token: string): void {
+    this.tokens.set(`${userId}|${connectionName}`, token);
+  }
+
   private oidOf(userId: string): string {
     return userId.replace(/^29:/, '');
   }

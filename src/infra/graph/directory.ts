@@ -427,6 +427,16 @@ async function allPages(client: Client, first: { value: any[]; '@odata.nextLink'
   return { items: items.slice(0, max), truncated: !!next || items.length > max };
 }
 
+/** The `oid` claim of a JWT, read without checking it (Entra checks it at the exchange); null if absent. */
+function assertionOid(assertion: string): string | null {
+  try {
+    const oid = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')).oid;
+    return typeof oid === 'string' ? oid.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
 function auditOf(a: any): AuditConfirmation {
   const by = a.initiatedBy?.user ? `${a.initiatedBy.user.displayName ?? ''} (${a.initiatedBy.user.userPrincipalName ?? a.initiatedBy.user.id})`.trim() : a.initiatedBy?.app?.displayName ?? 'unknown';
   return { id: a.id, activityDisplayName: a.activityDisplayName, activityDateTime: a.activityDateTime, initiatedBy: by, result: a.result, correlationId: a.correlationId };
@@ -458,6 +468,12 @@ export class GraphUserDirectory implements UserDirectory {
 
   private graph(): Promise<Client> {
     this.client ??= this.tokens.assertionFor(this.user).then((assertion) => {
+      // The acting user is the activity's Entra user; the token must be theirs. Entra checks
+      // the token's signature at the exchange, so its oid is the user Graph will act as.
+      if (assertionOid(assertion) !== this.user.id.toLowerCase()) {
+        this.tokens.forget?.(this.user);
+        throw new CodedError('Unauthorized', 'The sign-in the bot holds for your Teams account belongs to another Entra user, so nothing was done. Type `sign out`, then sign in again as yourself.', { identityMismatch: true });
+      }
       this.assertion = assertion;
       return this.clients.get(assertion);
     });

@@ -15,7 +15,7 @@ describe('bot: card action tampering', () => {
     assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 0);
   };
 
-  it('a forged request id, a verb that is not on the card, an old card version, a card from another conversation', async () => {
+  it('a forged request id, a verb that is not on the card, an old card version, a card from another conversation, identities in card data', async () => {
     const { msg, data } = await requestCard(s);
     const id = String(data.requestId);
     const ok = { ...data, ackSyncVersions: 'true' };
@@ -34,6 +34,12 @@ describe('bot: card action tampering', () => {
 
     const old = await s.channel.click(people.megan, msg.id, 'approve', { ...ok, version: Number(data.version) - 1 });
     assert.match(cardText(old.card), /waiting for approval/, 'an old version gets the current card, not a decision');
+    // Who acts comes from the activity, never from card data: Lee (no approver role) naming Megan.
+    const impostor = await s.channel.click(people.lee, msg.id, 'approve', { ...ok, approver: { id: people.megan.aadObjectId, name: 'Megan Bowen' }, userId: people.megan.aadObjectId, aadObjectId: people.megan.aadObjectId, from: { aadObjectId: people.megan.aadObjectId } });
+    assert.match(impostor.message ?? '', /directory roles/);
+    // The requester cannot approve their own request by asking for it in the data.
+    const self = await s.channel.click(people.alex, msg.id, 'approve', { ...ok, allowSelfApproval: true });
+    assert.match(self.message ?? JSON.stringify(self.body), /someone else must approve/);
     await unchanged(id);
 
     // The genuine click still works afterwards.

@@ -15,6 +15,7 @@ import { PLAN_ROWS, type CardPresenter } from '../views/presenter';
 import type { BoardService } from '../services/boards';
 import { boardKey } from '../ports/boards';
 import { anchorFor, person } from './turn';
+import { forCard, forMessage } from '../views/text';
 
 export interface BotDeps {
   adapter: TeamsAdapter;
@@ -38,6 +39,9 @@ const SIGN_IN_INVOKES = [tokenExchangeOperationName, verifyStateOperationName];
 
 type Card = Record<string, unknown>;
 
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A rejection reason is a sentence or two; it is kept with the request and shown on cards. */
+const MAX_REASON_LENGTH = 1000;
 const sendCard = (ctx: TurnContext, card: Card, text?: string) => ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), text));
 const sendText = (ctx: TurnContext, text: string) => ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
 
@@ -120,7 +124,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
   async function reportStanding(ctx: TurnContext, who: Person): Promise<void> {
     const s = await d.service.standing(who);
     const roles = s.roles.length ? s.roles.join(', ') : 'none active';
-    await sendText(ctx, `You are signed in as **${s.name}** (directory roles: ${roles}). ${s.canApprove ? 'You can approve requests; the change runs with this identity.' : `You cannot approve requests: ${s.reason}`}`);
+    await sendText(ctx, `You are signed in as **${forMessage(s.name)}** (directory roles: ${roles}). ${s.canApprove ? 'You can approve requests; the change runs with this identity.' : `You cannot approve requests: ${s.reason}`}`);
   }
 
   async function runCommand(ctx: TurnContext, who: Person, command: Command, unsplit?: string, state?: TurnState): Promise<void> {
@@ -130,20 +134,20 @@ export function createBot(d: BotDeps): Application<TurnState> {
         if (command.scope.kind === 'tree') {
           const res = await d.service.resolve([command.scope.root]);
           if (res.ambiguous.length) {
-            await sendText(ctx, `Several groups are named **${command.scope.root.name}**: give the object id of the one whose tree you mean (\`check ${command.scope.root.name}\` lists them).`);
+            await sendText(ctx, `Several groups are named **${forMessage(command.scope.root.name)}**: give the object id of the one whose tree you mean (\`check ${forMessage(command.scope.root.name)}\` lists them).`);
             return;
           }
           const root = res.resolved[0];
           if (!root) {
-            const names = res.missing[0]?.suggestions.map((g) => `\`${g.displayName}\``) ?? [];
-            await sendText(ctx, `I found no group named **${command.scope.root.name}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ''}`);
+            const names = res.missing[0]?.suggestions.map((g) => `\`${forMessage(g.displayName)}\``) ?? [];
+            await sendText(ctx, `I found no group named **${forMessage(command.scope.root.name)}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ''}`);
             return;
           }
           spec = { kind: 'tree', rootId: root.id };
         } else {
           const groups = await d.service.groupsByPrefix(command.scope.prefix);
           if (!groups.length) {
-            await sendText(ctx, `No group name starts with **${command.scope.prefix}**.`);
+            await sendText(ctx, `No group name starts with **${forMessage(command.scope.prefix)}**.`);
             return;
           }
           spec = { kind: 'wave', label: `groups starting with "${command.scope.prefix}"`, groupIds: groups.map((g) => g.id) };
@@ -199,8 +203,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
       case 'check': {
         const res = await d.service.resolve(command.targets, unsplit);
         for (const m of res.missing) {
-          const names = m.suggestions.map((s) => `\`${s.displayName}\``);
-          await sendText(ctx, `I found no group named **${m.name}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ' Check the spelling, or give the group\'s object id.'}`);
+          const names = m.suggestions.map((s) => `\`${forMessage(s.displayName)}\``);
+          await sendText(ctx, `I found no group named **${forMessage(m.name)}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ' Check the spelling, or give the group\'s object id.'}`);
         }
         for (const a of res.ambiguous) await sendCard(ctx, d.presenter.pickCard(a.name, a.matches, command.action, command.kind));
         // Several groups asked to move together: one plan, one approval, run bottom-up.
@@ -225,19 +229,19 @@ export function createBot(d: BotDeps): Application<TurnState> {
         }
         if (isRequestId(command.target.name)) {
           const req = await d.service.get(command.target.name);
-          if (!req) await sendText(ctx, `There is no request ${command.target.name}.`);
+          if (!req) await sendText(ctx, `There is no request ${forMessage(command.target.name)}.`);
           else await sendCard(ctx, d.presenter.statusCard(`Request ${req.id}`, [req], '', true));
           return;
         }
         const res = await d.service.resolve([command.target]);
         const groups = [...res.resolved, ...res.ambiguous.flatMap((a) => a.matches)];
         if (!groups.length) {
-          await sendText(ctx, `I found no group named **${command.target.name}**.`);
+          await sendText(ctx, `I found no group named **${forMessage(command.target.name)}**.`);
           return;
         }
         for (const g of groups) {
           const reqs = await d.service.forGroup(g.id);
-          await sendCard(ctx, d.presenter.statusCard(`Requests for ${g.displayName}`, reqs, `No requests for ${g.displayName} (${g.id}).`, true));
+          await sendCard(ctx, d.presenter.statusCard(`Requests for ${g.displayName}`, reqs, `No requests for ${forCard(g.displayName)} (${g.id}).`, true));
         }
         return;
       }
@@ -257,8 +261,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
         if (sent?.id) await d.boards.posted({ ...anchor, cardActivityId: sent.id }, who.name);
         return;
       }
+      case 'invalid':
+        await sendText(ctx, command.reason);
+        return;
       case 'unknown':
-        await sendText(ctx, `I did not understand "${command.text}".${command.suggestion ? ` Did you mean \`${command.suggestion}\`?` : ''} Type \`help\` to see what I can do.`);
+        await sendText(ctx, `I did not understand "${forMessage(command.text)}".${command.suggestion ? ` Did you mean \`${command.suggestion}\`?` : ''} Type \`help\` to see what I can do.`);
         return;
     }
   }
@@ -279,7 +286,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       return;
     }
     if (r.conflicts?.length) {
-      await sendText(ctx, `Some of these groups already have open requests: ${r.conflicts.map((c) => `${c.id} (${c.groupName})`).join(', ')}. Type \`status <request id>\` to see them.`);
+      await sendText(ctx, `Some of these groups already have open requests: ${r.conflicts.map((c) => `${c.id} (${forMessage(c.groupName)})`).join(', ')}. Type \`status <request id>\` to see them.`);
       return;
     }
     await postRequest(ctx, r.request!);
@@ -298,7 +305,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       return;
     }
     if (r.duplicate) {
-      await sendText(ctx, `**${r.facts.group.displayName}** already has an open request, ${r.duplicate.id} (${d.presenter.statusLine(r.duplicate)}). Type \`status ${r.duplicate.id}\` to see it.`);
+      await sendText(ctx, `**${forMessage(r.facts.group.displayName)}** already has an open request, ${r.duplicate.id} (${forMessage(d.presenter.statusLine(r.duplicate))}). Type \`status ${r.duplicate.id}\` to see it.`);
       return;
     }
     await postRequest(ctx, r.request!);
@@ -358,7 +365,9 @@ export function createBot(d: BotDeps): Application<TurnState> {
     if (typeof who === 'string') return who;
     const refused = await elsewhere(ctx, data.requestId);
     if (refused) return refused;
-    return decide(ctx, who, data.requestId, d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, String(data.rejectReason ?? '')));
+    const reason = String(data.rejectReason ?? '');
+    if (reason.length > MAX_REASON_LENGTH) return `The reason is ${reason.length.toLocaleString('en-US')} characters long; give at most ${MAX_REASON_LENGTH.toLocaleString('en-US')}. Nothing was changed.`;
+    return decide(ctx, who, data.requestId, d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, reason));
   });
 
   // From a check card or a pick list: the group id is only a choice; everything is re-read.
@@ -368,6 +377,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
       if (typeof who === 'string') return who;
       const action: SoaAction = data.action === 'rollback' ? 'rollback' : 'move';
       const groupId = String(data.groupId ?? '');
+      // The id goes into a Graph URL path: only an object id, never anything that could change the path.
+      if (!OBJECT_ID.test(groupId)) return 'This card does not refer to a group I know. Nothing was changed.';
       try {
         if (verb === 'check') await check(ctx, groupId, action);
         else await submit(ctx, who, groupId, action);

@@ -19,7 +19,14 @@ export type Command =
   | { kind: 'signout' }
   | { kind: 'cancel'; requestId: string }
   | { kind: 'unknown'; text: string; suggestion?: string }
+  /** Understood, but out of bounds (too long a message or name): `reason` says so. */
+  | { kind: 'invalid'; reason: string }
   | { kind: 'empty' };
+
+/** Commands are a line or two; longer messages are refused before any parsing or lookup. */
+export const MAX_COMMAND_LENGTH = 2000;
+/** Entra ID group display names have at most 256 characters. */
+export const MAX_NAME_LENGTH = 256;
 
 /** A group as the user named it: a display name, an object id, or a request id for status. */
 export interface Target {
@@ -46,6 +53,8 @@ export function normalise(text: string): string {
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&nbsp;/g, ' ')
+    // Control characters are never part of a command (or of a name anyone can type).
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
     .replace(/[\u201C\u201D\u201E]/g, '"')
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\s+/g, ' ')
@@ -175,8 +184,23 @@ function planCommand(text: string): Command | null {
 }
 
 export function parseCommand(input: string): ParseResult {
+  if (input.length > MAX_COMMAND_LENGTH * 2) return { command: tooLong(input.length) };
+  const parsed = parseText(input);
+  const c = parsed.command;
+  const names = c.kind === 'request' || c.kind === 'check' ? c.targets.map((t) => t.name) : c.kind === 'status' && c.target ? [c.target.name] : c.kind === 'plan' ? [c.scope.kind === 'tree' ? c.scope.root.name : c.scope.prefix] : [];
+  const long = names.find((n) => n.length > MAX_NAME_LENGTH);
+  if (long) return { command: { kind: 'invalid', reason: `Group names in Entra ID have at most ${MAX_NAME_LENGTH} characters; the one you gave has ${long.length}. Nothing was looked up or requested.` } };
+  return parsed;
+}
+
+function tooLong(n: number): Command {
+  return { kind: 'invalid', reason: `That message is ${n.toLocaleString('en-US')} characters long; commands have at most ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}. Nothing was done. Type \`help\` to see the commands.` };
+}
+
+function parseText(input: string): ParseResult {
   const text = normalise(input).replace(/[.!?]+$/, '').replace(/^(?:please|pls)\s+/i, '').trim();
   if (!text) return { command: { kind: 'empty' } };
+  if (text.length > MAX_COMMAND_LENGTH) return { command: tooLong(text.length) };
   const lower = text.toLowerCase();
   if (/^(help|\?|commands|what can you do)$/.test(lower)) return { command: { kind: 'help' } };
   if (/^(pending|my approvals|what(?:'s| is) pending|approvals)$/.test(lower)) return { command: { kind: 'pending' } };

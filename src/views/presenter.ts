@@ -8,6 +8,46 @@ import type { GroupMatch } from '../ports/directory';
 import type { Outgoing } from '../ports/notifier';
 import type { Presenter } from '../ports/presenter';
 import { render } from './templates';
+import { forCard, forMessage } from './text';
+
+type Shown = (v: string | null | undefined) => string;
+
+/** The request as shown: every value that came from outside the bot passed through `f`. */
+function shownReq(req: SoaRequest, f: Shown): SoaRequest {
+  const person = <P extends { name: string } | undefined>(p: P): P => (p ? { ...p, name: f(p.name) } : p);
+  return {
+    ...req,
+    groupName: f(req.groupName),
+    requester: person(req.requester),
+    ...(req.approver ? { approver: person(req.approver) } : {}),
+    ...(req.reason !== undefined ? { reason: f(req.reason) } : {}),
+    ...(req.audit ? { audit: { ...req.audit, initiatedBy: f(req.audit.initiatedBy), activityDisplayName: f(req.audit.activityDisplayName) } } : {}),
+    ...(req.plan ? { plan: shownPlan(req.plan, f) } : {}),
+    facts: shownFacts(req.facts, f),
+    checks: shownChecks(req.checks, f),
+    history: req.history.map((h) => ({ ...h, ...(h.by !== undefined ? { by: f(h.by) } : {}), ...(h.note !== undefined ? { note: f(h.note) } : {}) })),
+  };
+}
+
+function shownPlan(plan: Plan, f: Shown): Plan {
+  return {
+    ...plan,
+    label: f(plan.label),
+    steps: plan.steps.map((st) => ({ ...st, groupName: f(st.groupName), warnings: st.warnings.map((w) => f(w)), ...(st.error !== undefined ? { error: f(st.error) } : {}) })),
+    skipped: plan.skipped.map((k) => ({ ...k, groupName: f(k.groupName) })),
+  };
+}
+
+function shownFacts(facts: GroupFacts, f: Shown): GroupFacts {
+  const g = facts.group;
+  return { ...facts, group: { ...g, displayName: f(g.displayName), description: g.description === null ? null : f(g.description), onPremisesSamAccountName: g.onPremisesSamAccountName === null ? null : f(g.onPremisesSamAccountName), onPremisesDomainName: g.onPremisesDomainName === null ? null : f(g.onPremisesDomainName) } };
+}
+
+/** Check details name groups and values from the directory (up to ~1,000 characters of them). */
+function shownChecks(checks: CheckRow[], f: Shown): CheckRow[] {
+  return checks.map((c) => ({ ...c, detail: f(c.detail).length > 1200 ? `${f(c.detail).slice(0, 1199)}…` : f(c.detail) }));
+}
+
 
 const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔', ack: '☑️' };
 const STATUS_LABEL: Record<CheckStatus, string> = { pass: 'pass', warn: 'warning', fail: 'blocking', unknown: 'could not verify', ack: 'approver must confirm' };
@@ -83,6 +123,10 @@ export class CardPresenter implements Presenter {
   constructor(private readonly policy: ApprovalPolicy, private readonly ackText: (r: CheckRow | undefined) => string = (r) => r?.detail ?? 'I confirm the sync client versions.') {}
 
   statusLine(req: SoaRequest): string {
+    return this.statusLineOf(shownReq(req, forCard));
+  }
+
+  private statusLineOf(req: SoaRequest): string {
     const by = req.approver ? req.approver.name : '';
     switch (req.state) {
       case 'awaiting_approval': return `Requested by ${req.requester.name} · waiting for approval · expires ${time(req.expiresAt)}`;
@@ -107,7 +151,8 @@ export class CardPresenter implements Presenter {
     }
   }
 
-  requestCard(req: SoaRequest): Record<string, unknown> {
+  requestCard(raw: SoaRequest): Record<string, unknown> {
+    const req = shownReq(raw, forCard);
     const outcome: Array<{ label: string; value: string }> = [
       { label: 'Request', value: req.id },
       { label: 'Change', value: changeLabel(req.action) },
@@ -131,7 +176,7 @@ export class CardPresenter implements Presenter {
       canResume: !!req.plan && req.state === 'stopped',
       canRollbackPlan: !!req.plan && req.action === 'move' && ['completed', 'stopped'].includes(req.state) && req.plan.steps.some((st) => st.state === 'done'),
       title: `${req.action === 'move' ? 'Move to cloud' : 'Roll back to AD'}: ${req.groupName}`,
-      statusLine: this.statusLine(req),
+      statusLine: this.statusLineOf(req),
       headerStyle: HEADER[req.state] ?? 'default',
       groupFacts: groupFacts(req.facts),
       checks: checkRows(req.checks),
@@ -150,7 +195,10 @@ export class CardPresenter implements Presenter {
    * failed step once there is one). Longer plans are listed in full by planListing.
    */
   /** The dry run of a plan (check the tree under X): the plan and the checks, nothing requested. */
-  planCheckCard(plan: Plan, facts: GroupFacts, checks: CheckRow[], blocked: boolean, problem?: string): Record<string, unknown> {
+  planCheckCard(rawPlan: Plan, rawFacts: GroupFacts, rawChecks: CheckRow[], blocked: boolean, problem?: string): Record<string, unknown> {
+    const plan = shownPlan(rawPlan, forCard);
+    const facts = shownFacts(rawFacts, forCard);
+    const checks = shownChecks(rawChecks, forCard);
     return render('request', {
       title: `Check (move to cloud): ${plan.label}`,
       statusLine: problem ?? (blocked ? 'A blocking check failed: this plan cannot be requested.' : 'Dry run: nothing was requested or changed. Ask with "move … to cloud" to request it.'),
@@ -227,7 +275,8 @@ export class CardPresenter implements Presenter {
   }
 
   /** Every step and every skipped group, as messages of at most `perMessage` lines (nothing cut). */
-  planListing(req: { id: string; plan?: Plan }, perMessage = 100): Array<{ text: string }> {
+  planListing(raw: { id: string; plan?: Plan }, perMessage = 100): Array<{ text: string }> {
+    const req = { id: raw.id, ...(raw.plan ? { plan: shownPlan(raw.plan, forMessage) } : {}) };
     const plan = req.plan!;
     const out: Array<{ text: string }> = [];
     for (let i = 0; i < plan.steps.length; i += perMessage) {
@@ -242,7 +291,9 @@ export class CardPresenter implements Presenter {
   }
 
   /** The dry-run report (check), with a button to turn it into a request when nothing blocks. */
-  checkCard(facts: GroupFacts, checks: CheckRow[], action: SoaAction, blocked: boolean): Record<string, unknown> {
+  checkCard(rawFacts: GroupFacts, rawChecks: CheckRow[], action: SoaAction, blocked: boolean): Record<string, unknown> {
+    const facts = shownFacts(rawFacts, forCard);
+    const checks = shownChecks(rawChecks, forCard);
     return render('request', {
       title: `Check (${shortChange(action)}): ${facts.group.displayName}`,
       statusLine: blocked ? 'A blocking check failed: this change cannot be requested.' : 'Dry run: nothing was requested or changed.',
@@ -260,11 +311,11 @@ export class CardPresenter implements Presenter {
 
   pickCard(name: string, matches: GroupMatch[], action: SoaAction, mode: 'request' | 'check'): Record<string, unknown> {
     return render('pick', {
-      title: `${matches.length} groups are named "${name}"`,
+      title: `${matches.length} groups are named "${forCard(name)}"`,
       choices: matches.map((m) => ({
         id: m.id,
-        displayName: m.displayName,
-        detail: `${kindLabel(m.kind)} · ${m.onPremisesSyncEnabled === true ? 'synced from AD' : 'not synced from AD'}${m.onPremisesSamAccountName ? ` · ${m.onPremisesSamAccountName}` : ''}${m.description ? ` · ${m.description}` : ''} · ${m.id}`,
+        displayName: forCard(m.displayName),
+        detail: `${kindLabel(m.kind)} · ${m.onPremisesSyncEnabled === true ? 'synced from AD' : 'not synced from AD'}${m.onPremisesSamAccountName ? ` · ${forCard(m.onPremisesSamAccountName)}` : ''}${m.description ? ` · ${forCard(m.description)}` : ''} · ${m.id}`,
         verb: mode === 'request' ? 'request' : 'check',
         buttonTitle: mode === 'request' ? (action === 'move' ? 'Request the move of this one' : 'Request the rollback of this one') : 'Check this one',
         action,
@@ -274,13 +325,13 @@ export class CardPresenter implements Presenter {
 
   statusCard(title: string, requests: SoaRequest[], emptyText: string, withTimeline: boolean): Record<string, unknown> {
     return render('status', {
-      title,
+      title: forCard(title),
       emptyText,
-      items: requests.map((r) => ({
+      items: requests.map((raw) => shownReq(raw, forCard)).map((r) => ({
         id: r.id,
         change: `${shortChange(r.action)} of ${r.groupName}`,
         stateLabel: describeState(r.state),
-        summary: this.statusLine(r),
+        summary: this.statusLineOf(r),
         timeline: withTimeline ? r.history.map((h) => ({ at: time(h.at), what: `${describeState(h.state)}${h.by ? ` (${h.by})` : ''}${h.note ? `: ${h.note}` : ''}` })) : [],
       })),
     });
@@ -288,7 +339,10 @@ export class CardPresenter implements Presenter {
 
   /** The channel's tracking board: open requests (oldest first), then the last day's finished ones. */
   boardCard(key: string, open: SoaRequest[], recent: SoaRequest[], updatedAt: string): Record<string, unknown> {
-    const row = (r: SoaRequest) => ({ id: r.id, icon: STATE_ICON[r.state], change: `${shortChange(r.action)} of ${r.groupName}${r.plan ? ` (${r.plan.steps.length} groups)` : ''}`, line: this.statusLine(r) });
+    const row = (raw: SoaRequest) => {
+      const r = shownReq(raw, forCard);
+      return { id: r.id, icon: STATE_ICON[r.state], change: `${shortChange(r.action)} of ${r.groupName}${r.plan ? ` (${r.plan.steps.length} groups)` : ''}`, line: this.statusLineOf(r) };
+    };
     const ordered = [...open].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const waiting = open.filter((r) => r.state === 'awaiting_approval').length;
     return render('board', {
@@ -322,7 +376,8 @@ export class CardPresenter implements Presenter {
     return render('error', { title, message, ...(nextStep ? { nextStep } : {}) });
   }
 
-  reminder(req: SoaRequest): Outgoing {
+  reminder(raw: SoaRequest): Outgoing {
+    const req = shownReq(raw, forMessage);
     return { text: `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. Who may decide: ${describeApprovers(this.policy)}.` };
   }
 
@@ -330,7 +385,9 @@ export class CardPresenter implements Presenter {
    * The thread line for a state change, naming the requester with an @mention so Teams
    * notifies them (unless they caused the change themselves).
    */
-  watchLine(req: SoaRequest, seen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null }): Outgoing {
+  watchLine(raw: SoaRequest, rawSeen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null }): Outgoing {
+    const req = shownReq(raw, forMessage);
+    const seen = { ...rawSeen, takenOver: rawSeen.takenOver.map((n) => forMessage(n)), skipped: rawSeen.skipped && rawSeen.skipped.map((x) => ({ name: forMessage(x.name), changes: x.changes.map((c) => forMessage(c)) })) };
     const what = req.plan ? `the ${req.plan.steps.filter((st) => st.state === 'done').length} groups of plan ${req.id}` : `**${req.groupName}**`;
     const list = (xs: string[]) => (xs.length > 10 ? `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more` : xs.join(', '));
     const parts: string[] = [];
@@ -342,7 +399,8 @@ export class CardPresenter implements Presenter {
     return { text: `Request ${req.id}: ${parts.join(' ')}` };
   }
 
-  threadUpdate(req: SoaRequest): Outgoing | null {
+  threadUpdate(raw: SoaRequest): Outgoing | null {
+    const req = shownReq(raw, forMessage);
     const line = this.threadLine(req);
     if (!line) return null;
     const r = req.requester;

@@ -180,7 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     botType: botType ?? 'SingleTenant',
     ...(str('BOT_PASSWORD') ? { botPassword: str('BOT_PASSWORD') } : {}),
     ...(str('BOT_TENANT_ID') ? { botTenantId: str('BOT_TENANT_ID') } : {}),
-    graph: { tenantId: tenantId ?? '', clientId: clientId ?? '', ...(clientSecret ? { clientSecret } : {}), ...(certificatePath ? { certificatePath } : {}), authorityHost, graphBaseUrl },
+    graph: { tenantId: tenantId ?? '', clientId: clientId ?? '', ...(clientSecret ? { clientSecret } : {}), ...(certificatePath ? { certificatePath } : {}), authorityHost, graphBaseUrl, timeoutMs: num('GRAPH_TIMEOUT_SECONDS', 30, 0.05) * 1000 },
     ...(fakeTenantUrl ? { fakeTenantUrl } : {}),
     ...(connectionName ? { sso: { connectionName, ...(tokenServiceUrl ? { tokenServiceUrl } : {}), tokenExchangeUri: `api://botid-${clientId ?? ''}` } } : {}),
     ...(channelMetadata ? { channelAuth: { openIdMetadataUrl: channelMetadata, ...(channelIssuer ? { tokenIssuer: channelIssuer } : {}) } } : {}),

@@ -13,6 +13,7 @@ import { StorageWorkQueue } from './infra/queue/storage-queue';
 import { SqliteWorkQueue } from './infra/queue/sqlite-queue';
 import { BlobRequestStore } from './infra/storage/blob-store';
 import { SqliteRequestStore } from './infra/storage/sqlite-store';
+import { storageGuarded } from './infra/storage/unavailable';
 import { SqliteBoardStore } from './infra/storage/sqlite-boards';
 import { BlobBoardStore } from './infra/storage/blob-boards';
 import type { BoardStore } from './ports/boards';
@@ -109,6 +110,24 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
       return true;
     },
     async (ctx) => {
+      // Bot Connector calls are retried by its client (429/5xx, with backoff). When they still
+      // fail, the turn goes on: the state was stored before anything is posted, so a lost reply
+      // or card update loses nothing (status, the board and the card's refresh show it).
+      ctx.onSendActivities(async (_c, activities, next) => {
+        try {
+          return await next();
+        } catch (e) {
+          logger.warn('reply not delivered after retries', { conversation: ctx.activity.conversation?.id ?? null, types: activities.map((a) => a.type), error: e instanceof Error ? e.message.slice(0, 200) : String(e) });
+          return activities.map(() => ({ id: '' }));
+        }
+      });
+      ctx.onUpdateActivity(async (_c, _a, next) => {
+        try {
+          await next();
+        } catch (e) {
+          logger.warn('card update not delivered after retries', { conversation: ctx.activity.conversation?.id ?? null, error: e instanceof Error ? e.message.slice(0, 200) : String(e) });
+        }
+      });
       // Only the organisation's own tenant: anything else is answered with a refusal and goes no further.
       const tenant = tenantOf(ctx.activity);
       if (!tenant || !config.allowedTenants.includes(tenant)) {
@@ -146,12 +165,13 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
 }
 
 function openStorage(config: Config): { store: RequestStore; queue: WorkQueue; boardStore: BoardStore } {
-  if (config.storage.kind === 'blob') {
-    return {
-      boardStore: new BlobBoardStore(config.storage.connectionString, config.storage.container),
-      store: new BlobRequestStore(config.storage.connectionString, config.storage.container),
-      queue: new StorageWorkQueue(config.storage.connectionString, config.storage.queue),
-    };
-  }
-  return { store: new SqliteRequestStore(config.storeFile), queue: new SqliteWorkQueue(config.storeFile), boardStore: new SqliteBoardStore(config.storeFile) };
+  const opened =
+    config.storage.kind === 'blob'
+      ? {
+          boardStore: new BlobBoardStore(config.storage.connectionString, config.storage.container),
+          store: new BlobRequestStore(config.storage.connectionString, config.storage.container),
+          queue: new StorageWorkQueue(config.storage.connectionString, config.storage.queue),
+        }
+      : { store: new SqliteRequestStore(config.storeFile), queue: new SqliteWorkQueue(config.storeFile), boardStore: new SqliteBoardStore(config.storeFile) };
+  return { store: storageGuarded<RequestStore>(opened.store, 'request store'), queue: storageGuarded<WorkQueue>(opened.queue, 'work queue'), boardStore: storageGuarded<BoardStore>(opened.boardStore, 'board store') };
 }

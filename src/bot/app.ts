@@ -352,7 +352,18 @@ export function createBot(d: BotDeps): Application<TurnState> {
     return null;
   }
 
-  app.adaptiveCards.actionExecute('approve', async (ctx, _state, data: Record<string, unknown>) => {
+  /** A card click handler: whatever fails inside it (storage, Graph, a bug), the click is answered. */
+  function onClick(verb: string | RegExp, handler: (ctx: TurnContext, state: TurnState, data: Record<string, unknown>) => Promise<AdaptiveCard | string>): void {
+    app.adaptiveCards.actionExecute(verb, async (ctx, state, data: Record<string, unknown>) => {
+      try {
+        return await handler(ctx, state, data ?? {});
+      } catch (e) {
+        return clickError(e);
+      }
+    });
+  }
+
+  onClick('approve', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
     const refused = await elsewhere(ctx, data.requestId);
@@ -360,7 +371,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
     return decide(ctx, who, data.requestId, d.service.approve(String(data.requestId ?? ''), numberOf(data.version), who, data.ackSyncVersions === 'true' || data.ackSyncVersions === true));
   });
 
-  app.adaptiveCards.actionExecute('reject', async (ctx, _state, data: Record<string, unknown>) => {
+  onClick('reject', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
     const refused = await elsewhere(ctx, data.requestId);
@@ -372,7 +383,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   // From a check card or a pick list: the group id is only a choice; everything is re-read.
   for (const verb of ['request', 'check'] as const) {
-    app.adaptiveCards.actionExecute(verb, async (ctx, _state, data: Record<string, unknown>) => {
+    onClick(verb, async (ctx, _state, data: Record<string, unknown>) => {
       const who = clicker(ctx);
       if (typeof who === 'string') return who;
       const action: SoaAction = data.action === 'rollback' ? 'rollback' : 'move';
@@ -391,7 +402,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
   }
 
   // A stopped plan: an approver resumes it at the failed step, with their own token.
-  app.adaptiveCards.actionExecute('resume', async (ctx, _state, data: Record<string, unknown>) => {
+  onClick('resume', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
     const refused = await elsewhere(ctx, data.requestId);
@@ -400,7 +411,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
   });
 
   // A finished or stopped move plan: request the rollback of what it switched (a new approval).
-  app.adaptiveCards.actionExecute('rollbackPlan', async (ctx, _state, data: Record<string, unknown>) => {
+  onClick('rollbackPlan', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
     try {
@@ -414,9 +425,9 @@ export function createBot(d: BotDeps): Application<TurnState> {
   });
 
   // Refresh on the board card: its current content, for everyone.
-  app.adaptiveCards.actionExecute('board', async (ctx) => (await d.boards.card(anchorFor(ctx.activity))) as unknown as AdaptiveCard);
+  onClick('board', async (ctx) => (await d.boards.card(anchorFor(ctx.activity))) as unknown as AdaptiveCard);
 
-  app.adaptiveCards.actionExecute(/.*/, async () => 'This button is not known to the bot any more. Type `help`.');
+  onClick(/.*/, async () => 'This button is not known to the bot any more. Type `help`.');
 
   function clickError(e: unknown): string {
     if (isCoded(e)) return explain(e);
@@ -453,6 +464,7 @@ function titleFor(code: string): string {
     case 'Throttled': return 'Microsoft Graph is busy';
     case 'GroupNotFound': return 'Group not found';
     case 'AppCredentialRejected': return 'The bot\'s credential was refused';
+    case 'StorageUnavailable': return 'The bot cannot reach its storage';
     default: return 'That did not work';
   }
 }
@@ -461,6 +473,7 @@ function nextStepFor(code: string): string | undefined {
   switch (code) {
     case 'ConsentRequired': return 'An administrator grants admin consent to the bot in Entra ID (Enterprise applications → the bot → Permissions), then try again.';
     case 'Throttled': return 'Try again in a minute.';
+    case 'StorageUnavailable': return 'If it lasts, an administrator checks the bot\'s storage (the SQLite file\'s disk, or the storage account) and /readyz.';
     case 'AppCredentialRejected': return 'An administrator renews the client secret or certificate of the bot\'s Entra app and updates AAD_APP_CLIENT_SECRET or AAD_APP_CERTIFICATE_PATH.';
     default: return undefined;
   }

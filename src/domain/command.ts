@@ -218,7 +218,7 @@ function parseText(input: string): ParseResult {
   if (cancel) return { command: { kind: 'cancel', requestId: cancel[1]!.toUpperCase() } };
   const status = /^status(?:\s+(?:of\s+)?(.+))?$/i.exec(text);
   if (status) {
-    const t = status[1]?.trim().replace(/^["']|["']$/g, '');
+    const t = status[1]?.trim().replace(/^["']|["']$/g, '').trim();
     return { command: t ? { kind: 'status', target: { name: isRequestId(t) ? t.toUpperCase() : t } } : { kind: 'status' } };
   }
   for (const p of PATTERNS) {

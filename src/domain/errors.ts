@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'IllegalTransition'
   | 'NotAllowed'
   | 'Expired'
-  | 'InvalidInput';
+  | 'InvalidInput'
+  // the bot's own storage (requests, work queue, boards)
+  | 'StorageUnavailable';
 
 export class CodedError extends Error {
   constructor(

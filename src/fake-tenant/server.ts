@@ -274,6 +274,16 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         return jsonResponse(200, { clientId: a.clientId, delegatedScopes: a.delegatedScopes, applicationPermissions: a.applicationPermissions });
       }
       const grp = /^\/_fake\/groups\/([^/]+)$/.exec(path);
+      if (grp && method === 'DELETE') {
+        // The group is gone from Entra (deleted in AD and synced, or deleted in the cloud).
+        const id = decodeURIComponent(grp[1]!);
+        if (!tenant.groups.delete(id)) return adminError(404, `No group with id '${id}'.`);
+        for (const g of tenant.groups.values()) {
+          g.members = g.members.filter((m) => m !== id);
+          if (g.ad) g.ad.members = g.ad.members.filter((m) => m !== id);
+        }
+        return { status: 204, headers: {} };
+      }
       if (grp && method === 'GET') {
         const g = tenant.groups.get(decodeURIComponent(grp[1]!));
         if (!g) return adminError(404, `No group with id '${grp[1]}'.`);

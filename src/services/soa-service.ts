@@ -38,6 +38,11 @@ const ROLLBACK_PLAN_CHECKS = new Set(['tenantSync', 'cloudEdits', 'completesAtSy
 const WATCH_CYCLES = 2;
 /** A running plan's card is refreshed every this many steps. */
 const PLAN_PROGRESS_EVERY = 10;
+/** Tries of a switch (or a plan's current step) while Graph throttles or is unavailable; then it fails with the reason. */
+export const MAX_EXECUTE_TRIES = 5;
+
+/** A job's outcome: finished, left for its message to reappear, or rescheduled after a delay. */
+type Outcome = 'done' | 'retry' | { afterMs: number };
 
 export interface Resolution {
   resolved: GroupMatch[];
@@ -406,8 +411,17 @@ export class SoaService {
   startWorker(): void {
     if (this.worker) return;
     const { visibilityMs, pollMs } = this.d.settings.worker;
+    // An approval is stored before its job is queued: if the queue write failed (storage
+    // trouble between the two), the request would wait for a restart. Every visibility window,
+    // approved requests that did not start get their job again (running a job twice is
+    // harmless; executions already started have their own message, which reappears).
+    let lastSweep = this.d.clock.now().getTime();
     this.worker = (async () => {
       while (!this.stopping) {
+        if (this.d.clock.now().getTime() - lastSweep >= visibilityMs) {
+          lastSweep = this.d.clock.now().getTime();
+          await this.sweep(visibilityMs).catch((e) => this.d.logger.warn('sweep failed', { error: e instanceof Error ? e.message : String(e) }));
+        }
         let received: ReceivedJob | null = null;
         try {
           received = await this.d.queue.receive(visibilityMs);
@@ -438,7 +452,7 @@ export class SoaService {
   }
 
   private async handle(r: ReceivedJob): Promise<void> {
-    let outcome: 'done' | 'retry' = 'done';
+    let outcome: Outcome = 'done';
     try {
       outcome = await this.runJob(r.job, r.dequeueCount);
     } catch (e) {
@@ -446,12 +460,30 @@ export class SoaService {
       outcome = 'retry';
       this.d.logger.warn('job failed', { kind: r.job.kind, requestId: r.job.requestId, attempt: r.dequeueCount, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.message : String(e) });
     }
+    if (typeof outcome === 'object') {
+      // Retry at the time Graph asked for: a new message with the try counted, then this one goes.
+      // A crash in between leaves both; running the job twice is harmless.
+      try {
+        await this.d.queue.enqueue({ ...r.job, attempt: (r.job.attempt ?? 0) + r.dequeueCount }, outcome.afterMs);
+        outcome = 'done';
+      } catch (e) {
+        this.d.logger.warn('retry could not be scheduled; the message reappears instead', { requestId: r.job.requestId, error: String(e) });
+        return;
+      }
+    }
     if (outcome === 'done') await this.d.queue.complete(r).catch((e) => this.d.logger.warn('job completion failed', { error: String(e) }));
   }
 
-  private runJob(job: Job, dequeueCount: number): Promise<'done' | 'retry'> {
+  /** Throttled or unavailable: when to try again (Graph's Retry-After, else doubling from 1 s, at most a minute). */
+  private later(e: CodedError, tries: number): Outcome {
+    const asked = Number(e.details.retryAfterSeconds);
+    return { afterMs: Number.isFinite(asked) && asked > 0 ? asked * 1000 : Math.min(60_000, 1000 * 2 ** Math.max(0, tries - 1)) };
+  }
+
+  private runJob(job: Job, dequeueCount: number): Promise<Outcome> {
     switch (job.kind) {
-      case 'execute': return this.execute(job.requestId, dequeueCount);
+      // Tries so far: earlier messages (rescheduled after throttling) and this one's deliveries.
+      case 'execute': return this.execute(job.requestId, (job.attempt ?? 0) + dequeueCount);
       case 'audit': return this.pollAudit(job.requestId, job.attempt ?? 0);
       case 'takeover': return this.pollTakeover(job.requestId, job.attempt ?? 0);
       case 'remind': return this.remind(job.requestId);
@@ -508,7 +540,7 @@ export class SoaService {
    * The switch or rollback, with the approver's token only. Safe to run again after a crash:
    * it reads isCloudManaged first and does not repeat a write that already took effect.
    */
-  async execute(id: string, dequeueCount = 1): Promise<'done' | 'retry'> {
+  async execute(id: string, tries = 1): Promise<Outcome> {
     let req = await this.d.store.get(id);
     if (!req) return 'done';
     const now = this.d.clock.now();
@@ -532,7 +564,7 @@ export class SoaService {
       if (isCoded(e, 'StaleVersion')) return 'retry';
       throw e;
     }
-    if (req.plan) return this.executePlan(req, dequeueCount);
+    if (req.plan) return this.executePlan(req, tries);
     const target = req.action === 'move';
     const startedAt = this.d.clock.now();
     try {
@@ -549,7 +581,7 @@ export class SoaService {
         this.d.logger.info('write already took effect before a restart; not repeated', { requestId: id });
       }
     } catch (e) {
-      if (isCoded(e, 'Throttled', 'ServiceUnavailable') && dequeueCount < 5) return 'retry';
+      if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return this.later(e, tries);
       this.d.logger.warn('switch failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.name : String(e) });
       return this.fail(req, explain(e));
     }
@@ -563,7 +595,7 @@ export class SoaService {
    * is stored after every step (with the lease renewed), so a restart continues where it was;
    * a group already in the target state counts as done. The first failure stops the plan.
    */
-  private async executePlan(start: SoaRequest, dequeueCount: number): Promise<'done' | 'retry'> {
+  private async executePlan(start: SoaRequest, tries: number): Promise<Outcome> {
     let req = start;
     const target = req.action === 'move';
     const userDir = this.d.directory.forUser(req.approver!);
@@ -580,7 +612,7 @@ export class SoaService {
           if ((await userDir.readIsCloudManaged(step.groupId)) !== target) throw new CodedError('DirectoryError', 'Microsoft Graph accepted the change but reading it back shows the old value.');
         }
       } catch (e) {
-        if (isCoded(e, 'Throttled', 'ServiceUnavailable') && dequeueCount < 5) return 'retry';
+        if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return this.later(e, tries);
         const error = explain(e);
         this.d.logger.warn('plan step failed', { requestId: req.id, step: i + 1, groupId: step.groupId, code: isCoded(e) ? e.code : 'unexpected' });
         const plan: Plan = { ...req.plan!, steps: req.plan!.steps.map((st, k) => (k === i ? { ...st, state: 'failed' as const, error } : k > i ? { ...st, state: 'untouched' as const } : st)) };
@@ -781,6 +813,15 @@ export class SoaService {
     return 'done';
   }
 
+  /** Approved requests that have not started for longer than `staleMs` get an execute job. */
+  async sweep(staleMs: number): Promise<number> {
+    const stale = new Date(this.d.clock.now().getTime() - staleMs).toISOString();
+    const stuck = (await this.d.store.list({ states: ['approved'], limit: 500 })).filter((r) => r.updatedAt < stale);
+    for (const r of stuck) await this.d.queue.enqueue({ kind: 'execute', requestId: r.id });
+    if (stuck.length) this.d.logger.info('requeued stalled executions', { count: stuck.length });
+    return stuck.length;
+  }
+
   /** On start: make sure every unfinished request has its job (duplicates are harmless). */
   async resume(): Promise<number> {
     const open = await this.d.store.list({ states: ['approved', 'executing', 'awaiting_audit', 'waiting_for_sync', 'awaiting_approval'], limit: 500 });
@@ -813,6 +854,7 @@ export function explain(e: unknown): string {
     case 'Throttled': return 'Microsoft Graph kept throttling the request after retries. Nothing was changed by the failed call; approve a new request later.';
     case 'GroupNotFound': return 'The group no longer exists in Entra ID.';
     case 'NotSyncedFromAd': return e.message;
+    case 'StorageUnavailable': return e.message;
     default: return e.message;
   }
 }

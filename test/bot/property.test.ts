@@ -33,7 +33,7 @@ describe('property: the command parser', () => {
           assert.doesNotMatch(n, /[\u0000-\u001f\u007f]/);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 3000) },
     );
   });
 
@@ -47,7 +47,7 @@ describe('property: the command parser', () => {
         }
         assert.doesNotMatch(forMessage(text), /[<>]/);
       }),
-      { numRuns: 3000 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 3000) },
     );
   });
 });

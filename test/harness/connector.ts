@@ -46,6 +46,19 @@ export class TestChannel {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
+  /** Injected Bot Connector failures: the next `count` posts or updates get `status` (and are not recorded). */
+  private faults: Array<{ count: number; status: number; retryAfter?: number; kinds: Array<Outbound['kind']> }> = [];
+  /** Every failed attempt the channel answered, by kind. */
+  readonly failed: Array<{ kind: Outbound['kind']; status: number; at: number }> = [];
+
+  failNext(count: number, status = 503, opts: { retryAfter?: number; kinds?: Array<Outbound['kind']> } = {}): void {
+    this.faults.push({ count, status, kinds: opts.kinds ?? ['send', 'reply', 'update'], ...(opts.retryAfter !== undefined ? { retryAfter: opts.retryAfter } : {}) });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -56,6 +69,16 @@ export class TestChannel {
     const conversationId = decodeURIComponent(m[1]!);
     const target = m[2] ? decodeURIComponent(m[2]) : undefined;
     const kind: Outbound['kind'] = req.method === 'PUT' ? 'update' : target ? 'reply' : 'send';
+    const fault = this.faults.find((f) => f.count > 0 && f.kinds.includes(kind));
+    if (fault) {
+      fault.count -= 1;
+      this.failed.push({ kind, status: fault.status, at: Date.now() });
+      res.statusCode = fault.status;
+      if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ error: { code: fault.status === 429 ? 'Throttled' : 'ServiceError', message: 'Injected Bot Connector failure.' } }));
+      return;
+    }
     const id = kind === 'update' ? target! : `act-${randomUUID().slice(0, 8)}`;
     const entry: Outbound = { kind, conversationId, ...(target ? { targetId: target } : {}), id, activity: body };
     this.outbound.push(entry);

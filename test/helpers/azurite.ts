@@ -10,15 +10,16 @@ const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 
 export interface Azurite {
   connectionString: string;
+  /** Stops the emulator but keeps its data and ports: storage is unavailable until `resume`. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startAzurite(): Promise<Azurite> {
-  const dir = mkdtempSync(join(tmpdir(), 'soa-azurite-'));
-  const [blob, queue, table] = [await freePort(), await freePort(), await freePort()];
+async function spawnAzurite(dir: string, ports: { blob: number; queue: number; table: number }): Promise<ChildProcess> {
   const child: ChildProcess = spawn(process.execPath, [
     require.resolve('azurite/dist/src/azurite.js'),
-    '--location', dir, '--blobPort', String(blob), '--queuePort', String(queue), '--tablePort', String(table),
+    '--location', dir, '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
     '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
     // The storage SDKs may speak a newer API version than this Azurite knows.
     '--skipApiVersionCheck', '--loose', '--disableTelemetry',
@@ -35,14 +36,28 @@ export async function startAzurite(): Promise<Azurite> {
     });
   });
   child.removeAllListeners('exit');
+  return child;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
+}
+
+export async function startAzurite(): Promise<Azurite> {
+  const dir = mkdtempSync(join(tmpdir(), 'soa-azurite-'));
+  const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
+  let child = await spawnAzurite(dir, ports);
   return {
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:${blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${queue}/devstoreaccount1;`,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`,
+    pause: () => kill(child),
+    resume: async () => {
+      child = await spawnAzurite(dir, ports);
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await gone;
-      }
+      await kill(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

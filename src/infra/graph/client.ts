@@ -1,6 +1,6 @@
 /** Graph clients and credentials: app identity and on-behalf-of a user. */
 import { ClientCertificateCredential, ClientSecretCredential, OnBehalfOfCredential, type AccessToken, type TokenCredential } from '@azure/identity';
-import { Client } from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, HTTPMessageHandler, RedirectHandler, RedirectHandlerOptions, RetryHandler, RetryHandlerOptions, TelemetryHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
@@ -16,14 +16,72 @@ export interface GraphEndpoint {
   graphBaseUrl: string;
   /** Local mode: the authority is not a Microsoft cloud, so no instance discovery. */
   local: boolean;
+  /** Deadline of one Graph request (each retry gets its own); DEFAULT_GRAPH_TIMEOUT_MS if unset. */
+  timeoutMs?: number;
+}
+
+/** How long one Graph request may take before it is abandoned (each retry gets its own). */
+export const DEFAULT_GRAPH_TIMEOUT_MS = 30_000;
+/**
+ * The longest Retry-After waited for inside one call (a click or a job step). Longer ones are
+ * not slept through here: the call fails as Throttled and the job is retried later, so a
+ * throttled tenant cannot hold a click or a worker for minutes.
+ */
+export const MAX_INLINE_RETRY_AFTER_S = 10;
+/** Retries of one call after 429, 503 or 504 (the SDK's default is 3, at most 10). */
+const MAX_RETRIES = 3;
+
+/** A Graph request that got no answer within its time. */
+export class GraphTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`Microsoft Graph did not answer within ${timeoutMs} ms.`);
+    this.name = 'GraphTimeoutError';
+  }
+}
+
+/** Gives each attempt (after the retry handler) its own deadline. */
+class TimeoutHandler implements Middleware {
+  private next?: Middleware;
+  constructor(private readonly ms: number) {}
+  async execute(context: Context): Promise<void> {
+    const signal = AbortSignal.timeout(this.ms);
+    context.options = { ...(context.options ?? {}), signal } as Context['options'];
+    try {
+      await this.next!.execute(context);
+    } catch (e) {
+      if (signal.aborted) throw new GraphTimeoutError(this.ms);
+      throw e;
+    }
+  }
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+function retryAfterSeconds(response: Response | undefined): number {
+  const v = response?.headers?.get('Retry-After');
+  if (v === null || v === undefined) return 0;
+  const n = Number(v);
+  return Number.isNaN(n) ? Math.max(0, (new Date(v).getTime() - Date.now()) / 1000) : n;
 }
 
 export function graphClient(endpoint: GraphEndpoint, credential: TokenCredential): Client {
+  const timeoutMs = endpoint.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
   const host = new URL(endpoint.graphBaseUrl).hostname;
+  // The SDK's default chain, with a deadline per attempt and a bound on Retry-After.
+  const retry = new RetryHandlerOptions(1, MAX_RETRIES, (_delay, _attempt, _request, _options, response) => retryAfterSeconds(response) <= MAX_INLINE_RETRY_AFTER_S);
+  const middleware: Middleware[] = [
+    new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT_SCOPE] })),
+    new RetryHandler(retry),
+    new RedirectHandler(new RedirectHandlerOptions()),
+    new TelemetryHandler(),
+    new TimeoutHandler(timeoutMs),
+    new HTTPMessageHandler(),
+  ];
   return Client.initWithMiddleware({
     baseUrl: endpoint.graphBaseUrl.replace(/\/$/, ''),
     ...(host !== 'graph.microsoft.com' ? { customHosts: new Set([host]) } : {}),
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT_SCOPE] }),
+    middleware,
   });
 }
 

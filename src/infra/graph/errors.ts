@@ -67,6 +67,10 @@ export function mapGraphError(e: unknown, context: { groupId?: string; consent?:
   if (err.name === 'AuthenticationRequiredError' || err.code === 'AuthenticationRequiredError') {
     return new CodedError('Unauthorized', 'Signing in for Microsoft Graph failed. Sign in again.', {});
   }
+  if (err.name === 'GraphTimeoutError' || err.code === 'GraphTimeoutError') {
+    // No answer is not a refusal: a write may or may not have happened, so callers read back before writing again.
+    return new CodedError('ServiceUnavailable', 'Microsoft Graph did not answer in time.', { timeout: true });
+  }
   const status = err.statusCode ?? 0;
   const code = err.code ?? '';
   switch (true) {

@@ -1,4 +1,5 @@
 /** The work queue across instances: Azure Storage Queues (visibility timeout, pop receipts). */
+import { STORAGE_RETRY } from '../storage/retry';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { Job, ReceivedJob, WorkQueue } from '../../ports/queue';
 
@@ -7,7 +8,7 @@ export class StorageWorkQueue implements WorkQueue {
   private ready: Promise<unknown> | null = null;
 
   constructor(connectionString: string, queueName: string) {
-    this.queue = QueueServiceClient.fromConnectionString(connectionString).getQueueClient(queueName);
+    this.queue = QueueServiceClient.fromConnectionString(connectionString, { retryOptions: STORAGE_RETRY }).getQueueClient(queueName);
   }
 
   private init(): Promise<unknown> {

@@ -1,4 +1,5 @@
 /** Board locations as small JSON blobs beside the requests (`boards/<key>.json`). */
+import { STORAGE_RETRY } from './retry';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { Board, BoardStore } from '../../ports/boards';
 
@@ -7,7 +8,7 @@ export class BlobBoardStore implements BoardStore {
   private ready: Promise<unknown> | null = null;
 
   constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(containerName);
+    this.container = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: STORAGE_RETRY }).getContainerClient(containerName);
   }
 
   private blob(key: string) {

@@ -4,6 +4,7 @@
  * the container never overwrite each other; the version inside the document is checked too.
  * State, requester and group are kept in blob metadata so listings need no downloads.
  */
+import { STORAGE_RETRY } from './retry';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { CodedError } from '../../domain/errors';
 import { FINAL_STATES, type SoaRequest } from '../../domain/request';
@@ -40,7 +41,7 @@ export class BlobRequestStore implements RequestStore {
   private ready: Promise<unknown> | null = null;
 
   constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(containerName);
+    this.container = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: STORAGE_RETRY }).getContainerClient(containerName);
   }
 
   private init(): Promise<unknown> {

@@ -49,7 +49,7 @@ export interface Config {
   remindAfterMs: number;
   archiveAfterMs: number;
   storage: { kind: 'sqlite' } | { kind: 'blob'; connectionString: string; container: string; queue: string };
-  worker: { leaseMs: number; visibilityMs: number; pollMs: number };
+  worker: { leaseMs: number; visibilityMs: number; pollMs: number; concurrency: number };
 }
 
 export class ConfigError extends Error {}
@@ -198,7 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     remindAfterMs: num('REMIND_AFTER_HOURS', 24, 0.0001) * 3_600_000,
     archiveAfterMs: num('ARCHIVE_AFTER_DAYS', 30, 0) * 86_400_000,
     storage: storage(),
-    worker: { leaseMs: num('LEASE_SECONDS', 60, 0.1) * 1000, visibilityMs: num('JOB_VISIBILITY_SECONDS', 120, 1) * 1000, pollMs: num('WORKER_POLL_MS', 1000, 1) },
+    worker: { leaseMs: num('LEASE_SECONDS', 60, 0.1) * 1000, visibilityMs: num('JOB_VISIBILITY_SECONDS', 120, 1) * 1000, pollMs: num('WORKER_POLL_MS', 1000, 1), concurrency: Math.floor(num('WORKER_CONCURRENCY', 4, 1)) },
   };
   if (config.worker.leaseMs >= config.worker.visibilityMs) problems.push('LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS, so a crashed instance\'s lease has expired when its job reappears.');
   if (problems.length) throw new ConfigError(`The bot is not configured correctly:\n- ${problems.join('\n- ')}`);

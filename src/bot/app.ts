@@ -305,6 +305,12 @@ export function createBot(d: BotDeps): Application<TurnState> {
       return;
     }
     if (r.duplicate) {
+      // Its card never arrived (the post failed after retries): post it again here, so it can be decided.
+      if (r.duplicate.state === 'awaiting_approval' && !r.duplicate.anchor.cardActivityId && boardKey(r.duplicate.anchor) === boardKey(anchor)) {
+        await sendText(ctx, `**${forMessage(r.facts.group.displayName)}** already has an open request, ${r.duplicate.id}, whose approval card did not arrive; here it is again.`);
+        await postRequest(ctx, r.duplicate);
+        return;
+      }
       await sendText(ctx, `**${forMessage(r.facts.group.displayName)}** already has an open request, ${r.duplicate.id} (${forMessage(d.presenter.statusLine(r.duplicate))}). Type \`status ${r.duplicate.id}\` to see it.`);
       return;
     }
@@ -447,6 +453,9 @@ export function createBot(d: BotDeps): Application<TurnState> {
   }
 
   app.error(async (ctx, err) => {
+    // A proactive post (a thread line, a card update) runs as a continuation turn: its failure
+    // belongs to the caller, which logs it and carries on; no apology is posted for it.
+    if (ctx.activity.type === ActivityTypes.Event && ctx.activity.name === 'ContinueConversation') throw err;
     const ref = randomUUID().slice(0, 8);
     d.logger.error('turn failed', { ref, error: err instanceof Error ? err.message : String(err) });
     await ctx.sendActivity(`Something went wrong on my side (reference ${ref}).`).catch(() => undefined);

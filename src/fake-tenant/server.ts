@@ -290,6 +290,7 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         return jsonResponse(200, g);
       }
       if (route === 'GET /_fake/audits') return jsonResponse(200, tenant.audits);
+      if (route === 'GET /_fake/groups') return jsonResponse(200, [...tenant.groups.values()].map((g) => ({ id: g.id, displayName: g.displayName, onPremisesSyncEnabled: g.onPremisesSyncEnabled, isCloudManaged: g.isCloudManaged })));
       return adminError(404, `No admin route ${route}.`);
     } catch (e) {
       if (e instanceof SeedError) return adminError(400, `Invalid seed: ${e.message}`);

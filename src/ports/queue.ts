@@ -17,6 +17,7 @@ export interface ReceivedJob {
   job: Job;
   /** How many times this message has been handed out, this time included. */
   dequeueCount: number;
+  /** Changes when the message's visibility is extended (a new pop receipt). */
   receipt: string;
   id: string;
 }
@@ -25,6 +26,11 @@ export interface WorkQueue {
   enqueue(job: Job, delayMs?: number): Promise<void>;
   /** Hands out the next visible message and hides it for `visibilityMs`; null if none. */
   receive(visibilityMs: number): Promise<ReceivedJob | null>;
+  /**
+   * Keeps a message in hand hidden for another `visibilityMs` (a long job's heartbeat), so it
+   * is not handed out again while its worker is alive; false if it was handed out meanwhile.
+   */
+  extend(job: ReceivedJob, visibilityMs: number): Promise<boolean>;
   /** Deletes a handled message (only if it has not been handed out again since). */
   complete(job: ReceivedJob): Promise<void>;
   close(): Promise<void>;

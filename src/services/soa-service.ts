@@ -25,7 +25,8 @@ export interface ServiceSettings {
   syncWatch: { intervalMs: number; timeoutMs: number };
   /** Pending approvals get one reminder in their thread after this long. */
   remindAfterMs: number;
-  worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number };
+  /** `concurrency`: jobs handled at once by this instance (different requests; one job per request at a time). */
+  worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number; concurrency?: number };
 }
 
 /** What a plan covers: a group and everything nested below it, or a set of groups (a wave). */
@@ -40,6 +41,8 @@ const WATCH_CYCLES = 2;
 const PLAN_PROGRESS_EVERY = 10;
 /** Tries of a switch (or a plan's current step) while Graph throttles or is unavailable; then it fails with the reason. */
 export const MAX_EXECUTE_TRIES = 5;
+/** The sweep for approved requests whose job was lost runs at most this often (and takes only older ones). */
+const SWEEP_MIN_MS = 10 * 60_000;
 
 /** A job's outcome: finished, left for its message to reappear, or rescheduled after a delay. */
 type Outcome = 'done' | 'retry' | { afterMs: number };
@@ -71,6 +74,9 @@ export interface Deps {
 
 export class SoaService {
   private readonly running = new Set<Promise<unknown>>();
+  /** Jobs in hand, and the requests they are for: one job per request at a time on this instance. */
+  private readonly jobs = new Set<Promise<void>>();
+  private readonly busy = new Set<string>();
   private stopping = false;
   private worker: Promise<void> | null = null;
 
@@ -411,16 +417,24 @@ export class SoaService {
   startWorker(): void {
     if (this.worker) return;
     const { visibilityMs, pollMs } = this.d.settings.worker;
+    const concurrency = Math.max(1, this.d.settings.worker.concurrency ?? 1);
     // An approval is stored before its job is queued: if the queue write failed (storage
-    // trouble between the two), the request would wait for a restart. Every visibility window,
+    // trouble between the two), the request would wait for a restart. Every sweep interval,
     // approved requests that did not start get their job again (running a job twice is
     // harmless; executions already started have their own message, which reappears).
+    // Rare on purpose: under a backlog, approved requests wait for their turn, and requeueing
+    // them often would only add duplicates to the backlog.
+    const sweepMs = Math.max(10 * visibilityMs, SWEEP_MIN_MS);
     let lastSweep = this.d.clock.now().getTime();
     this.worker = (async () => {
       while (!this.stopping) {
-        if (this.d.clock.now().getTime() - lastSweep >= visibilityMs) {
+        if (this.d.clock.now().getTime() - lastSweep >= sweepMs) {
           lastSweep = this.d.clock.now().getTime();
-          await this.sweep(visibilityMs).catch((e) => this.d.logger.warn('sweep failed', { error: e instanceof Error ? e.message : String(e) }));
+          await this.sweep(sweepMs).catch((e) => this.d.logger.warn('sweep failed', { error: e instanceof Error ? e.message : String(e) }));
+        }
+        if (this.jobs.size >= concurrency) {
+          await Promise.race(this.jobs);
+          continue;
         }
         let received: ReceivedJob | null = null;
         try {
@@ -432,16 +446,16 @@ export class SoaService {
           await this.d.clock.sleep(pollMs);
           continue;
         }
-        const run = this.handle(received);
-        this.running.add(run);
-        await run.finally(() => this.running.delete(run));
+        const run = this.handle(received).finally(() => this.jobs.delete(run));
+        this.jobs.add(run);
       }
+      await Promise.all(this.jobs);
     })();
   }
 
   /** Resolves when no job is being handled right now (tests). */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.all([...this.running]);
+    while (this.running.size || this.jobs.size) await Promise.all([...this.running, ...this.jobs]);
   }
 
   /** Stops taking jobs; the one in hand finishes. Unfinished work stays in the queue. */
@@ -452,6 +466,15 @@ export class SoaService {
   }
 
   private async handle(r: ReceivedJob): Promise<void> {
+    // Another job for this request is in hand here: this one waits its turn, unchanged
+    // (leases guard the same request across instances).
+    if (this.busy.has(r.job.requestId)) return this.settle(r, r.job, { afterMs: 250 });
+    this.busy.add(r.job.requestId);
+    // Heartbeat: a job that runs longer than the visibility window (a long plan, slow Graph)
+    // keeps its message hidden, so it is not handed out again while this worker is alive.
+    const { visibilityMs } = this.d.settings.worker;
+    const heartbeat = setInterval(() => void this.d.queue.extend(r, visibilityMs).catch(() => undefined), Math.max(50, visibilityMs / 2));
+    heartbeat.unref();
     let outcome: Outcome = 'done';
     try {
       outcome = await this.runJob(r.job, r.dequeueCount);
@@ -459,19 +482,26 @@ export class SoaService {
       // Left in the queue: it becomes visible again and is retried.
       outcome = 'retry';
       this.d.logger.warn('job failed', { kind: r.job.kind, requestId: r.job.requestId, attempt: r.dequeueCount, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      clearInterval(heartbeat);
+      this.busy.delete(r.job.requestId);
     }
+    // A rescheduled try counts: the new message carries the tries so far.
+    await this.settle(r, { ...r.job, attempt: (r.job.attempt ?? 0) + r.dequeueCount }, outcome);
+  }
+
+  private async settle(r: ReceivedJob, again: Job, outcome: Outcome): Promise<void> {
     if (typeof outcome === 'object') {
-      // Retry at the time Graph asked for: a new message with the try counted, then this one goes.
-      // A crash in between leaves both; running the job twice is harmless.
+      // Retry at the time asked for: a new message, then this one goes. A crash in between
+      // leaves both; running a job twice is harmless.
       try {
-        await this.d.queue.enqueue({ ...r.job, attempt: (r.job.attempt ?? 0) + r.dequeueCount }, outcome.afterMs);
-        outcome = 'done';
+        await this.d.queue.enqueue(again, outcome.afterMs);
       } catch (e) {
         this.d.logger.warn('retry could not be scheduled; the message reappears instead', { requestId: r.job.requestId, error: String(e) });
         return;
       }
     }
-    if (outcome === 'done') await this.d.queue.complete(r).catch((e) => this.d.logger.warn('job completion failed', { error: String(e) }));
+    if (outcome !== 'retry') await this.d.queue.complete(r).catch((e) => this.d.logger.warn('job completion failed', { error: String(e) }));
   }
 
   /** Throttled or unavailable: when to try again (Graph's Retry-After, else doubling from 1 s, at most a minute). */

@@ -34,6 +34,10 @@ export class SqliteWorkQueue extends SqliteTables implements WorkQueue {
     return take.immediate();
   }
 
+  async extend(job: ReceivedJob, visibilityMs: number): Promise<boolean> {
+    return this.stmt('UPDATE jobs SET visible_at = ? WHERE id = ? AND receipt = ?').run(Date.now() + visibilityMs, Number(job.id), job.receipt).changes === 1;
+  }
+
   async complete(job: ReceivedJob): Promise<void> {
     this.stmt('DELETE FROM jobs WHERE id = ? AND receipt = ?').run(Number(job.id), job.receipt);
   }

@@ -30,14 +30,31 @@ export class StorageWorkQueue implements WorkQueue {
     return { job: JSON.parse(m.messageText) as Job, dequeueCount: m.dequeueCount, receipt: m.popReceipt, id: m.messageId };
   }
 
+  async extend(job: ReceivedJob, visibilityMs: number): Promise<boolean> {
+    try {
+      const r = await this.queue.updateMessage(job.id, job.receipt, undefined, Math.max(1, Math.ceil(visibilityMs / 1000)));
+      if (r.popReceipt) job.receipt = r.popReceipt;
+      return true;
+    } catch (e) {
+      if (handedOutAgain(e)) return false;
+      throw e;
+    }
+  }
+
   async complete(job: ReceivedJob): Promise<void> {
     try {
       await this.queue.deleteMessage(job.id, job.receipt);
     } catch (e) {
-      // 404: handed out again (pop receipt changed) or already gone; the handler is idempotent.
-      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+      // Handed out again (the pop receipt changed) or already gone: the handler is idempotent.
+      if (!handedOutAgain(e)) throw e;
     }
   }
 
   async close(): Promise<void> {}
+}
+
+/** 404: the message is gone; 400 PopReceiptMismatch: it was handed out again since (a new receipt). */
+function handedOutAgain(e: unknown): boolean {
+  const err = e as { statusCode?: number; code?: string };
+  return err.statusCode === 404 || (err.statusCode === 400 && err.code === 'PopReceiptMismatch');
 }

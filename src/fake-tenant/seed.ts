@@ -8,15 +8,12 @@ export const LOCAL_BOT_APP_ID = '6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90';
 export const LOCAL_BOT_SECRET = 'local-fake-tenant-only';
 export const LOCAL_BOT_SP_ID = '6d7e1c52-0000-4000-8000-00000000b075';
 
-/** Delegated Graph scopes the bot asks for, consented tenant-wide in the default seed. */
-export const BOT_DELEGATED_SCOPES = [
-  'User.Read',
-  'Group.Read.All',
-  'Group-OnPremisesSyncBehavior.ReadWrite.All',
-  'AuditLog.Read.All',
-  'Directory.Read.All',
-];
-/** Application permissions for background reads (audit polling, sync watch). */
+/**
+ * Delegated Graph scopes the bot asks for (least privilege), consented tenant-wide in the
+ * default seed: the approver's identity and roles, and the switch itself.
+ */
+export const BOT_DELEGATED_SCOPES = ['User.Read', 'Group-OnPremisesSyncBehavior.ReadWrite.All'];
+/** Application permissions for the reads done without a user (cards, audit polling, sync watch). */
 export const BOT_APPLICATION_PERMISSIONS = ['Group.Read.All', 'AuditLog.Read.All', 'Directory.Read.All'];
 
 export const USER = {

@@ -878,7 +878,7 @@ function describe(req: SoaRequest): string {
 export function explain(e: unknown): string {
   if (!isCoded(e)) return 'An unexpected error stopped the change. Nothing else was attempted; see the bot logs.';
   switch (e.code) {
-    case 'ConsentRequired': return `${e.message} The delegated permissions are Group-OnPremisesSyncBehavior.ReadWrite.All, Group.Read.All, Directory.Read.All, AuditLog.Read.All and User.Read.`;
+    case 'ConsentRequired': return `${e.message} The delegated permissions are Group-OnPremisesSyncBehavior.ReadWrite.All and User.Read.`;
     case 'InteractionRequired': case 'TokenExpired': case 'BlockedByConditionalAccess': return e.message;
     case 'PermissionDenied': return 'Microsoft Graph refused the change for the approver: an active Hybrid Identity Administrator (or allowed) role and the Group-OnPremisesSyncBehavior.ReadWrite.All consent are needed.';
     case 'Throttled': return 'Microsoft Graph kept throttling the request after retries. Nothing was changed by the failed call; approve a new request later.';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { defaultSeed, GROUP, LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, USER } from '../../src/fake-tenant/seed';
-import { admin, graphAs, rejection, ssoToken, startTestTenant } from '../helpers/fake-tenant';
+import { admin, graphAs, rejection, ssoToken, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
 
 /** The real Graph client, presenting whatever token the test hands it. */
 function clientWithToken(ft: FakeTenant, token: string): Client {
@@ -20,9 +20,9 @@ async function appToken(ft: FakeTenant): Promise<string> {
 
 describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () => {
   let ft: FakeTenant;
-  before(async () => { ft = await startTestTenant(); });
+  before(async () => { ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) }); });
   after(async () => { await ft.close(); });
-  beforeEach(async () => { await admin(ft, 'POST', '/_fake/reset'); });
+  beforeEach(async () => { await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed())); });
   afterEach(async () => {
     // Whatever the test sent, the server still answers normally.
     const alex = await graphAs(ft, USER.alex);
@@ -76,7 +76,7 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
     const [, payload] = real.split('.');
     cases.push([`${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`, /signature/i]);
     // Signed by another tenant instance (different keys).
-    const other = await startTestTenant();
+    const other = await startTestTenant({ seed: withBroadConsent(defaultSeed()) });
     try {
       cases.push([await appToken(other), /signature/i]);
     } finally {
@@ -97,7 +97,7 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
   });
 
   it('admin API: invalid seeds, faults and settings are refused with a message and change nothing', async () => {
-    const seed = defaultSeed();
+    const seed = withBroadConsent(defaultSeed());
     seed.groups[0]!.members.push('00000000-0000-4000-8000-0000000000ff');
     const bad = await admin<{ error: { message: string } }>(ft, 'POST', '/_fake/reset', seed);
     assert.equal(bad.status, 400);

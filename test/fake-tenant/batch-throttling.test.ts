@@ -1,19 +1,20 @@
+import { defaultSeed } from '../../src/fake-tenant/seed';
 import assert from 'node:assert/strict';
 import { BatchRequestContent, BatchResponseContent, RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
 import { GROUP, USER } from '../../src/fake-tenant/seed';
-import { admin, graphAs, rejection, startTestTenant } from '../helpers/fake-tenant';
+import { admin, graphAs, rejection, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
 
 const groupPath = (id: string) => `/v1.0/groups/${id}`;
 
 describe('fake tenant: $batch, throttling and faults', () => {
   let ft: FakeTenant;
   let alex: Client;
-  before(async () => { ft = await startTestTenant(); });
+  before(async () => { ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) }); });
   after(async () => { await ft.close(); });
   beforeEach(async () => {
-    await admin(ft, 'POST', '/_fake/reset');
+    await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
     alex = await graphAs(ft, USER.alex);
   });
 

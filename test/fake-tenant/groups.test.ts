@@ -1,8 +1,9 @@
+import { defaultSeed, LOCAL_BOT_APP_ID } from '../../src/fake-tenant/seed';
 import assert from 'node:assert/strict';
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { GROUP, USER } from '../../src/fake-tenant/seed';
-import { admin, appCredential, graphAs, graphClient, rejection, startTestTenant } from '../helpers/fake-tenant';
+import { admin, appCredential, graphAs, graphClient, rejection, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
 
 type G = { id: string; displayName: string; [k: string]: unknown };
 const names = (v: G[]) => v.map((g) => g.displayName).sort();
@@ -11,7 +12,7 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
   let ft: FakeTenant;
   let alex: Client;
   before(async () => {
-    ft = await startTestTenant();
+    ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) });
     alex = await graphAs(ft, USER.alex);
   });
   after(async () => { await ft.close(); });
@@ -102,10 +103,11 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
   });
 
   it('pages members (default 100, $top up to 999) on a large generated tenant with cycles', async () => {
-    const big = await startTestTenant();
+    const big = await startTestTenant({ seed: withBroadConsent(defaultSeed()) });
     try {
       const r = await admin(big, 'POST', '/_fake/reset', { generate: { groups: 1500, users: 300, depth: 5, breadth: 6, cycles: 3 } });
       assert.equal(r.status, 200);
+      await admin(big, 'PATCH', `/_fake/apps/${LOCAL_BOT_APP_ID}`, { delegatedScopes: withBroadConsent(defaultSeed()).apps[0]!.delegatedScopes });
       const client = await graphAs(big, USER.alex);
       const roots = await client.api('/groups').filter("startswith(displayName,'BIG-Root-1')").select('id,displayName').get();
       const root = roots.value.find((g: G) => g.displayName === 'BIG-Root-1');

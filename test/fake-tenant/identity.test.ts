@@ -3,7 +3,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { defaultSeed, LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, USER } from '../../src/fake-tenant/seed';
 import { ROLE } from '../../src/fake-tenant/model';
-import { admin, appCredential, decodeJwt, GRAPH_SCOPE, graphClient, oboCredential, rejection, ssoToken, startTestTenant } from '../helpers/fake-tenant';
+import { admin, appCredential, decodeJwt, GRAPH_SCOPE, graphClient, oboCredential, rejection, ssoToken, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
 
 async function tokenEndpoint(ft: FakeTenant, form: Record<string, string>) {
   const res = await fetch(`${ft.url}/${ft.tenantId}/oauth2/v2.0/token`, {
@@ -24,9 +24,9 @@ function forgedToken(claims: Record<string, unknown>, alg = 'RS256'): string {
 
 describe('fake tenant: identity (real @azure/identity against it)', () => {
   let ft: FakeTenant;
-  before(async () => { ft = await startTestTenant(); });
+  before(async () => { ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) }); });
   after(async () => { await ft.close(); });
-  beforeEach(async () => { await admin(ft, 'POST', '/_fake/reset'); });
+  beforeEach(async () => { await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed())); });
 
   it('publishes OpenID metadata and keys for the tenant', async () => {
     const meta = (await (await fetch(`${ft.url}/${ft.tenantId}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
@@ -87,7 +87,7 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
   });
 
   it('missing consent: invalid_grant AADSTS65001 with suberror consent_required', async () => {
-    const seed = defaultSeed();
+    const seed = withBroadConsent(defaultSeed());
     seed.apps[0]!.delegatedScopes = [];
     assert.equal((await admin(ft, 'POST', '/_fake/reset', seed)).status, 200);
     const sso = await ssoToken(ft, USER.alex);
@@ -110,7 +110,7 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
   });
 
   it('Conditional Access block: AADSTS53003', async () => {
-    const seed = defaultSeed();
+    const seed = withBroadConsent(defaultSeed());
     seed.users.find((u) => u.id === USER.lee)!.signIn = 'blocked';
     await admin(ft, 'POST', '/_fake/reset', seed);
     const sso = await ssoToken(ft, USER.lee, { mfa: true });

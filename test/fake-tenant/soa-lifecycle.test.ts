@@ -3,13 +3,13 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { defaultSeed, GROUP, LOCAL_BOT_APP_ID, USER } from '../../src/fake-tenant/seed';
 import type { SyncCycleResult } from '../../src/fake-tenant/model';
-import { admin, appCredential, eventually, graphAs, graphClient, rejection, startTestTenant } from '../helpers/fake-tenant';
+import { admin, appCredential, eventually, graphAs, graphClient, rejection, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
 
 const ON_PREM_READ_ONLY = /on-premises mastered Directory Sync objects/;
 
 /** A seed in which the bot app may also write group properties (as Graph Explorer would, for the test). */
 function seedWithGroupWrite() {
-  const seed = defaultSeed();
+  const seed = withBroadConsent(defaultSeed());
   seed.apps[0]!.delegatedScopes.push('Group.ReadWrite.All');
   return seed;
 }
@@ -26,7 +26,7 @@ async function auditFor(client: Client, groupId: string, activityPrefix: string)
 
 describe('fake tenant: the Group SOA life cycle, end to end through the real clients', () => {
   let ft: FakeTenant;
-  before(async () => { ft = await startTestTenant({ settings: { auditDelayMs: 400 } }); });
+  before(async () => { ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()), settings: { auditDelayMs: 400 } }); });
   after(async () => { await ft.close(); });
 
   it('synced → read-only → switch → audit after delay → editable → AD rename skipped → rollback → editable → sync takes over → read-only', async () => {
@@ -109,7 +109,7 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
   });
 
   it('AD changes flow to AD-managed groups at each sync cycle (rename, membership)', async () => {
-    await admin(ft, 'POST', '/_fake/reset');
+    await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
     const alex = await graphAs(ft, USER.alex);
     await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.secGroup2}`, { displayName: 'SecGroup2-Renamed', addMembers: [USER.lee] });
     assert.equal((await alex.api(`/groups/${GROUP.secGroup2}`).get()).displayName, 'SecGroup2', 'not before the sync');
@@ -152,7 +152,7 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
   });
 
   it('PATCH onPremisesSyncBehavior can answer 200 with the object (the other documented behaviour)', async () => {
-    await admin(ft, 'POST', '/_fake/reset');
+    await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
     await admin(ft, 'PUT', '/_fake/settings', { soaPatchStatus: 200 });
     try {
       const alex = await graphAs(ft, USER.alex);
@@ -165,7 +165,7 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
   });
 
   it('audit activity names can use the other documented spelling; app-only tokens read audits', async () => {
-    await admin(ft, 'POST', '/_fake/reset');
+    await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
     await admin(ft, 'PUT', '/_fake/settings', { auditDelayMs: 0, auditActivityNames: { convert: 'Change Source of Authority from AD DS to cloud' } });
     try {
       const alex = await graphAs(ft, USER.alex);
@@ -180,7 +180,7 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
   });
 
   it('nesting with a cycle: transitive queries terminate and list each group once', async () => {
-    const seed = defaultSeed();
+    const seed = withBroadConsent(defaultSeed());
     seed.groups.find((g) => g.id === GROUP.secGroup1Leaf)!.members.push(GROUP.secGroup1);
     await admin(ft, 'POST', '/_fake/reset', seed);
     const alex = await graphAs(ft, USER.alex);
@@ -193,7 +193,7 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
 
 describe('fake tenant: scheduled sync cycles', () => {
   it('runs sync cycles on its own when syncIntervalMs is set, completing a rollback', async () => {
-    const ft = await startTestTenant({ settings: { syncIntervalMs: 0 } });
+    const ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()), settings: { syncIntervalMs: 0 } });
     try {
       const alex = await graphAs(ft, USER.alex);
       await alex.api(`/groups/${GROUP.soaGroup3}/onPremisesSyncBehavior`).patch({ isCloudManaged: false });

@@ -1,4 +1,5 @@
 /** Test helpers: an in-process fake tenant and real credential + Graph clients against it. */
+import type { Seed } from '../../src/fake-tenant/model';
 import { ClientSecretCredential, OnBehalfOfCredential } from '@azure/identity';
 import { Client, type ClientOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
@@ -6,6 +7,15 @@ import { startFakeTenant, type FakeTenant, type FakeTenantOptions } from '../../
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET } from '../../src/fake-tenant/seed';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/**
+ * The tenant as a Graph client with broad delegated consent sees it (the fake tenant's own
+ * tests read groups, users and audits with a user token). The bot's consent stays least privilege.
+ */
+export function withBroadConsent(seed: Seed): Seed {
+  for (const app of seed.apps) app.delegatedScopes = [...new Set([...app.delegatedScopes, 'Group.Read.All', 'Directory.Read.All', 'AuditLog.Read.All'])];
+  return seed;
+}
 
 export async function startTestTenant(options: FakeTenantOptions = {}): Promise<FakeTenant> {
   return startFakeTenant({ port: 0, ...options, settings: { auditDelayMs: 0, ...(options.settings ?? {}) } });

@@ -318,7 +318,12 @@ export class SoaService {
     if ('outcome' in r) return r;
     const approved = r.saved;
     this.d.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
-    await this.d.queue.enqueue({ kind: 'execute', requestId: id });
+    try {
+      await this.d.queue.enqueue({ kind: 'execute', requestId: id });
+    } catch (e) {
+      // The approval is recorded; the sweep (or the next start) queues its execution.
+      this.d.logger.warn('execution not queued; the sweep will queue it', { requestId: id, error: e instanceof Error ? e.message : String(e) });
+    }
     // The click's answer carries the new card; the thread line and the board follow without delaying it.
     this.track(this.announce(approved, { card: false }));
     return { outcome: 'done', request: approved };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { GROUP } from '../../src/fake-tenant/seed';
 import { MAX_EXECUTE_TRIES } from '../../src/services/soa-service';
 import { cardOf, cardText } from '../harness/connector';
@@ -182,6 +183,31 @@ describe('faults: Bot Connector failures when the bot posts', () => {
   });
 });
 
+describe('faults: the work queue fails after an approval was recorded (SQLite)', () => {
+  let s: Stack;
+  afterEach(async () => { await s?.stop(); });
+
+  it('the approval stands, and the sweep queues the switch that was not queued', async () => {
+    s = await startStack();
+    const { msg, data } = await requestCard(s);
+    // A real SQLite failure on the queue table only, from a second connection to the same file.
+    const db = new Database(s.config.storeFile);
+    db.exec("CREATE TRIGGER lose_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;");
+    try {
+      const r = await s.channel.click(people.megan, msg.id, 'approve', data);
+      assert.match(cardText(r.card), /Approved by Megan Bowen/, 'the decision is recorded and shown');
+    } finally {
+      db.exec('DROP TRIGGER lose_jobs');
+      db.close();
+    }
+    assert.equal(await stateOf(s, data.requestId), 'approved');
+    assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 0);
+    assert.equal(await s.bot.service.sweep(0), 1);
+    await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 10_000);
+    assert.deepEqual((await soaPatches(s, GROUP.secGroup2)).map((p) => p.status), [204]);
+  });
+});
+
 describe('faults: storage unavailable (Azure Blob Storage and Queues via Azurite)', function () {
   this.timeout(90_000);
   let az: Azurite;
@@ -199,6 +225,9 @@ describe('faults: storage unavailable (Azure Blob Storage and Queues via Azurite
     const { msg, data } = await requestCard(s);
     await az.pause();
     try {
+      // The readiness probe says so, so a load balancer stops sending work here.
+      assert.equal((await fetch(`${s.bot.http.url}/readyz`)).status, 503);
+      assert.equal((await fetch(`${s.bot.http.url}/healthz`)).status, 200, 'alive all the same');
       const r = await s.channel.click(people.megan, msg.id, 'approve', data);
       assert.equal(r.status, 200, JSON.stringify(r));
       assert.match(r.message ?? JSON.stringify(r), /request store is unavailable right now, so nothing was recorded or changed/);
@@ -208,6 +237,7 @@ describe('faults: storage unavailable (Azure Blob Storage and Queues via Azurite
     assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 0, 'no switch without a recorded approval');
     assert.equal(await stateOf(s, data.requestId), 'awaiting_approval');
     // Storage is back: the same card works.
+    assert.equal((await fetch(`${s.bot.http.url}/readyz`)).status, 200);
     const again = await s.channel.click(people.megan, msg.id, 'approve', data);
     assert.match(cardText(again.card), /Approved by Megan Bowen/);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);

@@ -141,7 +141,8 @@ export interface LargeSeedOptions {
   randomSeed?: number;
 }
 
-function prng(seed: number): () => number {
+/** A small deterministic generator (xorshift32): the same seed gives the same tenant, or the same run. */
+export function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
-import { largeSeed } from '../../src/fake-tenant/seed';
+import { largeSeed, prng } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { FINAL_STATES, type SoaRequest } from '../../src/domain/request';
 import { actions, cardOf, cardText, type Outbound } from '../harness/connector';
@@ -18,18 +18,6 @@ import { people, startStack, type Stack } from '../helpers/stack';
 const REQUESTS = Number(process.env.FAULT_REQUESTS ?? 220);
 const SEED = Number(process.env.FAULT_SEED ?? 20261128);
 const CONCURRENCY = 8;
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 type FaultKind = 'patch429' | 'patch503' | 'patchStorm' | 'readSlow' | 'read503' | 'audit503' | 'batch503' | 'token503' | 'connector503' | 'connector403' | 'mfaApprover' | 'doubleClick';
 

@@ -13,7 +13,8 @@ import { people, startStack, type Stack } from '../helpers/stack';
  * endpoint, the audit log, Bot Connector posts), with double clicks and clicks by an approver
  * who must first pass MFA. It ends with the counts and four invariants: every request is in a
  * final or resumable state, no switch without a recorded approval, no duplicate switch, no
- * lost request. The random choices come from a fixed seed (FAULT_SEED to change it).
+ * lost request. The random choices come from a seeded generator (FAULT_SEED to change it); with
+ * several requests in flight the order of the draws follows timing, so the mix varies a little.
  */
 const REQUESTS = Number(process.env.FAULT_REQUESTS ?? 220);
 const SEED = Number(process.env.FAULT_SEED ?? 20261128);

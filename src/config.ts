@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { isObjectId } from './domain/command';
 import { ROLE_TEMPLATE } from './domain/policy';
 import type { GraphEndpoint } from './infra/graph/client';
 
@@ -61,7 +62,6 @@ const ROLE_NAMES: Record<string, string> = {
   'global administrator': ROLE_TEMPLATE.globalAdministrator,
 };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12,13}$/i;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** The PEM file must hold a private key and a certificate (what the credential reads). */
@@ -103,7 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const host = str('HOST') ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
   if (mode === 'local' && !LOOPBACK.has(host)) problems.push(`Local mode (no BOT_ID) has no Bot Framework authentication, so it only binds to loopback; HOST is '${host}'.`);
   if (mode === 'production') {
-    if (!GUID.test(botId!)) problems.push(`BOT_ID must be the bot's Entra app id (a GUID), not '${botId}'.`);
+    if (!isObjectId(botId!)) problems.push(`BOT_ID must be the bot's Entra app id (a GUID), not '${botId}'.`);
     if (botType === 'SingleTenant' && !str('BOT_PASSWORD')) problems.push('BOT_PASSWORD is missing: the Bot Framework credential (or BOT_TYPE=UserAssignedMSI with BOT_ID set to the managed identity\'s client id).');
     if (botType === 'UserAssignedMSI') {
       // The managed identity authenticates the bot to Bot Framework only; on-behalf-of needs an
@@ -113,7 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     }
     const botTenant = str('BOT_TENANT_ID');
     if (!botTenant) problems.push('BOT_TENANT_ID is missing: new Azure Bot registrations are single-tenant.');
-    else if (!GUID.test(botTenant)) problems.push(`BOT_TENANT_ID must be a tenant id (a GUID), not '${botTenant}'.`);
+    else if (!isObjectId(botTenant)) problems.push(`BOT_TENANT_ID must be a tenant id (a GUID), not '${botTenant}'.`);
     if (!str('OAUTH_CONNECTION_NAME')) problems.push('OAUTH_CONNECTION_NAME is missing: the Azure Bot OAuth connection that gives the approver\'s SSO token.');
     if (str('STORAGE') === undefined) problems.push('STORAGE is missing: choose sqlite (one instance) or blob (several instances) explicitly in production.');
   }
@@ -123,7 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const certificateSetting = str('AAD_APP_CERTIFICATE_PATH');
   const certificatePath = certificateSetting && (isAbsolute(certificateSetting) ? certificateSetting : join(projectRoot, certificateSetting));
   if (!clientId) problems.push('AAD_APP_CLIENT_ID is missing: the Entra app id used for Microsoft Graph.');
-  else if (!GUID.test(clientId)) problems.push(`AAD_APP_CLIENT_ID must be a GUID, not '${clientId}'.`);
+  else if (!isObjectId(clientId)) problems.push(`AAD_APP_CLIENT_ID must be a GUID, not '${clientId}'.`);
   if (!tenantId) problems.push('AAD_APP_TENANT_ID is missing: the Entra tenant id.');
   if (!clientSecret && !certificatePath) problems.push('AAD_APP_CLIENT_SECRET (or AAD_APP_CERTIFICATE_PATH) is missing: the Entra app credential for on-behalf-of.');
   if (certificatePath) {
@@ -139,9 +139,9 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   }
   const roles = (str('APPROVER_ROLES') ?? 'Hybrid Identity Administrator,Global Administrator')
     .split(',').map((r) => r.trim()).filter(Boolean)
-    .map((r) => ROLE_NAMES[r.toLowerCase()] ?? (GUID.test(r) ? r : (problems.push(`APPROVER_ROLES: unknown role '${r}' (use a role name or template id).`), r)));
+    .map((r) => ROLE_NAMES[r.toLowerCase()] ?? (isObjectId(r) ? r : (problems.push(`APPROVER_ROLES: unknown role '${r}' (use a role name or template id).`), r)));
   const approverGroupId = str('APPROVER_GROUP_ID');
-  if (approverGroupId && !GUID.test(approverGroupId)) problems.push(`APPROVER_GROUP_ID must be a group object id, not '${approverGroupId}'.`);
+  if (approverGroupId && !isObjectId(approverGroupId)) problems.push(`APPROVER_GROUP_ID must be a group object id, not '${approverGroupId}'.`);
   const dataDir = str('DATA_DIR') ?? join(projectRoot, '.local', 'data');
   const storeFile = str('STORE_FILE') ?? join(isAbsolute(dataDir) ? dataDir : join(projectRoot, dataDir), 'requests.sqlite');
   function storage(): Config['storage'] {
@@ -165,7 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   if (channelIssuer && !channelMetadata) problems.push('BOT_TOKEN_ISSUER needs BOT_OPENID_METADATA_URL: the issuer and the keys that sign its tokens come together.');
   const allowedTenants = (str('ALLOWED_TENANT_IDS') ?? [tenantId, str('BOT_TENANT_ID')].filter(Boolean).join(','))
     .split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-  for (const t of allowedTenants) if (!GUID.test(t)) problems.push(`ALLOWED_TENANT_IDS: '${t}' is not a tenant id (a GUID).`);
+  for (const t of allowedTenants) if (!isObjectId(t)) problems.push(`ALLOWED_TENANT_IDS: '${t}' is not a tenant id (a GUID).`);
   const publicUrl = str('PUBLIC_URL')?.replace(/\/+$/, '');
   if (publicUrl && !/^https?:\/\/[^/]+$/.test(publicUrl)) problems.push(`PUBLIC_URL must be the bot's base URL (scheme and host, no path), not '${publicUrl}'.`);
   if (mode === 'production' && publicUrl && !publicUrl.startsWith('https://')) problems.push('PUBLIC_URL must be https in production: export links carry request data.');

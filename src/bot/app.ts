@@ -5,7 +5,7 @@
 import { ActivityTypes, CardFactory, MemoryStorage, MessageFactory, tokenExchangeOperationName, verifyStateOperationName, type TurnContext } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, type AdaptiveCard, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
-import { isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
+import { isObjectId, isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
 import { isCoded } from '../domain/errors';
 import { isOpen, type Person, type SoaRequest } from '../domain/request';
 import type { Logger } from '../ports/logger';
@@ -39,7 +39,6 @@ const SIGN_IN_INVOKES = [tokenExchangeOperationName, verifyStateOperationName];
 
 type Card = Record<string, unknown>;
 
-const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A rejection reason is a sentence or two; it is kept with the request and shown on cards. */
 const MAX_REASON_LENGTH = 1000;
 const sendCard = (ctx: TurnContext, card: Card, text?: string) => ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), text));
@@ -395,7 +394,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
       const action: SoaAction = data.action === 'rollback' ? 'rollback' : 'move';
       const groupId = String(data.groupId ?? '');
       // The id goes into a Graph URL path: only an object id, never anything that could change the path.
-      if (!OBJECT_ID.test(groupId)) return 'This card does not refer to a group I know. Nothing was changed.';
+      if (!isObjectId(groupId)) return 'This card does not refer to a group I know. Nothing was changed.';
       try {
         if (verb === 'check') await check(ctx, groupId, action);
         else await submit(ctx, who, groupId, action);
@@ -420,14 +419,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
   onClick('rollbackPlan', async (ctx, _state, data: Record<string, unknown>) => {
     const who = clicker(ctx);
     if (typeof who === 'string') return who;
-    try {
-      const r = await d.service.requestPlanRollback(String(data.requestId ?? ''), who, anchorFor(ctx.activity));
-      if (!r.request) return r.message ?? 'That plan cannot be rolled back.';
-      await postRequest(ctx, r.request);
-      return `Rollback requested: ${r.request.id}.`;
-    } catch (e) {
-      return clickError(e);
-    }
+    const r = await d.service.requestPlanRollback(String(data.requestId ?? ''), who, anchorFor(ctx.activity));
+    if (!r.request) return r.message ?? 'That plan cannot be rolled back.';
+    await postRequest(ctx, r.request);
+    return `Rollback requested: ${r.request.id}.`;
   });
 
   // Refresh on the board card: its current content, for everyone.

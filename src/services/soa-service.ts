@@ -889,7 +889,6 @@ export function explain(e: unknown): string {
     case 'Throttled': return 'Microsoft Graph kept throttling the request after retries. Nothing was changed by the failed call; approve a new request later.';
     case 'GroupNotFound': return 'The group no longer exists in Entra ID.';
     case 'NotSyncedFromAd': return e.message;
-    case 'StorageUnavailable': return e.message;
     default: return e.message;
   }
 }

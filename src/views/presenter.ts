@@ -10,7 +10,7 @@ import type { Presenter } from '../ports/presenter';
 import { render } from './templates';
 import { forCard, forMessage } from './text';
 
-type Shown = (v: string | null | undefined) => string;
+type Shown = (v: string | null | undefined, max?: number) => string;
 
 /** The request as shown: every value that came from outside the bot passed through `f`. */
 function shownReq(req: SoaRequest, f: Shown): SoaRequest {
@@ -45,7 +45,7 @@ function shownFacts(facts: GroupFacts, f: Shown): GroupFacts {
 
 /** Check details name groups and values from the directory (up to ~1,000 characters of them). */
 function shownChecks(checks: CheckRow[], f: Shown): CheckRow[] {
-  return checks.map((c) => ({ ...c, detail: f(c.detail).length > 1200 ? `${f(c.detail).slice(0, 1199)}…` : f(c.detail) }));
+  return checks.map((c) => ({ ...c, detail: f(c.detail, 1200) }));
 }
 
 

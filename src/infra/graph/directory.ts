@@ -1,7 +1,7 @@
 /** The directory over Microsoft Graph: the fewest round trips, batched, errors mapped. */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { createHash } from 'node:crypto';
-import type { SoaAction } from '../../domain/command';
+import { isObjectId, type SoaAction } from '../../domain/command';
 import { CodedError, isCoded } from '../../domain/errors';
 import type { GroupFacts, GroupKind, GroupSummary, TreeNode } from '../../domain/prerequisites';
 import { MAX_PLAN_GROUPS, setExtensionAttributes, type GroupGraph, type NodeFacts, type PlanNode } from '../../domain/plan';
@@ -13,7 +13,6 @@ import { runBatch, type BatchStep, type StepResult } from './batch';
 import { appCredential, graphClient, oboCredential, type GraphEndpoint } from './client';
 import { mapGraphError } from './errors';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12,13}$/i;
 const MATCH_SELECT = 'id,displayName,description,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled,onPremisesSamAccountName';
 const FACT_SELECT = 'id,displayName,description,mailEnabled,securityEnabled,groupTypes,mail,onPremisesSyncEnabled,onPremisesLastSyncDateTime,onPremisesSamAccountName,onPremisesSecurityIdentifier,onPremisesDomainName';
 const SUMMARY_SELECT = 'id,displayName,onPremisesSyncEnabled';
@@ -75,7 +74,7 @@ export class GraphAppDirectory implements AppDirectory {
     const unique = [...new Set(names)];
     const steps = unique.map((name, i) => ({
       id: String(i),
-      url: GUID.test(name)
+      url: isObjectId(name)
         ? `/groups/${name}?$select=${MATCH_SELECT}`
         : `/groups?$filter=${encodeURIComponent(`displayName eq '${odataString(name)}'`)}&$select=${MATCH_SELECT}&$top=50`,
     }));
@@ -83,7 +82,7 @@ export class GraphAppDirectory implements AppDirectory {
     const out = new Map<string, GroupMatch[]>();
     unique.forEach((name, i) => {
       const r = results.get(String(i));
-      if (ok(r)) out.set(name, GUID.test(name) ? [toMatch(r.body)] : (r.body.value as any[]).map(toMatch));
+      if (ok(r)) out.set(name, isObjectId(name) ? [toMatch(r.body)] : (r.body.value as any[]).map(toMatch));
       else if ((r as StepResult | undefined)?.status === 404) out.set(name, []);
       else throw fail(r);
     });

@@ -25,7 +25,14 @@ import { freePort } from '../test/helpers/ports';
 
 const root = join(__dirname, '..');
 /** The node flags `npm start` and `npm run serve` give the bot (package.json), read from there. */
-const BOT_NODE_FLAGS = (/node ((?:--[\w-]+=\S+ )*)dist\/src\/main\.js/.exec(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.serve)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+const BOT_NODE_FLAGS = (
+  /node ((?:--[\w-]+=\S+ )*)dist\/src\/main\.js/.exec(
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.serve,
+  )?.[1] ?? ''
+)
+  .trim()
+  .split(/\s+/)
+  .filter(Boolean);
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
   const i = args.indexOf(`--${name}`);
@@ -43,7 +50,13 @@ const WARMUP_SECONDS = Number(opt('warmup-seconds', '5'));
 const megan: User = { aadObjectId: '00000000-0000-0000-0000-0000000000021', name: 'Megan Bowen' };
 const alex: User = { aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
 
-interface Stats { n: number; p50: number; p95: number; p99: number; max: number }
+interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
@@ -57,42 +70,64 @@ function stats(xs: number[]): Stats {
  * (the fake tenant handles them one after another, hence gaps rather than a window).
  */
 function rounds(log: RequestLogEntry[], latency: number): number {
-  const times = log.filter((e) => !e.batch).map((e) => Date.parse(e.at)).sort((a, b) => a - b);
+  const times = log
+    .filter((e) => !e.batch)
+    .map((e) => Date.parse(e.at))
+    .sort((a, b) => a - b);
   let n = times.length ? 1 : 0;
   for (let i = 1; i < times.length; i++) if (times[i]! - times[i - 1]! >= latency * 0.6) n++;
   return n;
 }
 
 async function adminCall<T>(ft: FakeTenant, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${ft.url}${path}`, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${ft.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-interface Bot { url: string; child: ChildProcess; startMs: number; stop(): Promise<void> }
+interface Bot {
+  url: string;
+  child: ChildProcess;
+  startMs: number;
+  stop(): Promise<void>;
+}
 
 async function startBot(ft: FakeTenant, storeFile: string, extra: Record<string, string> = {}): Promise<Bot> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(process.env.BENCH_BOT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_BOT_PROFILE] : []), ...BOT_NODE_FLAGS, join(root, 'dist', 'src', 'local.js')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      NO_PLAYGROUND: '1',
-      FAKE_TENANT_PORT: String(new URL(ft.url).port),
-      STORE_FILE: storeFile,
-      ALLOW_SELF_APPROVAL: 'false',
-      WORKER_POLL_MS: '20',
-      AUDIT_POLL_FIRST_DELAY_MS: '1',
-      AUDIT_POLL_MAX_DELAY_MS: '200',
-      GRAPH_BATCHING: NAIVE ? 'off' : 'on',
-      ...extra,
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_BOT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_BOT_PROFILE] : []),
+      ...BOT_NODE_FLAGS,
+      join(root, 'dist', 'src', 'local.js'),
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        NO_PLAYGROUND: '1',
+        FAKE_TENANT_PORT: String(new URL(ft.url).port),
+        STORE_FILE: storeFile,
+        ALLOW_SELF_APPROVAL: 'false',
+        WORKER_POLL_MS: '20',
+        AUDIT_POLL_FIRST_DELAY_MS: '1',
+        AUDIT_POLL_MAX_DELAY_MS: '200',
+        GRAPH_BATCHING: NAIVE ? 'off' : 'on',
+        ...extra,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bot exited (${code}): ${err}`)));
     createInterface({ input: child.stdout! }).on('line', (l) => {
@@ -130,9 +165,19 @@ function rssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-interface Env { ft: FakeTenant; bot: Bot; channel: TestChannel; dir: string; close(): Promise<void> }
+interface Env {
+  ft: FakeTenant;
+  bot: Bot;
+  channel: TestChannel;
+  dir: string;
+  close(): Promise<void>;
+}
 
-async function environment(seed: Seed, extra: Record<string, string> = {}, prefill?: (file: string) => Promise<void>): Promise<Env> {
+async function environment(
+  seed: Seed,
+  extra: Record<string, string> = {},
+  prefill?: (file: string) => Promise<void>,
+): Promise<Env> {
   const ft = await startFakeTenant({ port: 0, seed, settings: { latencyMs: 0, auditDelayMs: 0 } });
   const dir = mkdtempSync(join(tmpdir(), 'soa-bench-'));
   const storeFile = join(dir, 'requests.sqlite');
@@ -140,7 +185,10 @@ async function environment(seed: Seed, extra: Record<string, string> = {}, prefi
   const bot = await startBot(ft, storeFile, extra);
   const channel = await new TestChannel(`${bot.url}`).start();
   return {
-    ft, bot, channel, dir,
+    ft,
+    bot,
+    channel,
+    dir,
     close: async () => {
       await bot.stop();
       await channel.stop();
@@ -151,7 +199,10 @@ async function environment(seed: Seed, extra: Record<string, string> = {}, prefi
 }
 
 const setLatency = (e: Env, ms: number) => adminCall(e.ft, 'PUT', '/_fake/settings', { latencyMs: ms });
-const clearLogs = async (e: Env) => { await adminCall(e.ft, 'DELETE', '/_fake/requests'); await adminCall(e.ft, 'DELETE', '/_fake/token-requests'); };
+const clearLogs = async (e: Env) => {
+  await adminCall(e.ft, 'DELETE', '/_fake/requests');
+  await adminCall(e.ft, 'DELETE', '/_fake/token-requests');
+};
 const graphLog = (e: Env) => adminCall<RequestLogEntry[]>(e.ft, 'GET', '/_fake/requests');
 const tokenLog = (e: Env) => adminCall<unknown[]>(e.ft, 'GET', '/_fake/token-requests');
 
@@ -161,24 +212,51 @@ async function say(e: Env, who: User, text: string, key: string): Promise<number
   return since;
 }
 
-interface Row { scenario: string; floor: string; graphCalls?: number; innerCalls?: number; rounds?: number; tokenCalls?: number; wall?: Stats; extra?: Record<string, unknown> }
+interface Row {
+  scenario: string;
+  floor: string;
+  graphCalls?: number;
+  innerCalls?: number;
+  rounds?: number;
+  tokenCalls?: number;
+  wall?: Stats;
+  extra?: Record<string, unknown>;
+}
 
 /** Synced, AD-managed security groups of a seed, for one fresh request per iteration. */
 function freshGroups(seed: Seed, n: number): string[] {
-  return seed.groups.filter((g) => g.id.startsWith('c3') && g.ad && !g.isCloudManaged && g.kind === 'security' && !g.displayName.includes(',')).slice(0, n).map((g) => g.displayName);
+  return seed.groups
+    .filter(
+      (g) =>
+        g.id.startsWith('c3') && g.ad && !g.isCloudManaged && g.kind === 'security' && !g.displayName.includes(','),
+    )
+    .slice(0, n)
+    .map((g) => g.displayName);
 }
 
-async function measureGraph(e: Env, run: () => Promise<void>): Promise<{ ms: number; calls: number; inner: number; rounds: number; tokens: number }> {
+async function measureGraph(
+  e: Env,
+  run: () => Promise<void>,
+): Promise<{ ms: number; calls: number; inner: number; rounds: number; tokens: number }> {
   await clearLogs(e);
   const t0 = performance.now();
   await run();
   const ms = performance.now() - t0;
   const log = await graphLog(e);
   if (process.env.BENCH_DEBUG) {
-    const top = log.filter((x) => !x.batch).map((x) => [Date.parse(x.at), x.path] as const).sort((a, b) => a[0] - b[0]);
+    const top = log
+      .filter((x) => !x.batch)
+      .map((x) => [Date.parse(x.at), x.path] as const)
+      .sort((a, b) => a[0] - b[0]);
     console.log(top.map(([t, p]) => `${t - top[0]![0]} ${p}`).join('\n'));
   }
-  return { ms, calls: log.filter((x) => !x.batch).length, inner: log.filter((x) => x.batch).length, rounds: rounds(log, LATENCY), tokens: (await tokenLog(e)).length };
+  return {
+    ms,
+    calls: log.filter((x) => !x.batch).length,
+    inner: log.filter((x) => x.batch).length,
+    rounds: rounds(log, LATENCY),
+    tokens: (await tokenLog(e)).length,
+  };
 }
 
 async function scenario1(): Promise<Row> {
@@ -197,7 +275,15 @@ async function scenario1(): Promise<Row> {
       walls.push(m.ms);
       if (i === 0) last = m; // SecGroup1 (nested two levels) is the reference card
     }
-    return { scenario: '1 message → approval card (SecGroup1 first; then other groups)', floor: `2 rounds, ${2 * LATENCY} ms`, graphCalls: last.calls, innerCalls: last.inner, rounds: last.rounds, tokenCalls: last.tokens, wall: stats(walls) };
+    return {
+      scenario: '1 message → approval card (SecGroup1 first; then other groups)',
+      floor: `2 rounds, ${2 * LATENCY} ms`,
+      graphCalls: last.calls,
+      innerCalls: last.inner,
+      rounds: last.rounds,
+      tokenCalls: last.tokens,
+      wall: stats(walls),
+    };
   } finally {
     await e.close();
   }
@@ -214,20 +300,36 @@ async function scenario2(): Promise<Row> {
     for (let i = 0; i < iterations; i++) {
       const m = await measureGraph(e, async () => {
         const since = await say(e, alex, 'check the tree under BIG-Root-1', `s2-${i}`);
-        await e.channel.waitFor((o) => /Check \(move to cloud\): the tree under BIG-Root-1/.test(cardText(cardOf(o))), 120_000, since);
+        await e.channel.waitFor(
+          (o) => /Check \(move to cloud\): the tree under BIG-Root-1/.test(cardText(cardOf(o))),
+          120_000,
+          since,
+        );
       });
       walls.push(m.ms);
       if (i === 0) first = m;
     }
     const batches = first.calls;
-    return { scenario: '2 check the tree under BIG-Root-1 (500 groups, 6 levels)', floor: `≤ 7 rounds (depth + 1), ≤ ${Math.ceil((3 * 500) / 20) + 6} batches`, graphCalls: batches, innerCalls: first.inner, rounds: first.rounds, tokenCalls: first.tokens, wall: stats(walls) };
+    return {
+      scenario: '2 check the tree under BIG-Root-1 (500 groups, 6 levels)',
+      floor: `≤ 7 rounds (depth + 1), ≤ ${Math.ceil((3 * 500) / 20) + 6} batches`,
+      graphCalls: batches,
+      innerCalls: first.inner,
+      rounds: first.rounds,
+      tokenCalls: first.tokens,
+      wall: stats(walls),
+    };
   } finally {
     await e.close();
   }
 }
 
 /** Posts a request at zero latency and returns its card and the Approve data. */
-async function requestFor(e: Env, name: string, key: string): Promise<{ card: Outbound; data: Record<string, unknown> }> {
+async function requestFor(
+  e: Env,
+  name: string,
+  key: string,
+): Promise<{ card: Outbound; data: Record<string, unknown> }> {
   const since = await say(e, alex, `move ${name} to cloud`, key);
   const card = await e.channel.waitFor((o) => /waiting for approval/.test(cardText(cardOf(o))), 60_000, since);
   return { card, data: { ...actions(cardOf(card)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' } };
@@ -248,7 +350,11 @@ async function scenario3(): Promise<Row> {
       walls.push(performance.now() - t0);
       if (r.status !== 200) throw new Error(`click answered ${r.status}`);
     }
-    return { scenario: '3 Approve click → invoke answered (1 s per Graph call)', floor: 'no Graph call on the answer path; Teams allows ~10 s', wall: stats(walls) };
+    return {
+      scenario: '3 Approve click → invoke answered (1 s per Graph call)',
+      floor: 'no Graph call on the answer path; Teams allows ~10 s',
+      wall: stats(walls),
+    };
   } finally {
     await e.close();
   }
@@ -273,7 +379,15 @@ async function scenario4(): Promise<Row> {
       walls.push(m.ms);
       if (i === 0) first = m;
     }
-    return { scenario: '4 Approve click → audit confirmation posted (audit delay 0)', floor: `5 rounds (roles, re-check, PATCH, read-back, audit), ${5 * LATENCY} ms`, graphCalls: first.calls, innerCalls: first.inner, rounds: first.rounds, tokenCalls: first.tokens, wall: stats(walls) };
+    return {
+      scenario: '4 Approve click → audit confirmation posted (audit delay 0)',
+      floor: `5 rounds (roles, re-check, PATCH, read-back, audit), ${5 * LATENCY} ms`,
+      graphCalls: first.calls,
+      innerCalls: first.inner,
+      rounds: first.rounds,
+      tokenCalls: first.tokens,
+      wall: stats(walls),
+    };
   } finally {
     await e.close();
   }
@@ -285,23 +399,38 @@ async function scenario5(): Promise<Row> {
     await setLatency(e, LATENCY);
     // One board to refresh, and a few requests so `status` has something to list.
     const since = await say(e, alex, 'board', 'load');
-    const board = await e.channel.waitFor((o) => /Group SOA requests in this conversation/.test(cardText(cardOf(o))), 30_000, since);
+    const board = await e.channel.waitFor(
+      (o) => /Group SOA requests in this conversation/.test(cardText(cardOf(o))),
+      30_000,
+      since,
+    );
     await requestFor(e, 'SecGroup2', 'load');
-    const users: User[] = Array.from({ length: 200 }, (_, i) => ({ aadObjectId: ['00000000-0000-0000-0000-0000000000020', '00000000-0000-0000-0000-0000000000021', '00000000-0000-0000-0000-0000000000022', '00000000-0000-0000-0000-0000000000023', '00000000-0000-0000-0000-0000000000024'][i % 5]!, name: `Load user ${i}` }));
+    const users: User[] = Array.from({ length: 200 }, (_, i) => ({
+      aadObjectId: [
+        '00000000-0000-0000-0000-0000000000020',
+        '00000000-0000-0000-0000-0000000000021',
+        '00000000-0000-0000-0000-0000000000022',
+        '00000000-0000-0000-0000-0000000000023',
+        '00000000-0000-0000-0000-0000000000024',
+      ][i % 5]!,
+      name: `Load user ${i}`,
+    }));
     /** Open model: each user acts once a second (starts spread over the first second), whether
      * or not their previous request has been answered, so a slow bot shows as latency. */
     async function drive(until: number, record: (ms: number, error?: string) => void): Promise<void> {
-      await Promise.all(users.map(async (u, i) => {
-        const first = Date.now() + (i * 1000) / users.length;
-        const pending: Array<Promise<void>> = [];
-        for (let k = 0; ; k++) {
-          const due = first + k * 1000;
-          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-          if (Date.now() >= until) break;
-          pending.push(one(u, i, k, record));
-        }
-        await Promise.all(pending);
-      }));
+      await Promise.all(
+        users.map(async (u, i) => {
+          const first = Date.now() + (i * 1000) / users.length;
+          const pending: Array<Promise<void>> = [];
+          for (let k = 0; ; k++) {
+            const due = first + k * 1000;
+            if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+            if (Date.now() >= until) break;
+            pending.push(one(u, i, k, record));
+          }
+          await Promise.all(pending);
+        }),
+      );
     }
     async function one(u: User, i: number, k: number, record: (ms: number, error?: string) => void): Promise<void> {
       const t0 = performance.now();
@@ -311,10 +440,16 @@ async function scenario5(): Promise<Row> {
           record(performance.now() - t0, r.status === 200 ? undefined : `HTTP ${r.status}`);
         } else {
           const r = await e.channel.click(u, board.id, 'board', { board: 'x' }, { kind: 'channel', key: 'load' });
-          record(performance.now() - t0, r.status === 200 && r.card ? undefined : `HTTP ${r.status}${r.card ? '' : ', no card'}`);
+          record(
+            performance.now() - t0,
+            r.status === 200 && r.card ? undefined : `HTTP ${r.status}${r.card ? '' : ', no card'}`,
+          );
         }
       } catch (err) {
-        record(performance.now() - t0, err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message).slice(0, 60) : 'error');
+        record(
+          performance.now() - t0,
+          err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message).slice(0, 60) : 'error',
+        );
       }
     }
     const lat: number[] = [];
@@ -326,7 +461,9 @@ async function scenario5(): Promise<Row> {
     const cpu0 = cpuSeconds(e.bot.child.pid!);
     const end = Date.now() + LOAD_SECONDS * 1000;
     let peak = 0;
-    const sampler = setInterval(() => { peak = Math.max(peak, rssMb(e.bot.child.pid!)); }, 250);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMb(e.bot.child.pid!));
+    }, 250);
     await drive(end, (ms, error) => {
       lat.push(ms);
       if (error) {
@@ -336,7 +473,19 @@ async function scenario5(): Promise<Row> {
     });
     clearInterval(sampler);
     const s = stats(lat);
-    return { scenario: `5 load: 200 users × 1 action/s (status, board refresh), ${LOAD_SECONDS} s`, floor: '≥ 200 req/s, p99 < 250 ms, 0 errors, RSS < 250 MB', wall: s, extra: { requests: lat.length, perSecond: Math.round(lat.length / LOAD_SECONDS), errors, errorKinds, botCpuPercent: Math.round(((cpuSeconds(e.bot.child.pid!) - cpu0) / LOAD_SECONDS) * 100), peakRssMb: Math.max(peak, peakRssMb(e.bot.child.pid!)) } };
+    return {
+      scenario: `5 load: 200 users × 1 action/s (status, board refresh), ${LOAD_SECONDS} s`,
+      floor: '≥ 200 req/s, p99 < 250 ms, 0 errors, RSS < 250 MB',
+      wall: s,
+      extra: {
+        requests: lat.length,
+        perSecond: Math.round(lat.length / LOAD_SECONDS),
+        errors,
+        errorKinds,
+        botCpuPercent: Math.round(((cpuSeconds(e.bot.child.pid!) - cpu0) / LOAD_SECONDS) * 100),
+        peakRssMb: Math.max(peak, peakRssMb(e.bot.child.pid!)),
+      },
+    };
   } finally {
     await e.close();
   }
@@ -356,9 +505,19 @@ async function scenario6(): Promise<Row> {
       const at = new Date(now - i * 60_000).toISOString();
       const state = i % 10 === 0 ? 'awaiting_approval' : 'completed';
       await store.create({
-        id: `R-B${String(i).padStart(5, '0')}`, version: 1, action: 'move', groupId: `g-${i}`, groupName: `Group ${i}`, state,
-        requester: { id: alex.aadObjectId, name: alex.name }, createdAt: at, updatedAt: at, expiresAt: new Date(now + 86_400_000).toISOString(),
-        facts: {} as never, checks: [], anchor: { reference: { conversation: { id: `19:bench-${i % 50}@thread.tacv2` } }, conversationType: 'channel' },
+        id: `R-B${String(i).padStart(5, '0')}`,
+        version: 1,
+        action: 'move',
+        groupId: `g-${i}`,
+        groupName: `Group ${i}`,
+        state,
+        requester: { id: alex.aadObjectId, name: alex.name },
+        createdAt: at,
+        updatedAt: at,
+        expiresAt: new Date(now + 86_400_000).toISOString(),
+        facts: {} as never,
+        checks: [],
+        anchor: { reference: { conversation: { id: `19:bench-${i % 50}@thread.tacv2` } }, conversationType: 'channel' },
         history: [{ at, state }],
       });
     }
@@ -370,14 +529,26 @@ async function scenario6(): Promise<Row> {
     await e.channel.waitFor(() => true, 30_000, since);
     await say(e, alex, 'board', 'rss');
     const rss = rssMb(e.bot.child.pid!);
-    return { scenario: '6 start-up; RSS with 10,000 stored requests', floor: 'reported (no floor); RSS < 250 MB', wall: stats(starts), extra: { rssMbWith10k: rss, startWith10kMs: Math.round(e.bot.startMs) } };
+    return {
+      scenario: '6 start-up; RSS with 10,000 stored requests',
+      floor: 'reported (no floor); RSS < 250 MB',
+      wall: stats(starts),
+      extra: { rssMbWith10k: rss, startWith10kMs: Math.round(e.bot.startMs) },
+    };
   } finally {
     await e.close();
   }
 }
 
 async function main(): Promise<void> {
-  const scenarios: Array<[number, () => Promise<Row>]> = [[1, scenario1], [2, scenario2], [3, scenario3], [4, scenario4], [5, scenario5], [6, scenario6]];
+  const scenarios: Array<[number, () => Promise<Row>]> = [
+    [1, scenario1],
+    [2, scenario2],
+    [3, scenario3],
+    [4, scenario4],
+    [5, scenario5],
+    [6, scenario6],
+  ];
   const rows: Row[] = [];
   for (const [n, run] of scenarios) {
     if (!ONLY.has(n)) continue;
@@ -388,9 +559,33 @@ async function main(): Promise<void> {
   }
   const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : String(Math.round(x)));
   console.log(`\nmode: ${NAIVE ? 'naive (no batching)' : 'batched'}, latency ${LATENCY} ms per Graph/token call\n`);
-  console.log(['scenario', 'floor', 'Graph requests (inner)', 'rounds', 'token calls', 'p50 ms', 'p95 ms', 'p99 ms', 'other'].join(' | '));
+  console.log(
+    [
+      'scenario',
+      'floor',
+      'Graph requests (inner)',
+      'rounds',
+      'token calls',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'other',
+    ].join(' | '),
+  );
   for (const r of rows) {
-    console.log([r.scenario, r.floor, r.graphCalls === undefined ? '–' : `${r.graphCalls} (${r.innerCalls})`, f(r.rounds), f(r.tokenCalls), f(r.wall?.p50), f(r.wall?.p95), f(r.wall?.p99), r.extra ? JSON.stringify(r.extra) : ''].join(' | '));
+    console.log(
+      [
+        r.scenario,
+        r.floor,
+        r.graphCalls === undefined ? '–' : `${r.graphCalls} (${r.innerCalls})`,
+        f(r.rounds),
+        f(r.tokenCalls),
+        f(r.wall?.p50),
+        f(r.wall?.p95),
+        f(r.wall?.p99),
+        r.extra ? JSON.stringify(r.extra) : '',
+      ].join(' | '),
+    );
   }
   const out = join(root, 'bench', 'results');
   mkdirSync(out, { recursive: true });
@@ -403,12 +598,20 @@ async function main(): Promise<void> {
     previous = [];
   }
   const number = (r: Row) => r.scenario.split(' ')[0];
-  const merged = [...previous.filter((p) => !rows.some((r) => number(r) === number(p))), ...rows].sort((a, b) => Number(number(a)) - Number(number(b)));
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), latencyMs: LATENCY, naive: NAIVE, node: process.version, rows: merged }, null, 2)}\n`);
+  const merged = [...previous.filter((p) => !rows.some((r) => number(r) === number(p))), ...rows].sort(
+    (a, b) => Number(number(a)) - Number(number(b)),
+  );
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), latencyMs: LATENCY, naive: NAIVE, node: process.version, rows: merged }, null, 2)}\n`,
+  );
   console.log(`\nwritten: bench/results/${NAIVE ? 'naive' : 'batched'}-${LATENCY}ms.json`);
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -9,7 +9,8 @@ export function parseEnvFile(text: string): Record<string, string> {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) throw new Error(`line ${i + 1}: expected KEY=value`);
     let value = m[2]!;
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))
+      value = value.slice(1, -1);
     out[m[1]!] = value;
   }
   return out;

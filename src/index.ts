@@ -40,8 +40,15 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-export async function startBot(config: Config, options: { logger?: Logger; clock?: Clock; archiveIntervalMs?: number } = {}): Promise<RunningBot> {
-  const logger = options.logger ?? pinoLogger({ secrets: [config.graph.clientSecret ?? '', config.botPassword ?? '', config.exports.linkKeyMaterial] });
+export async function startBot(
+  config: Config,
+  options: { logger?: Logger; clock?: Clock; archiveIntervalMs?: number } = {},
+): Promise<RunningBot> {
+  const logger =
+    options.logger ??
+    pinoLogger({
+      secrets: [config.graph.clientSecret ?? '', config.botPassword ?? '', config.exports.linkKeyMaterial],
+    });
   const clock = options.clock ?? systemClock;
   const { store, queue, boardStore } = openStorage(config);
   const production = config.mode === 'production';
@@ -49,18 +56,41 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   // Production: Bot Framework authentication for a single-tenant Azure Bot registration.
   const credentials = new ConfigurationServiceClientCredentialFactory(
     production
-      ? { MicrosoftAppId: config.botId, MicrosoftAppType: config.botType, MicrosoftAppTenantId: config.botTenantId, ...(config.botType === 'SingleTenant' ? { MicrosoftAppPassword: config.botPassword } : {}) }
+      ? {
+          MicrosoftAppId: config.botId,
+          MicrosoftAppType: config.botType,
+          MicrosoftAppTenantId: config.botTenantId,
+          ...(config.botType === 'SingleTenant' ? { MicrosoftAppPassword: config.botPassword } : {}),
+        }
       : {},
   );
   // Local mode has no Bot Framework app id on inbound turns, so the token service client is made
   // for the bot's Entra app here; in production the adapter makes it from the caller's claims.
-  const ssoTokens = config.sso ? new BotTokenServiceSource(config.botId ?? config.graph.clientId, config.sso.connectionName, authConfig, credentials) : null;
+  const ssoTokens = config.sso
+    ? new BotTokenServiceSource(
+        config.botId ?? config.graph.clientId,
+        config.sso.connectionName,
+        authConfig,
+        credentials,
+      )
+    : null;
   if (!ssoTokens && !config.fakeTenantUrl) throw new Error('No source of user tokens: set OAUTH_CONNECTION_NAME.');
   const tokens = ssoTokens ?? new LocalSsoTokenSource(config.fakeTenantUrl!);
-  const directory = new GraphDirectoryFactory({ ...config.graph, local: !production }, tokens, clock, config.graphBatching, config.tenantCacheMs);
+  const directory = new GraphDirectoryFactory(
+    { ...config.graph, local: !production },
+    tokens,
+    clock,
+    config.graphBatching,
+    config.tenantCacheMs,
+  );
   // Local mode: no Bot Framework app id, so no Bot Framework authentication (loopback only).
   const adapter = new TeamsAdapter(authConfig, credentials);
-  if (production) guardInbound(adapter, config.channelAuth?.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer, logger);
+  if (production)
+    guardInbound(
+      adapter,
+      config.channelAuth?.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+      logger,
+    );
   const presenter = new CardPresenter(config.policy);
   const notifier = new BotNotifier(adapter, config.botId ?? '');
   const boards = new BoardService({ boards: boardStore, store, notifier, view: presenter, clock, logger });
@@ -90,16 +120,45 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   const exports = {
     // Counting needs the listing (and its bound), not the CSV.
     count: async (range: { from: string; to: string }) => (await exportRequests(store, range)).length,
-    link: (range: { from: string; to: string }, by: Person) => `${publicUrl}/api/exports?${signLink(exportKey, { from: range.from, to: range.to, by: by.id }, new Date(clock.now().getTime() + config.exports.linkMinutes * 60_000))}`,
+    link: (range: { from: string; to: string }, by: Person) =>
+      `${publicUrl}/api/exports?${signLink(exportKey, { from: range.from, to: range.to, by: by.id }, new Date(clock.now().getTime() + config.exports.linkMinutes * 60_000))}`,
   };
   const downloads = async (query: Record<string, string>): Promise<Download> => {
     const check = verifyLink(exportKey, query, clock.now());
-    if (!check.ok) return { status: check.reason === 'expired' ? 410 : 403, body: check.reason === 'expired' ? 'This export link has expired; ask the bot again.' : 'This export link is not valid.', contentType: 'text/plain; charset=utf-8' };
+    if (!check.ok)
+      return {
+        status: check.reason === 'expired' ? 410 : 403,
+        body:
+          check.reason === 'expired'
+            ? 'This export link has expired; ask the bot again.'
+            : 'This export link is not valid.',
+        contentType: 'text/plain; charset=utf-8',
+      };
     const { csv, count } = await exportCsv(store, { from: check.payload.from!, to: check.payload.to! });
-    logger.info('export downloaded', { by: check.payload.by, from: check.payload.from, to: check.payload.to, requests: count });
-    return { status: 200, body: csv, contentType: 'text/csv; charset=utf-8', filename: `soa-requests-${check.payload.from!.slice(0, 10)}-to-${check.payload.to!.slice(0, 10)}.csv` };
+    logger.info('export downloaded', {
+      by: check.payload.by,
+      from: check.payload.from,
+      to: check.payload.to,
+      requests: count,
+    });
+    return {
+      status: 200,
+      body: csv,
+      contentType: 'text/csv; charset=utf-8',
+      filename: `soa-requests-${check.payload.from!.slice(0, 10)}-to-${check.payload.to!.slice(0, 10)}.csv`,
+    };
   };
-  const app = createBot({ adapter, service, boards, exports, presenter, logger, store, clickBudgetMs: config.clickBudgetMs, ...(config.sso ? { sso: config.sso } : {}) });
+  const app = createBot({
+    adapter,
+    service,
+    boards,
+    exports,
+    presenter,
+    logger,
+    store,
+    clickBudgetMs: config.clickBudgetMs,
+    ...(config.sso ? { sso: config.sso } : {}),
+  });
   const http = await startHttpServer(
     adapter,
     app,
@@ -117,7 +176,11 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
         try {
           return await next();
         } catch (e) {
-          logger.warn('reply not delivered after retries', { conversation: ctx.activity.conversation?.id ?? null, types: activities.map((a) => a.type), error: e instanceof Error ? e.message.slice(0, 200) : String(e) });
+          logger.warn('reply not delivered after retries', {
+            conversation: ctx.activity.conversation?.id ?? null,
+            types: activities.map((a) => a.type),
+            error: e instanceof Error ? e.message.slice(0, 200) : String(e),
+          });
           return activities.map(() => ({ id: '' }));
         }
       });
@@ -125,15 +188,29 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
         try {
           await next();
         } catch (e) {
-          logger.warn('card update not delivered after retries', { conversation: ctx.activity.conversation?.id ?? null, error: e instanceof Error ? e.message.slice(0, 200) : String(e) });
+          logger.warn('card update not delivered after retries', {
+            conversation: ctx.activity.conversation?.id ?? null,
+            error: e instanceof Error ? e.message.slice(0, 200) : String(e),
+          });
         }
       });
       // Only the organisation's own tenant: anything else is answered with a refusal and goes no further.
       const tenant = tenantOf(ctx.activity);
       if (!tenant || !config.allowedTenants.includes(tenant)) {
-        logger.warn('activity from a tenant not allowed', { tenant: tenant ?? null, type: ctx.activity.type, name: ctx.activity.name ?? null });
+        logger.warn('activity from a tenant not allowed', {
+          tenant: tenant ?? null,
+          type: ctx.activity.type,
+          name: ctx.activity.name ?? null,
+        });
         const text = 'This bot serves its own organisation only; your tenant is not on its list.';
-        if (ctx.activity.type === 'invoke') await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
+        if (ctx.activity.type === 'invoke')
+          await ctx.sendActivity({
+            type: 'invokeResponse',
+            value: {
+              status: 200,
+              body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text },
+            },
+          });
         else if (ctx.activity.type === 'message') await ctx.sendActivity(text);
         return false;
       }
@@ -146,7 +223,10 @@ export async function startBot(config: Config, options: { logger?: Logger; clock
   if (resumed) logger.info('resumed unfinished requests', { count: resumed });
   service.startWorker();
   // Maintenance, not request work: harmless when several instances do it.
-  const archive = () => void store.archive(new Date(clock.now().getTime() - config.archiveAfterMs).toISOString()).catch((e) => logger.warn('archive failed', { error: String(e) }));
+  const archive = () =>
+    void store
+      .archive(new Date(clock.now().getTime() - config.archiveAfterMs).toISOString())
+      .catch((e) => logger.warn('archive failed', { error: String(e) }));
   archive();
   const sweep = setInterval(archive, options.archiveIntervalMs ?? 3_600_000);
   sweep.unref();
@@ -172,6 +252,14 @@ function openStorage(config: Config): { store: RequestStore; queue: WorkQueue; b
           store: new BlobRequestStore(config.storage.connectionString, config.storage.container),
           queue: new StorageWorkQueue(config.storage.connectionString, config.storage.queue),
         }
-      : { store: new SqliteRequestStore(config.storeFile), queue: new SqliteWorkQueue(config.storeFile), boardStore: new SqliteBoardStore(config.storeFile) };
-  return { store: storageGuarded<RequestStore>(opened.store, 'request store'), queue: storageGuarded<WorkQueue>(opened.queue, 'work queue'), boardStore: storageGuarded<BoardStore>(opened.boardStore, 'board store') };
+      : {
+          store: new SqliteRequestStore(config.storeFile),
+          queue: new SqliteWorkQueue(config.storeFile),
+          boardStore: new SqliteBoardStore(config.storeFile),
+        };
+  return {
+    store: storageGuarded<RequestStore>(opened.store, 'request store'),
+    queue: storageGuarded<WorkQueue>(opened.queue, 'work queue'),
+    boardStore: storageGuarded<BoardStore>(opened.boardStore, 'board store'),
+  };
 }

@@ -18,7 +18,9 @@ const root = join(__dirname, __dirname.includes(join('dist', 'src')) ? '../..' :
 async function existingTenant(port: number, tenantId: string): Promise<string | null> {
   const url = `https://localhost:${port}`;
   try {
-    const res = await fetch(`${url}/${tenantId}/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(1500) });
+    const res = await fetch(`${url}/${tenantId}/v2.0/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(1500),
+    });
     return res.ok ? url : null;
   } catch {
     return null;
@@ -29,20 +31,38 @@ function startPlayground(port: number, botPort: number): Promise<{ child: ChildP
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const logDir = join(root, '.local');
   mkdirSync(logDir, { recursive: true });
-  const child = spawn(process.execPath, [cli, 'start', '--app-endpoint', `http://127.0.0.1:${botPort}/api/messages`, '--port', String(port), '--disable-telemetry'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      // The Playground would try to open a browser; browse to it yourself.
-      TEAMSAPPTESTER_BROWSER: 'none',
-      M365_AGENTS_PLAYGROUND_CONFIG_PATH: join(root, '.m365agentsplayground.yml'),
-      M365_AGENTS_PLAYGROUND_LOGFILE: join(logDir, 'playground.log'),
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'start',
+      '--app-endpoint',
+      `http://127.0.0.1:${botPort}/api/messages`,
+      '--port',
+      String(port),
+      '--disable-telemetry',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        // The Playground would try to open a browser; browse to it yourself.
+        TEAMSAPPTESTER_BROWSER: 'none',
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: join(root, '.m365agentsplayground.yml'),
+        M365_AGENTS_PLAYGROUND_LOGFILE: join(logDir, 'playground.log'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the Playground did not start within 60 s (see .local/playground.log)`)), 60_000);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the Playground exited (code ${code}); see .local/playground.log`)); });
+    const timer = setTimeout(
+      () => reject(new Error(`the Playground did not start within 60 s (see .local/playground.log)`)),
+      60_000,
+    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the Playground exited (code ${code}); see .local/playground.log`));
+    });
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const m = /Listening on (\d+)/.exec(line);
@@ -61,10 +81,16 @@ async function main(): Promise<void> {
   const tenantId = env.AAD_APP_TENANT_ID ?? '00000000-0000-0000-0000-0000000000001';
   const ftPort = Number(env.FAKE_TENANT_PORT ?? 3979);
   const syncIntervalMs = Number(env.FAKE_TENANT_SYNC_INTERVAL_MS ?? 120_000);
-  if (!Number.isInteger(ftPort) || ftPort < 1 || ftPort > 65535) throw new ConfigError(`FAKE_TENANT_PORT must be a port number, not '${env.FAKE_TENANT_PORT}'.`);
-  if (!Number.isFinite(syncIntervalMs) || syncIntervalMs < 0) throw new ConfigError(`FAKE_TENANT_SYNC_INTERVAL_MS must be a number of milliseconds, not '${env.FAKE_TENANT_SYNC_INTERVAL_MS}'.`);
+  if (!Number.isInteger(ftPort) || ftPort < 1 || ftPort > 65535)
+    throw new ConfigError(`FAKE_TENANT_PORT must be a port number, not '${env.FAKE_TENANT_PORT}'.`);
+  if (!Number.isFinite(syncIntervalMs) || syncIntervalMs < 0)
+    throw new ConfigError(
+      `FAKE_TENANT_SYNC_INTERVAL_MS must be a number of milliseconds, not '${env.FAKE_TENANT_SYNC_INTERVAL_MS}'.`,
+    );
   if (!process.env.NODE_EXTRA_CA_CERTS) {
-    throw new ConfigError('NODE_EXTRA_CA_CERTS is not set, so this process cannot trust the local tenant. Start with `npm start`.');
+    throw new ConfigError(
+      'NODE_EXTRA_CA_CERTS is not set, so this process cannot trust the local tenant. Start with `npm start`.',
+    );
   }
 
   let owned: FakeTenant | null = null;
@@ -82,9 +108,12 @@ async function main(): Promise<void> {
   }
 
   console.log('Local stack is up.');
-  console.log(`  Fake tenant: ${tenantUrl} (${owned ? `started here; sync cycle every ${Math.round(syncIntervalMs / 1000)} s` : 'already running, shared'})`);
+  console.log(
+    `  Fake tenant: ${tenantUrl} (${owned ? `started here; sync cycle every ${Math.round(syncIntervalMs / 1000)} s` : 'already running, shared'})`,
+  );
   console.log(`  Bot:         ${bot.http.url}/api/messages (local mode, store ${config.storeFile})`);
-  if (playground) console.log(`  Playground:  ${playground.url}  ← open this, then type "help" or "move SecGroup1 to cloud"`);
+  if (playground)
+    console.log(`  Playground:  ${playground.url}  ← open this, then type "help" or "move SecGroup1 to cloud"`);
   else console.log('  Playground:  not started (NO_PLAYGROUND)');
 
   let stopping = false;
@@ -104,6 +133,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof ConfigError ? e.message : `Could not start the local stack: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(
+    e instanceof ConfigError
+      ? e.message
+      : `Could not start the local stack: ${e instanceof Error ? e.message : String(e)}`,
+  );
   process.exit(1);
 });

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof ConfigError ? e.message : `The bot could not start: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(
+    e instanceof ConfigError ? e.message : `The bot could not start: ${e instanceof Error ? e.message : String(e)}`,
+  );
   process.exit(1);
 });

@@ -2,8 +2,22 @@
  * The teams-ai Application: routes only. Messages go to one command handler; card clicks to
  * a verb → handler table. Handlers call the service and render with the presenter.
  */
-import { ActivityTypes, CardFactory, MemoryStorage, MessageFactory, tokenExchangeOperationName, verifyStateOperationName, type TurnContext } from 'botbuilder';
-import { AdaptiveCardActionExecuteResponseType, Application, type AdaptiveCard, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import {
+  ActivityTypes,
+  CardFactory,
+  MemoryStorage,
+  MessageFactory,
+  tokenExchangeOperationName,
+  verifyStateOperationName,
+  type TurnContext,
+} from 'botbuilder';
+import {
+  AdaptiveCardActionExecuteResponseType,
+  Application,
+  type AdaptiveCard,
+  type TeamsAdapter,
+  type TurnState,
+} from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
 import { isObjectId, isRequestId, parseCommand, type Command, type SoaAction } from '../domain/command';
 import { isCoded } from '../domain/errors';
@@ -28,7 +42,10 @@ export interface BotDeps {
   /** How long a click waits for its decision before answering at once (default 700 ms). */
   clickBudgetMs?: number;
   /** Signed, expiring download links for the audit export. */
-  exports: { count(range: { from: string; to: string }): Promise<number>; link(range: { from: string; to: string }, by: Person): string };
+  exports: {
+    count(range: { from: string; to: string }): Promise<number>;
+    link(range: { from: string; to: string }, by: Person): string;
+  };
   /** Teams SSO through an OAuth connection: sign-in is required for Approve and Reject. */
   sso?: { connectionName: string; tokenExchangeUri: string };
 }
@@ -41,8 +58,10 @@ type Card = Record<string, unknown>;
 
 /** A rejection reason is a sentence or two; it is kept with the request and shown on cards. */
 const MAX_REASON_LENGTH = 1000;
-const sendCard = (ctx: TurnContext, card: Card, text?: string) => ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), text));
-const sendText = (ctx: TurnContext, text: string) => ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+const sendCard = (ctx: TurnContext, card: Card, text?: string) =>
+  ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), text));
+const sendText = (ctx: TurnContext, text: string) =>
+  ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
 
 export function createBot(d: BotDeps): Application<TurnState> {
   const app = new Application<TurnState>({
@@ -70,7 +89,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
             // must pass this selector too: teams-ai only then tags them with the setting name its
             // signin/tokenExchange and signin/verifyState routes look for (else they get 501).
             autoSignIn: async (ctx: TurnContext) =>
-              (ctx.activity.type === 'invoke' && ctx.activity.name === 'adaptiveCard/action' && SIGNED_IN_VERBS.includes(String((ctx.activity.value as { action?: { verb?: string } })?.action?.verb))) ||
+              (ctx.activity.type === 'invoke' &&
+                ctx.activity.name === 'adaptiveCard/action' &&
+                SIGNED_IN_VERBS.includes(
+                  String((ctx.activity.value as { action?: { verb?: string } })?.action?.verb),
+                )) ||
               (ctx.activity.type === 'invoke' && SIGN_IN_INVOKES.includes(String(ctx.activity.name))) ||
               (ctx.activity.type === 'message' && parseCommand(ctx.activity.text ?? '').command.kind === 'signin'),
           },
@@ -88,14 +111,20 @@ export function createBot(d: BotDeps): Application<TurnState> {
     });
     auth.onUserSignInFailure(async (ctx, _state, err) => {
       d.logger.warn('message sign-in failed', { cause: err.cause });
-      await sendText(ctx, 'Sign-in did not complete. Type `sign in` to try again; Approve and Reject will also ask you to sign in.');
+      await sendText(
+        ctx,
+        'Sign-in did not complete. Type `sign in` to try again; Approve and Reject will also ask you to sign in.',
+      );
     });
   }
 
   app.activity(ActivityTypes.Message, async (ctx, state) => {
     const who = person(ctx.activity);
     if (!who) {
-      await sendText(ctx, 'I cannot tell who you are in Entra ID (no Azure AD object id on your message), so I cannot take requests from this client.');
+      await sendText(
+        ctx,
+        'I cannot tell who you are in Entra ID (no Azure AD object id on your message), so I cannot take requests from this client.',
+      );
       return;
     }
     try {
@@ -123,23 +152,38 @@ export function createBot(d: BotDeps): Application<TurnState> {
   async function reportStanding(ctx: TurnContext, who: Person): Promise<void> {
     const s = await d.service.standing(who);
     const roles = s.roles.length ? s.roles.join(', ') : 'none active';
-    await sendText(ctx, `You are signed in as **${forMessage(s.name)}** (directory roles: ${roles}). ${s.canApprove ? 'You can approve requests; the change runs with this identity.' : `You cannot approve requests: ${s.reason}`}`);
+    await sendText(
+      ctx,
+      `You are signed in as **${forMessage(s.name)}** (directory roles: ${roles}). ${s.canApprove ? 'You can approve requests; the change runs with this identity.' : `You cannot approve requests: ${s.reason}`}`,
+    );
   }
 
-  async function runCommand(ctx: TurnContext, who: Person, command: Command, unsplit?: string, state?: TurnState): Promise<void> {
+  async function runCommand(
+    ctx: TurnContext,
+    who: Person,
+    command: Command,
+    unsplit?: string,
+    state?: TurnState,
+  ): Promise<void> {
     switch (command.kind) {
       case 'plan': {
         let spec: PlanSpec;
         if (command.scope.kind === 'tree') {
           const res = await d.service.resolve([command.scope.root]);
           if (res.ambiguous.length) {
-            await sendText(ctx, `Several groups are named **${forMessage(command.scope.root.name)}**: give the object id of the one whose tree you mean (\`check ${forMessage(command.scope.root.name)}\` lists them).`);
+            await sendText(
+              ctx,
+              `Several groups are named **${forMessage(command.scope.root.name)}**: give the object id of the one whose tree you mean (\`check ${forMessage(command.scope.root.name)}\` lists them).`,
+            );
             return;
           }
           const root = res.resolved[0];
           if (!root) {
             const names = res.missing[0]?.suggestions.map((g) => `\`${forMessage(g.displayName)}\``) ?? [];
-            await sendText(ctx, `I found no group named **${forMessage(command.scope.root.name)}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ''}`);
+            await sendText(
+              ctx,
+              `I found no group named **${forMessage(command.scope.root.name)}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ''}`,
+            );
             return;
           }
           spec = { kind: 'tree', rootId: root.id };
@@ -149,7 +193,11 @@ export function createBot(d: BotDeps): Application<TurnState> {
             await sendText(ctx, `No group name starts with **${forMessage(command.scope.prefix)}**.`);
             return;
           }
-          spec = { kind: 'wave', label: `groups starting with "${command.scope.prefix}"`, groupIds: groups.map((g) => g.id) };
+          spec = {
+            kind: 'wave',
+            label: `groups starting with "${command.scope.prefix}"`,
+            groupIds: groups.map((g) => g.id),
+          };
         }
         if (command.mode === 'request') {
           await submitPlan(ctx, who, spec);
@@ -157,7 +205,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
         }
         const p = await d.service.previewPlan(spec);
         await sendCard(ctx, d.presenter.planCheckCard(p.plan, p.facts, p.checks, p.blocked, p.problem));
-        if (p.plan.steps.length > PLAN_ROWS) for (const m of d.presenter.planListing({ id: '(dry run)', plan: p.plan })) await sendText(ctx, m.text);
+        if (p.plan.steps.length > PLAN_ROWS)
+          for (const m of d.presenter.planListing({ id: '(dry run)', plan: p.plan })) await sendText(ctx, m.text);
         return;
       }
       case 'rollbackPlan': {
@@ -183,7 +232,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
           await sendText(ctx, `No requests were created from ${days}.`);
           return;
         }
-        await sendText(ctx, `${n} request${n === 1 ? '' : 's'} created from ${days}, one row per group with requester, approver, times, result and the matched audit record: [download the CSV](${d.exports.link(range, who)}). The link is for you and expires soon; it is not logged.`);
+        await sendText(
+          ctx,
+          `${n} request${n === 1 ? '' : 's'} created from ${days}, one row per group with requester, approver, times, result and the matched audit record: [download the CSV](${d.exports.link(range, who)}). The link is for you and expires soon; it is not logged.`,
+        );
         return;
       }
       case 'signin':
@@ -192,7 +244,12 @@ export function createBot(d: BotDeps): Application<TurnState> {
         return;
       case 'signout':
         if (d.sso && state) await app.authentication.signOutUser(ctx, state, 'graph');
-        await sendText(ctx, d.sso ? 'You are signed out. Approve and Reject will ask you to sign in again.' : 'There is nothing to sign out of here: the local stack signs you in through its own tenant.');
+        await sendText(
+          ctx,
+          d.sso
+            ? 'You are signed out. Approve and Reject will ask you to sign in again.'
+            : 'There is nothing to sign out of here: the local stack signs you in through its own tenant.',
+        );
         return;
       case 'empty':
       case 'help':
@@ -203,12 +260,20 @@ export function createBot(d: BotDeps): Application<TurnState> {
         const res = await d.service.resolve(command.targets, unsplit);
         for (const m of res.missing) {
           const names = m.suggestions.map((s) => `\`${forMessage(s.displayName)}\``);
-          await sendText(ctx, `I found no group named **${forMessage(m.name)}**.${names.length ? ` Did you mean ${names.join(', ')}?` : ' Check the spelling, or give the group\'s object id.'}`);
+          await sendText(
+            ctx,
+            `I found no group named **${forMessage(m.name)}**.${names.length ? ` Did you mean ${names.join(', ')}?` : " Check the spelling, or give the group's object id."}`,
+          );
         }
-        for (const a of res.ambiguous) await sendCard(ctx, d.presenter.pickCard(a.name, a.matches, command.action, command.kind));
+        for (const a of res.ambiguous)
+          await sendCard(ctx, d.presenter.pickCard(a.name, a.matches, command.action, command.kind));
         // Several groups asked to move together: one plan, one approval, run bottom-up.
         if (command.kind === 'request' && command.action === 'move' && res.resolved.length > 1) {
-          await submitPlan(ctx, who, { kind: 'wave', label: `${res.resolved.length} named groups`, groupIds: res.resolved.map((g) => g.id) });
+          await submitPlan(ctx, who, {
+            kind: 'wave',
+            label: `${res.resolved.length} named groups`,
+            groupIds: res.resolved.map((g) => g.id),
+          });
           return;
         }
         for (const g of res.resolved) {
@@ -222,8 +287,18 @@ export function createBot(d: BotDeps): Application<TurnState> {
           // Open requests first; finished ones only when nothing is open.
           const mine = await d.service.mine(who.id);
           const open = mine.filter((r) => isOpen(r.state));
-          if (open.length) await sendCard(ctx, d.presenter.statusCard(`Your open requests (${open.length})`, open, '', false));
-          else await sendCard(ctx, d.presenter.statusCard('You have no open requests; your latest ones', mine.slice(0, 5), 'You have no requests yet. Try `move <group> to cloud`.', false));
+          if (open.length)
+            await sendCard(ctx, d.presenter.statusCard(`Your open requests (${open.length})`, open, '', false));
+          else
+            await sendCard(
+              ctx,
+              d.presenter.statusCard(
+                'You have no open requests; your latest ones',
+                mine.slice(0, 5),
+                'You have no requests yet. Try `move <group> to cloud`.',
+                false,
+              ),
+            );
           return;
         }
         if (isRequestId(command.target.name)) {
@@ -240,13 +315,29 @@ export function createBot(d: BotDeps): Application<TurnState> {
         }
         for (const g of groups) {
           const reqs = await d.service.forGroup(g.id);
-          await sendCard(ctx, d.presenter.statusCard(`Requests for ${g.displayName}`, reqs, `No requests for ${forCard(g.displayName)} (${g.id}).`, true));
+          await sendCard(
+            ctx,
+            d.presenter.statusCard(
+              `Requests for ${g.displayName}`,
+              reqs,
+              `No requests for ${forCard(g.displayName)} (${g.id}).`,
+              true,
+            ),
+          );
         }
         return;
       }
       case 'pending': {
         const p = await d.service.pendingFor(who);
-        await sendCard(ctx, d.presenter.statusCard('Waiting for your decision', p.requests, p.reason ? `Nothing you can decide: ${p.reason}` : 'Nothing is waiting for your decision.', false));
+        await sendCard(
+          ctx,
+          d.presenter.statusCard(
+            'Waiting for your decision',
+            p.requests,
+            p.reason ? `Nothing you can decide: ${p.reason}` : 'Nothing is waiting for your decision.',
+            false,
+          ),
+        );
         return;
       }
       case 'cancel': {
@@ -264,7 +355,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
         await sendText(ctx, command.reason);
         return;
       case 'unknown':
-        await sendText(ctx, `I did not understand "${forMessage(command.text)}".${command.suggestion ? ` Did you mean \`${command.suggestion}\`?` : ''} Type \`help\` to see what I can do.`);
+        await sendText(
+          ctx,
+          `I did not understand "${forMessage(command.text)}".${command.suggestion ? ` Did you mean \`${command.suggestion}\`?` : ''} Type \`help\` to see what I can do.`,
+        );
         return;
     }
   }
@@ -281,11 +375,18 @@ export function createBot(d: BotDeps): Application<TurnState> {
   async function submitPlan(ctx: TurnContext, who: Person, spec: PlanSpec): Promise<void> {
     const r = await d.service.submitPlan(spec, who, anchorFor(ctx.activity));
     if (r.blocked) {
-      await sendCard(ctx, d.presenter.planCheckCard(r.plan, r.facts, r.checks, true, r.problem), r.problem ? undefined : 'This plan cannot be requested: a blocking check failed.');
+      await sendCard(
+        ctx,
+        d.presenter.planCheckCard(r.plan, r.facts, r.checks, true, r.problem),
+        r.problem ? undefined : 'This plan cannot be requested: a blocking check failed.',
+      );
       return;
     }
     if (r.conflicts?.length) {
-      await sendText(ctx, `Some of these groups already have open requests: ${r.conflicts.map((c) => `${c.id} (${forMessage(c.groupName)})`).join(', ')}. Type \`status <request id>\` to see them.`);
+      await sendText(
+        ctx,
+        `Some of these groups already have open requests: ${r.conflicts.map((c) => `${c.id} (${forMessage(c.groupName)})`).join(', ')}. Type \`status <request id>\` to see them.`,
+      );
       return;
     }
     await postRequest(ctx, r.request!);
@@ -300,17 +401,31 @@ export function createBot(d: BotDeps): Application<TurnState> {
     const anchor = anchorFor(ctx.activity);
     const r = await d.service.submit(groupId, action, who, anchor);
     if (r.blocked) {
-      await sendCard(ctx, d.presenter.checkCard(r.facts, r.checks, action, true), `This ${action === 'move' ? 'move' : 'rollback'} cannot be requested: a blocking check failed.`);
+      await sendCard(
+        ctx,
+        d.presenter.checkCard(r.facts, r.checks, action, true),
+        `This ${action === 'move' ? 'move' : 'rollback'} cannot be requested: a blocking check failed.`,
+      );
       return;
     }
     if (r.duplicate) {
       // Its card never arrived (the post failed after retries): post it again here, so it can be decided.
-      if (r.duplicate.state === 'awaiting_approval' && !r.duplicate.anchor.cardActivityId && boardKey(r.duplicate.anchor) === boardKey(anchor)) {
-        await sendText(ctx, `**${forMessage(r.facts.group.displayName)}** already has an open request, ${r.duplicate.id}, whose approval card did not arrive; here it is again.`);
+      if (
+        r.duplicate.state === 'awaiting_approval' &&
+        !r.duplicate.anchor.cardActivityId &&
+        boardKey(r.duplicate.anchor) === boardKey(anchor)
+      ) {
+        await sendText(
+          ctx,
+          `**${forMessage(r.facts.group.displayName)}** already has an open request, ${r.duplicate.id}, whose approval card did not arrive; here it is again.`,
+        );
         await postRequest(ctx, r.duplicate);
         return;
       }
-      await sendText(ctx, `**${forMessage(r.facts.group.displayName)}** already has an open request, ${r.duplicate.id} (${forMessage(d.presenter.statusLine(r.duplicate))}). Type \`status ${r.duplicate.id}\` to see it.`);
+      await sendText(
+        ctx,
+        `**${forMessage(r.facts.group.displayName)}** already has an open request, ${r.duplicate.id} (${forMessage(d.presenter.statusLine(r.duplicate))}). Type \`status ${r.duplicate.id}\` to see it.`,
+      );
       return;
     }
     await postRequest(ctx, r.request!);
@@ -326,7 +441,8 @@ export function createBot(d: BotDeps): Application<TurnState> {
     return d.presenter.requestCard(r.request) as unknown as AdaptiveCard;
   };
 
-  const clicker = (ctx: TurnContext): Person | string => person(ctx.activity) ?? 'I cannot tell who clicked (no Azure AD object id).';
+  const clicker = (ctx: TurnContext): Person | string =>
+    person(ctx.activity) ?? 'I cannot tell who clicked (no Azure AD object id).';
 
   const numberOf = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
@@ -335,14 +451,31 @@ export function createBot(d: BotDeps): Application<TurnState> {
    * a first on-behalf-of exchange) can take seconds. A decision that takes longer than the
    * budget is answered at once; its outcome then reaches the card and the thread.
    */
-  async function decide(ctx: TurnContext, who: Person, requestId: unknown, work: Promise<Decision>): Promise<AdaptiveCard | string> {
-    const settled = work.then((r) => ({ r }), (e: unknown) => ({ e }));
-    const quick = await Promise.race([settled, new Promise<null>((res) => setTimeout(() => res(null), d.clickBudgetMs ?? 700).unref())]);
+  async function decide(
+    ctx: TurnContext,
+    who: Person,
+    requestId: unknown,
+    work: Promise<Decision>,
+  ): Promise<AdaptiveCard | string> {
+    const settled = work.then(
+      (r) => ({ r }),
+      (e: unknown) => ({ e }),
+    );
+    const quick = await Promise.race([
+      settled,
+      new Promise<null>((res) => setTimeout(() => res(null), d.clickBudgetMs ?? 700).unref()),
+    ]);
     if (quick) {
       if ('e' in quick) return clickError(quick.e);
       return decisionCard(ctx, quick.r);
     }
-    void settled.then((late) => d.service.lateDecision('r' in late ? late.r : null, who, 'e' in late ? late.e : null, String(requestId ?? ''))).catch((e) => d.logger.warn('late decision follow-up failed', { error: e instanceof Error ? e.message : String(e) }));
+    void settled
+      .then((late) =>
+        d.service.lateDecision('r' in late ? late.r : null, who, 'e' in late ? late.e : null, String(requestId ?? '')),
+      )
+      .catch((e) =>
+        d.logger.warn('late decision follow-up failed', { error: e instanceof Error ? e.message : String(e) }),
+      );
     return 'Checking your sign-in and roles with Entra ID; the card updates in a moment.';
   }
 
@@ -353,12 +486,16 @@ export function createBot(d: BotDeps): Application<TurnState> {
   async function elsewhere(ctx: TurnContext, requestId: unknown): Promise<string | null> {
     const req = typeof requestId === 'string' && isRequestId(requestId) ? await d.service.get(requestId) : null;
     if (!req) return 'This card does not refer to a request I know. Nothing was changed.';
-    if (boardKey(req.anchor) !== boardKey(anchorFor(ctx.activity))) return `Request ${req.id} belongs to another conversation; decide it on its own card there. Nothing was changed.`;
+    if (boardKey(req.anchor) !== boardKey(anchorFor(ctx.activity)))
+      return `Request ${req.id} belongs to another conversation; decide it on its own card there. Nothing was changed.`;
     return null;
   }
 
   /** A card click handler: whatever fails inside it (storage, Graph, a bug), the click is answered. */
-  function onClick(verb: string | RegExp, handler: (ctx: TurnContext, state: TurnState, data: Record<string, unknown>) => Promise<AdaptiveCard | string>): void {
+  function onClick(
+    verb: string | RegExp,
+    handler: (ctx: TurnContext, state: TurnState, data: Record<string, unknown>) => Promise<AdaptiveCard | string>,
+  ): void {
     app.adaptiveCards.actionExecute(verb, async (ctx, state, data: Record<string, unknown>) => {
       try {
         return await handler(ctx, state, data ?? {});
@@ -373,7 +510,17 @@ export function createBot(d: BotDeps): Application<TurnState> {
     if (typeof who === 'string') return who;
     const refused = await elsewhere(ctx, data.requestId);
     if (refused) return refused;
-    return decide(ctx, who, data.requestId, d.service.approve(String(data.requestId ?? ''), numberOf(data.version), who, data.ackSyncVersions === 'true' || data.ackSyncVersions === true));
+    return decide(
+      ctx,
+      who,
+      data.requestId,
+      d.service.approve(
+        String(data.requestId ?? ''),
+        numberOf(data.version),
+        who,
+        data.ackSyncVersions === 'true' || data.ackSyncVersions === true,
+      ),
+    );
   });
 
   onClick('reject', async (ctx, _state, data: Record<string, unknown>) => {
@@ -382,8 +529,14 @@ export function createBot(d: BotDeps): Application<TurnState> {
     const refused = await elsewhere(ctx, data.requestId);
     if (refused) return refused;
     const reason = String(data.rejectReason ?? '');
-    if (reason.length > MAX_REASON_LENGTH) return `The reason is ${reason.length.toLocaleString('en-US')} characters long; give at most ${MAX_REASON_LENGTH.toLocaleString('en-US')}. Nothing was changed.`;
-    return decide(ctx, who, data.requestId, d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, reason));
+    if (reason.length > MAX_REASON_LENGTH)
+      return `The reason is ${reason.length.toLocaleString('en-US')} characters long; give at most ${MAX_REASON_LENGTH.toLocaleString('en-US')}. Nothing was changed.`;
+    return decide(
+      ctx,
+      who,
+      data.requestId,
+      d.service.reject(String(data.requestId ?? ''), numberOf(data.version), who, reason),
+    );
   });
 
   // From a check card or a pick list: the group id is only a choice; everything is re-read.
@@ -412,7 +565,12 @@ export function createBot(d: BotDeps): Application<TurnState> {
     if (typeof who === 'string') return who;
     const refused = await elsewhere(ctx, data.requestId);
     if (refused) return refused;
-    return decide(ctx, who, data.requestId, d.service.resumePlan(String(data.requestId ?? ''), numberOf(data.version), who));
+    return decide(
+      ctx,
+      who,
+      data.requestId,
+      d.service.resumePlan(String(data.requestId ?? ''), numberOf(data.version), who),
+    );
   });
 
   // A finished or stopped move plan: request the rollback of what it switched (a new approval).
@@ -444,7 +602,10 @@ export function createBot(d: BotDeps): Application<TurnState> {
     }
     const ref = randomUUID().slice(0, 8);
     d.logger.error('message handling failed', { ref, error: e instanceof Error ? e.message : String(e) });
-    await sendCard(ctx, d.presenter.errorCard('Something went wrong', `I could not finish that (reference ${ref}). Nothing was changed.`));
+    await sendCard(
+      ctx,
+      d.presenter.errorCard('Something went wrong', `I could not finish that (reference ${ref}). Nothing was changed.`),
+    );
   }
 
   app.error(async (ctx, err) => {
@@ -461,24 +622,39 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
 function titleFor(code: string): string {
   switch (code) {
-    case 'ConsentRequired': return 'Consent needed';
-    case 'InteractionRequired': case 'TokenExpired': return 'Sign in again';
-    case 'BlockedByConditionalAccess': return 'Blocked by Conditional Access';
-    case 'PermissionDenied': return 'Not allowed';
-    case 'Throttled': return 'Microsoft Graph is busy';
-    case 'GroupNotFound': return 'Group not found';
-    case 'AppCredentialRejected': return 'The bot\'s credential was refused';
-    case 'StorageUnavailable': return 'The bot cannot reach its storage';
-    default: return 'That did not work';
+    case 'ConsentRequired':
+      return 'Consent needed';
+    case 'InteractionRequired':
+    case 'TokenExpired':
+      return 'Sign in again';
+    case 'BlockedByConditionalAccess':
+      return 'Blocked by Conditional Access';
+    case 'PermissionDenied':
+      return 'Not allowed';
+    case 'Throttled':
+      return 'Microsoft Graph is busy';
+    case 'GroupNotFound':
+      return 'Group not found';
+    case 'AppCredentialRejected':
+      return "The bot's credential was refused";
+    case 'StorageUnavailable':
+      return 'The bot cannot reach its storage';
+    default:
+      return 'That did not work';
   }
 }
 
 function nextStepFor(code: string): string | undefined {
   switch (code) {
-    case 'ConsentRequired': return 'An administrator grants admin consent to the bot in Entra ID (Enterprise applications → the bot → Permissions), then try again.';
-    case 'Throttled': return 'Try again in a minute.';
-    case 'StorageUnavailable': return 'If it lasts, an administrator checks the bot\'s storage (the SQLite file\'s disk, or the storage account) and /readyz.';
-    case 'AppCredentialRejected': return 'An administrator renews the client secret or certificate of the bot\'s Entra app and updates AAD_APP_CLIENT_SECRET or AAD_APP_CERTIFICATE_PATH.';
-    default: return undefined;
+    case 'ConsentRequired':
+      return 'An administrator grants admin consent to the bot in Entra ID (Enterprise applications → the bot → Permissions), then try again.';
+    case 'Throttled':
+      return 'Try again in a minute.';
+    case 'StorageUnavailable':
+      return "If it lasts, an administrator checks the bot's storage (the SQLite file's disk, or the storage account) and /readyz.";
+    case 'AppCredentialRejected':
+      return "An administrator renews the client secret or certificate of the bot's Entra app and updates AAD_APP_CLIENT_SECRET or AAD_APP_CERTIFICATE_PATH.";
+    default:
+      return undefined;
   }
 }

@@ -24,7 +24,10 @@ export interface ChannelAuthSettings {
  * The adapter's authentication settings. With a metadata URL of our own, botbuilder expects
  * every endpoint spelled out, so the public-cloud values fill the rest.
  */
-export function channelAuthConfig(channel: ChannelAuthSettings | undefined, oauthUrl: string | undefined): Record<string, string> {
+export function channelAuthConfig(
+  channel: ChannelAuthSettings | undefined,
+  oauthUrl: string | undefined,
+): Record<string, string> {
   if (!channel) return oauthUrl ? { OAuthUrl: oauthUrl } : {};
   return {
     ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl,
@@ -53,12 +56,17 @@ const REFUSED = 'Unauthorized: the request does not carry a valid Bot Framework 
 
 export function guardInbound(adapter: CloudAdapter, channelIssuer: string, logger: Logger): void {
   // The adapter keeps its authentication as a protected member; wrapping it keeps botbuilder's checks whole.
-  const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+  const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication })
+    .botFrameworkAuthentication;
   const inner = auth.authenticateRequest.bind(auth);
   auth.authenticateRequest = async (activity: Activity, authHeader: string) => {
     const refuse = (reason: string): never => {
       // The reason and the activity's shape only: never the header.
-      logger.warn('inbound activity refused', { reason, type: activity?.type ?? null, channelId: activity?.channelId ?? null });
+      logger.warn('inbound activity refused', {
+        reason,
+        type: activity?.type ?? null,
+        channelId: activity?.channelId ?? null,
+      });
       throw new AuthenticationError(REFUSED, 401);
     };
     if (!authHeader?.trim()) return refuse('no Authorization header');

@@ -20,7 +20,9 @@ export function conversationType(activity: Activity): ConversationAnchor['conver
  * ";messageid=" in its conversation id: its replies belong to the thread rooted at it.
  */
 export function anchorFor(activity: Activity): ConversationAnchor {
-  const reference = TurnContext.getConversationReference(activity) as Record<string, unknown> & { conversation: { id: string } };
+  const reference = TurnContext.getConversationReference(activity) as Record<string, unknown> & {
+    conversation: { id: string };
+  };
   const type = conversationType(activity);
   if (type === 'channel' && activity.id && !reference.conversation.id.includes(';messageid=')) {
     reference.conversation = { ...reference.conversation, id: `${reference.conversation.id};messageid=${activity.id}` };

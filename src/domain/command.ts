@@ -7,7 +7,11 @@ export type Command =
   | { kind: 'check'; action: SoaAction; targets: Target[] }
   | { kind: 'status'; target?: Target }
   /** A group and every group nested below it, or every group whose name starts with a prefix. */
-  | { kind: 'plan'; mode: 'request' | 'check'; scope: { kind: 'tree'; root: Target } | { kind: 'prefix'; prefix: string } }
+  | {
+      kind: 'plan';
+      mode: 'request' | 'check';
+      scope: { kind: 'tree'; root: Target } | { kind: 'prefix'; prefix: string };
+    }
   /** The bot's record of requests created in [from, to) as CSV (approvers only); dates are UTC days. */
   | { kind: 'export'; from: string; to: string }
   /** Undo what a move plan switched (a new request, top-down). */
@@ -56,16 +60,18 @@ const VERBS = ['move', 'rollback', 'check', 'status', 'pending', 'board', 'help'
 
 /** Removes Teams mention markup and normalises spaces and typographic quotes. */
 export function normalise(text: string): string {
-  return text
-    .replace(/<at>[^<]*<\/at>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    // Control characters are never part of a command (or of a name anyone can type).
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/[\u201C\u201D\u201E]/g, '"')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/<at>[^<]*<\/at>/gi, ' ')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&nbsp;/g, ' ')
+      // Control characters are never part of a command (or of a name anyone can type).
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+      .replace(/[\u201C\u201D\u201E]/g, '"')
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Splits "A, B and \"C D\"" into names. Quotes keep commas and "and" inside a name. */
@@ -88,10 +94,18 @@ export function splitTargets(phrase: string): ParsedTargets {
       i = end + 1;
       continue;
     }
-    if (c === ',' || c === ';') { push(); i++; continue; }
+    if (c === ',' || c === ';') {
+      push();
+      i++;
+      continue;
+    }
     const rest = s.slice(i);
     const and = /^\s+(and|&)\s+/i.exec(rest);
-    if (and) { push(); i += and[0].length; continue; }
+    if (and) {
+      push();
+      i += and[0].length;
+      continue;
+    }
     cur += c;
     i++;
   }
@@ -111,13 +125,53 @@ const CLOUD = String.raw`(?:the\s+)?(?:cloud|entra(?:\s+id)?|azure\s+ad|aad)`;
 const AD = String.raw`(?:on-?prem(?:ises)?(?:\s+ad)?|(?:the\s+)?ad(?:\s+ds)?|active\s+directory)`;
 
 const PATTERNS: Array<{ re: RegExp; kind: 'request' | 'check'; action: SoaAction }> = [
-  { re: new RegExp(String.raw`^(?:check|verify|dry[\s-]?run|preflight)\s+(?:prerequisites\s+(?:of|for)\s+)?(?:a\s+)?(?:rollback|roll\s+back)\s+(?:of\s+)?(.+?)$`, 'i'), kind: 'check', action: 'rollback' },
-  { re: new RegExp(String.raw`^(?:check|verify|dry[\s-]?run|preflight)\s+(?:prerequisites\s+(?:of|for)\s+)?(.+?)(?:\s+(?:for\s+(?:a\s+)?move\s+)?to\s+${CLOUD})?$`, 'i'), kind: 'check', action: 'move' },
-  { re: new RegExp(String.raw`^(?:move|migrate|switch|convert|return|give)\s+(.+?)\s+back\s+to\s+${AD}$`, 'i'), kind: 'request', action: 'rollback' },
-  { re: /^(?:rollback|roll\s+back|undo(?:\s+the)?\s+(?:soa\s+)?(?:switch|move)\s+(?:of|for))\s+(.+?)$/i, kind: 'request', action: 'rollback' },
-  { re: new RegExp(String.raw`^(?:make|set)\s+(.+?)\s+(?:ad|on-?prem(?:ises)?)[\s-]managed$`, 'i'), kind: 'request', action: 'rollback' },
-  { re: new RegExp(String.raw`^(?:move|migrate|switch|convert|transfer)\s+(?:the\s+)?(?:soa|source\s+of\s+authority)\s+(?:of|for)\s+(.+?)\s+to\s+${CLOUD}$`, 'i'), kind: 'request', action: 'move' },
-  { re: new RegExp(String.raw`^(?:move|migrate|switch|convert|transfer)\s+(.+?)\s+to\s+${CLOUD}(?:\s+management)?$`, 'i'), kind: 'request', action: 'move' },
+  {
+    re: new RegExp(
+      String.raw`^(?:check|verify|dry[\s-]?run|preflight)\s+(?:prerequisites\s+(?:of|for)\s+)?(?:a\s+)?(?:rollback|roll\s+back)\s+(?:of\s+)?(.+?)$`,
+      'i',
+    ),
+    kind: 'check',
+    action: 'rollback',
+  },
+  {
+    re: new RegExp(
+      String.raw`^(?:check|verify|dry[\s-]?run|preflight)\s+(?:prerequisites\s+(?:of|for)\s+)?(.+?)(?:\s+(?:for\s+(?:a\s+)?move\s+)?to\s+${CLOUD})?$`,
+      'i',
+    ),
+    kind: 'check',
+    action: 'move',
+  },
+  {
+    re: new RegExp(String.raw`^(?:move|migrate|switch|convert|return|give)\s+(.+?)\s+back\s+to\s+${AD}$`, 'i'),
+    kind: 'request',
+    action: 'rollback',
+  },
+  {
+    re: /^(?:rollback|roll\s+back|undo(?:\s+the)?\s+(?:soa\s+)?(?:switch|move)\s+(?:of|for))\s+(.+?)$/i,
+    kind: 'request',
+    action: 'rollback',
+  },
+  {
+    re: new RegExp(String.raw`^(?:make|set)\s+(.+?)\s+(?:ad|on-?prem(?:ises)?)[\s-]managed$`, 'i'),
+    kind: 'request',
+    action: 'rollback',
+  },
+  {
+    re: new RegExp(
+      String.raw`^(?:move|migrate|switch|convert|transfer)\s+(?:the\s+)?(?:soa|source\s+of\s+authority)\s+(?:of|for)\s+(.+?)\s+to\s+${CLOUD}$`,
+      'i',
+    ),
+    kind: 'request',
+    action: 'move',
+  },
+  {
+    re: new RegExp(
+      String.raw`^(?:move|migrate|switch|convert|transfer)\s+(.+?)\s+to\s+${CLOUD}(?:\s+management)?$`,
+      'i',
+    ),
+    kind: 'request',
+    action: 'move',
+  },
   { re: /^(?:make|set)\s+(.+?)\s+cloud[\s-]managed$/i, kind: 'request', action: 'move' },
 ];
 
@@ -194,18 +248,37 @@ export function parseCommand(input: string): ParseResult {
   if (input.length > MAX_COMMAND_LENGTH * 2) return { command: tooLong(input.length) };
   const parsed = parseText(input);
   const c = parsed.command;
-  const names = c.kind === 'request' || c.kind === 'check' ? c.targets.map((t) => t.name) : c.kind === 'status' && c.target ? [c.target.name] : c.kind === 'plan' ? [c.scope.kind === 'tree' ? c.scope.root.name : c.scope.prefix] : [];
+  const names =
+    c.kind === 'request' || c.kind === 'check'
+      ? c.targets.map((t) => t.name)
+      : c.kind === 'status' && c.target
+        ? [c.target.name]
+        : c.kind === 'plan'
+          ? [c.scope.kind === 'tree' ? c.scope.root.name : c.scope.prefix]
+          : [];
   const long = names.find((n) => n.length > MAX_NAME_LENGTH);
-  if (long) return { command: { kind: 'invalid', reason: `Group names in Entra ID have at most ${MAX_NAME_LENGTH} characters; the one you gave has ${long.length}. Nothing was looked up or requested.` } };
+  if (long)
+    return {
+      command: {
+        kind: 'invalid',
+        reason: `Group names in Entra ID have at most ${MAX_NAME_LENGTH} characters; the one you gave has ${long.length}. Nothing was looked up or requested.`,
+      },
+    };
   return parsed;
 }
 
 function tooLong(n: number): Command {
-  return { kind: 'invalid', reason: `That message is ${n.toLocaleString('en-US')} characters long; commands have at most ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}. Nothing was done. Type \`help\` to see the commands.` };
+  return {
+    kind: 'invalid',
+    reason: `That message is ${n.toLocaleString('en-US')} characters long; commands have at most ${MAX_COMMAND_LENGTH.toLocaleString('en-US')}. Nothing was done. Type \`help\` to see the commands.`,
+  };
 }
 
 function parseText(input: string): ParseResult {
-  const text = normalise(input).replace(/[.!?]+$/, '').replace(/^(?:please|pls)\s+/i, '').trim();
+  const text = normalise(input)
+    .replace(/[.!?]+$/, '')
+    .replace(/^(?:please|pls)\s+/i, '')
+    .trim();
   if (!text) return { command: { kind: 'empty' } };
   if (text.length > MAX_COMMAND_LENGTH) return { command: tooLong(text.length) };
   const lower = text.toLowerCase();
@@ -225,8 +298,13 @@ function parseText(input: string): ParseResult {
   if (cancel) return { command: { kind: 'cancel', requestId: cancel[1]!.toUpperCase() } };
   const status = /^status(?:\s+(?:of\s+)?(.+))?$/i.exec(text);
   if (status) {
-    const t = status[1]?.trim().replace(/^["']|["']$/g, '').trim();
-    return { command: t ? { kind: 'status', target: { name: isRequestId(t) ? t.toUpperCase() : t } } : { kind: 'status' } };
+    const t = status[1]
+      ?.trim()
+      .replace(/^["']|["']$/g, '')
+      .trim();
+    return {
+      command: t ? { kind: 'status', target: { name: isRequestId(t) ? t.toUpperCase() : t } } : { kind: 'status' },
+    };
   }
   for (const p of PATTERNS) {
     const m = p.re.exec(text);
@@ -235,7 +313,10 @@ function parseText(input: string): ParseResult {
     if (!phrase) break;
     const parsed = splitTargets(phrase);
     if (!parsed.targets.length) break;
-    return { command: { kind: p.kind, action: p.action, targets: parsed.targets }, ...(parsed.unsplit ? { unsplit: parsed.unsplit } : {}) };
+    return {
+      command: { kind: p.kind, action: p.action, targets: parsed.targets },
+      ...(parsed.unsplit ? { unsplit: parsed.unsplit } : {}),
+    };
   }
   return { command: { kind: 'unknown', text, ...suggest(text) } };
 }
@@ -251,7 +332,8 @@ function suggest(text: string): { suggestion?: string } {
     if (again.kind !== 'unknown') return { suggestion: fixed };
     if (best.v === 'move' && restText) return { suggestion: `move ${restText} to cloud` };
   }
-  if (/^(move|migrate|switch|convert)$/i.test(first) && restText && !/\bto\b/i.test(restText)) return { suggestion: `move ${restText} to cloud` };
+  if (/^(move|migrate|switch|convert)$/i.test(first) && restText && !/\bto\b/i.test(restText))
+    return { suggestion: `move ${restText} to cloud` };
   return {};
 }
 
@@ -260,8 +342,13 @@ function distance(a: string, b: string): number {
   for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
-      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) dp[i]![j] = Math.min(dp[i]![j]!, dp[i - 2]![j - 2]! + 1);
+      dp[i]![j] = Math.min(
+        dp[i - 1]![j]! + 1,
+        dp[i]![j - 1]! + 1,
+        dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        dp[i]![j] = Math.min(dp[i]![j]!, dp[i - 2]![j - 2]! + 1);
     }
   }
   return dp[a.length]![b.length]!;

@@ -42,9 +42,17 @@ export const MAX_PLAN_GROUPS = 2000;
 /** Longest text of one extension attribute value shown on a card (values can be 1,024 characters). */
 const EXT_VALUE_SHOWN = 40;
 
-function warningsFor(n: PlanNode, parents: number, onCycle: boolean, facts: NodeFacts | undefined, steps: Set<string>, action: SoaAction): string[] {
+function warningsFor(
+  n: PlanNode,
+  parents: number,
+  onCycle: boolean,
+  facts: NodeFacts | undefined,
+  steps: Set<string>,
+  action: SoaAction,
+): string[] {
   const w: string[] = [];
-  if (n.kind === 'mailEnabledSecurity' || n.kind === 'distribution') w.push('mail-enabled: Exchange Online manages it after the switch');
+  if (n.kind === 'mailEnabledSecurity' || n.kind === 'distribution')
+    w.push('mail-enabled: Exchange Online manages it after the switch');
   if (parents > 1) w.push(`under ${parents} parents in this plan: switched once, before all of them`);
   if (onCycle) w.push('on a nesting cycle in AD');
   if (action !== 'move' || !facts) return w;
@@ -52,13 +60,19 @@ function warningsFor(n: PlanNode, parents: number, onCycle: boolean, facts: Node
   if (ext === null) w.push('extension attributes 1–15 could not be read (they are lost at the switch)');
   else {
     const set = Object.entries(ext);
-    if (set.length) w.push(`extension attributes lost at the switch: ${few(set.map(([k, v]) => `${k.replace('extensionAttribute', 'ext')} = ${v.length > EXT_VALUE_SHOWN ? `${v.slice(0, EXT_VALUE_SHOWN - 1)}…` : v}`))}`);
+    if (set.length)
+      w.push(
+        `extension attributes lost at the switch: ${few(set.map(([k, v]) => `${k.replace('extensionAttribute', 'ext')} = ${v.length > EXT_VALUE_SHOWN ? `${v.slice(0, EXT_VALUE_SHOWN - 1)}…` : v}`))}`,
+      );
   }
   if (facts.parents === null) w.push('parent groups could not be read');
   else {
     // A parent that is a step of this plan is switched after this group: no warning for it.
     const adParents = facts.parents.filter((p) => p.onPremisesSyncEnabled === true && !steps.has(p.id));
-    if (adParents.length) w.push(`member of ${few(adParents.map((p) => p.displayName))}, still synced from AD and not in this plan: that membership is not written back to AD (no dual write)`);
+    if (adParents.length)
+      w.push(
+        `member of ${few(adParents.map((p) => p.displayName))}, still synced from AD and not in this plan: that membership is not written back to AD (no dual write)`,
+      );
   }
   return w;
 }
@@ -71,7 +85,8 @@ function few(items: string[]): string {
 /** Only the extension attributes that hold a value. */
 export function setExtensionAttributes(raw: Record<string, unknown> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw ?? {})) if (/^extensionAttribute\d+$/.test(k) && typeof v === 'string' && v !== '') out[k] = v;
+  for (const [k, v] of Object.entries(raw ?? {}))
+    if (/^extensionAttribute\d+$/.test(k) && typeof v === 'string' && v !== '') out[k] = v;
   return out;
 }
 
@@ -79,7 +94,10 @@ export function setExtensionAttributes(raw: Record<string, unknown> | null | und
  * Orders `roots` and everything reachable from them bottom-up (post-order of a depth-first
  * walk; edges back into the current path are cycles and are ignored for the order).
  */
-function bottomUp(roots: string[], g: GroupGraph): { order: string[]; cycle: Set<string>; depth: Map<string, number>; parents: Map<string, number> } {
+function bottomUp(
+  roots: string[],
+  g: GroupGraph,
+): { order: string[]; cycle: Set<string>; depth: Map<string, number>; parents: Map<string, number> } {
   const order: string[] = [];
   const state = new Map<string, 'open' | 'done'>();
   const cycle = new Set<string>();
@@ -138,17 +156,37 @@ export function buildPlan(kind: Plan['kind'], label: string, roots: string[], g:
   const inScope = kind === 'wave' ? new Set(roots) : null;
   const steps: PlanStep[] = [];
   const skipped: Plan['skipped'] = [];
-  const eligible = (n: PlanNode) => (action === 'move' ? n.onPremisesSyncEnabled === true && n.kind !== 'unified' : n.onPremisesSyncEnabled !== true && n.kind !== 'unified');
-  const stepIds = new Set(order.filter((id) => (!inScope || inScope.has(id)) && g.nodes.has(id) && eligible(g.nodes.get(id)!)));
+  const eligible = (n: PlanNode) =>
+    action === 'move'
+      ? n.onPremisesSyncEnabled === true && n.kind !== 'unified'
+      : n.onPremisesSyncEnabled !== true && n.kind !== 'unified';
+  const stepIds = new Set(
+    order.filter((id) => (!inScope || inScope.has(id)) && g.nodes.has(id) && eligible(g.nodes.get(id)!)),
+  );
   for (const id of order) {
     if (inScope && !inScope.has(id)) continue;
     const n = g.nodes.get(id);
     if (!n) continue;
     if (!eligible(n)) {
-      skipped.push({ groupId: id, groupName: n.displayName, reason: n.kind === 'unified' ? 'a Microsoft 365 group: a cloud object' : action === 'move' ? 'not managed in AD: already cloud-managed, or created in the cloud' : 'already managed in AD' });
+      skipped.push({
+        groupId: id,
+        groupName: n.displayName,
+        reason:
+          n.kind === 'unified'
+            ? 'a Microsoft 365 group: a cloud object'
+            : action === 'move'
+              ? 'not managed in AD: already cloud-managed, or created in the cloud'
+              : 'already managed in AD',
+      });
       continue;
     }
-    steps.push({ groupId: id, groupName: n.displayName, depth: depth.get(id) ?? 0, state: 'pending', warnings: warningsFor(n, parents.get(id) ?? 0, cycle.has(id), g.facts?.get(id), stepIds, action) });
+    steps.push({
+      groupId: id,
+      groupName: n.displayName,
+      depth: depth.get(id) ?? 0,
+      state: 'pending',
+      warnings: warningsFor(n, parents.get(id) ?? 0, cycle.has(id), g.facts?.get(id), stepIds, action),
+    });
   }
   if (action === 'rollback') steps.reverse();
   const facts = (id: string) => g.facts?.get(id);
@@ -162,9 +200,18 @@ export function buildPlan(kind: Plan['kind'], label: string, roots: string[], g:
     ...(action === 'move' && g.facts
       ? {
           prerequisites: {
-            extensionAttributes: steps.filter((st) => Object.keys(facts(st.groupId)?.extensionAttributes ?? {}).length > 0).length,
-            adParents: steps.filter((st) => (facts(st.groupId)?.parents ?? []).some((p) => p.onPremisesSyncEnabled === true && !stepIds.has(p.id))).length,
-            unread: steps.filter((st) => !facts(st.groupId) || facts(st.groupId)!.extensionAttributes === null || facts(st.groupId)!.parents === null).length,
+            extensionAttributes: steps.filter(
+              (st) => Object.keys(facts(st.groupId)?.extensionAttributes ?? {}).length > 0,
+            ).length,
+            adParents: steps.filter((st) =>
+              (facts(st.groupId)?.parents ?? []).some((p) => p.onPremisesSyncEnabled === true && !stepIds.has(p.id)),
+            ).length,
+            unread: steps.filter(
+              (st) =>
+                !facts(st.groupId) ||
+                facts(st.groupId)!.extensionAttributes === null ||
+                facts(st.groupId)!.parents === null,
+            ).length,
           },
         }
       : {}),
@@ -177,7 +224,9 @@ export function rollbackPlanOf(plan: Plan, requestId: string): Plan {
   return {
     kind: plan.kind,
     label: `rollback of ${requestId} (${plan.label})`,
-    steps: [...done].reverse().map((s) => ({ groupId: s.groupId, groupName: s.groupName, depth: s.depth, state: 'pending', warnings: [] })),
+    steps: [...done]
+      .reverse()
+      .map((s) => ({ groupId: s.groupId, groupName: s.groupName, depth: s.depth, state: 'pending', warnings: [] })),
     skipped: [],
     cycleGroups: [],
     sharedGroups: [],

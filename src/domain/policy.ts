@@ -40,7 +40,10 @@ export function describeApprovers(p: ApprovalPolicy, approverGroupName?: string)
 /** Whether someone could approve at all (roles and group), before any particular request. */
 export function approverStanding(policy: ApprovalPolicy, who: Decider): { ok: true } | { ok: false; reason: string } {
   if (!who.roles.some((r) => policy.approverRoles.includes(r))) {
-    return { ok: false, reason: `Approving needs one of these directory roles, active now: ${policy.approverRoles.map((r) => ROLE_LABEL[r] ?? r).join(', ')}.` };
+    return {
+      ok: false,
+      reason: `Approving needs one of these directory roles, active now: ${policy.approverRoles.map((r) => ROLE_LABEL[r] ?? r).join(', ')}.`,
+    };
   }
   if (policy.approverGroupId && !who.groupIds.includes(policy.approverGroupId)) {
     return { ok: false, reason: 'Approving needs membership of the configured approvers group.' };
@@ -50,7 +53,8 @@ export function approverStanding(policy: ApprovalPolicy, who: Decider): { ok: tr
 
 export function mayApprove(policy: ApprovalPolicy, req: SoaRequest, who: Decider): PolicyVerdict {
   const self = who.id === req.requester.id;
-  if (self && !policy.allowSelfApproval) return { ok: false, reason: 'You requested this change, so someone else must approve it.' };
+  if (self && !policy.allowSelfApproval)
+    return { ok: false, reason: 'You requested this change, so someone else must approve it.' };
   const standing = approverStanding(policy, who);
   return standing.ok ? { ok: true, selfApproved: self } : standing;
 }

@@ -67,16 +67,23 @@ export interface SyncMinimums {
 
 export function kindLabel(kind: GroupKind): string {
   switch (kind) {
-    case 'security': return 'Security group';
-    case 'mailEnabledSecurity': return 'Mail-enabled security group';
-    case 'distribution': return 'Distribution list';
-    case 'unified': return 'Microsoft 365 group';
+    case 'security':
+      return 'Security group';
+    case 'mailEnabledSecurity':
+      return 'Mail-enabled security group';
+    case 'distribution':
+      return 'Distribution list';
+    case 'unified':
+      return 'Microsoft 365 group';
   }
 }
 
 /** Synced from AD at some point: it carries an on-premises SID and SAM account name. */
 export function isFromAd(f: GroupFacts): boolean {
-  return f.group.kind !== 'unified' && (f.group.onPremisesSecurityIdentifier !== null || f.group.onPremisesSyncEnabled === true);
+  return (
+    f.group.kind !== 'unified' &&
+    (f.group.onPremisesSecurityIdentifier !== null || f.group.onPremisesSyncEnabled === true)
+  );
 }
 
 /**
@@ -96,7 +103,12 @@ export function soaState(f: GroupFacts): 'ad' | 'cloud' | 'rollbackPending' | 'c
 export const when = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
 
 const list = (gs: Array<{ displayName: string }>, max = 8) =>
-  gs.length <= max ? gs.map((g) => g.displayName).join(', ') : `${gs.slice(0, max).map((g) => g.displayName).join(', ')} and ${gs.length - max} more`;
+  gs.length <= max
+    ? gs.map((g) => g.displayName).join(', ')
+    : `${gs
+        .slice(0, max)
+        .map((g) => g.displayName)
+        .join(', ')} and ${gs.length - max} more`;
 
 /** Bottom-up order for the groups still managed in AD below this one: deepest first. */
 /**
@@ -108,7 +120,9 @@ function chainKnown(order: TreeNode[]): boolean {
 }
 
 export function bottomUpOrder(f: GroupFacts): TreeNode[] {
-  return f.descendants.filter((d) => d.onPremisesSyncEnabled === true).sort((a, b) => b.depth - a.depth || a.displayName.localeCompare(b.displayName));
+  return f.descendants
+    .filter((d) => d.onPremisesSyncEnabled === true)
+    .sort((a, b) => b.depth - a.depth || a.displayName.localeCompare(b.displayName));
 }
 
 export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimums): CheckRow[] {
@@ -116,31 +130,83 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
   const t = f.tenant;
   rows.push(
     t === null
-      ? { id: 'tenantSync', title: 'Tenant sync', status: 'unknown', detail: 'Could not read the organization (Organization.Read.All or Directory.Read.All needed).' }
+      ? {
+          id: 'tenantSync',
+          title: 'Tenant sync',
+          status: 'unknown',
+          detail: 'Could not read the organization (Organization.Read.All or Directory.Read.All needed).',
+        }
       : t.onPremisesSyncEnabled === true
-        ? { id: 'tenantSync', title: 'Tenant sync', status: 'pass', detail: `On-premises sync is enabled${t.onPremisesLastSyncDateTime ? `; last sync ${when(t.onPremisesLastSyncDateTime)}` : ''}.` }
-        : { id: 'tenantSync', title: 'Tenant sync', status: 'fail', detail: 'On-premises directory sync is not enabled for this tenant: there is no AD source of authority to switch.' },
+        ? {
+            id: 'tenantSync',
+            title: 'Tenant sync',
+            status: 'pass',
+            detail: `On-premises sync is enabled${t.onPremisesLastSyncDateTime ? `; last sync ${when(t.onPremisesLastSyncDateTime)}` : ''}.`,
+          }
+        : {
+            id: 'tenantSync',
+            title: 'Tenant sync',
+            status: 'fail',
+            detail:
+              'On-premises directory sync is not enabled for this tenant: there is no AD source of authority to switch.',
+          },
   );
 
   const state = soaState(f);
   if (f.group.kind === 'unified') {
-    rows.push({ id: 'synced', title: 'Synced from AD', status: 'fail', detail: 'This is a Microsoft 365 group, a cloud object: there is nothing to switch.' });
+    rows.push({
+      id: 'synced',
+      title: 'Synced from AD',
+      status: 'fail',
+      detail: 'This is a Microsoft 365 group, a cloud object: there is nothing to switch.',
+    });
   } else if (state === 'cloudOnly') {
-    rows.push({ id: 'synced', title: 'Synced from AD', status: 'fail', detail: 'This group was created in the cloud and never synced from AD: there is nothing to switch.' });
+    rows.push({
+      id: 'synced',
+      title: 'Synced from AD',
+      status: 'fail',
+      detail: 'This group was created in the cloud and never synced from AD: there is nothing to switch.',
+    });
   } else {
-    rows.push({ id: 'synced', title: 'Synced from AD', status: 'pass', detail: `From ${f.group.onPremisesDomainName ?? 'AD'} as ${f.group.onPremisesSamAccountName ?? '?'}${f.group.onPremisesLastSyncDateTime ? `, last synced ${when(f.group.onPremisesLastSyncDateTime)}` : ''}.` });
+    rows.push({
+      id: 'synced',
+      title: 'Synced from AD',
+      status: 'pass',
+      detail: `From ${f.group.onPremisesDomainName ?? 'AD'} as ${f.group.onPremisesSamAccountName ?? '?'}${f.group.onPremisesLastSyncDateTime ? `, last synced ${when(f.group.onPremisesLastSyncDateTime)}` : ''}.`,
+    });
   }
 
   if (state !== 'cloudOnly') {
     const want = action === 'move' ? 'ad' : 'cloud';
-    const now = { ad: 'managed in AD', cloud: 'cloud-managed', rollbackPending: 'rolled back and waiting for the next sync cycle', unknown: 'unknown', cloudOnly: '' }[state];
+    const now = {
+      ad: 'managed in AD',
+      cloud: 'cloud-managed',
+      rollbackPending: 'rolled back and waiting for the next sync cycle',
+      unknown: 'unknown',
+      cloudOnly: '',
+    }[state];
     if (state === 'unknown') {
-      rows.push({ id: 'soaState', title: 'Current source of authority', status: 'unknown', detail: 'Could not read isCloudManaged; it is read again with the approver\'s token before any change.' });
+      rows.push({
+        id: 'soaState',
+        title: 'Current source of authority',
+        status: 'unknown',
+        detail: "Could not read isCloudManaged; it is read again with the approver's token before any change.",
+      });
     } else if (state === want) {
-      rows.push({ id: 'soaState', title: 'Current source of authority', status: 'pass', detail: `The group is ${now}.` });
+      rows.push({
+        id: 'soaState',
+        title: 'Current source of authority',
+        status: 'pass',
+        detail: `The group is ${now}.`,
+      });
     } else {
       const what = action === 'move' ? 'A move needs a group managed in AD' : 'A rollback needs a cloud-managed group';
-      rows.push({ id: 'soaState', title: 'Current source of authority', status: 'fail', detail: `${what}; this group is ${now}.` });
+      rows.push({
+        id: 'soaState',
+        title: 'Current source of authority',
+        status: 'fail',
+        detail: `${what}; this group is ${now}.`,
+      });
     }
   }
 
@@ -149,19 +215,43 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
     const order = bottomUpOrder(f);
     rows.push(
       adChildren.length === 0 && order.length === 0
-        ? { id: 'children', title: 'Nested groups', status: 'pass', detail: f.children.length ? `Child groups are already cloud-managed: ${list(f.children)}.` : 'No child groups.' }
+        ? {
+            id: 'children',
+            title: 'Nested groups',
+            status: 'pass',
+            detail: f.children.length
+              ? `Child groups are already cloud-managed: ${list(f.children)}.`
+              : 'No child groups.',
+          }
         : {
             id: 'children',
             title: 'Nested groups stay in AD',
             status: 'warn',
-            detail: `Only this group switches; ${order.length} nested group(s) stay managed in AD: ${list(order)}. Microsoft recommends switching them one by one, lowest first${chainKnown(order) ? `: ${order.map((g) => g.displayName).slice(0, 12).join(' → ')}${order.length > 12 ? ' → …' : ''} → ${f.group.displayName}` : ''}. "move ${f.group.displayName} and its nested groups to cloud" asks for all of them as one plan in that order.`,
+            detail: `Only this group switches; ${order.length} nested group(s) stay managed in AD: ${list(order)}. Microsoft recommends switching them one by one, lowest first${
+              chainKnown(order)
+                ? `: ${order
+                    .map((g) => g.displayName)
+                    .slice(0, 12)
+                    .join(' → ')}${order.length > 12 ? ' → …' : ''} → ${f.group.displayName}`
+                : ''
+            }. "move ${f.group.displayName} and its nested groups to cloud" asks for all of them as one plan in that order.`,
           },
     );
     const adParents = f.parents.filter((p) => p.onPremisesSyncEnabled === true);
     rows.push(
       adParents.length === 0
-        ? { id: 'parents', title: 'Parent groups', status: 'pass', detail: f.parents.length ? 'No parent group is still synced from AD.' : 'Not nested in any group.' }
-        : { id: 'parents', title: 'Parent groups still synced from AD', status: 'warn', detail: `Member of ${list(adParents)}, still synced from AD. No dual write: if this group is later provisioned back to AD, its membership in those groups is not synced.` },
+        ? {
+            id: 'parents',
+            title: 'Parent groups',
+            status: 'pass',
+            detail: f.parents.length ? 'No parent group is still synced from AD.' : 'Not nested in any group.',
+          }
+        : {
+            id: 'parents',
+            title: 'Parent groups still synced from AD',
+            status: 'warn',
+            detail: `Member of ${list(adParents)}, still synced from AD. No dual write: if this group is later provisioned back to AD, its membership in those groups is not synced.`,
+          },
     );
     const depth = f.descendants.reduce((m, d) => Math.max(m, d.depth), 0);
     rows.push({
@@ -188,23 +278,68 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
     const set = ext ? Object.entries(ext).filter(([, v]) => v !== null && v !== '') : [];
     rows.push(
       ext === null
-        ? { id: 'extensionAttributes', title: 'Extension attributes 1–15', status: 'unknown', detail: 'Could not read onPremisesExtensionAttributes. Extension attributes 1–15 are not supported after the switch.' }
+        ? {
+            id: 'extensionAttributes',
+            title: 'Extension attributes 1–15',
+            status: 'unknown',
+            detail:
+              'Could not read onPremisesExtensionAttributes. Extension attributes 1–15 are not supported after the switch.',
+          }
         : set.length
-          ? { id: 'extensionAttributes', title: 'Extension attributes 1–15', status: 'warn', detail: `Not supported after the switch and lost: ${set.map(([k, v]) => `${k} = ${v}`).join(', ')}.` }
-          : { id: 'extensionAttributes', title: 'Extension attributes 1–15', status: 'pass', detail: 'None set (they are not supported after the switch).' },
+          ? {
+              id: 'extensionAttributes',
+              title: 'Extension attributes 1–15',
+              status: 'warn',
+              detail: `Not supported after the switch and lost: ${set.map(([k, v]) => `${k} = ${v}`).join(', ')}.`,
+            }
+          : {
+              id: 'extensionAttributes',
+              title: 'Extension attributes 1–15',
+              status: 'pass',
+              detail: 'None set (they are not supported after the switch).',
+            },
     );
-    rows.push({ id: 'reconciliation', title: 'Later AD edits', status: 'warn', detail: 'No reconciliation: changes made to the AD group after the switch are not carried over to the cloud (the sync client skips it, event 6956).' });
+    rows.push({
+      id: 'reconciliation',
+      title: 'Later AD edits',
+      status: 'warn',
+      detail:
+        'No reconciliation: changes made to the AD group after the switch are not carried over to the cloud (the sync client skips it, event 6956).',
+    });
   } else {
     const cloudMembers = f.cloudOnlyMembers;
     rows.push(
       cloudMembers === null
-        ? { id: 'cloudMembers', title: 'Cloud-only members', status: 'unknown', detail: 'Could not read the members. Remove cloud-only members before a rollback: AD membership replaces them.' }
+        ? {
+            id: 'cloudMembers',
+            title: 'Cloud-only members',
+            status: 'unknown',
+            detail:
+              'Could not read the members. Remove cloud-only members before a rollback: AD membership replaces them.',
+          }
         : cloudMembers.length
-          ? { id: 'cloudMembers', title: 'Cloud-only members', status: 'warn', detail: `${cloudMembers.length} member(s) exist only in the cloud and will be removed when AD takes the group over: ${list(cloudMembers)}.` }
+          ? {
+              id: 'cloudMembers',
+              title: 'Cloud-only members',
+              status: 'warn',
+              detail: `${cloudMembers.length} member(s) exist only in the cloud and will be removed when AD takes the group over: ${list(cloudMembers)}.`,
+            }
           : { id: 'cloudMembers', title: 'Cloud-only members', status: 'pass', detail: 'All members come from AD.' },
     );
-    rows.push({ id: 'cloudEdits', title: 'Cloud edits', status: 'warn', detail: 'Changes made in the cloud while the group was cloud-managed are overwritten by the AD values at the next sync. Remove the group from access packages first.' });
-    rows.push({ id: 'completesAtSync', title: 'Completes at the next sync', status: 'warn', detail: 'The rollback only completes when the next sync cycle takes the group over; until then it stays editable in the cloud.' });
+    rows.push({
+      id: 'cloudEdits',
+      title: 'Cloud edits',
+      status: 'warn',
+      detail:
+        'Changes made in the cloud while the group was cloud-managed are overwritten by the AD values at the next sync. Remove the group from access packages first.',
+    });
+    rows.push({
+      id: 'completesAtSync',
+      title: 'Completes at the next sync',
+      status: 'warn',
+      detail:
+        'The rollback only completes when the next sync cycle takes the group over; until then it stays editable in the cloud.',
+    });
   }
 
   rows.push({

@@ -37,7 +37,14 @@ const TRANSITIONS: Record<RequestState, RequestState[]> = {
 
 export const FINAL_STATES: RequestState[] = ['completed', 'failed', 'rejected', 'expired', 'cancelled', 'taken_over'];
 
-export const OPEN_STATES: RequestState[] = ['awaiting_approval', 'approved', 'executing', 'awaiting_audit', 'waiting_for_sync', 'stopped'];
+export const OPEN_STATES: RequestState[] = [
+  'awaiting_approval',
+  'approved',
+  'executing',
+  'awaiting_audit',
+  'waiting_for_sync',
+  'stopped',
+];
 
 export interface Person {
   /** Entra object id. */
@@ -132,7 +139,12 @@ export interface SoaRequest {
   lease?: { owner: string; expiresAt: string };
   remindedAt?: string;
   /** After a move: what the sync cycles since showed (see the watch job). */
-  watch?: { cycles: number; lastCycleAt: string; takenOver: string[]; skippedEdits: Array<{ groupId: string; at: string; changes: string[] }> };
+  watch?: {
+    cycles: number;
+    lastCycleAt: string;
+    takenOver: string[];
+    skippedEdits: Array<{ groupId: string; at: string; changes: string[] }>;
+  };
   /** Several groups under this one approval; groupId/groupName then name the root or the wave. */
   plan?: Plan;
   history: HistoryEntry[];
@@ -143,9 +155,19 @@ export function canTransition(from: RequestState, to: RequestState): boolean {
 }
 
 /** Returns the request moved to `to` (a new object, version + 1), or throws IllegalTransition. */
-export function transition(req: SoaRequest, to: RequestState, at: Date, changes: Partial<SoaRequest> = {}, note?: { by?: string; note?: string }): SoaRequest {
+export function transition(
+  req: SoaRequest,
+  to: RequestState,
+  at: Date,
+  changes: Partial<SoaRequest> = {},
+  note?: { by?: string; note?: string },
+): SoaRequest {
   if (!canTransition(req.state, to)) {
-    throw new CodedError('IllegalTransition', `A request that is ${describeState(req.state)} cannot become ${describeState(to)}.`, { from: req.state, to });
+    throw new CodedError(
+      'IllegalTransition',
+      `A request that is ${describeState(req.state)} cannot become ${describeState(to)}.`,
+      { from: req.state, to },
+    );
   }
   return {
     ...req,
@@ -153,7 +175,15 @@ export function transition(req: SoaRequest, to: RequestState, at: Date, changes:
     state: to,
     version: req.version + 1,
     updatedAt: at.toISOString(),
-    history: [...req.history, { at: at.toISOString(), state: to, ...(note?.by ? { by: note.by } : {}), ...(note?.note ? { note: note.note } : {}) }],
+    history: [
+      ...req.history,
+      {
+        at: at.toISOString(),
+        state: to,
+        ...(note?.by ? { by: note.by } : {}),
+        ...(note?.note ? { note: note.note } : {}),
+      },
+    ],
   };
 }
 
@@ -163,18 +193,30 @@ export function isOpen(state: RequestState): boolean {
 
 export function describeState(s: RequestState): string {
   switch (s) {
-    case 'awaiting_approval': return 'waiting for approval';
-    case 'approved': return 'approved';
-    case 'executing': return 'running';
-    case 'awaiting_audit': return 'waiting for the audit log';
-    case 'completed': return 'completed';
-    case 'failed': return 'failed';
-    case 'rejected': return 'rejected';
-    case 'expired': return 'expired';
-    case 'cancelled': return 'cancelled';
-    case 'waiting_for_sync': return 'waiting for the next sync cycle';
-    case 'taken_over': return 'taken over by AD';
-    case 'stopped': return 'stopped at a failed step';
+    case 'awaiting_approval':
+      return 'waiting for approval';
+    case 'approved':
+      return 'approved';
+    case 'executing':
+      return 'running';
+    case 'awaiting_audit':
+      return 'waiting for the audit log';
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'rejected':
+      return 'rejected';
+    case 'expired':
+      return 'expired';
+    case 'cancelled':
+      return 'cancelled';
+    case 'waiting_for_sync':
+      return 'waiting for the next sync cycle';
+    case 'taken_over':
+      return 'taken over by AD';
+    case 'stopped':
+      return 'stopped at a failed step';
   }
 }
 
@@ -193,4 +235,3 @@ export function newRequestId(random: (n: number) => Uint8Array): string {
 export function cardVersion(req: SoaRequest): number {
   return req.history.length;
 }
-

@@ -29,6 +29,12 @@ export class ChannelAuthority {
 
   token(input: { audience: string; serviceUrl: string; lifetimeSeconds?: number }): string {
     const now = Math.floor(Date.now() / 1000);
-    return signJwt(this.key, { serviceurl: input.serviceUrl, nbf: now - 5, exp: now + (input.lifetimeSeconds ?? 3600), iss: CHANNEL_ISSUER, aud: input.audience });
+    return signJwt(this.key, {
+      serviceurl: input.serviceUrl,
+      nbf: now - 5,
+      exp: now + (input.lifetimeSeconds ?? 3600),
+      iss: CHANNEL_ISSUER,
+      aud: input.audience,
+    });
   }
 }

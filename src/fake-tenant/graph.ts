@@ -53,32 +53,145 @@ export interface GraphContext {
   log: RequestLogEntry[];
 }
 
-const GROUP_READ = ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All'];
+const GROUP_READ = [
+  'Group.Read.All',
+  'Group.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+  'GroupMember.Read.All',
+  'GroupMember.ReadWrite.All',
+];
 const GROUP_WRITE = ['Group.ReadWrite.All', 'Directory.ReadWrite.All'];
 const SOA_SCOPE = ['Group-OnPremisesSyncBehavior.ReadWrite.All'];
 const AUDIT_READ = ['AuditLog.Read.All'];
-const ORG_READ_DELEGATED = ['User.Read', 'User.ReadWrite', 'Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
-const ORG_READ_APP = ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
-const ME_READ = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
-const USER_READ = ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const ORG_READ_DELEGATED = [
+  'User.Read',
+  'User.ReadWrite',
+  'Organization.Read.All',
+  'Organization.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
+const ORG_READ_APP = [
+  'Organization.Read.All',
+  'Organization.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
+const ME_READ = [
+  'User.Read',
+  'User.ReadWrite',
+  'User.ReadBasic.All',
+  'User.Read.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
+const USER_READ = [
+  'User.ReadBasic.All',
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
 
 const MAX_BATCH = 20;
 
 const GROUP_PROPS = [
-  'id', 'deletedDateTime', 'classification', 'createdDateTime', 'creationOptions', 'description', 'displayName',
-  'expirationDateTime', 'groupTypes', 'isAssignableToRole', 'mail', 'mailEnabled', 'mailNickname', 'membershipRule',
-  'membershipRuleProcessingState', 'onPremisesDomainName', 'onPremisesLastSyncDateTime', 'onPremisesNetBiosName',
-  'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'onPremisesProvisioningErrors',
-  'preferredDataLocation', 'preferredLanguage', 'proxyAddresses', 'renewedDateTime', 'resourceBehaviorOptions',
-  'resourceProvisioningOptions', 'securityEnabled', 'securityIdentifier', 'serviceProvisioningErrors', 'theme', 'visibility',
+  'id',
+  'deletedDateTime',
+  'classification',
+  'createdDateTime',
+  'creationOptions',
+  'description',
+  'displayName',
+  'expirationDateTime',
+  'groupTypes',
+  'isAssignableToRole',
+  'mail',
+  'mailEnabled',
+  'mailNickname',
+  'membershipRule',
+  'membershipRuleProcessingState',
+  'onPremisesDomainName',
+  'onPremisesLastSyncDateTime',
+  'onPremisesNetBiosName',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesSyncEnabled',
+  'onPremisesProvisioningErrors',
+  'preferredDataLocation',
+  'preferredLanguage',
+  'proxyAddresses',
+  'renewedDateTime',
+  'resourceBehaviorOptions',
+  'resourceProvisioningOptions',
+  'securityEnabled',
+  'securityIdentifier',
+  'serviceProvisioningErrors',
+  'theme',
+  'visibility',
 ];
 /** Returned only when asked for with $select. */
-const GROUP_SELECT_ONLY = ['onPremisesExtensionAttributes', 'hideFromAddressLists', 'hideFromOutlookClients', 'assignedLabels', 'assignedLicenses'];
-const USER_PROPS = ['id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'accountEnabled', 'onPremisesSyncEnabled'];
-const USER_DEFAULT = ['id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'];
+const GROUP_SELECT_ONLY = [
+  'onPremisesExtensionAttributes',
+  'hideFromAddressLists',
+  'hideFromOutlookClients',
+  'assignedLabels',
+  'assignedLicenses',
+];
+const USER_PROPS = [
+  'id',
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'accountEnabled',
+  'onPremisesSyncEnabled',
+];
+const USER_DEFAULT = [
+  'id',
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+];
 const ROLE_PROPS = ['id', 'deletedDateTime', 'description', 'displayName', 'roleTemplateId'];
-const AUDIT_PROPS = ['id', 'category', 'correlationId', 'result', 'resultReason', 'activityDisplayName', 'activityDateTime', 'loggedByService', 'operationType', 'initiatedBy', 'targetResources', 'additionalDetails'];
-const ORG_PROPS = ['id', 'displayName', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime', 'verifiedDomains', 'tenantType', 'countryLetterCode', 'createdDateTime'];
+const AUDIT_PROPS = [
+  'id',
+  'category',
+  'correlationId',
+  'result',
+  'resultReason',
+  'activityDisplayName',
+  'activityDateTime',
+  'loggedByService',
+  'operationType',
+  'initiatedBy',
+  'targetResources',
+  'additionalDetails',
+];
+const ORG_PROPS = [
+  'id',
+  'displayName',
+  'onPremisesSyncEnabled',
+  'onPremisesLastSyncDateTime',
+  'verifiedDomains',
+  'tenantType',
+  'countryLetterCode',
+  'createdDateTime',
+];
 
 const GROUP_FILTER: FilterSpec = {
   resource: 'Group',
@@ -154,7 +267,8 @@ export class GraphApi {
       res = faultResponse(fault, requestId);
     } else if (!principal) {
       res = errorResponse(401, (auth as { code: string }).code, (auth as { message: string }).message, requestId, {
-        'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+        'WWW-Authenticate':
+          'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
       });
     } else {
       try {
@@ -166,7 +280,11 @@ export class GraphApi {
           console.error('fake-tenant: unexpected error', e instanceof Error ? e.stack : e);
         }
       }
-      res.headers = { 'request-id': requestId, 'client-request-id': req.headers['client-request-id'] ?? requestId, ...res.headers };
+      res.headers = {
+        'request-id': requestId,
+        'client-request-id': req.headers['client-request-id'] ?? requestId,
+        ...res.headers,
+      };
     }
     this.ctx.log.push({
       method: req.method,
@@ -183,13 +301,18 @@ export class GraphApi {
   }
 
   private takeFault(req: GraphRequest): Fault | undefined {
-    const f = this.ctx.faults.find((x) => x.count > 0 && x.match.test(req.path) && (!x.method || x.method.toUpperCase() === req.method));
+    const f = this.ctx.faults.find(
+      (x) => x.count > 0 && x.match.test(req.path) && (!x.method || x.method.toUpperCase() === req.method),
+    );
     if (f) f.count -= 1;
     return f;
   }
 
   private async route(req: GraphRequest, p: Principal): Promise<GraphResponse> {
-    const segs = req.path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+    const segs = req.path
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     const version = segs.shift();
     if (version !== 'v1.0' && version !== 'beta') throw fail.segment(version ?? '');
     const [head, ...rest] = segs;
@@ -219,12 +342,17 @@ export class GraphApi {
         this.require(p, USER_READ, USER_READ);
         const id = rest[0];
         if (!id || rest.length > 1) throw fail.segment(rest[1] ?? 'users');
-        const user = [...this.tenant.users.values()].find((u) => u.id === id || u.userPrincipalName.toLowerCase() === id.toLowerCase());
+        const user = [...this.tenant.users.values()].find(
+          (u) => u.id === id || u.userPrincipalName.toLowerCase() === id.toLowerCase(),
+        );
         if (!user) {
           if (!isObjectId(id) && !id.includes('@')) throw fail.invalidId(id);
           throw fail.notFound(id);
         }
-        return ok({ '@odata.context': `${base}/$metadata#users/$entity`, ...project(userJson(user), req.query, USER_PROPS, USER_DEFAULT, 'user') });
+        return ok({
+          '@odata.context': `${base}/$metadata#users/$entity`,
+          ...project(userJson(user), req.query, USER_PROPS, USER_DEFAULT, 'user'),
+        });
       }
       default:
         throw fail.segment(head ?? '');
@@ -272,7 +400,10 @@ export class GraphApi {
       if (m === 'GET') {
         this.require(p, GROUP_READ, GROUP_READ);
         const g = this.findGroup(id);
-        return ok({ '@odata.context': `${base}/$metadata#groups/$entity`, ...project(groupJson(g), req.query, [...GROUP_PROPS, ...GROUP_SELECT_ONLY], GROUP_PROPS, 'group') });
+        return ok({
+          '@odata.context': `${base}/$metadata#groups/$entity`,
+          ...project(groupJson(g), req.query, [...GROUP_PROPS, ...GROUP_SELECT_ONLY], GROUP_PROPS, 'group'),
+        });
       }
       if (m === 'PATCH') return this.patchGroup(req, p, id);
       throw fail.methodNotAllowed();
@@ -303,7 +434,10 @@ export class GraphApi {
     const queue = [g];
     while (queue.length) {
       const cur = queue.shift()!;
-      const next = rel === 'transitiveMembers' ? cur.members.map(resolve).filter((x): x is Group | User => !!x) : parentsOf(cur.id);
+      const next =
+        rel === 'transitiveMembers'
+          ? cur.members.map(resolve).filter((x): x is Group | User => !!x)
+          : parentsOf(cur.id);
       for (const o of next) {
         if (seen.has(o.id)) continue; // cycles and diamonds appear once
         seen.add(o.id);
@@ -319,18 +453,31 @@ export class GraphApi {
     let list = groups;
     if (filter !== null) {
       const tree = parseChecked(filter, GROUP_FILTER, isAdvanced(req));
-      list = list.filter((g) => evaluate(tree, { ...groupJson(g), onPremisesSyncBehavior: { isCloudManaged: g.isCloudManaged } }));
+      list = list.filter((g) =>
+        evaluate(tree, { ...groupJson(g), onPremisesSyncBehavior: { isCloudManaged: g.isCloudManaged } }),
+      );
     }
     const search = req.query.get('$search');
     if (search !== null) {
       if (!isEventual(req)) {
-        throw fail.unsupportedQuery("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+        throw fail.unsupportedQuery(
+          "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+        );
       }
       const m = /^"(displayName|description):(.*)"$/i.exec(search.trim());
       if (!m) throw fail.badRequest(`Invalid search clause: ${search}`);
       const needle = m[2]!.toLowerCase();
       const field = m[1]!.toLowerCase() === 'description' ? 'description' : 'displayName';
-      list = list.filter((g) => String(g[field] ?? '').toLowerCase().split(/[\s\-_.]+/).some((w) => w.startsWith(needle)) || String(g[field] ?? '').toLowerCase().startsWith(needle));
+      list = list.filter(
+        (g) =>
+          String(g[field] ?? '')
+            .toLowerCase()
+            .split(/[\s\-_.]+/)
+            .some((w) => w.startsWith(needle)) ||
+          String(g[field] ?? '')
+            .toLowerCase()
+            .startsWith(needle),
+      );
     }
     return list;
   }
@@ -342,16 +489,32 @@ export class GraphApi {
       const m = /^displayName(\s+(asc|desc))?$/i.exec(orderby.trim());
       if (!m) throw fail.unsupportedQuery(`Sorting by '${orderby}' is not supported.`);
       if (req.query.has('$filter') && !isAdvanced(req)) {
-        throw fail.unsupportedQuery('Sorting not supported for current query. Try adding $count=true query parameter and ConsistencyLevel:eventual header.');
+        throw fail.unsupportedQuery(
+          'Sorting not supported for current query. Try adding $count=true query parameter and ConsistencyLevel:eventual header.',
+        );
       }
       const dir = m[2]?.toLowerCase() === 'desc' ? -1 : 1;
       list = [...list].sort((a, b) => dir * a.displayName.localeCompare(b.displayName));
     }
     const items = list.map((g) => groupJson(g));
-    return page(req, items, `${base}/$metadata#groups`, [...GROUP_PROPS, ...GROUP_SELECT_ONLY], GROUP_PROPS, 'group', 100, 999);
+    return page(
+      req,
+      items,
+      `${base}/$metadata#groups`,
+      [...GROUP_PROPS, ...GROUP_SELECT_ONLY],
+      GROUP_PROPS,
+      'group',
+      100,
+      999,
+    );
   }
 
-  private listDirectoryObjects(req: GraphRequest, objects: Array<Group | User>, cast: string | undefined, context: string): GraphResponse {
+  private listDirectoryObjects(
+    req: GraphRequest,
+    objects: Array<Group | User>,
+    cast: string | undefined,
+    context: string,
+  ): GraphResponse {
     let list = objects;
     if (cast !== undefined) {
       if (cast === 'microsoft.graph.group') list = list.filter(isGroup);
@@ -359,23 +522,60 @@ export class GraphApi {
       else throw fail.segment(cast);
     }
     const filter = req.query.get('$filter');
-    let items = list.map((o) => (isGroup(o) ? { '@odata.type': '#microsoft.graph.group', ...groupJson(o) } : { '@odata.type': '#microsoft.graph.user', ...userJson(o) }));
+    let items = list.map((o) =>
+      isGroup(o)
+        ? { '@odata.type': '#microsoft.graph.group', ...groupJson(o) }
+        : { '@odata.type': '#microsoft.graph.user', ...userJson(o) },
+    );
     if (filter !== null) {
       const tree = parseChecked(filter, MEMBER_FILTER, isAdvanced(req));
       items = items.filter((o) => evaluate(tree, o));
     }
     const isGroupCast = cast === 'microsoft.graph.group';
-    const props = isGroupCast ? [...GROUP_PROPS, ...GROUP_SELECT_ONLY] : cast === 'microsoft.graph.user' ? USER_PROPS : [...new Set([...GROUP_PROPS, ...GROUP_SELECT_ONLY, ...USER_PROPS])];
-    const defaults = isGroupCast ? GROUP_PROPS : cast === 'microsoft.graph.user' ? USER_DEFAULT : [...new Set([...GROUP_PROPS, ...USER_DEFAULT])];
-    return page(req, items, isGroupCast ? context.replace('directoryObjects', 'groups') : context, props, defaults, isGroupCast ? 'group' : 'directoryObject', 100, 999);
+    const props = isGroupCast
+      ? [...GROUP_PROPS, ...GROUP_SELECT_ONLY]
+      : cast === 'microsoft.graph.user'
+        ? USER_PROPS
+        : [...new Set([...GROUP_PROPS, ...GROUP_SELECT_ONLY, ...USER_PROPS])];
+    const defaults = isGroupCast
+      ? GROUP_PROPS
+      : cast === 'microsoft.graph.user'
+        ? USER_DEFAULT
+        : [...new Set([...GROUP_PROPS, ...USER_DEFAULT])];
+    return page(
+      req,
+      items,
+      isGroupCast ? context.replace('directoryObjects', 'groups') : context,
+      props,
+      defaults,
+      isGroupCast ? 'group' : 'directoryObject',
+      100,
+      999,
+    );
   }
 
   private patchGroup(req: GraphRequest, p: Principal, id: string): GraphResponse {
     this.require(p, GROUP_WRITE, GROUP_WRITE, this.tenant.policy.groupWriteRoles);
     const g = this.findGroup(id);
     const body = parseJsonObject(req.body);
-    const writable: Record<string, 'string' | 'nullableString'> = { displayName: 'string', description: 'nullableString', mailNickname: 'string' };
-    const readOnly = ['id', 'mail', 'mailEnabled', 'securityEnabled', 'proxyAddresses', 'onPremisesSyncEnabled', 'onPremisesLastSyncDateTime', 'onPremisesSecurityIdentifier', 'onPremisesSamAccountName', 'createdDateTime', 'groupTypes'];
+    const writable: Record<string, 'string' | 'nullableString'> = {
+      displayName: 'string',
+      description: 'nullableString',
+      mailNickname: 'string',
+    };
+    const readOnly = [
+      'id',
+      'mail',
+      'mailEnabled',
+      'securityEnabled',
+      'proxyAddresses',
+      'onPremisesSyncEnabled',
+      'onPremisesLastSyncDateTime',
+      'onPremisesSecurityIdentifier',
+      'onPremisesSamAccountName',
+      'createdDateTime',
+      'groupTypes',
+    ];
     const updates: Record<string, string | null> = {};
     for (const [rawKey, value] of Object.entries(body)) {
       if (rawKey.startsWith('@odata.')) continue;
@@ -383,20 +583,29 @@ export class GraphApi {
       // walkthrough PATCHes "DisplayName").
       const key = [...Object.keys(writable), ...readOnly].find((k) => k.toLowerCase() === rawKey.toLowerCase());
       if (!key) {
-        throw fail.badRequest(`Property '${rawKey}' does not exist on type 'microsoft.graph.group'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+        throw fail.badRequest(
+          `Property '${rawKey}' does not exist on type 'microsoft.graph.group'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+        );
       }
       if (readOnly.includes(key)) throw fail.requestBadRequest(`Property '${key}' is read-only and cannot be set.`);
       const kind = writable[key]!;
-      const okValue = typeof value === 'string' ? value.trim().length > 0 && value.length <= 256 : kind === 'nullableString' && value === null;
+      const okValue =
+        typeof value === 'string'
+          ? value.trim().length > 0 && value.length <= 256
+          : kind === 'nullableString' && value === null;
       if (!okValue) throw fail.requestBadRequest(`Invalid value specified for property '${key}' of resource 'Group'.`);
       updates[key] = value as string | null;
     }
     // Mail-enabled groups are mastered by Exchange: their error differs from synced ones.
     if (g.kind === 'distribution' || g.kind === 'mailEnabledSecurity') {
-      throw fail.requestBadRequest('The service does not currently support writes of mail-enabled groups. Please ensure that the mail-enablement property is unset and the security-enablement property is set.');
+      throw fail.requestBadRequest(
+        'The service does not currently support writes of mail-enabled groups. Please ensure that the mail-enablement property is unset and the security-enablement property is set.',
+      );
     }
     if (this.tenant.isAdManaged(g)) {
-      throw fail.requestBadRequest('Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
+      throw fail.requestBadRequest(
+        'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+      );
     }
     if (updates.displayName !== undefined) g.displayName = updates.displayName!;
     if (updates.description !== undefined) g.description = updates.description;
@@ -424,20 +633,26 @@ export class GraphApi {
     let value: boolean | undefined;
     for (const [k, v] of Object.entries(body)) {
       if (k === '@odata.type') {
-        if (v !== '#microsoft.graph.onPremisesSyncBehavior') throw fail.badRequest(`A type named '${String(v).replace(/^#/, '')}' could not be resolved by the model.`);
+        if (v !== '#microsoft.graph.onPremisesSyncBehavior')
+          throw fail.badRequest(`A type named '${String(v).replace(/^#/, '')}' could not be resolved by the model.`);
         continue;
       }
       if (k.toLowerCase() !== 'iscloudmanaged') {
-        throw fail.badRequest(`Property '${k}' does not exist on type 'microsoft.graph.onPremisesSyncBehavior'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+        throw fail.badRequest(
+          `Property '${k}' does not exist on type 'microsoft.graph.onPremisesSyncBehavior'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+        );
       }
-      if (typeof v !== 'boolean') throw fail.badRequest(`Cannot convert the literal '${JSON.stringify(v)}' to the expected type 'Edm.Boolean'.`);
+      if (typeof v !== 'boolean')
+        throw fail.badRequest(`Cannot convert the literal '${JSON.stringify(v)}' to the expected type 'Edm.Boolean'.`);
       value = v;
     }
     if (value === undefined) throw fail.requestBadRequest("The request must specify the property 'isCloudManaged'.");
     if (!g.ad) {
       // Real wording for this case is not documented; the rule is (SOA applies only to
       // objects synced from AD).
-      throw fail.requestBadRequest('The source of authority can only be changed for objects synchronized from on-premises Active Directory.');
+      throw fail.requestBadRequest(
+        'The source of authority can only be changed for objects synchronized from on-premises Active Directory.',
+      );
     }
     const settings = this.ctx.settings();
     this.tenant.setCloudManaged(g, value, { user: p.kind === 'user' ? p.user : null, app: p.app }, settings);
@@ -468,7 +683,16 @@ export class GraphApi {
     if (!om) throw fail.unsupportedQuery(`Sorting by '${orderby}' is not supported.`);
     const dir = om[2]?.toLowerCase() === 'desc' ? -1 : 1;
     items.sort((a, b) => dir * (Date.parse(String(a.activityDateTime)) - Date.parse(String(b.activityDateTime))));
-    return page(req, items, `${base}/$metadata#auditLogs/directoryAudits`, AUDIT_PROPS, AUDIT_PROPS, 'directoryAudit', 1000, 1000);
+    return page(
+      req,
+      items,
+      `${base}/$metadata#auditLogs/directoryAudits`,
+      AUDIT_PROPS,
+      AUDIT_PROPS,
+      'directoryAudit',
+      1000,
+      1000,
+    );
   }
 
   /**
@@ -481,12 +705,36 @@ export class GraphApi {
     const filter = req.query.get('$filter');
     if (filter !== null) {
       const m = /^activityDateTime\s+ge\s+(\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/.exec(filter.trim());
-      if (!m) throw fail.unsupportedQuery(`Filter '${filter}' is not supported on provisioning logs here (only activityDateTime ge).`);
+      if (!m)
+        throw fail.unsupportedQuery(
+          `Filter '${filter}' is not supported on provisioning logs here (only activityDateTime ge).`,
+        );
       items = items.filter((e) => String(e.activityDateTime) >= m[1]!);
     }
     items.sort((a, b) => String(b.activityDateTime).localeCompare(String(a.activityDateTime)));
-    const props = ['id', 'activityDateTime', 'provisioningAction', 'provisioningStatusInfo', 'sourceIdentity', 'targetIdentity', 'provisioningSteps', 'modifiedProperties', 'jobId', 'cycleId', 'changeId'];
-    return page(req, items, `${base}/$metadata#auditLogs/provisioning`, props, props, 'provisioningObjectSummary', 1000, 1000);
+    const props = [
+      'id',
+      'activityDateTime',
+      'provisioningAction',
+      'provisioningStatusInfo',
+      'sourceIdentity',
+      'targetIdentity',
+      'provisioningSteps',
+      'modifiedProperties',
+      'jobId',
+      'cycleId',
+      'changeId',
+    ];
+    return page(
+      req,
+      items,
+      `${base}/$metadata#auditLogs/provisioning`,
+      props,
+      props,
+      'provisioningObjectSummary',
+      1000,
+      1000,
+    );
   }
 
   // ---------------------------------------------------------------- organization, me
@@ -499,28 +747,50 @@ export class GraphApi {
       displayName: o.displayName,
       onPremisesSyncEnabled: o.onPremisesSyncEnabled,
       onPremisesLastSyncDateTime: o.onPremisesLastSyncDateTime,
-      verifiedDomains: [{ capabilities: 'Email, OfficeCommunicationsOnline', isDefault: true, isInitial: false, name: o.verifiedDomain, type: 'Managed' }],
+      verifiedDomains: [
+        {
+          capabilities: 'Email, OfficeCommunicationsOnline',
+          isDefault: true,
+          isInitial: false,
+          name: o.verifiedDomain,
+          type: 'Managed',
+        },
+      ],
       tenantType: 'AAD',
       countryLetterCode: 'US',
       createdDateTime: '2019-01-01T00:00:00Z',
     };
     if (rest.length) {
-      if (rest[0] !== o.id || rest.length > 1) throw rest[0] && isObjectId(rest[0]) ? fail.notFound(rest[0]) : fail.segment(rest[0] ?? '');
-      return ok({ '@odata.context': `${base}/$metadata#organization/$entity`, ...project(json, req.query, ORG_PROPS, ORG_PROPS, 'organization') });
+      if (rest[0] !== o.id || rest.length > 1)
+        throw rest[0] && isObjectId(rest[0]) ? fail.notFound(rest[0]) : fail.segment(rest[0] ?? '');
+      return ok({
+        '@odata.context': `${base}/$metadata#organization/$entity`,
+        ...project(json, req.query, ORG_PROPS, ORG_PROPS, 'organization'),
+      });
     }
-    return ok({ '@odata.context': `${base}/$metadata#organization`, value: [project(json, req.query, ORG_PROPS, ORG_PROPS, 'organization')] });
+    return ok({
+      '@odata.context': `${base}/$metadata#organization`,
+      value: [project(json, req.query, ORG_PROPS, ORG_PROPS, 'organization')],
+    });
   }
 
   private me(req: GraphRequest, p: Extract<Principal, { kind: 'user' }>, rest: string[], base: string): GraphResponse {
     const user = p.user;
     if (rest.length === 0) {
       this.require(p, ME_READ, []);
-      return ok({ '@odata.context': `${base}/$metadata#users/$entity`, ...project(userJson(user), req.query, USER_PROPS, USER_DEFAULT, 'user') });
+      return ok({
+        '@odata.context': `${base}/$metadata#users/$entity`,
+        ...project(userJson(user), req.query, USER_PROPS, USER_DEFAULT, 'user'),
+      });
     }
     const rel = rest[0]!;
     if (rel !== 'memberOf' && rel !== 'transitiveMemberOf') throw fail.segment(rel);
     if (rest.length > 2) throw fail.segment(rest[2]!);
-    this.require(p, ['User.Read', 'GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], []);
+    this.require(
+      p,
+      ['User.Read', 'GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+      [],
+    );
     const cast = rest[1];
     const roles = user.roles.map((r) => ({ '@odata.type': '#microsoft.graph.directoryRole', ...roleJson(r) }));
     const direct = [...this.tenant.groups.values()].filter((g) => g.members.includes(user.id));
@@ -529,9 +799,13 @@ export class GraphApi {
     let items: Json[];
     let context = `${base}/$metadata#directoryObjects`;
     if (cast === undefined) items = [...roles, ...groupItems];
-    else if (cast === 'microsoft.graph.directoryRole') { items = roles; context = `${base}/$metadata#directoryRoles`; }
-    else if (cast === 'microsoft.graph.group') { items = groupItems; context = `${base}/$metadata#groups`; }
-    else throw fail.segment(cast);
+    else if (cast === 'microsoft.graph.directoryRole') {
+      items = roles;
+      context = `${base}/$metadata#directoryRoles`;
+    } else if (cast === 'microsoft.graph.group') {
+      items = groupItems;
+      context = `${base}/$metadata#groups`;
+    } else throw fail.segment(cast);
     const props = [...new Set([...ROLE_PROPS, ...GROUP_PROPS])];
     return page(req, items, context, props, props, 'directoryObject', 100, 999);
   }
@@ -555,34 +829,58 @@ export class GraphApi {
   private async batch(req: GraphRequest, version: string): Promise<GraphResponse> {
     const body = parseJsonObject(req.body);
     const requests = body.requests;
-    if (!Array.isArray(requests) || requests.length === 0) throw fail.badRequest('Invalid batch payload format: a non-empty "requests" array is required.');
-    if (requests.length > MAX_BATCH) throw fail.badRequest(`Number of batch request steps exceeds the maximum of ${MAX_BATCH}.`);
+    if (!Array.isArray(requests) || requests.length === 0)
+      throw fail.badRequest('Invalid batch payload format: a non-empty "requests" array is required.');
+    if (requests.length > MAX_BATCH)
+      throw fail.badRequest(`Number of batch request steps exceeds the maximum of ${MAX_BATCH}.`);
     const ids = new Set<string>();
-    type Step = { id: string; method: string; url: string; headers: Record<string, string>; body: unknown; dependsOn: string[] };
+    type Step = {
+      id: string;
+      method: string;
+      url: string;
+      headers: Record<string, string>;
+      body: unknown;
+      dependsOn: string[];
+    };
     const steps: Step[] = [];
     for (const raw of requests) {
-      if (!raw || typeof raw !== 'object') throw fail.badRequest('Invalid batch payload format: each request must be an object.');
+      if (!raw || typeof raw !== 'object')
+        throw fail.badRequest('Invalid batch payload format: each request must be an object.');
       const r = raw as Json;
       const id = r.id;
-      if (typeof id !== 'string' || !id) throw fail.badRequest('Invalid batch payload format: each request needs a string "id".');
+      if (typeof id !== 'string' || !id)
+        throw fail.badRequest('Invalid batch payload format: each request needs a string "id".');
       if (ids.has(id)) throw fail.badRequest(`Batch request contains duplicate request id '${id}'.`);
       ids.add(id);
-      if (typeof r.method !== 'string' || !/^(GET|POST|PATCH|PUT|DELETE)$/i.test(r.method)) throw fail.badRequest(`Invalid or missing method in request '${id}'.`);
-      if (typeof r.url !== 'string' || !r.url || /^https?:/i.test(r.url)) throw fail.badRequest(`Request '${id}' must have a relative "url".`);
+      if (typeof r.method !== 'string' || !/^(GET|POST|PATCH|PUT|DELETE)$/i.test(r.method))
+        throw fail.badRequest(`Invalid or missing method in request '${id}'.`);
+      if (typeof r.url !== 'string' || !r.url || /^https?:/i.test(r.url))
+        throw fail.badRequest(`Request '${id}' must have a relative "url".`);
       const headers: Record<string, string> = {};
       if (r.headers !== undefined) {
-        if (!r.headers || typeof r.headers !== 'object' || Array.isArray(r.headers)) throw fail.badRequest(`Invalid headers in request '${id}'.`);
+        if (!r.headers || typeof r.headers !== 'object' || Array.isArray(r.headers))
+          throw fail.badRequest(`Invalid headers in request '${id}'.`);
         for (const [k, v] of Object.entries(r.headers as Json)) headers[k.toLowerCase()] = String(v);
       }
-      if (r.body !== undefined && !headers['content-type']) throw fail.badRequest(`Write request id : ${id} does not contain Content-Type header or body.`);
+      if (r.body !== undefined && !headers['content-type'])
+        throw fail.badRequest(`Write request id : ${id} does not contain Content-Type header or body.`);
       const dependsOn = r.dependsOn === undefined ? [] : r.dependsOn;
-      if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string')) throw fail.badRequest(`Invalid dependsOn in request '${id}'.`);
-      steps.push({ id, method: r.method.toUpperCase(), url: r.url, headers, body: r.body, dependsOn: dependsOn as string[] });
+      if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string'))
+        throw fail.badRequest(`Invalid dependsOn in request '${id}'.`);
+      steps.push({
+        id,
+        method: r.method.toUpperCase(),
+        url: r.url,
+        headers,
+        body: r.body,
+        dependsOn: dependsOn as string[],
+      });
     }
     for (const s of steps) {
       for (const d of s.dependsOn) {
         const idx = steps.findIndex((x) => x.id === d);
-        if (idx < 0 || idx >= steps.indexOf(s)) throw fail.badRequest(`Request '${s.id}' depends on '${d}', which does not precede it in the batch.`);
+        if (idx < 0 || idx >= steps.indexOf(s))
+          throw fail.badRequest(`Request '${s.id}' depends on '${d}', which does not precede it in the batch.`);
       }
     }
     const batchId = randomUUID();
@@ -591,7 +889,11 @@ export class GraphApi {
       const run = async (): Promise<GraphResponse> => {
         const deps = await Promise.all(s.dependsOn.map((d) => results.get(d)!));
         if (deps.some((d) => d.status >= 400)) {
-          return errorResponse(424, 'FailedDependency', 'The request could not be processed because a request it depends on failed.');
+          return errorResponse(
+            424,
+            'FailedDependency',
+            'The request could not be processed because a request it depends on failed.',
+          );
         }
         let rel = s.url.startsWith('/') ? s.url : `/${s.url}`;
         // The JS SDK's BatchRequestContent strips only scheme and host from absolute URLs,
@@ -617,7 +919,8 @@ export class GraphApi {
     for (const s of steps) {
       const r = await results.get(s.id)!;
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(r.headers)) if (!['request-id', 'client-request-id'].includes(k.toLowerCase()) || k === 'request-id') headers[k] = v;
+      for (const [k, v] of Object.entries(r.headers))
+        if (!['request-id', 'client-request-id'].includes(k.toLowerCase()) || k === 'request-id') headers[k] = v;
       responses.push({ id: s.id, status: r.status, headers, ...(r.body !== undefined ? { body: r.body } : {}) });
     }
     return ok({ responses });
@@ -635,9 +938,23 @@ function faultResponse(f: Fault, requestId: string): GraphResponse {
   if (f.retryAfter !== undefined) headers['Retry-After'] = String(f.retryAfter);
   const status = f.status!;
   if (status === 429) return errorResponse(429, 'TooManyRequests', 'Please retry again later.', requestId, headers);
-  if (status === 503) return errorResponse(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', requestId, headers);
-  if (status === 504) return errorResponse(504, 'gatewayTimeout', 'The gateway did not receive a timely response.', requestId, headers);
-  return errorResponse(status, status >= 500 ? 'generalException' : 'BadRequest', `Injected fault (${status}).`, requestId, headers);
+  if (status === 503)
+    return errorResponse(
+      503,
+      'serviceNotAvailable',
+      'The service is temporarily unavailable. Please retry later.',
+      requestId,
+      headers,
+    );
+  if (status === 504)
+    return errorResponse(504, 'gatewayTimeout', 'The gateway did not receive a timely response.', requestId, headers);
+  return errorResponse(
+    status,
+    status >= 500 ? 'generalException' : 'BadRequest',
+    `Injected fault (${status}).`,
+    requestId,
+    headers,
+  );
 }
 
 function isGroup(o: Group | User): o is Group {
@@ -680,11 +997,15 @@ function parseJsonObject(body: string | undefined): Json {
 function selectList(query: URLSearchParams, allowed: string[], type: string): string[] | null {
   const raw = query.get('$select');
   if (raw === null) return null;
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!names.length) throw fail.badRequest('Invalid $select: the list is empty.');
   return names.map((n) => {
     const found = allowed.find((a) => a.toLowerCase() === n.toLowerCase());
-    if (!found) throw fail.requestBadRequest(`Could not find a property named '${n}' on type 'microsoft.graph.${type}'.`);
+    if (!found)
+      throw fail.requestBadRequest(`Could not find a property named '${n}' on type 'microsoft.graph.${type}'.`);
     return found;
   });
 }
@@ -703,7 +1024,18 @@ function project(obj: Json, query: URLSearchParams, allowed: string[], defaults:
   return out;
 }
 
-const KNOWN_OPTIONS = new Set(['$select', '$filter', '$top', '$count', '$orderby', '$search', '$skiptoken', '$expand', '$skip', '$format']);
+const KNOWN_OPTIONS = new Set([
+  '$select',
+  '$filter',
+  '$top',
+  '$count',
+  '$orderby',
+  '$search',
+  '$skiptoken',
+  '$expand',
+  '$skip',
+  '$format',
+]);
 
 /** One page of a collection: $top, $skiptoken, $count and @odata.nextLink. */
 function page(
@@ -717,17 +1049,23 @@ function page(
   maxSize: number,
 ): GraphResponse {
   for (const key of req.query.keys()) {
-    if (key.startsWith('$') && !KNOWN_OPTIONS.has(key)) throw fail.badRequest(`Query option '${key}' is not supported.`);
+    if (key.startsWith('$') && !KNOWN_OPTIONS.has(key))
+      throw fail.badRequest(`Query option '${key}' is not supported.`);
   }
-  if (req.query.has('$expand')) throw fail.unsupportedQuery('$expand is not supported by the local tenant on this resource.');
+  if (req.query.has('$expand'))
+    throw fail.unsupportedQuery('$expand is not supported by the local tenant on this resource.');
   if (req.query.has('$skip')) throw fail.badRequest("'$skip' is not supported by the service.");
   const countParam = req.query.get('$count');
-  if (countParam !== null && countParam !== 'true' && countParam !== 'false') throw fail.badRequest(`Invalid value '${countParam}' for $count.`);
+  if (countParam !== null && countParam !== 'true' && countParam !== 'false')
+    throw fail.badRequest(`Invalid value '${countParam}' for $count.`);
   const topRaw = req.query.get('$top');
   let size = defaultSize;
   if (topRaw !== null) {
     const n = Number(topRaw);
-    if (!/^\d+$/.test(topRaw) || n < 1 || n > maxSize) throw fail.requestBadRequest(`Invalid page size specified: '${topRaw}'. Must be between 1 and ${maxSize} inclusive.`);
+    if (!/^\d+$/.test(topRaw) || n < 1 || n > maxSize)
+      throw fail.requestBadRequest(
+        `Invalid page size specified: '${topRaw}'. Must be between 1 and ${maxSize} inclusive.`,
+      );
     size = n;
   }
   let offset = 0;

@@ -43,11 +43,17 @@ export function verifyJwt(token: string, keys: SigningKey[]): VerifyResult {
   } catch {
     return { ok: false, problem: 'malformed' };
   }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return { ok: false, problem: 'malformed' };
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+    return { ok: false, problem: 'malformed' };
   if (!header.alg || header.alg === 'none' || !parts[2]) return { ok: false, problem: 'unsigned' };
   if (header.alg !== 'RS256') return { ok: false, problem: 'badSignature' };
   const key = keys.find((k) => k.kid === header.kid);
   if (!key) return { ok: false, problem: 'unknownKey' };
-  const good = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), key.publicKey, Buffer.from(parts[2], 'base64url'));
+  const good = verify(
+    'sha256',
+    Buffer.from(`${parts[0]}.${parts[1]}`),
+    key.publicKey,
+    Buffer.from(parts[2], 'base64url'),
+  );
   return good ? { ok: true, claims } : { ok: false, problem: 'badSignature' };
 }

@@ -5,7 +5,8 @@
  */
 
 export type Literal = string | number | boolean | null | Date;
-export type Operand = { type: 'path'; path: string[] } | { type: 'lit'; value: Literal } | { type: 'list'; values: Literal[] };
+export type Operand =
+  { type: 'path'; path: string[] } | { type: 'lit'; value: Literal } | { type: 'list'; values: Literal[] };
 export type Node =
   | { type: 'and' | 'or'; left: Node; right: Node }
   | { type: 'not'; expr: Node }
@@ -25,14 +26,22 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === "'") {
       let j = i + 1;
       let value = '';
       for (;;) {
-        if (j >= src.length) throw new ODataSyntaxError(`Syntax error: unterminated string literal at position ${i} in '${src}'.`);
+        if (j >= src.length)
+          throw new ODataSyntaxError(`Syntax error: unterminated string literal at position ${i} in '${src}'.`);
         if (src[j] === "'") {
-          if (src[j + 1] === "'") { value += "'"; j += 2; continue; } // OData escapes ' as ''
+          if (src[j + 1] === "'") {
+            value += "'";
+            j += 2;
+            continue;
+          } // OData escapes ' as ''
           break;
         }
         value += src[j];
@@ -45,7 +54,8 @@ function tokenize(src: string): Token[] {
     const dt = DATETIME.exec(src.slice(i));
     if (dt) {
       const d = new Date(dt[0]);
-      if (Number.isNaN(d.getTime())) throw new ODataSyntaxError(`Syntax error: invalid date '${dt[0]}' at position ${i} in '${src}'.`);
+      if (Number.isNaN(d.getTime()))
+        throw new ODataSyntaxError(`Syntax error: invalid date '${dt[0]}' at position ${i} in '${src}'.`);
       out.push({ kind: 'datetime', text: dt[0], pos: i, value: d });
       i += dt[0].length;
       continue;
@@ -57,8 +67,16 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const id = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(src.slice(i));
-    if (id) { out.push({ kind: 'ident', text: id[0], pos: i }); i += id[0].length; continue; }
-    if ('()/,:'.includes(c)) { out.push({ kind: 'punct', text: c, pos: i }); i++; continue; }
+    if (id) {
+      out.push({ kind: 'ident', text: id[0], pos: i });
+      i += id[0].length;
+      continue;
+    }
+    if ('()/,:'.includes(c)) {
+      out.push({ kind: 'punct', text: c, pos: i });
+      i++;
+      continue;
+    }
     throw new ODataSyntaxError(`Syntax error at position ${i} in '${src}'.`);
   }
   return out;
@@ -87,7 +105,11 @@ export function parseFilter(src: string): Node {
     if (!t || t.kind !== 'ident') return fail('property expected');
     const path = [t.text];
     p++;
-    while (peek()?.text === '/' && toks[p + 1]?.kind === 'ident' && !['any', 'all'].includes(toks[p + 1]!.text.toLowerCase())) {
+    while (
+      peek()?.text === '/' &&
+      toks[p + 1]?.kind === 'ident' &&
+      !['any', 'all'].includes(toks[p + 1]!.text.toLowerCase())
+    ) {
       path.push(toks[p + 1]!.text);
       p += 2;
     }
@@ -97,22 +119,35 @@ export function parseFilter(src: string): Node {
   const parseLiteral = (): Literal => {
     const t = toks[p];
     if (!t) return fail('value expected');
-    if (t.kind === 'string' || t.kind === 'number' || t.kind === 'datetime') { p++; return t.value!; }
+    if (t.kind === 'string' || t.kind === 'number' || t.kind === 'datetime') {
+      p++;
+      return t.value!;
+    }
     if (t.kind === 'ident') {
       const low = t.text.toLowerCase();
-      if (low === 'true' || low === 'false') { p++; return low === 'true'; }
-      if (low === 'null') { p++; return null; }
+      if (low === 'true' || low === 'false') {
+        p++;
+        return low === 'true';
+      }
+      if (low === 'null') {
+        p++;
+        return null;
+      }
     }
     return fail('value expected');
   };
 
   const parseOperand = (): Operand => {
     const t = peek();
-    if (t?.kind === 'ident' && !['true', 'false', 'null'].includes(t.text.toLowerCase())) return { type: 'path', path: parsePath() };
+    if (t?.kind === 'ident' && !['true', 'false', 'null'].includes(t.text.toLowerCase()))
+      return { type: 'path', path: parsePath() };
     if (t?.kind === 'punct' && t.text === '(') {
       p++;
       const values: Literal[] = [parseLiteral()];
-      while (peek()?.text === ',') { p++; values.push(parseLiteral()); }
+      while (peek()?.text === ',') {
+        p++;
+        values.push(parseLiteral());
+      }
       expectPunct(')');
       return { type: 'list', values };
     }
@@ -128,12 +163,18 @@ export function parseFilter(src: string): Node {
       expectPunct(')');
       return inner;
     }
-    if (isKeyword(t, 'not')) { p++; return { type: 'not', expr: parsePrimary() }; }
-    if (t.kind === 'ident' && toks[p + 1]?.text === '(' ) {
+    if (isKeyword(t, 'not')) {
+      p++;
+      return { type: 'not', expr: parsePrimary() };
+    }
+    if (t.kind === 'ident' && toks[p + 1]?.text === '(') {
       const name = t.text.toLowerCase();
       p += 2;
       const args: Operand[] = [parseOperand()];
-      while (peek()?.text === ',') { p++; args.push(parseOperand()); }
+      while (peek()?.text === ',') {
+        p++;
+        args.push(parseOperand());
+      }
       expectPunct(')');
       const node: Node = { type: 'func', name, args };
       // A boolean function may still be compared: startswith(x,'a') eq true
@@ -176,12 +217,18 @@ export function parseFilter(src: string): Node {
 
   const parseAnd = (): Node => {
     let left = parsePrimary();
-    while (isKeyword(peek(), 'and')) { p++; left = { type: 'and', left, right: parsePrimary() }; }
+    while (isKeyword(peek(), 'and')) {
+      p++;
+      left = { type: 'and', left, right: parsePrimary() };
+    }
     return left;
   };
   function parseOr(): Node {
     let left = parseAnd();
-    while (isKeyword(peek(), 'or')) { p++; left = { type: 'or', left, right: parseAnd() }; }
+    while (isKeyword(peek(), 'or')) {
+      p++;
+      left = { type: 'or', left, right: parseAnd() };
+    }
     return left;
   }
   const tree = parseOr();
@@ -198,7 +245,10 @@ export interface FilterSpec {
 }
 
 export class UnsupportedFilterError extends Error {
-  constructor(message: string, readonly advancedHint: boolean) {
+  constructor(
+    message: string,
+    readonly advancedHint: boolean,
+  ) {
     super(message);
   }
 }
@@ -221,7 +271,10 @@ export function checkFilter(node: Node, spec: FilterSpec, advanced: boolean): vo
     const rule = spec.properties[prop];
     if (!rule) return refuse(prop);
     if (rule.ops.includes(op)) return;
-    if (rule.advancedOps?.includes(op)) { if (!advanced) needAdvanced(op); return; }
+    if (rule.advancedOps?.includes(op)) {
+      if (!advanced) needAdvanced(op);
+      return;
+    }
     refuse(prop);
   };
   const walk = (n: Node, lambda: { variable: string; prefix: string } | null) => {
@@ -230,8 +283,15 @@ export function checkFilter(node: Node, spec: FilterSpec, advanced: boolean): vo
       return path.join('/');
     };
     switch (n.type) {
-      case 'and': case 'or': walk(n.left, lambda); walk(n.right, lambda); return;
-      case 'not': if (spec.notIsAdvanced && !advanced) needAdvanced('not'); walk(n.expr, lambda); return;
+      case 'and':
+      case 'or':
+        walk(n.left, lambda);
+        walk(n.right, lambda);
+        return;
+      case 'not':
+        if (spec.notIsAdvanced && !advanced) needAdvanced('not');
+        walk(n.expr, lambda);
+        return;
       case 'cmp': {
         if (n.left.type !== 'path') return refuse('(literal)');
         if (n.right.type === 'path') return refuse(name(n.right.path));
@@ -246,7 +306,9 @@ export function checkFilter(node: Node, spec: FilterSpec, advanced: boolean): vo
         allow(name(a.path), n.name);
         return;
       }
-      case 'any': walk(n.body, { variable: n.variable, prefix: name(n.path) }); return;
+      case 'any':
+        walk(n.body, { variable: n.variable, prefix: name(n.path) });
+        return;
     }
   };
   walk(node, null);
@@ -276,13 +338,20 @@ function compare(op: CmpOp, a: unknown, b: unknown): boolean {
   const x = norm(a);
   const y = norm(b);
   switch (op) {
-    case 'eq': return (x ?? null) === (y ?? null);
-    case 'ne': return (x ?? null) !== (y ?? null);
-    case 'gt': return x !== null && y !== null && (x as number) > (y as number);
-    case 'ge': return x !== null && y !== null && (x as number) >= (y as number);
-    case 'lt': return x !== null && y !== null && (x as number) < (y as number);
-    case 'le': return x !== null && y !== null && (x as number) <= (y as number);
-    default: return false;
+    case 'eq':
+      return (x ?? null) === (y ?? null);
+    case 'ne':
+      return (x ?? null) !== (y ?? null);
+    case 'gt':
+      return x !== null && y !== null && (x as number) > (y as number);
+    case 'ge':
+      return x !== null && y !== null && (x as number) >= (y as number);
+    case 'lt':
+      return x !== null && y !== null && (x as number) < (y as number);
+    case 'le':
+      return x !== null && y !== null && (x as number) <= (y as number);
+    default:
+      return false;
   }
 }
 
@@ -296,9 +365,12 @@ export function evaluate(node: Node, obj: unknown, scope: Record<string, unknown
     return resolve(obj, o.path);
   };
   switch (node.type) {
-    case 'and': return evaluate(node.left, obj, scope) && evaluate(node.right, obj, scope);
-    case 'or': return evaluate(node.left, obj, scope) || evaluate(node.right, obj, scope);
-    case 'not': return !evaluate(node.expr, obj, scope);
+    case 'and':
+      return evaluate(node.left, obj, scope) && evaluate(node.right, obj, scope);
+    case 'or':
+      return evaluate(node.left, obj, scope) || evaluate(node.right, obj, scope);
+    case 'not':
+      return !evaluate(node.expr, obj, scope);
     case 'cmp': {
       const left = value(node.left);
       if (node.op === 'in') return (value(node.right) as Literal[]).some((v) => compare('eq', left, v));

@@ -76,7 +76,13 @@ export function defaultSeed(): Seed {
     user('00000000-0000-0000-0000-0000000000036', 'Pradeep Gupta', [], { onPremisesSyncEnabled: null }),
   ];
   const [diego, grady, johanna, lynne, nestor, patti, pradeep] = extraUsers.map((u) => u.id) as [
-    string, string, string, string, string, string, string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
   ];
   const mesgAd = adSide('Helpdesk MESG', 'Helpdesk MESG');
   mesgAd.extensionAttributes = { extensionAttribute1: 'IT-Helpdesk', extensionAttribute7: 'tier1' };
@@ -105,19 +111,101 @@ export function defaultSeed(): Seed {
       },
     ],
     groups: [
-      { id: GROUP.secGroup1, displayName: 'SecGroup1', kind: 'security', ad: sec1Ad, members: [diego, grady, GROUP.secGroup1Nested] },
-      { id: GROUP.secGroup1Nested, displayName: 'SecGroup1-Nested', kind: 'security', ad: adSide('SecGroup1-Nested', 'SecGroup1-Nested'), members: [johanna, GROUP.secGroup1Leaf] },
-      { id: GROUP.secGroup1Leaf, displayName: 'SecGroup1-Leaf', kind: 'security', ad: adSide('SecGroup1-Leaf', 'SecGroup1-Leaf'), members: [lynne, nestor] },
-      { id: GROUP.secGroup2, displayName: 'SecGroup2', kind: 'security', ad: adSide('SecGroup2', 'SecGroup2'), members: [patti] },
-      { id: GROUP.appAccessParent, displayName: 'AppAccess-Parent', kind: 'security', ad: adSide('AppAccess-Parent', 'AppAccess-Parent'), members: [GROUP.secGroup2, diego] },
-      { id: GROUP.soaGroup3, displayName: 'SOAGroup3', kind: 'security', ad: adSide('SOAGroup3', 'SOAGroup3'), isCloudManaged: true, members: [grady, johanna] },
-      { id: GROUP.financeDl, displayName: 'Finance DL', kind: 'distribution', ad: adSide('FinanceDL', 'Finance DL', 'OU=Distribution Lists'), members: [lynne, patti], mailNickname: 'finance' },
-      { id: GROUP.helpdeskMesg, displayName: 'Helpdesk MESG', kind: 'mailEnabledSecurity', ad: mesgAd, members: [nestor], mailNickname: 'helpdesk' },
-      { id: GROUP.cloudOnlyEngineering, displayName: 'CloudOnly-Engineering', kind: 'security', members: [pradeep, diego] },
-      { id: GROUP.projectX, displayName: 'Project X', kind: 'unified', members: [pradeep, grady], mailNickname: 'projectx' },
-      { id: GROUP.marketingA, displayName: 'Marketing', description: 'Marketing (EMEA)', kind: 'security', ad: adSide('Marketing-EMEA', 'Marketing', 'OU=EMEA'), members: [johanna] },
-      { id: GROUP.marketingB, displayName: 'Marketing', description: 'Marketing (Americas)', kind: 'security', ad: adSide('Marketing-AMER', 'Marketing', 'OU=Americas'), members: [lynne] },
-      { id: GROUP.obrienAdmins, displayName: "O'Brien Admins", kind: 'security', ad: adSide('OBrienAdmins', "O'Brien Admins"), members: [nestor] },
+      {
+        id: GROUP.secGroup1,
+        displayName: 'SecGroup1',
+        kind: 'security',
+        ad: sec1Ad,
+        members: [diego, grady, GROUP.secGroup1Nested],
+      },
+      {
+        id: GROUP.secGroup1Nested,
+        displayName: 'SecGroup1-Nested',
+        kind: 'security',
+        ad: adSide('SecGroup1-Nested', 'SecGroup1-Nested'),
+        members: [johanna, GROUP.secGroup1Leaf],
+      },
+      {
+        id: GROUP.secGroup1Leaf,
+        displayName: 'SecGroup1-Leaf',
+        kind: 'security',
+        ad: adSide('SecGroup1-Leaf', 'SecGroup1-Leaf'),
+        members: [lynne, nestor],
+      },
+      {
+        id: GROUP.secGroup2,
+        displayName: 'SecGroup2',
+        kind: 'security',
+        ad: adSide('SecGroup2', 'SecGroup2'),
+        members: [patti],
+      },
+      {
+        id: GROUP.appAccessParent,
+        displayName: 'AppAccess-Parent',
+        kind: 'security',
+        ad: adSide('AppAccess-Parent', 'AppAccess-Parent'),
+        members: [GROUP.secGroup2, diego],
+      },
+      {
+        id: GROUP.soaGroup3,
+        displayName: 'SOAGroup3',
+        kind: 'security',
+        ad: adSide('SOAGroup3', 'SOAGroup3'),
+        isCloudManaged: true,
+        members: [grady, johanna],
+      },
+      {
+        id: GROUP.financeDl,
+        displayName: 'Finance DL',
+        kind: 'distribution',
+        ad: adSide('FinanceDL', 'Finance DL', 'OU=Distribution Lists'),
+        members: [lynne, patti],
+        mailNickname: 'finance',
+      },
+      {
+        id: GROUP.helpdeskMesg,
+        displayName: 'Helpdesk MESG',
+        kind: 'mailEnabledSecurity',
+        ad: mesgAd,
+        members: [nestor],
+        mailNickname: 'helpdesk',
+      },
+      {
+        id: GROUP.cloudOnlyEngineering,
+        displayName: 'CloudOnly-Engineering',
+        kind: 'security',
+        members: [pradeep, diego],
+      },
+      {
+        id: GROUP.projectX,
+        displayName: 'Project X',
+        kind: 'unified',
+        members: [pradeep, grady],
+        mailNickname: 'projectx',
+      },
+      {
+        id: GROUP.marketingA,
+        displayName: 'Marketing',
+        description: 'Marketing (EMEA)',
+        kind: 'security',
+        ad: adSide('Marketing-EMEA', 'Marketing', 'OU=EMEA'),
+        members: [johanna],
+      },
+      {
+        id: GROUP.marketingB,
+        displayName: 'Marketing',
+        description: 'Marketing (Americas)',
+        kind: 'security',
+        ad: adSide('Marketing-AMER', 'Marketing', 'OU=Americas'),
+        members: [lynne],
+      },
+      {
+        id: GROUP.obrienAdmins,
+        displayName: "O'Brien Admins",
+        kind: 'security',
+        ad: adSide('OBrienAdmins', "O'Brien Admins"),
+        members: [nestor],
+      },
     ],
   };
 }
@@ -174,10 +262,19 @@ export function largeSeed(options: LargeSeedOptions = {}): Seed {
   for (let i = 0; i < userCount; i++) {
     const id = hexId('b2000000', i + 1);
     userIds.push(id);
-    seed.users.push({ id, displayName: `User ${i + 1}`, userPrincipalName: `user${i + 1}@contoso.com`, roles: [], onPremisesSyncEnabled: true });
+    seed.users.push({
+      id,
+      displayName: `User ${i + 1}`,
+      userPrincipalName: `user${i + 1}@contoso.com`,
+      roles: [],
+      onPremisesSyncEnabled: true,
+    });
   }
   const groups: SeedGroup[] = [];
-  const pickUsers = (n: number) => Array.from({ length: n }, () => userIds[Math.floor(rnd() * userIds.length)]!).filter((v, i, a) => a.indexOf(v) === i);
+  const pickUsers = (n: number) =>
+    Array.from({ length: n }, () => userIds[Math.floor(rnd() * userIds.length)]!).filter(
+      (v, i, a) => a.indexOf(v) === i,
+    );
   let n = 0;
   const make = (name: string): SeedGroup => {
     n += 1;
@@ -217,7 +314,8 @@ export function largeSeed(options: LargeSeedOptions = {}): Seed {
   for (let i = 0; i < (options.sharedChildren ?? 20) && groups.length > 2; i++) {
     const child = groups[1 + Math.floor(rnd() * (groups.length - 1))]!;
     const parent = groups[Math.floor(rnd() * groups.length)]!;
-    if (parent !== child && !parent.members.includes(child.id) && !child.members.includes(parent.id)) parent.members.push(child.id);
+    if (parent !== child && !parent.members.includes(child.id) && !child.members.includes(parent.id))
+      parent.members.push(child.id);
   }
   // Cycles: a group at depth 2 or more gets its grandparent as a member (AD allows this).
   const deep = groups.filter((g) => parentOf.has(g.id) && parentOf.has(parentOf.get(g.id)!.id));

@@ -52,7 +52,10 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
   /** Token endpoint calls (grant type, client, status): how often the bot exchanges tokens. */
   const tokenLog: Array<{ at: string; grantType: string; clientId: string; status: number }> = [];
   const log: RequestLogEntry[] = [];
-  const identity = new Identity(() => tenant, () => settings);
+  const identity = new Identity(
+    () => tenant,
+    () => settings,
+  );
   const channel = new ChannelAuthority();
   const graph = new GraphApi({ tenant: () => tenant, settings: () => settings, identity, faults, log });
   let syncTimer: NodeJS.Timeout | null = null;
@@ -76,7 +79,8 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
   const server: Server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     handle(req, res).catch((e) => {
       console.error('fake-tenant: request failed', e instanceof Error ? e.message : e);
-      if (!res.headersSent) send(res, errorResponse(500, 'generalException', 'An internal error occurred in the local tenant.'));
+      if (!res.headersSent)
+        send(res, errorResponse(500, 'generalException', 'An internal error occurred in the local tenant.'));
       else res.destroy();
     });
   });
@@ -94,39 +98,86 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
     const path = url.pathname;
 
     if (path.startsWith('/_fake/')) return send(res, await admin(method, path, body, origin));
-    if (path === CHANNEL_METADATA_PATH && method === 'GET') return send(res, jsonResponse(200, channel.metadata(origin)));
+    if (path === CHANNEL_METADATA_PATH && method === 'GET')
+      return send(res, jsonResponse(200, channel.metadata(origin)));
     if (path === CHANNEL_KEYS_PATH && method === 'GET') return send(res, jsonResponse(200, channel.jwks()));
 
     // Identity: /{tenant}/v2.0/.well-known/openid-configuration, keys, token.
-    const idm = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token)$/.exec(path);
+    const idm =
+      /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token)$/.exec(
+        path,
+      );
     if (idm) {
       const [, tenantSegment, what] = idm as unknown as [string, string, string];
       if (settings.latencyMs > 0) await sleep(settings.latencyMs);
-      const fault = faults.find((f) => f.count > 0 && f.match.test(path) && (!f.method || f.method.toUpperCase() === method));
+      const fault = faults.find(
+        (f) => f.count > 0 && f.match.test(path) && (!f.method || f.method.toUpperCase() === method),
+      );
       if (fault) {
         fault.count -= 1;
         if (fault.delayMs) await sleep(fault.delayMs);
         if (fault.status) {
-          const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
-          return send(res, { status: fault.status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: { error: 'temporarily_unavailable', error_description: `AADSTS90033: Injected fault (${fault.status}).`, error_codes: [90033] } });
+          const headers: Record<string, string> =
+            fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+          return send(res, {
+            status: fault.status,
+            headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+            body: {
+              error: 'temporarily_unavailable',
+              error_description: `AADSTS90033: Injected fault (${fault.status}).`,
+              error_codes: [90033],
+            },
+          });
         }
       }
       const known = [tenant.tenantId, 'organizations', 'common'].includes(tenantSegment);
       if (what.startsWith('v2.0/.well-known')) {
-        if (!known) return send(res, jsonResponse(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenantSegment}' not found.`, error_codes: [90002] }));
+        if (!known)
+          return send(
+            res,
+            jsonResponse(400, {
+              error: 'invalid_tenant',
+              error_description: `AADSTS90002: Tenant '${tenantSegment}' not found.`,
+              error_codes: [90002],
+            }),
+          );
         return send(res, jsonResponse(200, identity.metadata(origin, tenantSegment)));
       }
       if (what.includes('keys')) return send(res, jsonResponse(200, identity.jwks()));
-      if (method !== 'POST') return send(res, jsonResponse(405, { error: 'invalid_request', error_description: 'AADSTS900561: The endpoint only accepts POST requests.', error_codes: [900561] }));
+      if (method !== 'POST')
+        return send(
+          res,
+          jsonResponse(405, {
+            error: 'invalid_request',
+            error_description: 'AADSTS900561: The endpoint only accepts POST requests.',
+            error_codes: [900561],
+          }),
+        );
       const ct = String(req.headers['content-type'] ?? '');
       if (!ct.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-        return send(res, jsonResponse(400, { error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'grant_type'.", error_codes: [900144] }));
+        return send(
+          res,
+          jsonResponse(400, {
+            error: 'invalid_request',
+            error_description: "AADSTS900144: The request body must contain the following parameter: 'grant_type'.",
+            error_codes: [900144],
+          }),
+        );
       }
       const form = new URLSearchParams(body ?? '');
       const result = identity.token(origin, tenantSegment, form, req.headers.authorization);
-      tokenLog.push({ at: new Date().toISOString(), grantType: form.get('grant_type') ?? '', clientId: form.get('client_id') ?? '', status: result.status });
+      tokenLog.push({
+        at: new Date().toISOString(),
+        grantType: form.get('grant_type') ?? '',
+        clientId: form.get('client_id') ?? '',
+        status: result.status,
+      });
       if (tokenLog.length > 10_000) tokenLog.shift();
-      return send(res, { status: result.status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' }, body: result.body });
+      return send(res, {
+        status: result.status,
+        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' },
+        body: result.body,
+      });
     }
 
     if (path.startsWith('/v1.0/') || path.startsWith('/beta/') || path === '/v1.0' || path === '/beta') {
@@ -155,7 +206,8 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
     try {
       if (route === 'POST /_fake/reset') {
         if (!input) reset();
-        else if (input.generate && typeof input.generate === 'object') reset(largeSeed(input.generate as LargeSeedOptions));
+        else if (input.generate && typeof input.generate === 'object')
+          reset(largeSeed(input.generate as LargeSeedOptions));
         else reset(input as unknown as Seed);
         return jsonResponse(200, { tenantId: tenant.tenantId, users: tenant.users.size, groups: tenant.groups.size });
       }
@@ -163,8 +215,14 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
       if (route === 'GET /_fake/sync') return jsonResponse(200, { history: tenant.syncHistory });
       if (route === 'GET /_fake/requests') return jsonResponse(200, log);
       if (route === 'GET /_fake/token-requests') return jsonResponse(200, tokenLog);
-      if (route === 'DELETE /_fake/token-requests') { tokenLog.length = 0; return { status: 204, headers: {} }; }
-      if (route === 'DELETE /_fake/requests') { log.length = 0; return { status: 204, headers: {} }; }
+      if (route === 'DELETE /_fake/token-requests') {
+        tokenLog.length = 0;
+        return { status: 204, headers: {} };
+      }
+      if (route === 'DELETE /_fake/requests') {
+        log.length = 0;
+        return { status: 204, headers: {} };
+      }
       if (route === 'GET /_fake/settings') return jsonResponse(200, settings);
       if (route === 'PUT /_fake/settings') {
         const problems = applySettings(settings, input ?? {});
@@ -174,36 +232,91 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
       }
       if (route === 'POST /_fake/faults') {
         const f = input ?? {};
-        if (typeof f.match !== 'string' || !f.match) return adminError(400, "'match' (a regular expression on the path) is required.");
+        if (typeof f.match !== 'string' || !f.match)
+          return adminError(400, "'match' (a regular expression on the path) is required.");
         let match: RegExp;
-        try { match = new RegExp(f.match); } catch { return adminError(400, `'match' is not a valid regular expression: ${f.match}`); }
+        try {
+          match = new RegExp(f.match);
+        } catch {
+          return adminError(400, `'match' is not a valid regular expression: ${f.match}`);
+        }
         const count = f.count === undefined ? 1 : f.count;
-        if (!Number.isInteger(count) || (count as number) < 1) return adminError(400, "'count' must be a positive integer.");
-        if (f.status !== undefined && (!Number.isInteger(f.status) || (f.status as number) < 400 || (f.status as number) > 599)) return adminError(400, "'status' must be an HTTP error status (400-599).");
-        if (f.retryAfter !== undefined && (typeof f.retryAfter !== 'number' || f.retryAfter < 0)) return adminError(400, "'retryAfter' must be a number of seconds.");
-        if (f.delayMs !== undefined && (typeof f.delayMs !== 'number' || f.delayMs < 0 || f.delayMs > 120_000)) return adminError(400, "'delayMs' must be between 0 and 120000.");
-        if (f.status === undefined && f.delayMs === undefined) return adminError(400, "Give 'status', 'delayMs' or both.");
-        if (f.method !== undefined && typeof f.method !== 'string') return adminError(400, "'method' must be a string.");
-        const fault: Fault = { match, method: f.method as string | undefined, status: f.status as number | undefined, retryAfter: f.retryAfter as number | undefined, delayMs: f.delayMs as number | undefined, count: count as number };
+        if (!Number.isInteger(count) || (count as number) < 1)
+          return adminError(400, "'count' must be a positive integer.");
+        if (
+          f.status !== undefined &&
+          (!Number.isInteger(f.status) || (f.status as number) < 400 || (f.status as number) > 599)
+        )
+          return adminError(400, "'status' must be an HTTP error status (400-599).");
+        if (f.retryAfter !== undefined && (typeof f.retryAfter !== 'number' || f.retryAfter < 0))
+          return adminError(400, "'retryAfter' must be a number of seconds.");
+        if (f.delayMs !== undefined && (typeof f.delayMs !== 'number' || f.delayMs < 0 || f.delayMs > 120_000))
+          return adminError(400, "'delayMs' must be between 0 and 120000.");
+        if (f.status === undefined && f.delayMs === undefined)
+          return adminError(400, "Give 'status', 'delayMs' or both.");
+        if (f.method !== undefined && typeof f.method !== 'string')
+          return adminError(400, "'method' must be a string.");
+        const fault: Fault = {
+          match,
+          method: f.method as string | undefined,
+          status: f.status as number | undefined,
+          retryAfter: f.retryAfter as number | undefined,
+          delayMs: f.delayMs as number | undefined,
+          count: count as number,
+        };
         faults.push(fault);
-        return jsonResponse(201, { match: f.match, method: fault.method ?? null, status: fault.status ?? null, retryAfter: fault.retryAfter ?? null, delayMs: fault.delayMs ?? null, count: fault.count });
+        return jsonResponse(201, {
+          match: f.match,
+          method: fault.method ?? null,
+          status: fault.status ?? null,
+          retryAfter: fault.retryAfter ?? null,
+          delayMs: fault.delayMs ?? null,
+          count: fault.count,
+        });
       }
-      if (route === 'DELETE /_fake/faults') { faults.length = 0; return { status: 204, headers: {} }; }
-      if (route === 'GET /_fake/faults') return jsonResponse(200, faults.map((f) => ({ match: f.match.source, method: f.method ?? null, status: f.status ?? null, retryAfter: f.retryAfter ?? null, delayMs: f.delayMs ?? null, remaining: f.count })));
+      if (route === 'DELETE /_fake/faults') {
+        faults.length = 0;
+        return { status: 204, headers: {} };
+      }
+      if (route === 'GET /_fake/faults')
+        return jsonResponse(
+          200,
+          faults.map((f) => ({
+            match: f.match.source,
+            method: f.method ?? null,
+            status: f.status ?? null,
+            retryAfter: f.retryAfter ?? null,
+            delayMs: f.delayMs ?? null,
+            remaining: f.count,
+          })),
+        );
       if (route === 'POST /_fake/channel-token') {
         const { audience, serviceUrl, lifetimeSeconds } = input ?? {};
-        if (typeof audience !== 'string' || !audience) return adminError(400, "'audience' (the bot's app id) is required.");
+        if (typeof audience !== 'string' || !audience)
+          return adminError(400, "'audience' (the bot's app id) is required.");
         if (typeof serviceUrl !== 'string' || !serviceUrl) return adminError(400, "'serviceUrl' is required.");
-        if (lifetimeSeconds !== undefined && typeof lifetimeSeconds !== 'number') return adminError(400, "'lifetimeSeconds' must be a number.");
-        return jsonResponse(200, { token: channel.token({ audience, serviceUrl, ...(lifetimeSeconds !== undefined ? { lifetimeSeconds: lifetimeSeconds as number } : {}) }) });
+        if (lifetimeSeconds !== undefined && typeof lifetimeSeconds !== 'number')
+          return adminError(400, "'lifetimeSeconds' must be a number.");
+        return jsonResponse(200, {
+          token: channel.token({
+            audience,
+            serviceUrl,
+            ...(lifetimeSeconds !== undefined ? { lifetimeSeconds: lifetimeSeconds as number } : {}),
+          }),
+        });
       }
       if (route === 'POST /_fake/sso-token') {
         const oid = input?.oid;
         if (typeof oid !== 'string' || !oid) return adminError(400, "'oid' is required.");
         if (!tenant.users.has(oid)) return adminError(404, `No user with id '${oid}' in the tenant.`);
         const lifetime = input?.lifetimeSeconds;
-        if (lifetime !== undefined && typeof lifetime !== 'number') return adminError(400, "'lifetimeSeconds' must be a number.");
-        const token = identity.ssoToken(origin, oid, { lifetimeSeconds: lifetime as number | undefined, mfa: input?.mfa === true, audience: typeof input?.audience === 'string' ? input.audience : undefined });
+        if (lifetime !== undefined && typeof lifetime !== 'number')
+          return adminError(400, "'lifetimeSeconds' must be a number.");
+        const token = identity.ssoToken(origin, oid, {
+          lifetimeSeconds: lifetime as number | undefined,
+          mfa: input?.mfa === true,
+          audience: typeof input?.audience === 'string' ? input.audience : undefined,
+        });
         return jsonResponse(200, { token });
       }
       const adm = /^\/_fake\/ad\/groups\/([^/]+)$/.exec(path);
@@ -217,19 +330,31 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         const edit = input ?? {};
         const allowed = ['displayName', 'description', 'addMembers', 'removeMembers', 'extensionAttributes'];
         const unknown = Object.keys(edit).filter((k) => !allowed.includes(k));
-        if (unknown.length) return adminError(400, `Unknown AD attribute(s): ${unknown.join(', ')}. Allowed: ${allowed.join(', ')}.`);
-        if (edit.displayName !== undefined && (typeof edit.displayName !== 'string' || !edit.displayName.trim())) return adminError(400, "'displayName' must be a non-empty string.");
-        if (edit.description !== undefined && edit.description !== null && typeof edit.description !== 'string') return adminError(400, "'description' must be a string or null.");
+        if (unknown.length)
+          return adminError(400, `Unknown AD attribute(s): ${unknown.join(', ')}. Allowed: ${allowed.join(', ')}.`);
+        if (edit.displayName !== undefined && (typeof edit.displayName !== 'string' || !edit.displayName.trim()))
+          return adminError(400, "'displayName' must be a non-empty string.");
+        if (edit.description !== undefined && edit.description !== null && typeof edit.description !== 'string')
+          return adminError(400, "'description' must be a string or null.");
         for (const k of ['addMembers', 'removeMembers'] as const) {
           const v = edit[k];
-          if (v !== undefined && (!Array.isArray(v) || v.some((m) => typeof m !== 'string' || !(tenant.users.has(m) || tenant.groups.has(m))))) {
+          if (
+            v !== undefined &&
+            (!Array.isArray(v) ||
+              v.some((m) => typeof m !== 'string' || !(tenant.users.has(m) || tenant.groups.has(m))))
+          ) {
             return adminError(400, `'${k}' must be an array of existing user or group ids.`);
           }
         }
-        if (edit.extensionAttributes !== undefined && (typeof edit.extensionAttributes !== 'object' || edit.extensionAttributes === null)) return adminError(400, "'extensionAttributes' must be an object.");
+        if (
+          edit.extensionAttributes !== undefined &&
+          (typeof edit.extensionAttributes !== 'object' || edit.extensionAttributes === null)
+        )
+          return adminError(400, "'extensionAttributes' must be an object.");
         if (typeof edit.displayName === 'string') g.ad.displayName = edit.displayName;
         if (edit.description !== undefined) g.ad.description = edit.description as string | null;
-        for (const m of (edit.addMembers as string[] | undefined) ?? []) if (!g.ad.members.includes(m)) g.ad.members.push(m);
+        for (const m of (edit.addMembers as string[] | undefined) ?? [])
+          if (!g.ad.members.includes(m)) g.ad.members.push(m);
         g.ad.members = g.ad.members.filter((m) => !((edit.removeMembers as string[] | undefined) ?? []).includes(m));
         if (edit.extensionAttributes) Object.assign(g.ad.extensionAttributes, edit.extensionAttributes);
         return jsonResponse(200, g.ad);
@@ -240,10 +365,17 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         if (!u) return adminError(404, `No user with id '${usr[1]}'.`);
         const edit = input ?? {};
         const unknown = Object.keys(edit).filter((k) => !['roles', 'signIn', 'accountEnabled'].includes(k));
-        if (unknown.length) return adminError(400, `Unknown user field(s): ${unknown.join(', ')}. Allowed: roles, signIn, accountEnabled.`);
-        if (edit.roles !== undefined && (!Array.isArray(edit.roles) || edit.roles.some((r) => typeof r !== 'string'))) return adminError(400, "'roles' must be an array of role template ids.");
-        if (edit.signIn !== undefined && !['none', 'mfa', 'blocked'].includes(edit.signIn as string)) return adminError(400, "'signIn' must be none, mfa or blocked.");
-        if (edit.accountEnabled !== undefined && typeof edit.accountEnabled !== 'boolean') return adminError(400, "'accountEnabled' must be a boolean.");
+        if (unknown.length)
+          return adminError(
+            400,
+            `Unknown user field(s): ${unknown.join(', ')}. Allowed: roles, signIn, accountEnabled.`,
+          );
+        if (edit.roles !== undefined && (!Array.isArray(edit.roles) || edit.roles.some((r) => typeof r !== 'string')))
+          return adminError(400, "'roles' must be an array of role template ids.");
+        if (edit.signIn !== undefined && !['none', 'mfa', 'blocked'].includes(edit.signIn as string))
+          return adminError(400, "'signIn' must be none, mfa or blocked.");
+        if (edit.accountEnabled !== undefined && typeof edit.accountEnabled !== 'boolean')
+          return adminError(400, "'accountEnabled' must be a boolean.");
         if (edit.roles) u.roles = [...(edit.roles as string[])];
         if (edit.signIn) u.signIn = edit.signIn as typeof u.signIn;
         if (typeof edit.accountEnabled === 'boolean') u.accountEnabled = edit.accountEnabled;
@@ -254,11 +386,18 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         const a = tenant.apps.get(decodeURIComponent(appm[1]!));
         if (!a) return adminError(404, `No app with client id '${appm[1]}'.`);
         const edit = input ?? {};
-        const unknown = Object.keys(edit).filter((k) => !['delegatedScopes', 'applicationPermissions', 'certificates'].includes(k));
-        if (unknown.length) return adminError(400, `Unknown app field(s): ${unknown.join(', ')}. Allowed: delegatedScopes, applicationPermissions, certificates.`);
+        const unknown = Object.keys(edit).filter(
+          (k) => !['delegatedScopes', 'applicationPermissions', 'certificates'].includes(k),
+        );
+        if (unknown.length)
+          return adminError(
+            400,
+            `Unknown app field(s): ${unknown.join(', ')}. Allowed: delegatedScopes, applicationPermissions, certificates.`,
+          );
         for (const k of ['delegatedScopes', 'applicationPermissions', 'certificates'] as const) {
           const v = edit[k];
-          if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) return adminError(400, `'${k}' must be an array of strings.`);
+          if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string')))
+            return adminError(400, `'${k}' must be an array of strings.`);
         }
         if (edit.delegatedScopes) a.delegatedScopes = [...(edit.delegatedScopes as string[])];
         if (edit.applicationPermissions) a.applicationPermissions = [...(edit.applicationPermissions as string[])];
@@ -271,7 +410,11 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
           }
           a.certificates = [...pems];
         }
-        return jsonResponse(200, { clientId: a.clientId, delegatedScopes: a.delegatedScopes, applicationPermissions: a.applicationPermissions });
+        return jsonResponse(200, {
+          clientId: a.clientId,
+          delegatedScopes: a.delegatedScopes,
+          applicationPermissions: a.applicationPermissions,
+        });
       }
       const grp = /^\/_fake\/groups\/([^/]+)$/.exec(path);
       if (grp && method === 'DELETE') {
@@ -290,7 +433,16 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
         return jsonResponse(200, g);
       }
       if (route === 'GET /_fake/audits') return jsonResponse(200, tenant.audits);
-      if (route === 'GET /_fake/groups') return jsonResponse(200, [...tenant.groups.values()].map((g) => ({ id: g.id, displayName: g.displayName, onPremisesSyncEnabled: g.onPremisesSyncEnabled, isCloudManaged: g.isCloudManaged })));
+      if (route === 'GET /_fake/groups')
+        return jsonResponse(
+          200,
+          [...tenant.groups.values()].map((g) => ({
+            id: g.id,
+            displayName: g.displayName,
+            onPremisesSyncEnabled: g.onPremisesSyncEnabled,
+            isCloudManaged: g.isCloudManaged,
+          })),
+        );
       return adminError(404, `No admin route ${route}.`);
     } catch (e) {
       if (e instanceof SeedError) return adminError(400, `Invalid seed: ${e.message}`);
@@ -307,10 +459,14 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
   return {
     url: `https://localhost:${port}`,
     port,
-    get tenantId() { return tenant.tenantId; },
+    get tenantId() {
+      return tenant.tenantId;
+    },
     caCertPem: ca.certPem,
     caCertPath: ca.certPath,
-    get tenant() { return tenant; },
+    get tenant() {
+      return tenant;
+    },
     settings,
     requests: log,
     reset,
@@ -328,23 +484,41 @@ function applySettings(settings: Settings, input: Record<string, unknown>): stri
   const nonNegative = (k: 'latencyMs' | 'auditDelayMs' | 'syncIntervalMs', max: number) => {
     const v = input[k];
     if (v === undefined) return;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) problems.push(`'${k}' must be a number between 0 and ${max}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max)
+      problems.push(`'${k}' must be a number between 0 and ${max}.`);
   };
   nonNegative('latencyMs', 60_000);
   nonNegative('auditDelayMs', 3_600_000);
   nonNegative('syncIntervalMs', 86_400_000);
-  if (input.soaPatchStatus !== undefined && input.soaPatchStatus !== 200 && input.soaPatchStatus !== 204) problems.push("'soaPatchStatus' must be 200 or 204.");
+  if (input.soaPatchStatus !== undefined && input.soaPatchStatus !== 200 && input.soaPatchStatus !== 204)
+    problems.push("'soaPatchStatus' must be 200 or 204.");
   // Negative lifetimes mint already-expired tokens, for tests of expiry handling.
   const life = input.accessTokenLifetimeSeconds;
-  if (life !== undefined && (typeof life !== 'number' || !Number.isInteger(life) || life === 0 || Math.abs(life) > 86_400)) problems.push("'accessTokenLifetimeSeconds' must be a non-zero whole number of seconds within a day.");
+  if (
+    life !== undefined &&
+    (typeof life !== 'number' || !Number.isInteger(life) || life === 0 || Math.abs(life) > 86_400)
+  )
+    problems.push("'accessTokenLifetimeSeconds' must be a non-zero whole number of seconds within a day.");
   const names = input.auditActivityNames as Record<string, unknown> | undefined;
-  if (names !== undefined && (typeof names !== 'object' || names === null || Object.values(names).some((v) => typeof v !== 'string' || !v))) problems.push("'auditActivityNames' must be {convert, rollback} strings.");
-  const known = ['latencyMs', 'auditDelayMs', 'syncIntervalMs', 'soaPatchStatus', 'auditActivityNames', 'accessTokenLifetimeSeconds'];
+  if (
+    names !== undefined &&
+    (typeof names !== 'object' || names === null || Object.values(names).some((v) => typeof v !== 'string' || !v))
+  )
+    problems.push("'auditActivityNames' must be {convert, rollback} strings.");
+  const known = [
+    'latencyMs',
+    'auditDelayMs',
+    'syncIntervalMs',
+    'soaPatchStatus',
+    'auditActivityNames',
+    'accessTokenLifetimeSeconds',
+  ];
   for (const k of Object.keys(input)) if (!known.includes(k)) problems.push(`Unknown setting '${k}'.`);
   if (problems.length) return problems;
   for (const k of known) {
     if (input[k] === undefined) continue;
-    if (k === 'auditActivityNames') settings.auditActivityNames = { ...settings.auditActivityNames, ...(names as Record<string, string>) };
+    if (k === 'auditActivityNames')
+      settings.auditActivityNames = { ...settings.auditActivityNames, ...(names as Record<string, string>) };
     else (settings as unknown as Record<string, unknown>)[k] = input[k];
   }
   return [];
@@ -361,7 +535,8 @@ function adminError(status: number, message: string): GraphResponse {
 function send(res: ServerResponse, r: GraphResponse): void {
   const payload = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   const headers: Record<string, string> = { ...r.headers };
-  if (payload && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = JSON_TYPE;
+  if (payload && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['Content-Type'] = JSON_TYPE;
   res.writeHead(r.status, headers);
   res.end(payload);
 }

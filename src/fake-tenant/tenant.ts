@@ -33,11 +33,18 @@ export class Tenant {
   readonly provisioningLog: Array<Record<string, unknown>> = [];
   readonly policy: Policy;
 
-  constructor(seed: Seed, private readonly clock: Clock = Date.now) {
+  constructor(
+    seed: Seed,
+    private readonly clock: Clock = Date.now,
+  ) {
     validateSeed(seed);
     this.tenantId = seed.tenantId;
     const start = new Date(clock() - 10 * 60_000).toISOString();
-    this.organization = { ...seed.organization, id: seed.tenantId, onPremisesLastSyncDateTime: seed.organization.onPremisesSyncEnabled ? start : null };
+    this.organization = {
+      ...seed.organization,
+      id: seed.tenantId,
+      onPremisesLastSyncDateTime: seed.organization.onPremisesSyncEnabled ? start : null,
+    };
     this.policy = { ...DEFAULT_POLICY, ...(seed.policy ?? {}) };
     for (const u of seed.users) {
       this.users.set(u.id, {
@@ -116,7 +123,13 @@ export class Tenant {
       activityDisplayName: value ? settings.auditActivityNames.convert : settings.auditActivityNames.rollback,
       group: g,
       actor,
-      modified: [{ displayName: 'IsCloudManaged', oldValue: JSON.stringify(String(before)), newValue: JSON.stringify(String(value)) }],
+      modified: [
+        {
+          displayName: 'IsCloudManaged',
+          oldValue: JSON.stringify(String(before)),
+          newValue: JSON.stringify(String(value)),
+        },
+      ],
       visibleAt: this.clock() + settings.auditDelayMs,
     });
     return entry;
@@ -141,8 +154,22 @@ export class Tenant {
       loggedByService: 'Core Directory',
       operationType: 'Update',
       initiatedBy: {
-        user: user ? { id: user.id, displayName: user.displayName, userPrincipalName: user.userPrincipalName, ipAddress: '127.0.0.1' } : null,
-        app: user ? null : { appId: app.clientId, displayName: app.displayName, servicePrincipalId: app.servicePrincipalId, servicePrincipalName: app.displayName },
+        user: user
+          ? {
+              id: user.id,
+              displayName: user.displayName,
+              userPrincipalName: user.userPrincipalName,
+              ipAddress: '127.0.0.1',
+            }
+          : null,
+        app: user
+          ? null
+          : {
+              appId: app.clientId,
+              displayName: app.displayName,
+              servicePrincipalId: app.servicePrincipalId,
+              servicePrincipalName: app.displayName,
+            },
       },
       targetResources: [
         {
@@ -172,7 +199,14 @@ export class Tenant {
       if (!g.ad) continue;
       const changes = this.adDifferences(g);
       if (g.isCloudManaged) {
-        events.push({ groupId: g.id, displayName: g.displayName, outcome: 'skipped', eventId: SOA_SKIP_EVENT_ID, detail: SOA_SKIP_MESSAGE, changes });
+        events.push({
+          groupId: g.id,
+          displayName: g.displayName,
+          outcome: 'skipped',
+          eventId: SOA_SKIP_EVENT_ID,
+          detail: SOA_SKIP_MESSAGE,
+          changes,
+        });
         if (changes.length) {
           this.provisioningLog.push({
             id: randomUUID(),
@@ -184,7 +218,14 @@ export class Tenant {
             provisioningStatusInfo: { status: 'skipped', errorInformation: null },
             sourceIdentity: { id: g.ad.securityIdentifier, displayName: g.ad.displayName, identityType: 'group' },
             targetIdentity: { id: g.id, displayName: g.displayName, identityType: 'Group' },
-            provisioningSteps: [{ name: 'EntryExportSkipped', provisioningStepType: 'export', status: 'skipped', description: SOA_SKIP_MESSAGE }],
+            provisioningSteps: [
+              {
+                name: 'EntryExportSkipped',
+                provisioningStepType: 'export',
+                status: 'skipped',
+                description: SOA_SKIP_MESSAGE,
+              },
+            ],
             modifiedProperties: changes.map((c) => ({ displayName: c, oldValue: null, newValue: null })),
           });
           if (this.provisioningLog.length > 5000) this.provisioningLog.shift();
@@ -195,7 +236,12 @@ export class Tenant {
       this.applyAd(g);
       g.onPremisesSyncEnabled = true;
       g.onPremisesLastSyncDateTime = startedAt;
-      events.push({ groupId: g.id, displayName: g.displayName, outcome: takeover ? 'takenOver' : changes.length ? 'updated' : 'unchanged', changes });
+      events.push({
+        groupId: g.id,
+        displayName: g.displayName,
+        outcome: takeover ? 'takenOver' : changes.length ? 'updated' : 'unchanged',
+        changes,
+      });
     }
     if (this.organization.onPremisesSyncEnabled) this.organization.onPremisesLastSyncDateTime = startedAt;
     const result = { startedAt, finishedAt: new Date(this.clock()).toISOString(), events };
@@ -212,7 +258,8 @@ export class Tenant {
     const a = [...ad.members].sort().join(',');
     const b = [...g.members].sort().join(',');
     if (a !== b) out.push('members');
-    if (JSON.stringify(ad.extensionAttributes) !== JSON.stringify(g.onPremisesExtensionAttributes ?? {})) out.push('extensionAttributes');
+    if (JSON.stringify(ad.extensionAttributes) !== JSON.stringify(g.onPremisesExtensionAttributes ?? {}))
+      out.push('extensionAttributes');
     return out;
   }
 
@@ -229,10 +276,14 @@ export class Tenant {
 
 export function groupTypeLabel(g: Group): string {
   switch (g.kind) {
-    case 'unified': return 'unifiedGroup';
-    case 'distribution': return 'distributionGroup';
-    case 'mailEnabledSecurity': return 'mailEnabledSecurityGroup';
-    default: return 'securityGroup';
+    case 'unified':
+      return 'unifiedGroup';
+    case 'distribution':
+      return 'distributionGroup';
+    case 'mailEnabledSecurity':
+      return 'mailEnabledSecurityGroup';
+    default:
+      return 'securityGroup';
   }
 }
 
@@ -247,8 +298,13 @@ function validateSeed(seed: Seed): void {
   const problems: string[] = [];
   if (!seed || typeof seed !== 'object') throw new SeedError('The seed must be a JSON object.');
   if (typeof seed.tenantId !== 'string' || !isObjectId(seed.tenantId)) problems.push('tenantId must be a GUID');
-  if (!seed.organization || typeof seed.organization.displayName !== 'string') problems.push('organization.displayName is required');
-  for (const [name, list] of [['users', seed.users], ['apps', seed.apps], ['groups', seed.groups]] as const) {
+  if (!seed.organization || typeof seed.organization.displayName !== 'string')
+    problems.push('organization.displayName is required');
+  for (const [name, list] of [
+    ['users', seed.users],
+    ['apps', seed.apps],
+    ['groups', seed.groups],
+  ] as const) {
     if (!Array.isArray(list)) problems.push(`${name} must be an array`);
   }
   if (problems.length) throw new SeedError(problems.join('; '));
@@ -264,13 +320,16 @@ function validateSeed(seed: Seed): void {
     if (ids.has(g.id)) problems.push(`duplicate id ${g.id}`);
     ids.add(g.id);
     if (typeof g.displayName !== 'string' || !g.displayName) problems.push(`group ${g.id}: displayName is required`);
-    if (!['security', 'mailEnabledSecurity', 'distribution', 'unified'].includes(g.kind)) problems.push(`group ${g.id}: unknown kind '${g.kind}'`);
+    if (!['security', 'mailEnabledSecurity', 'distribution', 'unified'].includes(g.kind))
+      problems.push(`group ${g.id}: unknown kind '${g.kind}'`);
     if (g.kind === 'unified' && g.ad) problems.push(`group ${g.id}: Microsoft 365 groups are not synced from AD`);
     if (!Array.isArray(g.members)) problems.push(`group ${g.id}: members must be an array`);
   }
-  for (const g of seed.groups) for (const m of g.members ?? []) if (!ids.has(m)) problems.push(`group ${g.id}: unknown member ${m}`);
+  for (const g of seed.groups)
+    for (const m of g.members ?? []) if (!ids.has(m)) problems.push(`group ${g.id}: unknown member ${m}`);
   for (const a of seed.apps) {
-    if (typeof a.clientId !== 'string' || !isObjectId(a.clientId)) problems.push(`app clientId '${a?.clientId}' is not a GUID`);
+    if (typeof a.clientId !== 'string' || !isObjectId(a.clientId))
+      problems.push(`app clientId '${a?.clientId}' is not a GUID`);
     if (!Array.isArray(a.secrets) || !Array.isArray(a.delegatedScopes) || !Array.isArray(a.applicationPermissions)) {
       problems.push(`app ${a.clientId}: secrets, delegatedScopes and applicationPermissions must be arrays`);
     }

@@ -6,8 +6,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 export type LinkCheck =
-  | { ok: true; payload: Record<string, string> }
-  | { ok: false; reason: 'expired' | 'bad-signature' | 'malformed' };
+  { ok: true; payload: Record<string, string> } | { ok: false; reason: 'expired' | 'bad-signature' | 'malformed' };
 
 const INFO = 'soa-bot export links';
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -35,7 +34,9 @@ export function signLink(key: Buffer, payload: Record<string, string>, expiresAt
 }
 
 function isStringRecord(v: unknown): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
+  );
 }
 
 /**
@@ -45,12 +46,14 @@ function isStringRecord(v: unknown): v is Record<string, string> {
 export function verifyLink(key: Buffer, query: string | Record<string, string | undefined>, now: Date): LinkCheck {
   const q = typeof query === 'string' ? Object.fromEntries(new URLSearchParams(query.replace(/^\?/, ''))) : query;
   const { p, exp, sig } = q;
-  if (!p || !exp || !sig || !BASE64URL.test(p) || !UNIX_SECONDS.test(exp) || !BASE64URL.test(sig)) return { ok: false, reason: 'malformed' };
+  if (!p || !exp || !sig || !BASE64URL.test(p) || !UNIX_SECONDS.test(exp) || !BASE64URL.test(sig))
+    return { ok: false, reason: 'malformed' };
   const given = Buffer.from(sig, 'base64url');
   const expected = mac(key, p, exp);
   // Only the canonical spelling counts (base64url decoding ignores stray trailing bits), and
   // timingSafeEqual needs equal lengths; neither check compares against the secret MAC.
-  if (given.toString('base64url') !== sig || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+  if (given.toString('base64url') !== sig || given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad-signature' };
   if (now.getTime() >= Number(exp) * 1000) return { ok: false, reason: 'expired' };
   let payload: unknown;
   try {

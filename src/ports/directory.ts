@@ -23,9 +23,13 @@ export interface AppDirectory {
   readFacts(groupId: string, action: SoaAction): Promise<GroupFacts>;
   /** The audit entry of this switch or rollback, or null while it is not visible yet. */
   findSoaAudit(groupId: string, action: SoaAction, since: string): Promise<AuditConfirmation | null>;
-  readSyncState(groupId: string): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>;
+  readSyncState(
+    groupId: string,
+  ): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>;
   /** Sync state of many groups, batched (20 per $batch). Missing groups are absent from the map. */
-  readSyncStates(groupIds: string[]): Promise<Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>>;
+  readSyncStates(
+    groupIds: string[],
+  ): Promise<Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>>;
   /** The group and every group nested below it: one batched round trip per level. */
   readTree(rootId: string, maxGroups: number): Promise<GroupGraph>;
   /** The given groups and the nesting among them (one batched round of child reads). */
@@ -39,7 +43,10 @@ export interface AppDirectory {
    * provisioning log). Connect Sync reports them only in its server's event log (6956), which
    * Graph cannot see: then this is empty, and the bot says the data is not visible.
    */
-  findSkippedAdEdits(groupIds: string[], since: string): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }>;
+  findSkippedAdEdits(
+    groupIds: string[],
+    since: string,
+  ): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }>;
   /** Every SOA audit entry of this action since `since`, with the group it targets (every page). */
   findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>>;
 }

@@ -10,5 +10,8 @@ export interface Presenter {
   /** The reminder posted in the thread of a request still waiting for a decision. */
   reminder(req: SoaRequest): Outgoing;
   /** What a sync cycle after a move showed; `skipped` null when Graph cannot show skipped edits. */
-  watchLine(req: SoaRequest, seen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null }): Outgoing;
+  watchLine(
+    req: SoaRequest,
+    seen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null },
+  ): Outgoing;
 }

@@ -19,7 +19,14 @@ const SCAN_LIMIT = 500;
 
 export class BoardService {
   constructor(
-    private readonly d: { boards: BoardStore; store: RequestStore; notifier: Notifier; view: BoardView; clock: Clock; logger: Logger },
+    private readonly d: {
+      boards: BoardStore;
+      store: RequestStore;
+      notifier: Notifier;
+      view: BoardView;
+      clock: Clock;
+      logger: Logger;
+    },
   ) {}
 
   /** The board's current card for the conversation of `anchor`. */
@@ -34,7 +41,12 @@ export class BoardService {
     ]);
     const here = (r: SoaRequest) => boardKey(r.anchor) === key;
     const dayAgo = new Date(this.d.clock.now().getTime() - 86_400_000).toISOString();
-    return this.d.view.boardCard(key, open.filter(here), finished.filter((r) => here(r) && r.updatedAt >= dayAgo).slice(0, 5), this.d.clock.now().toISOString());
+    return this.d.view.boardCard(
+      key,
+      open.filter(here),
+      finished.filter((r) => here(r) && r.updatedAt >= dayAgo).slice(0, 5),
+      this.d.clock.now().toISOString(),
+    );
   }
 
   /** Records where the board card now is; the previous card (if any) is pointed at the new one. */
@@ -55,7 +67,10 @@ export class BoardService {
       if (!board?.anchor.cardActivityId) return;
       await this.d.notifier.updateCard(board.anchor, await this.render(key));
     } catch (e) {
-      this.d.logger.warn('board refresh failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
+      this.d.logger.warn('board refresh failed', {
+        requestId: req.id,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }
@@ -65,6 +80,13 @@ function movedCard(): Record<string, unknown> {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
-    body: [{ type: 'TextBlock', text: 'This board was replaced by a newer one in this conversation.', wrap: true, isSubtle: true }],
+    body: [
+      {
+        type: 'TextBlock',
+        text: 'This board was replaced by a newer one in this conversation.',
+        wrap: true,
+        isSubtle: true,
+      },
+    ],
   };
 }

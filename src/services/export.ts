@@ -57,21 +57,44 @@ function stepDetail(req: SoaRequest, step: PlanStep): string | undefined {
 export function exportRows(requests: SoaRequest[]): { header: string[]; rows: CsvCell[][] } {
   const rows: CsvCell[][] = [];
   for (const req of requests) {
-    const who: CsvCell[] = [req.requester.name, req.requester.id, req.approver?.name, req.approver?.id, req.createdAt, decidedAt(req)];
+    const who: CsvCell[] = [
+      req.requester.name,
+      req.requester.id,
+      req.approver?.name,
+      req.approver?.id,
+      req.createdAt,
+      decidedAt(req),
+    ];
     if (!req.plan) {
       rows.push([
-        req.id, '', '', req.action, req.groupId, req.groupName,
+        req.id,
+        '',
+        '',
+        req.action,
+        req.groupId,
+        req.groupName,
         ...who,
-        req.switchedAt, req.state, '', req.reason,
+        req.switchedAt,
+        req.state,
+        '',
+        req.reason,
         ...auditCells(req.audit),
       ]);
       continue;
     }
     req.plan.steps.forEach((step, i) => {
       rows.push([
-        req.id, req.plan!.label, i + 1, req.action, step.groupId, step.groupName,
+        req.id,
+        req.plan!.label,
+        i + 1,
+        req.action,
+        step.groupId,
+        step.groupName,
         ...who,
-        step.switchedAt, req.state, step.state, stepDetail(req, step),
+        step.switchedAt,
+        req.state,
+        step.state,
+        stepDetail(req, step),
         ...auditCells(step.audit),
       ]);
     });
@@ -81,7 +104,8 @@ export function exportRows(requests: SoaRequest[]): { header: string[]; rows: Cs
 
 function instant(value: string, name: string): string {
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new CodedError('InvalidInput', `The export's ${name} date '${value}' is not a date.`, { [name]: value });
+  if (Number.isNaN(t))
+    throw new CodedError('InvalidInput', `The export's ${name} date '${value}' is not a date.`, { [name]: value });
   return new Date(t).toISOString();
 }
 
@@ -90,15 +114,29 @@ export async function exportRequests(store: RequestStore, range: { from: string;
   // The store compares timestamps as text, so both ends are brought to the stored form.
   const from = instant(range.from, 'from');
   const to = instant(range.to, 'to');
-  if (from >= to) throw new CodedError('InvalidInput', 'The export range is empty: its start must be before its end.', { from, to });
-  const requests = await store.list({ createdFrom: from, createdTo: to, includeArchived: true, order: 'oldest', limit: MAX_EXPORT_REQUESTS + 1 });
+  if (from >= to)
+    throw new CodedError('InvalidInput', 'The export range is empty: its start must be before its end.', { from, to });
+  const requests = await store.list({
+    createdFrom: from,
+    createdTo: to,
+    includeArchived: true,
+    order: 'oldest',
+    limit: MAX_EXPORT_REQUESTS + 1,
+  });
   if (requests.length > MAX_EXPORT_REQUESTS) {
-    throw new CodedError('InvalidInput', `More than ${MAX_EXPORT_REQUESTS} requests were created in that range; export a shorter one.`, { from, to, max: MAX_EXPORT_REQUESTS });
+    throw new CodedError(
+      'InvalidInput',
+      `More than ${MAX_EXPORT_REQUESTS} requests were created in that range; export a shorter one.`,
+      { from, to, max: MAX_EXPORT_REQUESTS },
+    );
   }
   return requests;
 }
 
-export async function exportCsv(store: RequestStore, range: { from: string; to: string }): Promise<{ csv: string; count: number }> {
+export async function exportCsv(
+  store: RequestStore,
+  range: { from: string; to: string },
+): Promise<{ csv: string; count: number }> {
   const requests = await exportRequests(store, range);
   const { header, rows } = exportRows(requests);
   return { csv: toCsv(header, rows), count: requests.length };

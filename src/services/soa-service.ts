@@ -8,7 +8,18 @@ import { CodedError, isCoded } from '../domain/errors';
 import { approverStanding, mayApprove, mayReject, ROLE_LABEL, type ApprovalPolicy } from '../domain/policy';
 import { evaluate, isBlocked, type CheckRow, type GroupFacts, type SyncMinimums } from '../domain/prerequisites';
 import { buildPlan, MAX_PLAN_GROUPS, nextStep, rollbackPlanOf } from '../domain/plan';
-import { cardVersion, isOpen, newRequestId, OPEN_STATES, transition, type AuditConfirmation, type ConversationAnchor, type Person, type Plan, type SoaRequest } from '../domain/request';
+import {
+  cardVersion,
+  isOpen,
+  newRequestId,
+  OPEN_STATES,
+  transition,
+  type AuditConfirmation,
+  type ConversationAnchor,
+  type Person,
+  type Plan,
+  type SoaRequest,
+} from '../domain/request';
 import type { Clock } from '../ports/clock';
 import type { DirectoryFactory, GroupMatch, UserDirectory } from '../ports/directory';
 import type { Logger } from '../ports/logger';
@@ -101,14 +112,18 @@ export class SoaService {
   private classify(pairs: Array<[string, GroupMatch[]]>): Resolution {
     const res: Resolution = { resolved: [], ambiguous: [], missing: [] };
     for (const [name, matches] of pairs) {
-      if (matches.length === 1) { if (!res.resolved.some((g) => g.id === matches[0]!.id)) res.resolved.push(matches[0]!); }
-      else if (matches.length > 1) res.ambiguous.push({ name, matches });
+      if (matches.length === 1) {
+        if (!res.resolved.some((g) => g.id === matches[0]!.id)) res.resolved.push(matches[0]!);
+      } else if (matches.length > 1) res.ambiguous.push({ name, matches });
       else res.missing.push({ name, suggestions: [] });
     }
     return res;
   }
 
-  async check(groupId: string, action: SoaAction): Promise<{ facts: GroupFacts; checks: CheckRow[]; blocked: boolean }> {
+  async check(
+    groupId: string,
+    action: SoaAction,
+  ): Promise<{ facts: GroupFacts; checks: CheckRow[]; blocked: boolean }> {
     const facts = await this.d.directory.app().readFacts(groupId, action);
     const checks = evaluate(facts, action, this.d.settings.minimums);
     return { facts, checks, blocked: isBlocked(checks) };
@@ -134,7 +149,11 @@ export class SoaService {
     const me = await this.d.directory.forUser(user).whoAmI();
     const allowed = open.filter((r) => mayApprove(this.d.settings.policy, r, me).ok);
     const probe = open[0] ? mayApprove(this.d.settings.policy, open[0], me) : null;
-    return { requests: allowed, canApprove: allowed.length > 0 || !probe || probe.ok, ...(probe && !probe.ok && !allowed.length ? { reason: probe.reason } : {}) };
+    return {
+      requests: allowed,
+      canApprove: allowed.length > 0 || !probe || probe.ok,
+      ...(probe && !probe.ok && !allowed.length ? { reason: probe.reason } : {}),
+    };
   }
 
   /**
@@ -144,13 +163,29 @@ export class SoaService {
   async standing(user: Person): Promise<{ name: string; roles: string[]; canApprove: boolean; reason?: string }> {
     const me = await this.d.directory.forUser(user).whoAmI();
     const verdict = approverStanding(this.d.settings.policy, me);
-    return { name: me.name, roles: me.roles.map((r) => ROLE_LABEL[r] ?? r), canApprove: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.reason }) };
+    return {
+      name: me.name,
+      roles: me.roles.map((r) => ROLE_LABEL[r] ?? r),
+      canApprove: verdict.ok,
+      ...(verdict.ok ? {} : { reason: verdict.reason }),
+    };
   }
 
   // ------------------------------------------------------------------ submitting
 
   /** Reads the facts, refuses a blocked request, else stores it awaiting approval. */
-  async submit(groupId: string, action: SoaAction, requester: Person, anchor: ConversationAnchor): Promise<{ request?: SoaRequest; facts: GroupFacts; checks: CheckRow[]; blocked: boolean; duplicate?: SoaRequest }> {
+  async submit(
+    groupId: string,
+    action: SoaAction,
+    requester: Person,
+    anchor: ConversationAnchor,
+  ): Promise<{
+    request?: SoaRequest;
+    facts: GroupFacts;
+    checks: CheckRow[];
+    blocked: boolean;
+    duplicate?: SoaRequest;
+  }> {
     const { facts, checks, blocked } = await this.check(groupId, action);
     if (blocked) return { facts, checks, blocked };
     // An open request for the group, single or inside a plan, makes this one a duplicate.
@@ -167,7 +202,9 @@ export class SoaService {
    * Reads what a plan needs (the tree level by level, or the named groups and the nesting
    * among them) and builds it bottom-up. Tenant-level checks come from the first group's facts.
    */
-  async previewPlan(spec: PlanSpec): Promise<{ plan: Plan; facts: GroupFacts; checks: CheckRow[]; blocked: boolean; problem?: string }> {
+  async previewPlan(
+    spec: PlanSpec,
+  ): Promise<{ plan: Plan; facts: GroupFacts; checks: CheckRow[]; blocked: boolean; problem?: string }> {
     const app = this.d.directory.app();
     // The tree (one round trip per level) and the tenant facts (one batch) are read side by side.
     const firstAsked = spec.kind === 'tree' ? spec.rootId : spec.groupIds[0];
@@ -177,30 +214,64 @@ export class SoaService {
       this.check(firstAsked, 'move'),
     ]);
     const firstId = firstCheck.facts.group.id;
-    const label = spec.kind === 'tree' ? `the tree under ${graph.nodes.get(spec.rootId)?.displayName ?? spec.rootId}` : spec.label;
+    const label =
+      spec.kind === 'tree' ? `the tree under ${graph.nodes.get(spec.rootId)?.displayName ?? spec.rootId}` : spec.label;
     const roots = spec.kind === 'tree' ? [spec.rootId] : [...graph.nodes.keys()];
     const plan = buildPlan(spec.kind, label, roots, graph, 'move');
     const { facts, checks } = firstCheck;
     const planChecks = checks.filter((c) => PLAN_CHECKS.has(c.id));
     let problem: string | undefined;
-    if (graph.truncated) problem = `The plan would cover more than ${MAX_PLAN_GROUPS} groups; split it (for example by sub-tree or name prefix).`;
-    else if (!plan.steps.length) problem = `Nothing to switch: ${plan.skipped.length ? `all ${plan.skipped.length} groups in ${label} are skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})` : `${label} has no groups`}.`;
-    return { plan, facts, checks: planChecks, blocked: !!problem || isBlocked(planChecks), ...(problem ? { problem } : {}) };
+    if (graph.truncated)
+      problem = `The plan would cover more than ${MAX_PLAN_GROUPS} groups; split it (for example by sub-tree or name prefix).`;
+    else if (!plan.steps.length)
+      problem = `Nothing to switch: ${plan.skipped.length ? `all ${plan.skipped.length} groups in ${label} are skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})` : `${label} has no groups`}.`;
+    return {
+      plan,
+      facts,
+      checks: planChecks,
+      blocked: !!problem || isBlocked(planChecks),
+      ...(problem ? { problem } : {}),
+    };
   }
 
-  async submitPlan(spec: PlanSpec, requester: Person, anchor: ConversationAnchor): Promise<{ request?: SoaRequest; plan: Plan; checks: CheckRow[]; facts: GroupFacts; blocked: boolean; problem?: string; conflicts?: SoaRequest[] }> {
+  async submitPlan(
+    spec: PlanSpec,
+    requester: Person,
+    anchor: ConversationAnchor,
+  ): Promise<{
+    request?: SoaRequest;
+    plan: Plan;
+    checks: CheckRow[];
+    facts: GroupFacts;
+    blocked: boolean;
+    problem?: string;
+    conflicts?: SoaRequest[];
+  }> {
     const p = await this.previewPlan(spec);
     if (p.blocked) return p;
     const conflicts = await this.openRequestsTouching(p.plan.steps.map((st) => st.groupId));
     if (conflicts.length) return { ...p, conflicts };
-    const req = await this.createRequest('move', p.facts.group.id, p.plan.label, requester, anchor, p.facts, p.checks, p.plan);
+    const req = await this.createRequest(
+      'move',
+      p.facts.group.id,
+      p.plan.label,
+      requester,
+      anchor,
+      p.facts,
+      p.checks,
+      p.plan,
+    );
     return { ...p, request: req };
   }
 
   /** Groups whose names start with `prefix`, for a wave; more than a plan can hold is an error. */
   async groupsByPrefix(prefix: string): Promise<GroupMatch[]> {
     const found = await this.d.directory.app().findGroupsByPrefix(prefix, MAX_PLAN_GROUPS);
-    if (found.length > MAX_PLAN_GROUPS) throw new CodedError('InvalidInput', `More than ${MAX_PLAN_GROUPS} groups start with "${prefix}"; use a longer prefix.`);
+    if (found.length > MAX_PLAN_GROUPS)
+      throw new CodedError(
+        'InvalidInput',
+        `More than ${MAX_PLAN_GROUPS} groups start with "${prefix}"; use a longer prefix.`,
+      );
     return found;
   }
 
@@ -211,7 +282,16 @@ export class SoaService {
     return open.filter((r) => (r.plan ? r.plan.steps.some((st) => ids.has(st.groupId)) : ids.has(r.groupId)));
   }
 
-  private async createRequest(action: SoaAction, groupId: string, groupName: string, requester: Person, anchor: ConversationAnchor, facts: GroupFacts, checks: CheckRow[], plan?: Plan): Promise<SoaRequest> {
+  private async createRequest(
+    action: SoaAction,
+    groupId: string,
+    groupName: string,
+    requester: Person,
+    anchor: ConversationAnchor,
+    facts: GroupFacts,
+    checks: CheckRow[],
+    plan?: Plan,
+  ): Promise<SoaRequest> {
     const now = this.d.clock.now();
     const req: SoaRequest = {
       id: newRequestId(this.d.random),
@@ -238,29 +318,79 @@ export class SoaService {
   }
 
   /** A rollback plan for what a move plan switched, top-down; it needs its own approval. */
-  async requestPlanRollback(sourceId: string, requester: Person, anchor: ConversationAnchor): Promise<{ request?: SoaRequest; message?: string }> {
+  async requestPlanRollback(
+    sourceId: string,
+    requester: Person,
+    anchor: ConversationAnchor,
+  ): Promise<{ request?: SoaRequest; message?: string }> {
     const src = await this.mustGet(sourceId);
-    if (!src.plan || src.action !== 'move') return { message: `Request ${src.id} is not a move plan; roll single groups back with \`rollback <group>\`.` };
-    if (!['completed', 'stopped', 'failed'].includes(src.state)) return { message: `Plan ${src.id} is ${describe(src)}; it can be rolled back once it has finished or stopped.` };
+    if (!src.plan || src.action !== 'move')
+      return { message: `Request ${src.id} is not a move plan; roll single groups back with \`rollback <group>\`.` };
+    if (!['completed', 'stopped', 'failed'].includes(src.state))
+      return { message: `Plan ${src.id} is ${describe(src)}; it can be rolled back once it has finished or stopped.` };
     const plan = rollbackPlanOf(src.plan, src.id);
     if (!plan.steps.length) return { message: `Plan ${src.id} switched no group, so there is nothing to roll back.` };
     const conflicts = await this.openRequestsTouching(plan.steps.map((st) => st.groupId));
-    if (conflicts.length) return { message: `Some of these groups already have open requests: ${conflicts.map((r) => r.id).join(', ')}.` };
-    const checks = evaluate(src.facts, 'rollback', this.d.settings.minimums).filter((c) => ROLLBACK_PLAN_CHECKS.has(c.id));
-    return { request: await this.createRequest('rollback', src.groupId, plan.label, requester, anchor, src.facts, checks, plan) };
+    if (conflicts.length)
+      return { message: `Some of these groups already have open requests: ${conflicts.map((r) => r.id).join(', ')}.` };
+    const checks = evaluate(src.facts, 'rollback', this.d.settings.minimums).filter((c) =>
+      ROLLBACK_PLAN_CHECKS.has(c.id),
+    );
+    return {
+      request: await this.createRequest(
+        'rollback',
+        src.groupId,
+        plan.label,
+        requester,
+        anchor,
+        src.facts,
+        checks,
+        plan,
+      ),
+    };
   }
 
   /** An approver restarts a stopped plan at its failed step, with their own token. */
   async resumePlan(id: string, version: number, approver: Person): Promise<Decision> {
     const req = await this.mustGet(id);
-    if (req.state !== 'stopped' || !req.plan) return { outcome: 'stale', request: req, message: `Request ${req.id} is ${describe(req)}; only a stopped plan can be resumed.` };
-    if (cardVersion(req) !== version) return { outcome: 'stale', request: req, message: `That card was out of date; here is plan ${req.id} as it stands now.` };
+    if (req.state !== 'stopped' || !req.plan)
+      return {
+        outcome: 'stale',
+        request: req,
+        message: `Request ${req.id} is ${describe(req)}; only a stopped plan can be resumed.`,
+      };
+    if (cardVersion(req) !== version)
+      return {
+        outcome: 'stale',
+        request: req,
+        message: `That card was out of date; here is plan ${req.id} as it stands now.`,
+      };
     const me = await this.d.directory.forUser(approver).whoAmI();
     const verdict = mayApprove(this.d.settings.policy, req, me);
     if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
     const r = await this.commitDecision(req, (cur) => {
-      const plan: Plan = { ...cur.plan!, steps: cur.plan!.steps.map((st) => (st.state === 'done' ? st : { ...st, state: 'pending' as const, error: undefined })) };
-      return transition(cur, 'approved', this.d.clock.now(), { plan, reason: undefined, approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved }, { by: me.name, note: 'resumed' });
+      const plan: Plan = {
+        ...cur.plan!,
+        steps: cur.plan!.steps.map((st) =>
+          st.state === 'done' ? st : { ...st, state: 'pending' as const, error: undefined },
+        ),
+      };
+      return transition(
+        cur,
+        'approved',
+        this.d.clock.now(),
+        {
+          plan,
+          reason: undefined,
+          approver: {
+            id: me.id,
+            name: me.name,
+            ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}),
+          },
+          selfApproved: verdict.selfApproved,
+        },
+        { by: me.name, note: 'resumed' },
+      );
     });
     if ('outcome' in r) return r;
     const next = r.saved;
@@ -298,7 +428,11 @@ export class SoaService {
     }
     if (cardVersion(req) !== version) {
       // The card was out of date (for example a second card). Show the current one; act only on a fresh click.
-      return { outcome: 'stale', request: req, message: `That card was out of date; here is request ${req.id} as it stands now.` };
+      return {
+        outcome: 'stale',
+        request: req,
+        message: `That card was out of date; here is request ${req.id} as it stands now.`,
+      };
     }
     return { req };
   }
@@ -308,13 +442,33 @@ export class SoaService {
     if ('outcome' in g) return g;
     const req = g.req;
     if (!syncVersionsAcknowledged) {
-      return { outcome: 'refused', request: req, message: 'Confirm the sync client versions (the tick box on the card) before approving.' };
+      return {
+        outcome: 'refused',
+        request: req,
+        message: 'Confirm the sync client versions (the tick box on the card) before approving.',
+      };
     }
     // Roles are read now, with the approver's own token: a role lost since the request counts.
     const me = await this.d.directory.forUser(approver).whoAmI();
     const verdict = mayApprove(this.d.settings.policy, req, me);
     if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
-    const r = await this.commitDecision(req, (cur) => transition(cur, 'approved', this.d.clock.now(), { approver: { id: me.id, name: me.name, ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}) }, selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true }, { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) }));
+    const r = await this.commitDecision(req, (cur) =>
+      transition(
+        cur,
+        'approved',
+        this.d.clock.now(),
+        {
+          approver: {
+            id: me.id,
+            name: me.name,
+            ...(approver.channelUserId ? { channelUserId: approver.channelUserId } : {}),
+          },
+          selfApproved: verdict.selfApproved,
+          syncVersionsAcknowledged: true,
+        },
+        { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) },
+      ),
+    );
     if ('outcome' in r) return r;
     const approved = r.saved;
     this.d.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
@@ -322,7 +476,10 @@ export class SoaService {
       await this.d.queue.enqueue({ kind: 'execute', requestId: id });
     } catch (e) {
       // The approval is recorded; the sweep (or the next start) queues its execution.
-      this.d.logger.warn('execution not queued; the sweep will queue it', { requestId: id, error: e instanceof Error ? e.message : String(e) });
+      this.d.logger.warn('execution not queued; the sweep will queue it', {
+        requestId: id,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
     // The click's answer carries the new card; the thread line and the board follow without delaying it.
     this.track(this.announce(approved, { card: false }));
@@ -333,11 +490,20 @@ export class SoaService {
     const g = await this.gate(id, version);
     if ('outcome' in g) return g;
     const trimmed = reason.trim();
-    if (trimmed.length < 3) return { outcome: 'refused', request: g.req, message: 'Give a reason for the rejection (at least a few words).' };
+    if (trimmed.length < 3)
+      return { outcome: 'refused', request: g.req, message: 'Give a reason for the rejection (at least a few words).' };
     const me = await this.d.directory.forUser(decider).whoAmI();
     const verdict = mayReject(this.d.settings.policy, g.req, me);
     if (!verdict.ok) return { outcome: 'refused', request: g.req, message: verdict.reason };
-    const r = await this.commitDecision(g.req, (cur) => transition(cur, 'rejected', this.d.clock.now(), { approver: { id: me.id, name: me.name }, reason: trimmed.slice(0, 500) }, { by: me.name, note: trimmed.slice(0, 500) }));
+    const r = await this.commitDecision(g.req, (cur) =>
+      transition(
+        cur,
+        'rejected',
+        this.d.clock.now(),
+        { approver: { id: me.id, name: me.name }, reason: trimmed.slice(0, 500) },
+        { by: me.name, note: trimmed.slice(0, 500) },
+      ),
+    );
     if ('outcome' in r) return r;
     const next = r.saved;
     await this.announce(next);
@@ -355,7 +521,11 @@ export class SoaService {
       return;
     }
     const text = r && r.outcome === 'refused' ? r.message : explain(error);
-    if (req) await this.d.notifier.post(req.anchor, { text: `${who.channelUserId ? `<at>${who.name}</at>` : who.name}: your click on request ${req.id} did not go through. ${text}`, ...(who.channelUserId ? { mentions: [{ id: who.channelUserId, name: who.name }] } : {}) });
+    if (req)
+      await this.d.notifier.post(req.anchor, {
+        text: `${who.channelUserId ? `<at>${who.name}</at>` : who.name}: your click on request ${req.id} did not go through. ${text}`,
+        ...(who.channelUserId ? { mentions: [{ id: who.channelUserId, name: who.name }] } : {}),
+      });
     else this.d.logger.warn('late decision failed', { code: isCoded(error) ? error.code : 'unexpected' });
   }
 
@@ -364,7 +534,10 @@ export class SoaService {
    * entries found) does not change the state or the card: the decision is made again on the
    * fresh copy. Another decision in between wins, and the loser is shown the current state.
    */
-  private async commitDecision(start: SoaRequest, make: (r: SoaRequest) => SoaRequest): Promise<{ saved: SoaRequest } | Decision> {
+  private async commitDecision(
+    start: SoaRequest,
+    make: (r: SoaRequest) => SoaRequest,
+  ): Promise<{ saved: SoaRequest } | Decision> {
     let current = start;
     for (let attempt = 0; attempt < 5; attempt++) {
       const next = make(current);
@@ -375,19 +548,29 @@ export class SoaService {
         if (!isCoded(e, 'StaleVersion')) throw e;
         const fresh = await this.mustGet(start.id);
         if (fresh.state !== start.state || cardVersion(fresh) !== cardVersion(start)) {
-          return { outcome: 'stale', request: fresh, message: `Someone else decided request ${start.id} a moment earlier: it is ${describe(fresh)}.` };
+          return {
+            outcome: 'stale',
+            request: fresh,
+            message: `Someone else decided request ${start.id} a moment earlier: it is ${describe(fresh)}.`,
+          };
         }
         current = fresh;
       }
     }
     const fresh = await this.mustGet(start.id);
-    return { outcome: 'stale', request: fresh, message: `Request ${start.id} kept changing; here it is as it stands now.` };
+    return {
+      outcome: 'stale',
+      request: fresh,
+      message: `Request ${start.id} kept changing; here it is as it stands now.`,
+    };
   }
 
   async cancel(id: string, who: Person): Promise<Decision> {
     const req = await this.mustGet(id);
-    if (req.requester.id !== who.id) return { outcome: 'refused', request: req, message: 'Only the requester can cancel a request.' };
-    if (req.state !== 'awaiting_approval' && req.state !== 'stopped') return { outcome: 'stale', request: req, message: `Request ${id} is already ${describe(req)}.` };
+    if (req.requester.id !== who.id)
+      return { outcome: 'refused', request: req, message: 'Only the requester can cancel a request.' };
+    if (req.state !== 'awaiting_approval' && req.state !== 'stopped')
+      return { outcome: 'stale', request: req, message: `Request ${id} is already ${describe(req)}.` };
     const next = transition(req, 'cancelled', this.d.clock.now(), {}, { by: who.name });
     await this.d.store.update(next);
     await this.announce(next);
@@ -409,7 +592,9 @@ export class SoaService {
   /** Expires every request past its time; run periodically. */
   async expireDue(): Promise<number> {
     const now = this.d.clock.now().toISOString();
-    const due = (await this.d.store.list({ states: ['awaiting_approval'], limit: 200 })).filter((r) => r.expiresAt <= now);
+    const due = (await this.d.store.list({ states: ['awaiting_approval'], limit: 200 })).filter(
+      (r) => r.expiresAt <= now,
+    );
     for (const r of due) await this.expire(r);
     return due.length;
   }
@@ -435,7 +620,9 @@ export class SoaService {
       while (!this.stopping) {
         if (this.d.clock.now().getTime() - lastSweep >= sweepMs) {
           lastSweep = this.d.clock.now().getTime();
-          await this.sweep(sweepMs).catch((e) => this.d.logger.warn('sweep failed', { error: e instanceof Error ? e.message : String(e) }));
+          await this.sweep(sweepMs).catch((e) =>
+            this.d.logger.warn('sweep failed', { error: e instanceof Error ? e.message : String(e) }),
+          );
         }
         if (this.jobs.size >= concurrency) {
           await Promise.race(this.jobs);
@@ -478,7 +665,10 @@ export class SoaService {
     // Heartbeat: a job that runs longer than the visibility window (a long plan, slow Graph)
     // keeps its message hidden, so it is not handed out again while this worker is alive.
     const { visibilityMs } = this.d.settings.worker;
-    const heartbeat = setInterval(() => void this.d.queue.extend(r, visibilityMs).catch(() => undefined), Math.max(50, visibilityMs / 2));
+    const heartbeat = setInterval(
+      () => void this.d.queue.extend(r, visibilityMs).catch(() => undefined),
+      Math.max(50, visibilityMs / 2),
+    );
     heartbeat.unref();
     let outcome: Outcome = 'done';
     try {
@@ -486,7 +676,13 @@ export class SoaService {
     } catch (e) {
       // Left in the queue: it becomes visible again and is retried.
       outcome = 'retry';
-      this.d.logger.warn('job failed', { kind: r.job.kind, requestId: r.job.requestId, attempt: r.dequeueCount, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.message : String(e) });
+      this.d.logger.warn('job failed', {
+        kind: r.job.kind,
+        requestId: r.job.requestId,
+        attempt: r.dequeueCount,
+        code: isCoded(e) ? e.code : 'unexpected',
+        error: e instanceof Error ? e.message : String(e),
+      });
     } finally {
       clearInterval(heartbeat);
       this.busy.delete(r.job.requestId);
@@ -502,28 +698,41 @@ export class SoaService {
       try {
         await this.d.queue.enqueue(again, outcome.afterMs);
       } catch (e) {
-        this.d.logger.warn('retry could not be scheduled; the message reappears instead', { requestId: r.job.requestId, error: String(e) });
+        this.d.logger.warn('retry could not be scheduled; the message reappears instead', {
+          requestId: r.job.requestId,
+          error: String(e),
+        });
         return;
       }
     }
-    if (outcome !== 'retry') await this.d.queue.complete(r).catch((e) => this.d.logger.warn('job completion failed', { error: String(e) }));
+    if (outcome !== 'retry')
+      await this.d.queue.complete(r).catch((e) => this.d.logger.warn('job completion failed', { error: String(e) }));
   }
 
   /** Throttled or unavailable: when to try again (Graph's Retry-After, else doubling from 1 s, at most a minute). */
   private later(e: CodedError, tries: number): Outcome {
     const asked = Number(e.details.retryAfterSeconds);
-    return { afterMs: Number.isFinite(asked) && asked > 0 ? asked * 1000 : Math.min(60_000, 1000 * 2 ** Math.max(0, tries - 1)) };
+    return {
+      afterMs:
+        Number.isFinite(asked) && asked > 0 ? asked * 1000 : Math.min(60_000, 1000 * 2 ** Math.max(0, tries - 1)),
+    };
   }
 
   private runJob(job: Job, dequeueCount: number): Promise<Outcome> {
     switch (job.kind) {
       // Tries so far: earlier messages (rescheduled after throttling) and this one's deliveries.
-      case 'execute': return this.execute(job.requestId, (job.attempt ?? 0) + dequeueCount);
-      case 'audit': return this.pollAudit(job.requestId, job.attempt ?? 0);
-      case 'takeover': return this.pollTakeover(job.requestId, job.attempt ?? 0);
-      case 'remind': return this.remind(job.requestId);
-      case 'expire': return this.expireJob(job.requestId);
-      case 'watch': return this.watch(job.requestId, job.attempt ?? 0);
+      case 'execute':
+        return this.execute(job.requestId, (job.attempt ?? 0) + dequeueCount);
+      case 'audit':
+        return this.pollAudit(job.requestId, job.attempt ?? 0);
+      case 'takeover':
+        return this.pollTakeover(job.requestId, job.attempt ?? 0);
+      case 'remind':
+        return this.remind(job.requestId);
+      case 'expire':
+        return this.expireJob(job.requestId);
+      case 'watch':
+        return this.watch(job.requestId, job.attempt ?? 0);
     }
   }
 
@@ -547,14 +756,20 @@ export class SoaService {
       try {
         await this.d.notifier.updateCard(req.anchor, this.d.presenter.requestCard(req));
       } catch (e) {
-        this.d.logger.warn('card update failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
+        this.d.logger.warn('card update failed', {
+          requestId: req.id,
+          error: e instanceof Error ? e.message : String(e),
+        });
       }
     }
     try {
       const line = opts.quiet ? null : this.d.presenter.threadUpdate(req);
       if (line) await this.d.notifier.post(req.anchor, line);
     } catch (e) {
-      this.d.logger.warn('thread post failed', { requestId: req.id, error: e instanceof Error ? e.message : String(e) });
+      this.d.logger.warn('thread post failed', {
+        requestId: req.id,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
     await this.d.onChange?.(req);
   }
@@ -568,7 +783,10 @@ export class SoaService {
   /** A lease on a request in execution: owner and expiry, written with the version check. */
   private leased(req: SoaRequest): SoaRequest {
     const { instanceId, leaseMs } = this.d.settings.worker;
-    return { ...req, lease: { owner: instanceId, expiresAt: new Date(this.d.clock.now().getTime() + leaseMs).toISOString() } };
+    return {
+      ...req,
+      lease: { owner: instanceId, expiresAt: new Date(this.d.clock.now().getTime() + leaseMs).toISOString() },
+    };
   }
 
   /**
@@ -584,7 +802,8 @@ export class SoaService {
       req = this.leased(transition(req, 'executing', now));
     } else if (req.state === 'executing') {
       // Another instance may be working on it; take over only once its lease has run out.
-      if (req.lease && req.lease.owner !== this.d.settings.worker.instanceId && req.lease.expiresAt > now.toISOString()) return 'retry';
+      if (req.lease && req.lease.owner !== this.d.settings.worker.instanceId && req.lease.expiresAt > now.toISOString())
+        return 'retry';
       req = this.leased({ ...req, version: req.version + 1, updatedAt: now.toISOString() });
       resumed = true;
     } else {
@@ -606,21 +825,34 @@ export class SoaService {
       const userDir = this.d.directory.forUser(req.approver!);
       const current = await userDir.readIsCloudManaged(req.groupId);
       if (current === target && !resumed) {
-        return await this.fail(req, `The group changed since the request: it is already ${target ? 'cloud-managed' : 'managed in AD'}. Nothing was changed.`);
+        return await this.fail(
+          req,
+          `The group changed since the request: it is already ${target ? 'cloud-managed' : 'managed in AD'}. Nothing was changed.`,
+        );
       }
       if (current !== target) {
         await userDir.setIsCloudManaged(req.groupId, target);
         const after = await userDir.readIsCloudManaged(req.groupId);
-        if (after !== target) return await this.fail(req, 'Microsoft Graph accepted the change but reading it back shows the old value.');
+        if (after !== target)
+          return await this.fail(req, 'Microsoft Graph accepted the change but reading it back shows the old value.');
       } else {
         this.d.logger.info('write already took effect before a restart; not repeated', { requestId: id });
       }
     } catch (e) {
       if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return this.later(e, tries);
-      this.d.logger.warn('switch failed', { requestId: req.id, code: isCoded(e) ? e.code : 'unexpected', error: e instanceof Error ? e.name : String(e) });
+      this.d.logger.warn('switch failed', {
+        requestId: req.id,
+        code: isCoded(e) ? e.code : 'unexpected',
+        error: e instanceof Error ? e.name : String(e),
+      });
       return this.fail(req, explain(e));
     }
-    req = await this.save(transition(req, 'awaiting_audit', this.d.clock.now(), { switchedAt: req.switchedAt ?? startedAt.toISOString(), lease: undefined }));
+    req = await this.save(
+      transition(req, 'awaiting_audit', this.d.clock.now(), {
+        switchedAt: req.switchedAt ?? startedAt.toISOString(),
+        lease: undefined,
+      }),
+    );
     await this.d.queue.enqueue({ kind: 'audit', requestId: id, attempt: 0 }, this.d.settings.audit.firstDelayMs);
     return 'done';
   }
@@ -644,24 +876,57 @@ export class SoaService {
       try {
         if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
           await userDir.setIsCloudManaged(step.groupId, target);
-          if ((await userDir.readIsCloudManaged(step.groupId)) !== target) throw new CodedError('DirectoryError', 'Microsoft Graph accepted the change but reading it back shows the old value.');
+          if ((await userDir.readIsCloudManaged(step.groupId)) !== target)
+            throw new CodedError(
+              'DirectoryError',
+              'Microsoft Graph accepted the change but reading it back shows the old value.',
+            );
         }
       } catch (e) {
         if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return this.later(e, tries);
         const error = explain(e);
-        this.d.logger.warn('plan step failed', { requestId: req.id, step: i + 1, groupId: step.groupId, code: isCoded(e) ? e.code : 'unexpected' });
-        const plan: Plan = { ...req.plan!, steps: req.plan!.steps.map((st, k) => (k === i ? { ...st, state: 'failed' as const, error } : k > i ? { ...st, state: 'untouched' as const } : st)) };
+        this.d.logger.warn('plan step failed', {
+          requestId: req.id,
+          step: i + 1,
+          groupId: step.groupId,
+          code: isCoded(e) ? e.code : 'unexpected',
+        });
+        const plan: Plan = {
+          ...req.plan!,
+          steps: req.plan!.steps.map((st, k) =>
+            k === i ? { ...st, state: 'failed' as const, error } : k > i ? { ...st, state: 'untouched' as const } : st,
+          ),
+        };
         const reason = `step ${i + 1} of ${plan.steps.length} (${step.groupName}) failed: ${error}`;
-        req = await this.save(transition(req, 'stopped', this.d.clock.now(), { plan, reason, lease: undefined }, { note: reason }));
-        if (plan.steps.some((st) => st.state === 'done' && !st.audit)) await this.d.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: 0 }, this.d.settings.audit.firstDelayMs);
+        req = await this.save(
+          transition(req, 'stopped', this.d.clock.now(), { plan, reason, lease: undefined }, { note: reason }),
+        );
+        if (plan.steps.some((st) => st.state === 'done' && !st.audit))
+          await this.d.queue.enqueue(
+            { kind: 'audit', requestId: req.id, attempt: 0 },
+            this.d.settings.audit.firstDelayMs,
+          );
         return 'done';
       }
-      await progress({ ...req.plan!, steps: req.plan!.steps.map((st, k) => (k === i ? { ...st, state: 'done' as const, switchedAt: st.switchedAt ?? at } : st)) });
+      await progress({
+        ...req.plan!,
+        steps: req.plan!.steps.map((st, k) =>
+          k === i ? { ...st, state: 'done' as const, switchedAt: st.switchedAt ?? at } : st,
+        ),
+      });
       // The card shows progress every few steps (and the thread stays quiet until the end).
       if ((i + 1) % PLAN_PROGRESS_EVERY === 0) await this.announce(req, { card: true, quiet: true });
     }
-    const first = req.plan!.steps.map((st) => st.switchedAt).filter(Boolean).sort()[0];
-    req = await this.save(transition(req, 'awaiting_audit', this.d.clock.now(), { switchedAt: req.switchedAt ?? first ?? this.d.clock.now().toISOString(), lease: undefined }));
+    const first = req
+      .plan!.steps.map((st) => st.switchedAt)
+      .filter(Boolean)
+      .sort()[0];
+    req = await this.save(
+      transition(req, 'awaiting_audit', this.d.clock.now(), {
+        switchedAt: req.switchedAt ?? first ?? this.d.clock.now().toISOString(),
+        lease: undefined,
+      }),
+    );
     await this.d.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: 0 }, this.d.settings.audit.firstDelayMs);
     return 'done';
   }
@@ -673,7 +938,10 @@ export class SoaService {
   private async pollPlanAudit(req: SoaRequest, attempt: number): Promise<'done' | 'retry'> {
     if (!['awaiting_audit', 'stopped'].includes(req.state)) return 'done';
     const { firstDelayMs, maxDelayMs, timeoutMs } = this.d.settings.audit;
-    const switchedTimes = req.plan!.steps.map((st) => st.switchedAt).filter((t): t is string => !!t).sort();
+    const switchedTimes = req
+      .plan!.steps.map((st) => st.switchedAt)
+      .filter((t): t is string => !!t)
+      .sort();
     if (!switchedTimes.length) return 'done';
     const firstSwitch = new Date(switchedTimes[0]!).getTime();
     const since = new Date(firstSwitch - 120_000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -700,18 +968,36 @@ export class SoaService {
     try {
       if (req.state === 'awaiting_audit' && (waiting === 0 || late)) {
         const next = req.action === 'move' ? 'completed' : 'waiting_for_sync';
-        if (next === 'completed') await this.d.queue.enqueue({ kind: 'watch', requestId: req.id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
-        const note = waiting ? `${waiting} of ${steps.length} audit entries were not visible within ${Math.round(timeoutMs / 60000)} min; each change was verified by reading it back.` : undefined;
+        if (next === 'completed')
+          await this.d.queue.enqueue(
+            { kind: 'watch', requestId: req.id, attempt: 0 },
+            this.d.settings.syncWatch.intervalMs,
+          );
+        const note = waiting
+          ? `${waiting} of ${steps.length} audit entries were not visible within ${Math.round(timeoutMs / 60000)} min; each change was verified by reading it back.`
+          : undefined;
         const saved = await this.save(transition(req, next, this.d.clock.now(), { plan }, note ? { note } : undefined));
-        if (saved.state === 'waiting_for_sync') await this.d.queue.enqueue({ kind: 'takeover', requestId: req.id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
+        if (saved.state === 'waiting_for_sync')
+          await this.d.queue.enqueue(
+            { kind: 'takeover', requestId: req.id, attempt: 0 },
+            this.d.settings.syncWatch.intervalMs,
+          );
         return 'done';
       }
-      if (found) await this.save({ ...req, plan, version: req.version + 1, updatedAt: this.d.clock.now().toISOString() }, false).then((r) => this.announce(r, { quiet: true }));
+      if (found)
+        await this.save(
+          { ...req, plan, version: req.version + 1, updatedAt: this.d.clock.now().toISOString() },
+          false,
+        ).then((r) => this.announce(r, { quiet: true }));
     } catch (e) {
       if (isCoded(e, 'StaleVersion')) return 'retry';
       throw e;
     }
-    if (waiting && !late) await this.d.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: attempt + 1 }, Math.min(firstDelayMs * 2 ** (attempt + 1), maxDelayMs));
+    if (waiting && !late)
+      await this.d.queue.enqueue(
+        { kind: 'audit', requestId: req.id, attempt: attempt + 1 },
+        Math.min(firstDelayMs * 2 ** (attempt + 1), maxDelayMs),
+      );
     return 'done';
   }
 
@@ -737,15 +1023,27 @@ export class SoaService {
     }
     const late = this.d.clock.now().getTime() >= switched + timeoutMs;
     if (!audit && !late) {
-      await this.d.queue.enqueue({ kind: 'audit', requestId: id, attempt: attempt + 1 }, Math.min(firstDelayMs * 2 ** (attempt + 1), maxDelayMs));
+      await this.d.queue.enqueue(
+        { kind: 'audit', requestId: id, attempt: attempt + 1 },
+        Math.min(firstDelayMs * 2 ** (attempt + 1), maxDelayMs),
+      );
       return 'done';
     }
     const next = req.action === 'move' ? 'completed' : 'waiting_for_sync';
-    if (next === 'completed') await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
-    const note = audit ? undefined : `The change was verified, but its audit entry was not visible within ${Math.round(timeoutMs / 60000)} min.`;
+    if (next === 'completed')
+      await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
+    const note = audit
+      ? undefined
+      : `The change was verified, but its audit entry was not visible within ${Math.round(timeoutMs / 60000)} min.`;
     try {
-      const saved = await this.save(transition(req, next, this.d.clock.now(), audit ? { audit } : {}, note ? { note } : undefined));
-      if (saved.state === 'waiting_for_sync') await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
+      const saved = await this.save(
+        transition(req, next, this.d.clock.now(), audit ? { audit } : {}, note ? { note } : undefined),
+      );
+      if (saved.state === 'waiting_for_sync')
+        await this.d.queue.enqueue(
+          { kind: 'takeover', requestId: id, attempt: 0 },
+          this.d.settings.syncWatch.intervalMs,
+        );
     } catch (e) {
       if (isCoded(e, 'StaleVersion')) return 'done'; // another instance confirmed it
       throw e;
@@ -761,7 +1059,11 @@ export class SoaService {
     const s = req.plan ? await this.planSyncState(req) : await this.d.directory.app().readSyncState(req.groupId);
     if (s.onPremisesSyncEnabled === true) {
       try {
-        await this.save(transition(req, 'taken_over', this.d.clock.now(), { takenOverAt: s.onPremisesLastSyncDateTime ?? this.d.clock.now().toISOString() }));
+        await this.save(
+          transition(req, 'taken_over', this.d.clock.now(), {
+            takenOverAt: s.onPremisesLastSyncDateTime ?? this.d.clock.now().toISOString(),
+          }),
+        );
       } catch (e) {
         if (!isCoded(e, 'StaleVersion')) throw e;
       }
@@ -770,7 +1072,11 @@ export class SoaService {
     const since = new Date(req.history.find((h) => h.state === 'waiting_for_sync')?.at ?? req.updatedAt).getTime();
     if (this.d.clock.now().getTime() >= since + timeoutMs) {
       this.d.logger.warn('sync take-over not seen in time', { requestId: id });
-      await this.d.notifier.post(req.anchor, { text: `Request ${id}: the sync cycle has not taken **${req.groupName}** over yet. Check that the AD group is still in sync scope; \`status ${id}\` shows it, and the bot looks again at its next start.` }).catch(() => undefined);
+      await this.d.notifier
+        .post(req.anchor, {
+          text: `Request ${id}: the sync cycle has not taken **${req.groupName}** over yet. Check that the AD group is still in sync scope; \`status ${id}\` shows it, and the bot looks again at its next start.`,
+        })
+        .catch(() => undefined);
       return 'done';
     }
     await this.d.queue.enqueue({ kind: 'takeover', requestId: id, attempt: attempt + 1 }, intervalMs);
@@ -791,33 +1097,69 @@ export class SoaService {
     const lastSync = await app.readTenantLastSync();
     if (!lastSync || lastSync <= since) {
       const waitedFrom = new Date(req.watch?.lastCycleAt ?? req.switchedAt ?? req.updatedAt).getTime();
-      if (this.d.clock.now().getTime() < waitedFrom + timeoutMs) await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt }, intervalMs);
-      else await this.d.notifier.post(req.anchor, { text: `Request ${id}: no directory sync cycle ran within ${Math.round(timeoutMs / 60000)} min of the switch, so I stopped watching. Check the sync client's schedule.` }).catch(() => undefined);
+      if (this.d.clock.now().getTime() < waitedFrom + timeoutMs)
+        await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt }, intervalMs);
+      else
+        await this.d.notifier
+          .post(req.anchor, {
+            text: `Request ${id}: no directory sync cycle ran within ${Math.round(timeoutMs / 60000)} min of the switch, so I stopped watching. Check the sync client's schedule.`,
+          })
+          .catch(() => undefined);
       return 'done';
     }
     const ids = req.plan ? req.plan.steps.filter((st) => st.state === 'done').map((st) => st.groupId) : [req.groupId];
-    const names = new Map(req.plan ? req.plan.steps.map((st) => [st.groupId, st.groupName]) : [[req.groupId, req.groupName]]);
+    const names = new Map(
+      req.plan ? req.plan.steps.map((st) => [st.groupId, st.groupName]) : [[req.groupId, req.groupName]],
+    );
     const states = await app.readSyncStates(ids);
     const takenOver = ids.filter((g) => states.get(g)?.onPremisesSyncEnabled === true);
     const skipped = await app.findSkippedAdEdits(ids, since);
-    const watch = { cycles: (req.watch?.cycles ?? 0) + 1, lastCycleAt: lastSync, takenOver, skippedEdits: skipped.edits };
+    const watch = {
+      cycles: (req.watch?.cycles ?? 0) + 1,
+      lastCycleAt: lastSync,
+      takenOver,
+      skippedEdits: skipped.edits,
+    };
     try {
-      await this.d.store.update({ ...req, watch, version: req.version + 1, updatedAt: this.d.clock.now().toISOString() });
+      await this.d.store.update({
+        ...req,
+        watch,
+        version: req.version + 1,
+        updatedAt: this.d.clock.now().toISOString(),
+      });
     } catch (e) {
       if (isCoded(e, 'StaleVersion')) return 'retry';
       throw e;
     }
-    await this.d.notifier.post(req.anchor, this.d.presenter.watchLine(req, { lastSync, takenOver: takenOver.map((g) => names.get(g) ?? g), skipped: skipped.visible ? skipped.edits.map((e) => ({ name: names.get(e.groupId) ?? e.groupId, changes: e.changes })) : null })).catch((e) => this.d.logger.warn('thread post failed', { requestId: id, error: String(e) }));
-    if (watch.cycles < WATCH_CYCLES) await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt: attempt + 1 }, intervalMs);
+    await this.d.notifier
+      .post(
+        req.anchor,
+        this.d.presenter.watchLine(req, {
+          lastSync,
+          takenOver: takenOver.map((g) => names.get(g) ?? g),
+          skipped: skipped.visible
+            ? skipped.edits.map((e) => ({ name: names.get(e.groupId) ?? e.groupId, changes: e.changes }))
+            : null,
+        }),
+      )
+      .catch((e) => this.d.logger.warn('thread post failed', { requestId: id, error: String(e) }));
+    if (watch.cycles < WATCH_CYCLES)
+      await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt: attempt + 1 }, intervalMs);
     return 'done';
   }
 
   /** A rollback plan is taken over when every group in it is synced from AD again. */
-  private async planSyncState(req: SoaRequest): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }> {
+  private async planSyncState(
+    req: SoaRequest,
+  ): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }> {
     const ids = req.plan!.steps.filter((st) => st.state === 'done').map((st) => st.groupId);
     const states = await this.d.directory.app().readSyncStates(ids);
     const all = ids.every((id) => states.get(id)?.onPremisesSyncEnabled === true);
-    const last = [...states.values()].map((x) => x.onPremisesLastSyncDateTime ?? '').sort().pop() || null;
+    const last =
+      [...states.values()]
+        .map((x) => x.onPremisesLastSyncDateTime ?? '')
+        .sort()
+        .pop() || null;
     return { onPremisesSyncEnabled: all ? true : null, onPremisesLastSyncDateTime: last };
   }
 
@@ -859,9 +1201,19 @@ export class SoaService {
 
   /** On start: make sure every unfinished request has its job (duplicates are harmless). */
   async resume(): Promise<number> {
-    const open = await this.d.store.list({ states: ['approved', 'executing', 'awaiting_audit', 'waiting_for_sync', 'awaiting_approval'], limit: 500 });
+    const open = await this.d.store.list({
+      states: ['approved', 'executing', 'awaiting_audit', 'waiting_for_sync', 'awaiting_approval'],
+      limit: 500,
+    });
     for (const r of open) {
-      const kind: Job['kind'] = r.state === 'awaiting_approval' ? 'expire' : r.state === 'waiting_for_sync' ? 'takeover' : r.state === 'awaiting_audit' ? 'audit' : 'execute';
+      const kind: Job['kind'] =
+        r.state === 'awaiting_approval'
+          ? 'expire'
+          : r.state === 'waiting_for_sync'
+            ? 'takeover'
+            : r.state === 'awaiting_audit'
+              ? 'audit'
+              : 'execute';
       const delay = kind === 'expire' ? Math.max(0, new Date(r.expiresAt).getTime() - this.d.clock.now().getTime()) : 0;
       await this.d.queue.enqueue({ kind, requestId: r.id, attempt: 0 }, delay);
     }
@@ -872,10 +1224,17 @@ export class SoaService {
 function describe(req: SoaRequest): string {
   const by = req.approver ? ` by ${req.approver.name}` : '';
   switch (req.state) {
-    case 'rejected': return `rejected${by}`;
-    case 'approved': case 'executing': case 'awaiting_audit': case 'completed': case 'waiting_for_sync': case 'taken_over':
+    case 'rejected':
+      return `rejected${by}`;
+    case 'approved':
+    case 'executing':
+    case 'awaiting_audit':
+    case 'completed':
+    case 'waiting_for_sync':
+    case 'taken_over':
       return `${{ approved: 'approved', executing: 'running', awaiting_audit: 'done and waiting for the audit log', completed: 'completed', waiting_for_sync: 'rolled back and waiting for the next sync', taken_over: 'rolled back and taken over by AD' }[req.state]}${by}`;
-    default: return req.state.replace(/_/g, ' ');
+    default:
+      return req.state.replace(/_/g, ' ');
   }
 }
 
@@ -883,12 +1242,21 @@ function describe(req: SoaRequest): string {
 export function explain(e: unknown): string {
   if (!isCoded(e)) return 'An unexpected error stopped the change. Nothing else was attempted; see the bot logs.';
   switch (e.code) {
-    case 'ConsentRequired': return `${e.message} The delegated permissions are Group-OnPremisesSyncBehavior.ReadWrite.All and User.Read.`;
-    case 'InteractionRequired': case 'TokenExpired': case 'BlockedByConditionalAccess': return e.message;
-    case 'PermissionDenied': return 'Microsoft Graph refused the change for the approver: an active Hybrid Identity Administrator (or allowed) role and the Group-OnPremisesSyncBehavior.ReadWrite.All consent are needed.';
-    case 'Throttled': return 'Microsoft Graph kept throttling the request after retries. Nothing was changed by the failed call; approve a new request later.';
-    case 'GroupNotFound': return 'The group no longer exists in Entra ID.';
-    case 'NotSyncedFromAd': return e.message;
-    default: return e.message;
+    case 'ConsentRequired':
+      return `${e.message} The delegated permissions are Group-OnPremisesSyncBehavior.ReadWrite.All and User.Read.`;
+    case 'InteractionRequired':
+    case 'TokenExpired':
+    case 'BlockedByConditionalAccess':
+      return e.message;
+    case 'PermissionDenied':
+      return 'Microsoft Graph refused the change for the approver: an active Hybrid Identity Administrator (or allowed) role and the Group-OnPremisesSyncBehavior.ReadWrite.All consent are needed.';
+    case 'Throttled':
+      return 'Microsoft Graph kept throttling the request after retries. Nothing was changed by the failed call; approve a new request later.';
+    case 'GroupNotFound':
+      return 'The group no longer exists in Entra ID.';
+    case 'NotSyncedFromAd':
+      return e.message;
+    default:
+      return e.message;
   }
 }

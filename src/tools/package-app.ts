@@ -22,12 +22,18 @@ export interface PackageOptions {
 
 const PLACEHOLDER = /\$\{\{\s*([A-Z][A-Z0-9_]*)\s*\}\}/g;
 
-export function fillPlaceholders(text: string, values: Record<string, string | undefined>): { text: string; missing: string[] } {
+export function fillPlaceholders(
+  text: string,
+  values: Record<string, string | undefined>,
+): { text: string; missing: string[] } {
   const missing = new Set<string>();
   const filled = text.replace(PLACEHOLDER, (_m, key: string) => {
     const v = values[key];
     // Defined but empty is a value (APP_NAME_SUFFIX is empty in production); absent is not.
-    if (v === undefined) { missing.add(key); return ''; }
+    if (v === undefined) {
+      missing.add(key);
+      return '';
+    }
     return v;
   });
   return { text: filled, missing: [...missing].sort() };
@@ -49,7 +55,10 @@ export function validateManifest(manifest: Record<string, unknown>): string[] {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const validate = ajv.compile(schema);
   if (validate(manifest)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+  return (validate.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+  );
 }
 
 export function packageApp(o: PackageOptions): { zipPath: string; manifest: Record<string, unknown> } {
@@ -61,18 +70,25 @@ export function packageApp(o: PackageOptions): { zipPath: string; manifest: Reco
   for (const [k, v] of Object.entries(o.overrides ?? {})) if (v !== undefined) values[k] = v;
   const manifestDir = join(o.root, 'manifest');
   const { text, missing } = fillPlaceholders(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'), values);
-  if (missing.length) throw new PackageError(`These placeholders have no value in env/.env.${o.envName}: ${missing.join(', ')}.`);
+  if (missing.length)
+    throw new PackageError(`These placeholders have no value in env/.env.${o.envName}: ${missing.join(', ')}.`);
   const manifest = JSON.parse(text) as Record<string, unknown> & { icons: { color: string; outline: string } };
   const problems = validateManifest(manifest);
-  if (problems.length) throw new PackageError(`manifest.json does not match the Teams schema ${String(manifest.manifestVersion)}:\n- ${problems.join('\n- ')}`);
+  if (problems.length)
+    throw new PackageError(
+      `manifest.json does not match the Teams schema ${String(manifest.manifestVersion)}:\n- ${problems.join('\n- ')}`,
+    );
   const outDir = o.outDir ?? join(o.root, 'build');
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, `appPackage.${o.envName}.zip`);
-  writeFileSync(zipPath, zip([
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2)) },
-    { name: manifest.icons.color, data: readFileSync(join(manifestDir, manifest.icons.color)) },
-    { name: manifest.icons.outline, data: readFileSync(join(manifestDir, manifest.icons.outline)) },
-  ]));
+  writeFileSync(
+    zipPath,
+    zip([
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2)) },
+      { name: manifest.icons.color, data: readFileSync(join(manifestDir, manifest.icons.color)) },
+      { name: manifest.icons.outline, data: readFileSync(join(manifestDir, manifest.icons.outline)) },
+    ]),
+  );
   return { zipPath, manifest };
 }
 
@@ -81,11 +97,14 @@ if (require.main === module) {
   const envName = i > 0 ? process.argv[i + 1] : 'dev';
   const root = join(__dirname, __dirname.includes(join('dist', 'src')) ? '../../..' : '../..');
   try {
-    if (!envName || !/^[a-z0-9-]+$/i.test(envName)) throw new PackageError('Usage: npm run package -- --env <name> (for env/.env.<name>).');
+    if (!envName || !/^[a-z0-9-]+$/i.test(envName))
+      throw new PackageError('Usage: npm run package -- --env <name> (for env/.env.<name>).');
     const { zipPath } = packageApp({ root, envName, overrides: process.env });
     console.log(`Teams app package: ${zipPath}`);
   } catch (e) {
-    console.error(e instanceof PackageError ? e.message : `Packaging failed: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      e instanceof PackageError ? e.message : `Packaging failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
     process.exit(1);
   }
 }

@@ -21,11 +21,23 @@ function shownReq(req: SoaRequest, f: Shown): SoaRequest {
     requester: person(req.requester),
     ...(req.approver ? { approver: person(req.approver) } : {}),
     ...(req.reason !== undefined ? { reason: f(req.reason) } : {}),
-    ...(req.audit ? { audit: { ...req.audit, initiatedBy: f(req.audit.initiatedBy), activityDisplayName: f(req.audit.activityDisplayName) } } : {}),
+    ...(req.audit
+      ? {
+          audit: {
+            ...req.audit,
+            initiatedBy: f(req.audit.initiatedBy),
+            activityDisplayName: f(req.audit.activityDisplayName),
+          },
+        }
+      : {}),
     ...(req.plan ? { plan: shownPlan(req.plan, f) } : {}),
     facts: shownFacts(req.facts, f),
     checks: shownChecks(req.checks, f),
-    history: req.history.map((h) => ({ ...h, ...(h.by !== undefined ? { by: f(h.by) } : {}), ...(h.note !== undefined ? { note: f(h.note) } : {}) })),
+    history: req.history.map((h) => ({
+      ...h,
+      ...(h.by !== undefined ? { by: f(h.by) } : {}),
+      ...(h.note !== undefined ? { note: f(h.note) } : {}),
+    })),
   };
 }
 
@@ -33,14 +45,28 @@ function shownPlan(plan: Plan, f: Shown): Plan {
   return {
     ...plan,
     label: f(plan.label),
-    steps: plan.steps.map((st) => ({ ...st, groupName: f(st.groupName), warnings: st.warnings.map((w) => f(w)), ...(st.error !== undefined ? { error: f(st.error) } : {}) })),
+    steps: plan.steps.map((st) => ({
+      ...st,
+      groupName: f(st.groupName),
+      warnings: st.warnings.map((w) => f(w)),
+      ...(st.error !== undefined ? { error: f(st.error) } : {}),
+    })),
     skipped: plan.skipped.map((k) => ({ ...k, groupName: f(k.groupName) })),
   };
 }
 
 function shownFacts(facts: GroupFacts, f: Shown): GroupFacts {
   const g = facts.group;
-  return { ...facts, group: { ...g, displayName: f(g.displayName), description: g.description === null ? null : f(g.description), onPremisesSamAccountName: g.onPremisesSamAccountName === null ? null : f(g.onPremisesSamAccountName), onPremisesDomainName: g.onPremisesDomainName === null ? null : f(g.onPremisesDomainName) } };
+  return {
+    ...facts,
+    group: {
+      ...g,
+      displayName: f(g.displayName),
+      description: g.description === null ? null : f(g.description),
+      onPremisesSamAccountName: g.onPremisesSamAccountName === null ? null : f(g.onPremisesSamAccountName),
+      onPremisesDomainName: g.onPremisesDomainName === null ? null : f(g.onPremisesDomainName),
+    },
+  };
 }
 
 /** Check details name groups and values from the directory (up to ~1,000 characters of them). */
@@ -48,12 +74,19 @@ function shownChecks(checks: CheckRow[], f: Shown): CheckRow[] {
   return checks.map((c) => ({ ...c, detail: f(c.detail, 1200) }));
 }
 
-
 const ICON: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔', ack: '☑️' };
-const STATUS_LABEL: Record<CheckStatus, string> = { pass: 'pass', warn: 'warning', fail: 'blocking', unknown: 'could not verify', ack: 'approver must confirm' };
+const STATUS_LABEL: Record<CheckStatus, string> = {
+  pass: 'pass',
+  warn: 'warning',
+  fail: 'blocking',
+  unknown: 'could not verify',
+  ack: 'approver must confirm',
+};
 
 export function changeLabel(action: SoaAction): string {
-  return action === 'move' ? 'Move to cloud management (isCloudManaged = true)' : 'Roll back to AD management (isCloudManaged = false)';
+  return action === 'move'
+    ? 'Move to cloud management (isCloudManaged = true)'
+    : 'Roll back to AD management (isCloudManaged = false)';
 }
 
 function shortChange(action: SoaAction): string {
@@ -62,7 +95,11 @@ function shortChange(action: SoaAction): string {
 
 export function time(iso: string | null | undefined): string {
   if (!iso) return 'never';
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, ' UTC').replace(/Z$/, ' UTC');
+  return iso
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:\d\dZ$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 function groupFacts(f: GroupFacts): Array<{ label: string; value: string }> {
@@ -72,7 +109,11 @@ function groupFacts(f: GroupFacts): Array<{ label: string; value: string }> {
     { label: 'Object id', value: g.id },
     { label: 'Type', value: kindLabel(g.kind) },
   ];
-  if (g.onPremisesSamAccountName) rows.push({ label: 'On-prem name', value: `${g.onPremisesDomainName ? `${g.onPremisesDomainName}\\` : ''}${g.onPremisesSamAccountName}` });
+  if (g.onPremisesSamAccountName)
+    rows.push({
+      label: 'On-prem name',
+      value: `${g.onPremisesDomainName ? `${g.onPremisesDomainName}\\` : ''}${g.onPremisesSamAccountName}`,
+    });
   if (g.onPremisesSecurityIdentifier) rows.push({ label: 'SID', value: g.onPremisesSecurityIdentifier });
   rows.push({ label: 'Last sync', value: time(g.onPremisesLastSyncDateTime) });
   if (g.description) rows.push({ label: 'Description', value: g.description });
@@ -80,7 +121,12 @@ function groupFacts(f: GroupFacts): Array<{ label: string; value: string }> {
 }
 
 function checkRows(rows: CheckRow[]) {
-  return rows.map((r) => ({ icon: ICON[r.status], title: r.title, statusLabel: STATUS_LABEL[r.status], detail: r.detail }));
+  return rows.map((r) => ({
+    icon: ICON[r.status],
+    title: r.title,
+    statusLabel: STATUS_LABEL[r.status],
+    detail: r.detail,
+  }));
 }
 
 const HEADER: Record<string, string> = {
@@ -120,7 +166,11 @@ export const PLAN_ROWS = 30;
 const BOARD_ROWS = 40;
 
 export class CardPresenter implements Presenter {
-  constructor(private readonly policy: ApprovalPolicy, private readonly ackText: (r: CheckRow | undefined) => string = (r) => r?.detail ?? 'I confirm the sync client versions.') {}
+  constructor(
+    private readonly policy: ApprovalPolicy,
+    private readonly ackText: (r: CheckRow | undefined) => string = (r) =>
+      r?.detail ?? 'I confirm the sync client versions.',
+  ) {}
 
   statusLine(req: SoaRequest): string {
     return this.statusLineOf(shownReq(req, forCard));
@@ -129,25 +179,38 @@ export class CardPresenter implements Presenter {
   private statusLineOf(req: SoaRequest): string {
     const by = req.approver ? req.approver.name : '';
     switch (req.state) {
-      case 'awaiting_approval': return `Requested by ${req.requester.name} · waiting for approval · expires ${time(req.expiresAt)}`;
-      case 'approved': return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · starting`;
-      case 'executing': return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · running with ${by}'s sign-in…`;
-      case 'awaiting_audit': return `Done by ${by} and verified · waiting for the audit log entry`;
+      case 'awaiting_approval':
+        return `Requested by ${req.requester.name} · waiting for approval · expires ${time(req.expiresAt)}`;
+      case 'approved':
+        return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · starting`;
+      case 'executing':
+        return `Approved by ${by}${req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : ''} · running with ${by}'s sign-in…`;
+      case 'awaiting_audit':
+        return `Done by ${by} and verified · waiting for the audit log entry`;
       case 'completed': {
         if (req.plan) {
           const n = req.plan.steps.length;
           const confirmed = req.plan.steps.filter((st) => st.audit).length;
           return `Completed · ${n} groups switched · ${confirmed} of ${n} confirmed in the audit log`;
         }
-        return req.audit ? `Completed · confirmed in the audit log` : `Completed · verified; the audit entry was not visible in time`;
+        return req.audit
+          ? `Completed · confirmed in the audit log`
+          : `Completed · verified; the audit entry was not visible in time`;
       }
-      case 'waiting_for_sync': return `Rolled back by ${by} · waiting for the next sync cycle to take the group over`;
-      case 'taken_over': return `Rolled back · taken over by AD at ${time(req.takenOverAt)}`;
-      case 'failed': return `Failed: ${req.reason ?? 'unknown reason'}`;
-      case 'rejected': return `Rejected by ${by}: ${req.reason ?? ''}`;
-      case 'expired': return `Expired at ${time(req.expiresAt)} without a decision`;
-      case 'cancelled': return `Cancelled by ${req.requester.name}`;
-      case 'stopped': return `Stopped: ${req.reason ?? 'a step failed'}`;
+      case 'waiting_for_sync':
+        return `Rolled back by ${by} · waiting for the next sync cycle to take the group over`;
+      case 'taken_over':
+        return `Rolled back · taken over by AD at ${time(req.takenOverAt)}`;
+      case 'failed':
+        return `Failed: ${req.reason ?? 'unknown reason'}`;
+      case 'rejected':
+        return `Rejected by ${by}: ${req.reason ?? ''}`;
+      case 'expired':
+        return `Expired at ${time(req.expiresAt)} without a decision`;
+      case 'cancelled':
+        return `Cancelled by ${req.requester.name}`;
+      case 'stopped':
+        return `Stopped: ${req.reason ?? 'a step failed'}`;
     }
   }
 
@@ -158,7 +221,11 @@ export class CardPresenter implements Presenter {
       { label: 'Change', value: changeLabel(req.action) },
       { label: 'Requested by', value: `${req.requester.name} at ${time(req.createdAt)}` },
     ];
-    if (req.approver) outcome.push({ label: req.state === 'rejected' ? 'Rejected by' : 'Approved by', value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}` });
+    if (req.approver)
+      outcome.push({
+        label: req.state === 'rejected' ? 'Rejected by' : 'Approved by',
+        value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
+      });
     if (req.audit) {
       outcome.push(
         { label: 'Audit activity', value: req.audit.activityDisplayName },
@@ -174,7 +241,11 @@ export class CardPresenter implements Presenter {
     return render('request', {
       ...(plan ? { plan } : {}),
       canResume: !!req.plan && req.state === 'stopped',
-      canRollbackPlan: !!req.plan && req.action === 'move' && ['completed', 'stopped'].includes(req.state) && req.plan.steps.some((st) => st.state === 'done'),
+      canRollbackPlan:
+        !!req.plan &&
+        req.action === 'move' &&
+        ['completed', 'stopped'].includes(req.state) &&
+        req.plan.steps.some((st) => st.state === 'done'),
       title: `${req.action === 'move' ? 'Move to cloud' : 'Roll back to AD'}: ${req.groupName}`,
       statusLine: this.statusLineOf(req),
       headerStyle: HEADER[req.state] ?? 'default',
@@ -195,13 +266,23 @@ export class CardPresenter implements Presenter {
    * failed step once there is one). Longer plans are listed in full by planListing.
    */
   /** The dry run of a plan (check the tree under X): the plan and the checks, nothing requested. */
-  planCheckCard(rawPlan: Plan, rawFacts: GroupFacts, rawChecks: CheckRow[], blocked: boolean, problem?: string): Record<string, unknown> {
+  planCheckCard(
+    rawPlan: Plan,
+    rawFacts: GroupFacts,
+    rawChecks: CheckRow[],
+    blocked: boolean,
+    problem?: string,
+  ): Record<string, unknown> {
     const plan = shownPlan(rawPlan, forCard);
     const facts = shownFacts(rawFacts, forCard);
     const checks = shownChecks(rawChecks, forCard);
     return render('request', {
       title: `Check (move to cloud): ${plan.label}`,
-      statusLine: problem ?? (blocked ? 'A blocking check failed: this plan cannot be requested.' : 'Dry run: nothing was requested or changed. Ask with "move … to cloud" to request it.'),
+      statusLine:
+        problem ??
+        (blocked
+          ? 'A blocking check failed: this plan cannot be requested.'
+          : 'Dry run: nothing was requested or changed. Ask with "move … to cloud" to request it.'),
       headerStyle: blocked ? 'attention' : 'emphasis',
       groupFacts: [{ label: 'Tenant facts from', value: `${facts.group.displayName} (${facts.group.id})` }],
       checks: checkRows(checks),
@@ -212,33 +293,57 @@ export class CardPresenter implements Presenter {
     });
   }
 
-  private planView(req: { plan?: Plan; action: SoaAction }): { heading: string; summary: string; rows: Array<{ text: string }>; more: string } {
+  private planView(req: { plan?: Plan; action: SoaAction }): {
+    heading: string;
+    summary: string;
+    rows: Array<{ text: string }>;
+    more: string;
+  } {
     const plan = req.plan!;
     const n = plan.steps.length;
     const counts = planCounts(plan);
     const confirmed = plan.steps.filter((st) => st.audit).length;
-    const order = req.action === 'move' ? 'bottom-up: nested groups first, each before every group it is in' : 'top-down: parents first';
+    const order =
+      req.action === 'move'
+        ? 'bottom-up: nested groups first, each before every group it is in'
+        : 'top-down: parents first';
     const parts = [`${n} group${n === 1 ? '' : 's'} to ${req.action === 'move' ? 'switch' : 'roll back'}`];
     if (counts.done) parts.push(`${counts.done} done`);
     if (confirmed) parts.push(`${confirmed} confirmed in the audit log`);
     if (counts.failed) parts.push(`${counts.failed} failed`);
     if (counts.untouched) parts.push(`${counts.untouched} untouched`);
-    if (plan.skipped.length) parts.push(`${plan.skipped.length} skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})`);
+    if (plan.skipped.length)
+      parts.push(`${plan.skipped.length} skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})`);
     if (plan.sharedGroups.length) parts.push(`${plan.sharedGroups.length} under several parents (switched once)`);
     if (plan.cycleGroups.length) parts.push(`${plan.cycleGroups.length} on a nesting cycle`);
     const pre = plan.prerequisites;
-    if (pre?.extensionAttributes) parts.push(`${pre.extensionAttributes} with extension attributes set (lost at the switch)`);
+    if (pre?.extensionAttributes)
+      parts.push(`${pre.extensionAttributes} with extension attributes set (lost at the switch)`);
     if (pre?.adParents) parts.push(`${pre.adParents} in groups still synced from AD outside the plan`);
     if (pre?.unread) parts.push(`${pre.unread} whose prerequisites could not be read`);
     const failedAt = plan.steps.findIndex((st) => st.state === 'failed');
     const start = failedAt >= PLAN_ROWS ? Math.max(0, failedAt - Math.floor(PLAN_ROWS / 2)) : 0;
     const shown = plan.steps.slice(start, start + PLAN_ROWS);
-    const icon = (st: PlanStep) => (st.state === 'done' ? (st.audit ? '✅' : '☑️') : st.state === 'failed' ? '❌' : st.state === 'untouched' ? '⏸️' : '▫️');
+    const icon = (st: PlanStep) =>
+      st.state === 'done'
+        ? st.audit
+          ? '✅'
+          : '☑️'
+        : st.state === 'failed'
+          ? '❌'
+          : st.state === 'untouched'
+            ? '⏸️'
+            : '▫️';
     return {
       heading: `Plan (${plan.label}), ${order}`,
       summary: parts.join(' · '),
-      rows: shown.map((st, i) => ({ text: `${start + i + 1}. ${icon(st)} **${st.groupName}**${plan.kind === 'tree' ? ` · level ${st.depth}` : ''}${st.warnings.length ? ` · ⚠️ ${st.warnings.join('; ')}` : ''}${st.error ? ` · ${st.error}` : ''}` })),
-      more: n > shown.length ? `Steps ${start + 1}–${start + shown.length} of ${n} shown; every step is listed in the thread.` : '',
+      rows: shown.map((st, i) => ({
+        text: `${start + i + 1}. ${icon(st)} **${st.groupName}**${plan.kind === 'tree' ? ` · level ${st.depth}` : ''}${st.warnings.length ? ` · ⚠️ ${st.warnings.join('; ')}` : ''}${st.error ? ` · ${st.error}` : ''}`,
+      })),
+      more:
+        n > shown.length
+          ? `Steps ${start + 1}–${start + shown.length} of ${n} shown; every step is listed in the thread.`
+          : '',
     };
   }
 
@@ -250,16 +355,24 @@ export class CardPresenter implements Presenter {
     const what = req.action === 'move' ? 'switched to cloud management' : 'rolled back to AD management';
     switch (req.state) {
       case 'awaiting_audit':
-        return { text: `Plan ${req.id}: all ${n} groups ${what} in order with ${req.approver?.name}'s sign-in, each read back and verified. Waiting for the audit log entries…` };
+        return {
+          text: `Plan ${req.id}: all ${n} groups ${what} in order with ${req.approver?.name}'s sign-in, each read back and verified. Waiting for the audit log entries…`,
+        };
       case 'completed':
-        return { text: `✅ Plan ${req.id} (${plan.label}) is complete: ${n} groups are cloud-managed; ${confirmed} of ${n} confirmed in the audit log${confirmed < n ? ' (the rest did not appear in time; look in the Entra audit log)' : ''}.` };
+        return {
+          text: `✅ Plan ${req.id} (${plan.label}) is complete: ${n} groups are cloud-managed; ${confirmed} of ${n} confirmed in the audit log${confirmed < n ? ' (the rest did not appear in time; look in the Entra audit log)' : ''}.`,
+        };
       case 'waiting_for_sync':
-        return { text: `↩️ Plan ${req.id}: ${n} groups rolled back (${confirmed} of ${n} confirmed in the audit log); the next sync cycle takes them over from AD.` };
+        return {
+          text: `↩️ Plan ${req.id}: ${n} groups rolled back (${confirmed} of ${n} confirmed in the audit log); the next sync cycle takes them over from AD.`,
+        };
       case 'taken_over':
         return { text: `✅ Plan ${req.id}: all ${n} groups are managed in AD again (taken over by the sync cycle).` };
       case 'stopped': {
         const failed = plan.steps.find((st) => st.state === 'failed');
-        return { text: `⏸️ Plan ${req.id} stopped at step ${plan.steps.indexOf(failed!) + 1} of ${n}, **${failed?.groupName}**: ${failed?.error ?? 'failed'}. ${c.done} group(s) were switched; ${c.untouched} are untouched. An approver can resume the plan from the card; the requester can cancel it.` };
+        return {
+          text: `⏸️ Plan ${req.id} stopped at step ${plan.steps.indexOf(failed!) + 1} of ${n}, **${failed?.groupName}**: ${failed?.error ?? 'failed'}. ${c.done} group(s) were switched; ${c.untouched} are untouched. An approver can resume the plan from the card; the requester can cancel it.`,
+        };
       }
       case 'failed':
         return { text: `❌ Plan ${req.id} failed: ${req.reason ?? 'unknown reason'}` };
@@ -281,11 +394,24 @@ export class CardPresenter implements Presenter {
     const out: Array<{ text: string }> = [];
     for (let i = 0; i < plan.steps.length; i += perMessage) {
       const chunk = plan.steps.slice(i, i + perMessage);
-      out.push({ text: [`Plan ${req.id}, steps ${i + 1}–${i + chunk.length} of ${plan.steps.length}:`, ...chunk.map((st, k) => `${i + k + 1}. ${st.groupName} (${st.groupId})${st.warnings.length ? ` ⚠️ ${st.warnings.join('; ')}` : ''}`)].join('\n\n') });
+      out.push({
+        text: [
+          `Plan ${req.id}, steps ${i + 1}–${i + chunk.length} of ${plan.steps.length}:`,
+          ...chunk.map(
+            (st, k) =>
+              `${i + k + 1}. ${st.groupName} (${st.groupId})${st.warnings.length ? ` ⚠️ ${st.warnings.join('; ')}` : ''}`,
+          ),
+        ].join('\n\n'),
+      });
     }
     for (let i = 0; i < plan.skipped.length; i += perMessage) {
       const chunk = plan.skipped.slice(i, i + perMessage);
-      out.push({ text: [`Plan ${req.id}, skipped ${i + 1}–${i + chunk.length} of ${plan.skipped.length}:`, ...chunk.map((k) => `${k.groupName} (${k.groupId}): ${k.reason}`)].join('\n\n') });
+      out.push({
+        text: [
+          `Plan ${req.id}, skipped ${i + 1}–${i + chunk.length} of ${plan.skipped.length}:`,
+          ...chunk.map((k) => `${k.groupName} (${k.groupId}): ${k.reason}`),
+        ].join('\n\n'),
+      });
     }
     return out;
   }
@@ -296,7 +422,9 @@ export class CardPresenter implements Presenter {
     const checks = shownChecks(rawChecks, forCard);
     return render('request', {
       title: `Check (${shortChange(action)}): ${facts.group.displayName}`,
-      statusLine: blocked ? 'A blocking check failed: this change cannot be requested.' : 'Dry run: nothing was requested or changed.',
+      statusLine: blocked
+        ? 'A blocking check failed: this change cannot be requested.'
+        : 'Dry run: nothing was requested or changed.',
       headerStyle: blocked ? 'attention' : 'emphasis',
       groupFacts: groupFacts(facts),
       checks: checkRows(checks),
@@ -317,7 +445,12 @@ export class CardPresenter implements Presenter {
         displayName: forCard(m.displayName),
         detail: `${kindLabel(m.kind)} · ${m.onPremisesSyncEnabled === true ? 'synced from AD' : 'not synced from AD'}${m.onPremisesSamAccountName ? ` · ${forCard(m.onPremisesSamAccountName)}` : ''}${m.description ? ` · ${forCard(m.description)}` : ''} · ${m.id}`,
         verb: mode === 'request' ? 'request' : 'check',
-        buttonTitle: mode === 'request' ? (action === 'move' ? 'Request the move of this one' : 'Request the rollback of this one') : 'Check this one',
+        buttonTitle:
+          mode === 'request'
+            ? action === 'move'
+              ? 'Request the move of this one'
+              : 'Request the rollback of this one'
+            : 'Check this one',
         action,
       })),
     });
@@ -327,13 +460,20 @@ export class CardPresenter implements Presenter {
     return render('status', {
       title: forCard(title),
       emptyText,
-      items: requests.map((raw) => shownReq(raw, forCard)).map((r) => ({
-        id: r.id,
-        change: `${shortChange(r.action)} of ${r.groupName}`,
-        stateLabel: describeState(r.state),
-        summary: this.statusLineOf(r),
-        timeline: withTimeline ? r.history.map((h) => ({ at: time(h.at), what: `${describeState(h.state)}${h.by ? ` (${h.by})` : ''}${h.note ? `: ${h.note}` : ''}` })) : [],
-      })),
+      items: requests
+        .map((raw) => shownReq(raw, forCard))
+        .map((r) => ({
+          id: r.id,
+          change: `${shortChange(r.action)} of ${r.groupName}`,
+          stateLabel: describeState(r.state),
+          summary: this.statusLineOf(r),
+          timeline: withTimeline
+            ? r.history.map((h) => ({
+                at: time(h.at),
+                what: `${describeState(h.state)}${h.by ? ` (${h.by})` : ''}${h.note ? `: ${h.note}` : ''}`,
+              }))
+            : [],
+        })),
     });
   }
 
@@ -341,7 +481,12 @@ export class CardPresenter implements Presenter {
   boardCard(key: string, open: SoaRequest[], recent: SoaRequest[], updatedAt: string): Record<string, unknown> {
     const row = (raw: SoaRequest) => {
       const r = shownReq(raw, forCard);
-      return { id: r.id, icon: STATE_ICON[r.state], change: `${shortChange(r.action)} of ${r.groupName}${r.plan ? ` (${r.plan.steps.length} groups)` : ''}`, line: this.statusLineOf(r) };
+      return {
+        id: r.id,
+        icon: STATE_ICON[r.state],
+        change: `${shortChange(r.action)} of ${r.groupName}${r.plan ? ` (${r.plan.steps.length} groups)` : ''}`,
+        line: this.statusLineOf(r),
+      };
     };
     const ordered = [...open].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const waiting = open.filter((r) => r.state === 'awaiting_approval').length;
@@ -350,7 +495,10 @@ export class CardPresenter implements Presenter {
       title: 'Group SOA requests in this conversation',
       summary: `${open.length} open · ${waiting} waiting for approval · ${open.length - waiting} in progress`,
       open: ordered.slice(0, BOARD_ROWS).map(row),
-      more: ordered.length > BOARD_ROWS ? `…and ${ordered.length - BOARD_ROWS} more open requests (oldest shown first); \`status\` lists them.` : '',
+      more:
+        ordered.length > BOARD_ROWS
+          ? `…and ${ordered.length - BOARD_ROWS} more open requests (oldest shown first); \`status\` lists them.`
+          : '',
       recent: recent.map(row),
       updated: time(updatedAt),
     });
@@ -359,14 +507,26 @@ export class CardPresenter implements Presenter {
   helpCard(): Record<string, unknown> {
     return render('help', {
       commands: [
-        { usage: 'move <group> to cloud', what: 'Request the switch to cloud management. Also: "switch SOA of <group> to cloud", "make <group> cloud-managed", several groups with commas, names with spaces in quotes.' },
+        {
+          usage: 'move <group> to cloud',
+          what: 'Request the switch to cloud management. Also: "switch SOA of <group> to cloud", "make <group> cloud-managed", several groups with commas, names with spaces in quotes.',
+        },
         { usage: 'rollback <group>', what: 'Request the return to AD management. Also: "move <group> back to AD".' },
-        { usage: 'check <group>', what: 'The prerequisite report alone (dry run). "check rollback of <group>" for a rollback.' },
+        {
+          usage: 'check <group>',
+          what: 'The prerequisite report alone (dry run). "check rollback of <group>" for a rollback.',
+        },
         { usage: 'status [<group> | <request id>]', what: 'Where a request stands; alone: your requests.' },
         { usage: 'pending', what: 'Requests waiting for your decision.' },
-        { usage: 'board', what: 'Post the tracking card of this channel or chat: every open request here, kept up to date.' },
+        {
+          usage: 'board',
+          what: 'Post the tracking card of this channel or chat: every open request here, kept up to date.',
+        },
         { usage: 'cancel <request id>', what: 'Withdraw your request before it is decided.' },
-        { usage: 'sign in', what: 'Who you are to Entra ID and whether your active roles let you approve (also "who am I"); "sign out" to forget the sign-in.' },
+        {
+          usage: 'sign in',
+          what: 'Who you are to Entra ID and whether your active roles let you approve (also "who am I"); "sign out" to forget the sign-in.',
+        },
       ],
       approvers: `Who may approve: ${describeApprovers(this.policy)}.`,
     });
@@ -378,23 +538,54 @@ export class CardPresenter implements Presenter {
 
   reminder(raw: SoaRequest): Outgoing {
     const req = shownReq(raw, forMessage);
-    return { text: `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. Who may decide: ${describeApprovers(this.policy)}.` };
+    return {
+      text: `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. Who may decide: ${describeApprovers(this.policy)}.`,
+    };
   }
 
   /**
    * The thread line for a state change, naming the requester with an @mention so Teams
    * notifies them (unless they caused the change themselves).
    */
-  watchLine(raw: SoaRequest, rawSeen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null }): Outgoing {
+  watchLine(
+    raw: SoaRequest,
+    rawSeen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null },
+  ): Outgoing {
     const req = shownReq(raw, forMessage);
-    const seen = { ...rawSeen, takenOver: rawSeen.takenOver.map((n) => forMessage(n)), skipped: rawSeen.skipped && rawSeen.skipped.map((x) => ({ name: forMessage(x.name), changes: x.changes.map((c) => forMessage(c)) })) };
-    const what = req.plan ? `the ${req.plan.steps.filter((st) => st.state === 'done').length} groups of plan ${req.id}` : `**${req.groupName}**`;
-    const list = (xs: string[]) => (xs.length > 10 ? `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more` : xs.join(', '));
+    const seen = {
+      ...rawSeen,
+      takenOver: rawSeen.takenOver.map((n) => forMessage(n)),
+      skipped:
+        rawSeen.skipped &&
+        rawSeen.skipped.map((x) => ({ name: forMessage(x.name), changes: x.changes.map((c) => forMessage(c)) })),
+    };
+    const what = req.plan
+      ? `the ${req.plan.steps.filter((st) => st.state === 'done').length} groups of plan ${req.id}`
+      : `**${req.groupName}**`;
+    const list = (xs: string[]) =>
+      xs.length > 10 ? `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more` : xs.join(', ');
     const parts: string[] = [];
-    if (seen.takenOver.length) parts.push(`⚠️ Drift after the sync cycle at ${time(seen.lastSync)}: ${list(seen.takenOver)} ${seen.takenOver.length === 1 ? 'is' : 'are'} synced from AD again (taken over), not cloud-managed. Someone rolled ${seen.takenOver.length === 1 ? 'it' : 'them'} back, or the sync client is older than the supported version.`);
-    else parts.push(`🔍 Sync cycle at ${time(seen.lastSync)}: ${what} stayed cloud-managed; the sync client skipped ${req.plan ? 'them' : 'it'}.`);
-    if (seen.skipped === null) parts.push('Skipped AD-side edits are not visible through Graph here (Connect Sync logs them as event 6956 on its server).');
-    else if (seen.skipped.length) parts.push(`AD-side changes were skipped and are not in the cloud: ${seen.skipped.slice(0, 10).map((x) => `${x.name} (${x.changes.join(', ') || 'changed'})`).join('; ')}${seen.skipped.length > 10 ? ` and ${seen.skipped.length - 10} more` : ''}. Make them in the cloud if they are still wanted.`);
+    if (seen.takenOver.length)
+      parts.push(
+        `⚠️ Drift after the sync cycle at ${time(seen.lastSync)}: ${list(seen.takenOver)} ${seen.takenOver.length === 1 ? 'is' : 'are'} synced from AD again (taken over), not cloud-managed. Someone rolled ${seen.takenOver.length === 1 ? 'it' : 'them'} back, or the sync client is older than the supported version.`,
+      );
+    else
+      parts.push(
+        `🔍 Sync cycle at ${time(seen.lastSync)}: ${what} stayed cloud-managed; the sync client skipped ${req.plan ? 'them' : 'it'}.`,
+      );
+    if (seen.skipped === null)
+      parts.push(
+        'Skipped AD-side edits are not visible through Graph here (Connect Sync logs them as event 6956 on its server).',
+      );
+    else if (seen.skipped.length)
+      parts.push(
+        `AD-side changes were skipped and are not in the cloud: ${seen.skipped
+          .slice(0, 10)
+          .map((x) => `${x.name} (${x.changes.join(', ') || 'changed'})`)
+          .join(
+            '; ',
+          )}${seen.skipped.length > 10 ? ` and ${seen.skipped.length - 10} more` : ''}. Make them in the cloud if they are still wanted.`,
+      );
     else parts.push('No AD-side edits were skipped.');
     return { text: `Request ${req.id}: ${parts.join(' ')}` };
   }
@@ -404,7 +595,8 @@ export class CardPresenter implements Presenter {
     const line = this.threadLine(req);
     if (!line) return null;
     const r = req.requester;
-    const byRequester = req.state === 'cancelled' || (req.approver?.id === r.id && ['approved', 'rejected'].includes(req.state));
+    const byRequester =
+      req.state === 'cancelled' || (req.approver?.id === r.id && ['approved', 'rejected'].includes(req.state));
     if (!r.channelUserId || byRequester) return line;
     return { text: `<at>${r.name}</at> ${line.text}`, mentions: [{ id: r.channelUserId, name: r.name }] };
   }
@@ -414,24 +606,40 @@ export class CardPresenter implements Presenter {
     const g = `**${req.groupName}**`;
     switch (req.state) {
       case 'approved':
-        return { text: `Request ${req.id} for ${g} was approved by ${req.approver?.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; running it with their sign-in.` };
+        return {
+          text: `Request ${req.id} for ${g} was approved by ${req.approver?.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; running it with their sign-in.`,
+        };
       case 'awaiting_audit':
-        return { text: `${req.action === 'move' ? `Switched ${g} to cloud management` : `Rolled back ${g} to AD management`} with ${req.approver?.name}'s sign-in; read back and verified. Waiting for the audit log entry…` };
+        return {
+          text: `${req.action === 'move' ? `Switched ${g} to cloud management` : `Rolled back ${g} to AD management`} with ${req.approver?.name}'s sign-in; read back and verified. Waiting for the audit log entry…`,
+        };
       case 'completed':
       case 'waiting_for_sync': {
-        const lead = req.state === 'completed' ? `✅ ${g} is now cloud-managed.` : `↩️ ${g} is rolled back; the next sync cycle will take it over from AD.`;
-        if (!req.audit) return { text: `${lead} The change was verified, but its audit entry did not appear in time; look for it in the Entra audit log (request ${req.id}).` };
+        const lead =
+          req.state === 'completed'
+            ? `✅ ${g} is now cloud-managed.`
+            : `↩️ ${g} is rolled back; the next sync cycle will take it over from AD.`;
+        if (!req.audit)
+          return {
+            text: `${lead} The change was verified, but its audit entry did not appear in time; look for it in the Entra audit log (request ${req.id}).`,
+          };
         const a = req.audit;
-        return { text: `${lead} Audit log: **${a.activityDisplayName}** at ${time(a.activityDateTime)}, initiated by ${a.initiatedBy}, result ${a.result}. Audit record ${a.id}, correlation id ${a.correlationId}.` };
+        return {
+          text: `${lead} Audit log: **${a.activityDisplayName}** at ${time(a.activityDateTime)}, initiated by ${a.initiatedBy}, result ${a.result}. Audit record ${a.id}, correlation id ${a.correlationId}.`,
+        };
       }
       case 'taken_over':
-        return { text: `✅ ${g} is managed in AD again: the sync cycle at ${time(req.takenOverAt)} took it over (request ${req.id}).` };
+        return {
+          text: `✅ ${g} is managed in AD again: the sync cycle at ${time(req.takenOverAt)} took it over (request ${req.id}).`,
+        };
       case 'failed':
         return { text: `❌ Request ${req.id} for ${g} failed: ${req.reason ?? 'unknown reason'}` };
       case 'rejected':
         return { text: `Request ${req.id} for ${g} was rejected by ${req.approver?.name}: ${req.reason ?? ''}` };
       case 'expired':
-        return { text: `Request ${req.id} for ${g} expired without a decision. ${req.requester.name}, ask again if it is still needed.` };
+        return {
+          text: `Request ${req.id} for ${g} expired without a decision. ${req.requester.name}, ask again if it is still needed.`,
+        };
       case 'cancelled':
         return { text: `Request ${req.id} for ${g} was cancelled by ${req.requester.name}.` };
       default:

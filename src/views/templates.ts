@@ -28,7 +28,9 @@ function template(name: CardName): unknown {
  */
 const parsed = new Map<string, unknown>();
 const parseOnce = ACData.Template.parseInterpolatedString.bind(ACData.Template);
-(ACData.Template as unknown as { parseInterpolatedString: (s: string) => unknown }).parseInterpolatedString = (s: string) => {
+(ACData.Template as unknown as { parseInterpolatedString: (s: string) => unknown }).parseInterpolatedString = (
+  s: string,
+) => {
   let e = parsed.get(s);
   if (e === undefined) {
     e = parseOnce(s);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 const src = join(__dirname, '..', '..', 'src');
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 function imports(file: string): string[] {
@@ -21,7 +23,8 @@ describe('architecture: import boundaries', () => {
 
   it('services/ import only domain/ and ports/', () => {
     for (const f of files(join(src, 'services'))) {
-      for (const i of imports(f)) assert.ok(/^\.\.\/(domain|ports)\//.test(i) || i.startsWith('./'), `${f} imports ${i}`);
+      for (const i of imports(f))
+        assert.ok(/^\.\.\/(domain|ports)\//.test(i) || i.startsWith('./'), `${f} imports ${i}`);
     }
   });
 

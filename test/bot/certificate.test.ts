@@ -63,12 +63,18 @@ describe('bot: certificate credential for the Entra app (no client secret)', () 
     const since = s.channel.outbound.length;
     await s.channel.say(people.alex, 'move SecGroup2 to cloud');
     const reply = await s.channel.waitFor((o) => !!cardOf(o), 10_000, since);
-    assert.match(cardText(cardOf(reply)), /credential was refused[\s\S]*AADSTS700027[\s\S]*renews the client secret or certificate/);
+    assert.match(
+      cardText(cardOf(reply)),
+      /credential was refused[\s\S]*AADSTS700027[\s\S]*renews the client secret or certificate/,
+    );
     assert.equal((await s.bot.service.forGroup(GROUP.secGroup2)).length, 0);
   });
 
   it('configuration names a certificate file that cannot be used', () => {
     writeFileSync(join(dir, 'cert-only.pem'), registered.certPem);
-    return assert.rejects(startStack({ AAD_APP_CLIENT_SECRET: '', AAD_APP_CERTIFICATE_PATH: join(dir, 'cert-only.pem') }, ft), /AAD_APP_CERTIFICATE_PATH: '.*cert-only\.pem' has no PEM private key/);
+    return assert.rejects(
+      startStack({ AAD_APP_CLIENT_SECRET: '', AAD_APP_CERTIFICATE_PATH: join(dir, 'cert-only.pem') }, ft),
+      /AAD_APP_CERTIFICATE_PATH: '.*cert-only\.pem' has no PEM private key/,
+    );
   });
 });

@@ -8,7 +8,12 @@ const text = (o: Outbound) => String(o.activity.text ?? '');
 const isCard = (o: Outbound) => !!cardOf(o);
 
 /** Says something and returns everything the bot answered to that message. */
-async function ask(s: Stack, said: string, opts: Parameters<Stack['channel']['say']>[2] = {}, who = people.alex): Promise<Outbound[]> {
+async function ask(
+  s: Stack,
+  said: string,
+  opts: Parameters<Stack['channel']['say']>[2] = {},
+  who = people.alex,
+): Promise<Outbound[]> {
   const since = s.channel.outbound.length;
   const r = await s.channel.say(who, said, opts);
   assert.equal(r.status, 200);
@@ -18,21 +23,34 @@ async function ask(s: Stack, said: string, opts: Parameters<Stack['channel']['sa
 function rows(card: any): Map<string, string> {
   const t = cardText(card);
   const out = new Map<string, string>();
-  for (const m of t.matchAll(/\*\*([^*]+)\*\* \((pass|warning|blocking|could not verify|approver must confirm)\)/g)) out.set(m[1]!, m[2]!);
+  for (const m of t.matchAll(/\*\*([^*]+)\*\* \((pass|warning|blocking|could not verify|approver must confirm)\)/g))
+    out.set(m[1]!, m[2]!);
   return out;
 }
 
 describe('bot: commands and cards', () => {
   let s: Stack;
-  before(async () => { s = await startStack(); });
-  after(async () => { await s.stop(); });
-  beforeEach(async () => { await admin(s.tenant, 'POST', '/_fake/reset'); });
+  before(async () => {
+    s = await startStack();
+  });
+  after(async () => {
+    await s.stop();
+  });
+  beforeEach(async () => {
+    await admin(s.tenant, 'POST', '/_fake/reset');
+  });
 
   it('`who am I` / `sign in` reads the user through the on-behalf-of path and says whether they may approve', async () => {
     const megan = await ask(s, 'who am I', {}, people.megan);
-    assert.match(text(megan[0]!), /signed in as \*\*Megan Bowen\*\* \(directory roles: Hybrid Identity Administrator\)\. You can approve/);
+    assert.match(
+      text(megan[0]!),
+      /signed in as \*\*Megan Bowen\*\* \(directory roles: Hybrid Identity Administrator\)\. You can approve/,
+    );
     const lee = await ask(s, 'sign in', { kind: 'channel' }, people.lee);
-    assert.match(text(lee[0]!), /signed in as \*\*Lee Gu\*\* \(directory roles: none active\)\. You cannot approve requests: Approving needs one of these directory roles/);
+    assert.match(
+      text(lee[0]!),
+      /signed in as \*\*Lee Gu\*\* \(directory roles: none active\)\. You cannot approve requests: Approving needs one of these directory roles/,
+    );
     const out = await ask(s, 'sign out', {}, people.lee);
     assert.match(text(out[0]!), /nothing to sign out of here/);
   });
@@ -54,13 +72,20 @@ describe('bot: commands and cards', () => {
     const r = await ask(s, 'move SecGrop1 to cloud');
     assert.match(text(r[0]!), /no group named \*\*SecGrop1\*\*/);
     assert.match(text(r[0]!), /Did you mean `SecGroup1`/);
-    assert.equal((await s.bot.service.mine(people.alex.aadObjectId)).filter((q) => q.groupName === 'SecGrop1').length, 0);
+    assert.equal(
+      (await s.bot.service.mine(people.alex.aadObjectId)).filter((q) => q.groupName === 'SecGrop1').length,
+      0,
+    );
   });
 
   it('several groups at once, quoted names with spaces, and names with an apostrophe', async () => {
     const r = await ask(s, `check SecGroup2, "Finance DL" and O'Brien Admins`);
     const titles = r.filter(isCard).map((o) => cardText(cardOf(o)).split(' | ')[0]);
-    assert.deepEqual(titles, ['Check (move to cloud): SecGroup2', 'Check (move to cloud): Finance DL', "Check (move to cloud): O'Brien Admins"]);
+    assert.deepEqual(titles, [
+      'Check (move to cloud): SecGroup2',
+      'Check (move to cloud): Finance DL',
+      "Check (move to cloud): O'Brien Admins",
+    ]);
   });
 
   it('a display name shared by two groups gets a pick list; picking one checks that one', async () => {
@@ -94,7 +119,10 @@ describe('bot: commands and cards', () => {
       'Sync client versions': 'approver must confirm',
     });
     assert.match(cardText(card), /Dry run: nothing was requested/);
-    assert.deepEqual(actions(card).map((a) => a.verb), ['request']);
+    assert.deepEqual(
+      actions(card).map((a) => a.verb),
+      ['request'],
+    );
     assert.equal(await s.bot.service.mine(people.alex.aadObjectId).then((l) => l.length), 0);
   });
 
@@ -112,7 +140,11 @@ describe('bot: commands and cards', () => {
   });
 
   it('blocking checks: Microsoft 365 and cloud-only groups, already cloud-managed, tenant not synced', async () => {
-    for (const [name, pattern] of [['Project X', /Microsoft 365 group/], ['CloudOnly-Engineering', /never synced from AD/], ['SOAGroup3', /this group is cloud-managed/]] as const) {
+    for (const [name, pattern] of [
+      ['Project X', /Microsoft 365 group/],
+      ['CloudOnly-Engineering', /never synced from AD/],
+      ['SOAGroup3', /this group is cloud-managed/],
+    ] as const) {
       const r = await ask(s, `move ${name} to cloud`);
       assert.match(text(r[0]!), /cannot be requested/, name);
       assert.match(cardText(cardOf(r[0]!)), pattern);
@@ -146,19 +178,28 @@ describe('bot: commands and cards', () => {
     assert.match(cardText(cardOf(none[0]!)), /no requests yet/);
     const req = await ask(s, 'move SecGroup2 to cloud');
     const id = String(actions(cardOf(req.find(isCard)!)).find((a) => a.verb === 'approve')!.data.requestId);
-    assert.match(cardText(cardOf((await ask(s, 'status'))[0]!)), new RegExp(`\\*\\*${id}\\*\\* · move to cloud of SecGroup2 · waiting for approval`));
+    assert.match(
+      cardText(cardOf((await ask(s, 'status'))[0]!)),
+      new RegExp(`\\*\\*${id}\\*\\* · move to cloud of SecGroup2 · waiting for approval`),
+    );
     const one = cardText(cardOf((await ask(s, `status ${id.toLowerCase()}`))[0]!));
     assert.match(one, /waiting for approval \(Alex Wilber\)/, 'timeline');
     assert.match(cardText(cardOf((await ask(s, 'status SecGroup2'))[0]!)), new RegExp(id));
     assert.match(cardText(cardOf((await ask(s, 'pending', {}, people.megan))[0]!)), new RegExp(id));
-    assert.match(cardText(cardOf((await ask(s, 'pending', {}, people.lee))[0]!)), /Nothing you can decide: Approving needs/);
+    assert.match(
+      cardText(cardOf((await ask(s, 'pending', {}, people.lee))[0]!)),
+      /Nothing you can decide: Approving needs/,
+    );
     assert.match(cardText(cardOf((await ask(s, 'pending', {}, people.alex))[0]!)), /someone else must approve/);
     const dup = await ask(s, 'move SecGroup2 to cloud');
     assert.match(text(dup[0]!), new RegExp(`already has an open request, ${id}`));
     assert.match(text((await ask(s, `cancel ${id}`, {}, people.megan))[0]!), /Only the requester/);
     const cancelled = await ask(s, `cancel ${id}`);
     assert.match(cancelled.map(text).join('\n'), /is cancelled/);
-    assert.ok(cancelled.some((o) => o.kind === 'update' && /Cancelled by Alex Wilber/.test(cardText(cardOf(o)))), 'the request card shows it');
+    assert.ok(
+      cancelled.some((o) => o.kind === 'update' && /Cancelled by Alex Wilber/.test(cardText(cardOf(o)))),
+      'the request card shows it',
+    );
     assert.equal((await s.bot.service.get(id))!.state, 'cancelled');
     assert.match(text((await ask(s, 'status R-ZZZZZZ'))[0]!), /no request R-ZZZZZZ/);
   });

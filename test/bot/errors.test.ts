@@ -8,7 +8,9 @@ const requestCard = (s: Stack) => requestApproval(s, undefined, undefined, { ack
 
 describe('bot: Graph and sign-in failures become clear, actionable messages', () => {
   let s: Stack;
-  afterEach(async () => { await s?.stop(); });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
   it('MFA required by Conditional Access: the approver is told to sign in again; nothing changes', async () => {
     s = await startStack();
@@ -28,13 +30,15 @@ describe('bot: Graph and sign-in failures become clear, actionable messages', ()
     assert.match(r.message ?? '', /Group-OnPremisesSyncBehavior\.ReadWrite\.All/);
   });
 
-  it('the group changed since approval: re-checked with the approver\'s token before writing, no PATCH', async () => {
+  it("the group changed since approval: re-checked with the approver's token before writing, no PATCH", async () => {
     s = await startStack();
     const { msg, data } = await requestCard(s);
     const alex = await graphAs(s.tenant, USER.alex);
     await alex.api(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`).patch({ isCloudManaged: true });
     await s.channel.click(people.megan, msg.id, 'approve', data);
-    const failed = await s.channel.waitFor((o) => /failed: The group changed since the request/.test(o.activity.text ?? ''));
+    const failed = await s.channel.waitFor((o) =>
+      /failed: The group changed since the request/.test(o.activity.text ?? ''),
+    );
     assert.match(failed.activity.text, /Nothing was changed/);
     const patches = await s.graphRequests((e) => e.method === 'PATCH' && e.userId === people.megan.aadObjectId);
     assert.equal(patches.length, 0);
@@ -44,17 +48,33 @@ describe('bot: Graph and sign-in failures become clear, actionable messages', ()
   it('throttled PATCH is retried (Retry-After honoured) and the switch completes once', async () => {
     s = await startStack();
     const { msg, data } = await requestCard(s);
-    await admin(s.tenant, 'POST', '/_fake/faults', { match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`, method: 'PATCH', status: 429, retryAfter: 1, count: 1 });
+    await admin(s.tenant, 'POST', '/_fake/faults', {
+      match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`,
+      method: 'PATCH',
+      status: 429,
+      retryAfter: 1,
+      count: 1,
+    });
     await s.channel.click(people.megan, msg.id, 'approve', data);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 15_000);
-    const patches = await s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`));
-    assert.deepEqual(patches.map((p) => p.status), [429, 204]);
+    const patches = await s.graphRequests(
+      (e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`),
+    );
+    assert.deepEqual(
+      patches.map((p) => p.status),
+      [429, 204],
+    );
   });
 
   it('a 403 from Graph at the write: the request fails with the reason, no raw error body', async () => {
     s = await startStack();
     const { msg, data } = await requestCard(s);
-    await admin(s.tenant, 'POST', '/_fake/faults', { match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`, method: 'PATCH', status: 403, count: 1 });
+    await admin(s.tenant, 'POST', '/_fake/faults', {
+      match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`,
+      method: 'PATCH',
+      status: 403,
+      count: 1,
+    });
     await s.channel.click(people.megan, msg.id, 'approve', data);
     const failed = await s.channel.waitFor((o) => /failed:/.test(o.activity.text ?? ''));
     assert.match(failed.activity.text, /Hybrid Identity Administrator/);

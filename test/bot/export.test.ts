@@ -6,18 +6,40 @@ import { people, requestCard, startStack, type Stack } from '../helpers/stack';
 
 describe('bot: audit export (CSV through a signed link)', () => {
   let s: Stack;
-  before(async () => { s = await startStack(); });
-  after(async () => { await s.stop(); });
-  beforeEach(async () => { await admin(s.tenant, 'POST', '/_fake/reset'); });
+  before(async () => {
+    s = await startStack();
+  });
+  after(async () => {
+    await s.stop();
+  });
+  beforeEach(async () => {
+    await admin(s.tenant, 'POST', '/_fake/reset');
+  });
 
   it('parses date ranges as whole UTC days and refuses malformed ones', () => {
     const now = new Date('2026-11-28T10:00:00Z');
-    assert.deepEqual(parseExport('export', now), { kind: 'export', from: '2026-10-30T00:00:00.000Z', to: '2026-11-29T00:00:00.000Z' });
-    assert.deepEqual(parseExport('export last 7 days', now), { kind: 'export', from: '2026-11-22T00:00:00.000Z', to: '2026-11-29T00:00:00.000Z' });
-    assert.deepEqual(parseExport('export 2026-11-01 to 2026-11-15', now), { kind: 'export', from: '2026-11-01T00:00:00.000Z', to: '2026-11-16T00:00:00.000Z' });
+    assert.deepEqual(parseExport('export', now), {
+      kind: 'export',
+      from: '2026-10-30T00:00:00.000Z',
+      to: '2026-11-29T00:00:00.000Z',
+    });
+    assert.deepEqual(parseExport('export last 7 days', now), {
+      kind: 'export',
+      from: '2026-11-22T00:00:00.000Z',
+      to: '2026-11-29T00:00:00.000Z',
+    });
+    assert.deepEqual(parseExport('export 2026-11-01 to 2026-11-15', now), {
+      kind: 'export',
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-16T00:00:00.000Z',
+    });
     assert.equal(parseExport('export 2026-02-30 to 2026-03-01', now), null, 'no such day');
     assert.equal(parseExport('export 2026-11-15 to 2026-11-01', now), null, 'end before start');
-    assert.deepEqual(parseCommand('export yesterday').command, { kind: 'unknown', text: 'export yesterday', suggestion: 'export last 30 days' });
+    assert.deepEqual(parseCommand('export yesterday').command, {
+      kind: 'unknown',
+      text: 'export yesterday',
+      suggestion: 'export last 30 days',
+    });
   });
 
   it('an approver gets a link to the CSV of the record, with the matched audit entry; the link refuses tampering', async () => {
@@ -44,7 +66,13 @@ describe('bot: audit export (CSV through a signed link)', () => {
     assert.equal(row['approver name'], 'Megan Bowen');
     assert.match(String(row['audit record id']), /\S/);
     assert.match(String(row['audit activity']), /^Change Source of Authority/);
-    const forged = await fetch(url.replace(/p=([^&]+)/, (_m, p: string) => `p=${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), from: '2000-01-01T00:00:00.000Z' })).toString('base64url')}`));
+    const forged = await fetch(
+      url.replace(
+        /p=([^&]+)/,
+        (_m, p: string) =>
+          `p=${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), from: '2000-01-01T00:00:00.000Z' })).toString('base64url')}`,
+      ),
+    );
     assert.equal(forged.status, 403);
   });
 
@@ -52,6 +80,9 @@ describe('bot: audit export (CSV through a signed link)', () => {
     const since = s.channel.outbound.length;
     await s.channel.say(people.lee, 'export');
     const reply = await s.channel.waitFor(() => true, 10_000, since);
-    assert.match(reply.activity.text, /^Only approvers can export the request record\. Approving needs one of these directory roles/);
+    assert.match(
+      reply.activity.text,
+      /^Only approvers can export the request record\. Approving needs one of these directory roles/,
+    );
   });
 });

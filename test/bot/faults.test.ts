@@ -15,7 +15,9 @@ const stateOf = async (s: Stack, id: unknown) => (await s.bot.service.get(String
 
 describe('faults: Graph throttling, outages and timeouts', () => {
   let s: Stack;
-  afterEach(async () => { await s?.stop(); });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
   it('a 429 storm at the write: retries are bounded, then the request fails with the reason and nothing is switched', async function () {
     this.timeout(60_000);
@@ -42,9 +44,13 @@ describe('faults: Graph throttling, outages and timeouts', () => {
     await s.channel.click(people.megan, msg.id, 'approve', data);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
     const attempts = await soaPatches(s, GROUP.secGroup2);
-    assert.deepEqual(attempts.map((a) => a.status), [429, 429, 429, 429, 204]);
+    assert.deepEqual(
+      attempts.map((a) => a.status),
+      [429, 429, 429, 429, 204],
+    );
     const at = attempts.map((a) => Date.parse(a.at));
-    for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 950, `try ${i + 1} came ${at[i]! - at[i - 1]!} ms after the one before`);
+    for (let i = 1; i < at.length; i++)
+      assert.ok(at[i]! - at[i - 1]! >= 950, `try ${i + 1} came ${at[i]! - at[i - 1]!} ms after the one before`);
   });
 
   it('a Retry-After too long to wait inside a step is not slept through: the job is rescheduled and the request stays resumable', async function () {
@@ -62,10 +68,18 @@ describe('faults: Graph throttling, outages and timeouts', () => {
     this.timeout(30_000);
     s = await startStack({ GRAPH_TIMEOUT_SECONDS: '0.4' });
     const { msg, data } = await requestCard(s);
-    await admin(s.tenant, 'POST', '/_fake/faults', { match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`, method: 'GET', delayMs: 3000, count: 1 });
+    await admin(s.tenant, 'POST', '/_fake/faults', {
+      match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`,
+      method: 'GET',
+      delayMs: 3000,
+      count: 1,
+    });
     await s.channel.click(people.megan, msg.id, 'approve', data);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
-    assert.deepEqual((await soaPatches(s, GROUP.secGroup2)).map((p) => p.status), [204]);
+    assert.deepEqual(
+      (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
+      [204],
+    );
 
     await admin(s.tenant, 'POST', '/_fake/faults', { match: '/\\$batch$', delayMs: 3000, count: 20 });
     const since = s.channel.outbound.length;
@@ -80,7 +94,9 @@ describe('faults: Graph throttling, outages and timeouts', () => {
 
 describe('faults: sign-in failures at the on-behalf-of exchange', () => {
   let s: Stack;
-  afterEach(async () => { await s?.stop(); });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
   it('Conditional Access blocks the approver (53003): told who to ask; nothing changes', async () => {
     s = await startStack();
@@ -99,7 +115,11 @@ describe('faults: sign-in failures at the on-behalf-of exchange', () => {
     try {
       s = await startStack({ OAUTH_CONNECTION_NAME: 'graph', BOT_FRAMEWORK_OAUTH_URL: tokens.url }, ft);
       const { msg, data } = await requestCard(s);
-      tokens.hold(`29:${people.megan.aadObjectId}`, 'graph', await ssoToken(ft, people.megan.aadObjectId, { lifetimeSeconds: -3600 }));
+      tokens.hold(
+        `29:${people.megan.aadObjectId}`,
+        'graph',
+        await ssoToken(ft, people.megan.aadObjectId, { lifetimeSeconds: -3600 }),
+      );
       const r = await s.channel.click(people.megan, msg.id, 'approve', data);
       assert.match(r.message ?? '', /Your sign-in has expired\. Sign in again, then click again\./);
       assert.equal(await stateOf(s, data.requestId), 'awaiting_approval');
@@ -115,7 +135,9 @@ describe('faults: sign-in failures at the on-behalf-of exchange', () => {
 
 describe('faults: the directory changes between request and approval', () => {
   let s: Stack;
-  afterEach(async () => { await s?.stop(); });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
   it('the group was deleted: the request fails saying so, no write', async () => {
     s = await startStack();
@@ -135,7 +157,10 @@ describe('faults: the directory changes between request and approval', () => {
     await admin(s.tenant, 'POST', '/_fake/sync');
     await s.channel.click(people.megan, msg.id, 'approve', data);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 10_000);
-    assert.deepEqual((await soaPatches(s, GROUP.secGroup2)).map((p) => p.status), [204]);
+    assert.deepEqual(
+      (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
+      [204],
+    );
   });
 
   it('the approver lost the role after clicking Approve, before the switch ran: Graph refuses, the request fails with the reason', async () => {
@@ -174,7 +199,11 @@ describe('faults: Bot Connector failures when the bot posts', () => {
     s.channel.failNext(10_000, 403, { kinds: ['send', 'reply', 'update'] });
     const r = await s.channel.click(people.megan, second.msg.id, 'approve', second.data);
     assert.equal(r.status, 200);
-    await eventually(async () => ((await stateOf(s, second.data.requestId)) === 'waiting_for_sync' ? true : undefined), 40_000, 100);
+    await eventually(
+      async () => ((await stateOf(s, second.data.requestId)) === 'waiting_for_sync' ? true : undefined),
+      40_000,
+      100,
+    );
     s.channel.clearFaults();
     const since = s.channel.outbound.length;
     await s.channel.say(people.alex, `status ${String(second.data.requestId)}`);
@@ -185,7 +214,9 @@ describe('faults: Bot Connector failures when the bot posts', () => {
 
 describe('faults: the work queue fails after an approval was recorded (SQLite)', () => {
   let s: Stack;
-  afterEach(async () => { await s?.stop(); });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
   it('the approval stands, and the sweep queues the switch that was not queued', async () => {
     s = await startStack();
@@ -204,7 +235,10 @@ describe('faults: the work queue fails after an approval was recorded (SQLite)',
     assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 0);
     assert.equal(await s.bot.service.sweep(0), 1);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 10_000);
-    assert.deepEqual((await soaPatches(s, GROUP.secGroup2)).map((p) => p.status), [204]);
+    assert.deepEqual(
+      (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
+      [204],
+    );
   });
 });
 
@@ -214,7 +248,12 @@ describe('faults: storage unavailable (Azure Blob Storage and Queues via Azurite
   let s: Stack;
   before(async () => {
     az = await startAzurite();
-    s = await startStack({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: az.connectionString, STORAGE_CONTAINER: 'faults', STORAGE_QUEUE: 'faults' });
+    s = await startStack({
+      STORAGE: 'blob',
+      AZURE_STORAGE_CONNECTION_STRING: az.connectionString,
+      STORAGE_CONTAINER: 'faults',
+      STORAGE_QUEUE: 'faults',
+    });
   });
   after(async () => {
     await s?.stop();
@@ -230,7 +269,10 @@ describe('faults: storage unavailable (Azure Blob Storage and Queues via Azurite
       assert.equal((await fetch(`${s.bot.http.url}/healthz`)).status, 200, 'alive all the same');
       const r = await s.channel.click(people.megan, msg.id, 'approve', data);
       assert.equal(r.status, 200, JSON.stringify(r));
-      assert.match(r.message ?? JSON.stringify(r), /request store is unavailable right now, so nothing was recorded or changed/);
+      assert.match(
+        r.message ?? JSON.stringify(r),
+        /request store is unavailable right now, so nothing was recorded or changed/,
+      );
     } finally {
       await az.resume();
     }
@@ -241,6 +283,9 @@ describe('faults: storage unavailable (Azure Blob Storage and Queues via Azurite
     const again = await s.channel.click(people.megan, msg.id, 'approve', data);
     assert.match(cardText(again.card), /Approved by Megan Bowen/);
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
-    assert.deepEqual((await soaPatches(s, GROUP.secGroup2)).map((p) => p.status), [204]);
+    assert.deepEqual(
+      (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
+      [204],
+    );
   });
 });

@@ -5,19 +5,24 @@ import { admin } from '../helpers/fake-tenant';
 import { people, startStack, type Stack } from '../helpers/stack';
 
 const isCard = (o: Outbound) => !!cardOf(o);
-const soaPatches = (s: Stack, groupId: string) => s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${groupId}/onPremisesSyncBehavior`));
+const soaPatches = (s: Stack, groupId: string) =>
+  s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${groupId}/onPremisesSyncBehavior`));
 
 describe('bot: move to cloud, end to end against the fake tenant', () => {
   let s: Stack;
-  beforeEach(async () => { s = await startStack(); });
-  afterEach(async () => { await s?.stop(); });
+  beforeEach(async () => {
+    s = await startStack();
+  });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
-  it('request → approval card with nesting warning → approve by another admin → switch with the approver\'s token → audit confirmation in the thread', async () => {
+  it("request → approval card with nesting warning → approve by another admin → switch with the approver's token → audit confirmation in the thread", async () => {
     const said = await s.channel.say(people.alex, 'move SecGroup1 to cloud', { kind: 'channel' });
     assert.equal(said.status, 200);
     const cardMsg = await s.channel.waitFor(isCard);
     assert.equal(cardMsg.kind, 'reply');
-    assert.equal(cardMsg.targetId, said.id, 'replies in the message\'s thread');
+    assert.equal(cardMsg.targetId, said.id, "replies in the message's thread");
     const card = cardOf(cardMsg);
     const text = cardText(card);
     assert.match(text, /Move to cloud: SecGroup1/);
@@ -27,23 +32,37 @@ describe('bot: move to cloud, end to end against the fake tenant', () => {
     assert.match(text, /S-1-5-21-/);
     const approve = actions(card).find((a) => a.verb === 'approve')!;
     assert.ok(approve, 'an Approve button');
-    assert.deepEqual(Object.keys(approve.data).sort(), ['requestId', 'version'], 'the card carries only request id and version');
+    assert.deepEqual(
+      Object.keys(approve.data).sort(),
+      ['requestId', 'version'],
+      'the card carries only request id and version',
+    );
 
-    const click = await s.channel.click(people.megan, cardMsg.id, 'approve', { ...approve.data, ackSyncVersions: 'true' }, { kind: 'channel' });
+    const click = await s.channel.click(
+      people.megan,
+      cardMsg.id,
+      'approve',
+      { ...approve.data, ackSyncVersions: 'true' },
+      { kind: 'channel' },
+    );
     assert.equal(click.status, 200);
     assert.ok(click.card, `a card in the invoke response, got ${JSON.stringify(click.body).slice(0, 200)}`);
     assert.match(cardText(click.card), /Approved by Megan Bowen/);
 
-    const confirmation = await s.channel.waitFor((o) => /Audit log: \*\*Change Source of Authority from AD to cloud\*\*/.test(o.activity.text ?? ''));
-    assert.match(confirmation.conversationId, /;messageid=/, 'posted into the request\'s thread');
+    const confirmation = await s.channel.waitFor((o) =>
+      /Audit log: \*\*Change Source of Authority from AD to cloud\*\*/.test(o.activity.text ?? ''),
+    );
+    assert.match(confirmation.conversationId, /;messageid=/, "posted into the request's thread");
     assert.match(confirmation.activity.text, /initiated by Megan Bowen/);
     assert.match(confirmation.activity.text, /correlation id [0-9a-f-]{36}/);
-    const finalCard = await s.channel.waitFor((o) => o.kind === 'update' && o.targetId === cardMsg.id && /Completed/.test(cardText(cardOf(o))));
+    const finalCard = await s.channel.waitFor(
+      (o) => o.kind === 'update' && o.targetId === cardMsg.id && /Completed/.test(cardText(cardOf(o))),
+    );
     assert.match(cardText(cardOf(finalCard)), /Audit record/);
 
     const patches = await soaPatches(s, GROUP.secGroup1);
     assert.equal(patches.length, 1);
-    assert.equal(patches[0]!.userId, people.megan.aadObjectId, 'the PATCH ran with the approver\'s own token');
+    assert.equal(patches[0]!.userId, people.megan.aadObjectId, "the PATCH ran with the approver's own token");
     assert.equal(s.tenant.tenant.groups.get(GROUP.secGroup1)!.isCloudManaged, true);
   });
 

@@ -21,11 +21,19 @@ const TENANT_ID = '2b7e4c91-3d5a-4f60-8e1b-7a9c0d2e4f63';
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-function jwt(header: Record<string, unknown>, claims: Record<string, unknown>, key?: import('node:crypto').KeyObject): string {
+function jwt(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  key?: import('node:crypto').KeyObject,
+): string {
   const input = `${b64(header)}.${b64(claims)}`;
   return key ? `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}` : `${input}.`;
 }
-const decode = (t: string) => [JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()), JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString())] as [Record<string, unknown>, Record<string, unknown>];
+const decode = (t: string) =>
+  [
+    JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()),
+    JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()),
+  ] as [Record<string, unknown>, Record<string, unknown>];
 
 function activity(kind: 'click' | 'move'): Record<string, unknown> {
   const base = {
@@ -34,13 +42,29 @@ function activity(kind: 'click' | 'move'): Record<string, unknown> {
     from: { id: '29:user', name: 'Megan Bowen', aadObjectId: randomUUID() },
     recipient: { id: `28:${BOT_ID}`, name: 'SOA Bot' },
     conversation: { id: '19:inbound@thread.tacv2', conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
-    channelData: { tenant: { id: TENANT_ID }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:inbound@thread.tacv2' } },
+    channelData: {
+      tenant: { id: TENANT_ID },
+      team: { id: '19:team@thread.tacv2' },
+      channel: { id: '19:inbound@thread.tacv2' },
+    },
     locale: 'en-US',
     timestamp: new Date().toISOString(),
     id: `act-${randomUUID().slice(0, 8)}`,
   };
-  if (kind === 'click') return { ...base, type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb: 'retired-button', data: {} }, trigger: 'manual' } };
-  return { ...base, type: 'message', text: '<at>SOA Bot</at> move SecGroup1 to cloud', entities: [{ type: 'mention', text: '<at>SOA Bot</at>', mentioned: { id: `28:${BOT_ID}`, name: 'SOA Bot' } }] };
+  if (kind === 'click')
+    return {
+      ...base,
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      replyToId: 'card-1',
+      value: { action: { type: 'Action.Execute', verb: 'retired-button', data: {} }, trigger: 'manual' },
+    };
+  return {
+    ...base,
+    type: 'message',
+    text: '<at>SOA Bot</at> move SecGroup1 to cloud',
+    entities: [{ type: 'mention', text: '<at>SOA Bot</at>', mentioned: { id: `28:${BOT_ID}`, name: 'SOA Bot' } }],
+  };
 }
 
 describe('bot: inbound Bot Framework authentication (production mode)', () => {
@@ -77,10 +101,20 @@ describe('bot: inbound Bot Framework authentication (production mode)', () => {
   });
 
   const channelToken = async (extra: { audience?: string; serviceUrl?: string; lifetimeSeconds?: number } = {}) =>
-    (await admin<{ token: string }>(ft, 'POST', '/_fake/channel-token', { audience: BOT_ID, serviceUrl: SERVICE_URL, ...extra })).body.token;
+    (
+      await admin<{ token: string }>(ft, 'POST', '/_fake/channel-token', {
+        audience: BOT_ID,
+        serviceUrl: SERVICE_URL,
+        ...extra,
+      })
+    ).body.token;
 
   const post = async (body: Record<string, unknown>, authorization?: string) => {
-    const res = await fetch(`${bot.http.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) }, body: JSON.stringify(body) });
+    const res = await fetch(`${bot.http.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, text };
   };
@@ -102,11 +136,17 @@ describe('bot: inbound Bot Framework authentication (production mode)', () => {
       ['unsigned (alg none)', `Bearer ${jwt({ ...header, alg: 'none' }, claims)}`],
       ['signature of another key under the channel key id', `Bearer ${jwt(header, claims, otherKey)}`],
       ['another key, unknown key id', `Bearer ${jwt({ ...header, kid: 'forged' }, claims, otherKey)}`],
-      ['claims edited after signing', `Bearer ${good.split('.')[0]}.${b64({ ...claims, aud: BOT_ID, exp: now + 86_400 * 365 })}.${good.split('.')[2]}`],
+      [
+        'claims edited after signing',
+        `Bearer ${good.split('.')[0]}.${b64({ ...claims, aud: BOT_ID, exp: now + 86_400 * 365 })}.${good.split('.')[2]}`,
+      ],
       ['expired (beyond the 5-minute clock tolerance)', `Bearer ${await channelToken({ lifetimeSeconds: -600 })}`],
       ['for another bot', `Bearer ${await channelToken({ audience: randomUUID() })}`],
       ['for another service URL', `Bearer ${await channelToken({ serviceUrl: 'https://attacker.example/' })}`],
-      ['an Entra token (Emulator-style issuer) signed by another key', `Bearer ${jwt({ alg: 'RS256', kid: 'x' }, { iss: `https://sts.windows.net/${TENANT_ID}/`, aud: BOT_ID, appid: BOT_ID, ver: '1.0', exp: now + 600 }, otherKey)}`],
+      [
+        'an Entra token (Emulator-style issuer) signed by another key',
+        `Bearer ${jwt({ alg: 'RS256', kid: 'x' }, { iss: `https://sts.windows.net/${TENANT_ID}/`, aud: BOT_ID, appid: BOT_ID, ver: '1.0', exp: now + 600 }, otherKey)}`,
+      ],
       ['not a JWT', 'Bearer not-a-token'],
       ['Basic scheme', `Basic ${Buffer.from(`${BOT_ID}:x`).toString('base64')}`],
     ];
@@ -120,14 +160,24 @@ describe('bot: inbound Bot Framework authentication (production mode)', () => {
     // No effect: nothing was requested, and every refusal was logged without the token.
     const db = new Database(join(dir, 'r.sqlite'), { readonly: true });
     try {
-      assert.deepEqual(db.prepare('SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM deliveries) AS deliveries').get(), { requests: 0, deliveries: 0 });
+      assert.deepEqual(
+        db
+          .prepare(
+            'SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM deliveries) AS deliveries',
+          )
+          .get(),
+        { requests: 0, deliveries: 0 },
+      );
     } finally {
       db.close();
     }
     const refusals = logs.filter((l) => l.msg === 'inbound activity refused');
     assert.equal(refusals.length, cases.length * 2);
     assert.doesNotMatch(JSON.stringify(logs), /eyJ[\w-]{10,}\.[\w-]{10,}/, 'no token in the logs');
-    assert.ok(refusals.some((l) => /issuer/.test(String(l.fields?.reason))), 'the Entra token is refused for not being a channel token');
+    assert.ok(
+      refusals.some((l) => /issuer/.test(String(l.fields?.reason))),
+      'the Entra token is refused for not being a channel token',
+    );
   });
 
   it('the genuine token is still accepted after the refusals (the key set is not poisoned)', async () => {

@@ -26,11 +26,27 @@ const T = {
   cloudParent: 'd4000000-0000-4000-8000-00000000000b',
 };
 const EXT_A1 = { extensionAttribute3: 'FIN-cost-center-4711', extensionAttribute9: 'x'.repeat(200) };
-const NAME: Record<string, string> = { [T.root]: 'Tree-Root', [T.a]: 'Tree-A', [T.b]: 'Tree-B', [T.a1]: 'Tree-A1', [T.shared]: 'Tree-Shared', [T.b1]: 'Tree-B1', [T.leaf1]: 'Tree-Leaf1', [T.leaf2]: 'Tree-Leaf2', [T.leaf3]: 'Tree-Leaf3' };
+const NAME: Record<string, string> = {
+  [T.root]: 'Tree-Root',
+  [T.a]: 'Tree-A',
+  [T.b]: 'Tree-B',
+  [T.a1]: 'Tree-A1',
+  [T.shared]: 'Tree-Shared',
+  [T.b1]: 'Tree-B1',
+  [T.leaf1]: 'Tree-Leaf1',
+  [T.leaf2]: 'Tree-Leaf2',
+  [T.leaf3]: 'Tree-Leaf3',
+};
 const EDGES: Array<[string, string]> = [
-  [T.root, T.a], [T.root, T.b],
-  [T.a, T.a1], [T.a, T.shared], [T.b, T.b1], [T.b, T.shared],
-  [T.a1, T.leaf1], [T.b1, T.leaf2], [T.shared, T.leaf3],
+  [T.root, T.a],
+  [T.root, T.b],
+  [T.a, T.a1],
+  [T.a, T.shared],
+  [T.b, T.b1],
+  [T.b, T.shared],
+  [T.a1, T.leaf1],
+  [T.b1, T.leaf2],
+  [T.shared, T.leaf3],
   [T.leaf3, T.a],
 ];
 
@@ -45,7 +61,17 @@ function treeSeed(): Seed {
       kind: id === T.leaf1 ? 'mailEnabledSecurity' : 'security',
       ...(id === T.leaf1 ? { mail: 'tree-leaf1@contoso.com', mailNickname: 'tree-leaf1' } : {}),
       members,
-      ad: { displayName: name, description: null, samAccountName: name, securityIdentifier: `S-1-5-21-1-2-3-${sid++}`, domainName: 'corp.contoso.com', netBiosName: 'CORP', distinguishedName: `CN=${name},OU=Tree,DC=corp,DC=contoso,DC=com`, extensionAttributes: id === T.a1 ? { ...EXT_A1 } : {}, members },
+      ad: {
+        displayName: name,
+        description: null,
+        samAccountName: name,
+        securityIdentifier: `S-1-5-21-1-2-3-${sid++}`,
+        domainName: 'corp.contoso.com',
+        netBiosName: 'CORP',
+        distinguishedName: `CN=${name},OU=Tree,DC=corp,DC=contoso,DC=com`,
+        extensionAttributes: id === T.a1 ? { ...EXT_A1 } : {},
+        members,
+      },
       ...(id === T.b1 ? { isCloudManaged: true } : {}),
     };
     seed.groups.push(g);
@@ -56,19 +82,35 @@ function treeSeed(): Seed {
     displayName: 'Tree-Outer',
     kind: 'security',
     members: outerMembers,
-    ad: { displayName: 'Tree-Outer', description: null, samAccountName: 'Tree-Outer', securityIdentifier: `S-1-5-21-1-2-3-${sid++}`, domainName: 'corp.contoso.com', netBiosName: 'CORP', distinguishedName: 'CN=Tree-Outer,OU=Tree,DC=corp,DC=contoso,DC=com', extensionAttributes: {}, members: outerMembers },
+    ad: {
+      displayName: 'Tree-Outer',
+      description: null,
+      samAccountName: 'Tree-Outer',
+      securityIdentifier: `S-1-5-21-1-2-3-${sid++}`,
+      domainName: 'corp.contoso.com',
+      netBiosName: 'CORP',
+      distinguishedName: 'CN=Tree-Outer,OU=Tree,DC=corp,DC=contoso,DC=com',
+      extensionAttributes: {},
+      members: outerMembers,
+    },
   });
   seed.groups.push({ id: T.cloudParent, displayName: 'Tree-CloudParent', kind: 'security', members: [T.a] });
   return seed;
 }
 
-const patchOrder = async (s: Stack) => (await s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith('/onPremisesSyncBehavior') && e.status < 300)).map((e) => /groups\/([^/]+)\//.exec(e.path)![1]!);
+const patchOrder = async (s: Stack) =>
+  (
+    await s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith('/onPremisesSyncBehavior') && e.status < 300)
+  ).map((e) => /groups\/([^/]+)\//.exec(e.path)![1]!);
 
 /** Every edge that is not the cycle's back edge: the child comes before the parent (move). */
 function assertBottomUp(order: string[]): void {
   for (const [p, c] of EDGES) {
     if (p === T.leaf3 || !order.includes(p) || !order.includes(c)) continue;
-    assert.ok(order.indexOf(c) < order.indexOf(p), `${NAME[c]} before ${NAME[p]}: ${order.map((x) => NAME[x]).join(' → ')}`);
+    assert.ok(
+      order.indexOf(c) < order.indexOf(p),
+      `${NAME[c]} before ${NAME[p]}: ${order.map((x) => NAME[x]).join(' → ')}`,
+    );
   }
 }
 
@@ -93,24 +135,42 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
   }
 
   const approve = (c: { card: Outbound; requestId: string; version: number }, verb = 'approve') =>
-    s.channel.click(people.megan, c.card.id, verb, { requestId: c.requestId, version: c.version, ackSyncVersions: 'true' }, { kind: 'channel', key: 'plans' });
+    s.channel.click(
+      people.megan,
+      c.card.id,
+      verb,
+      { requestId: c.requestId, version: c.version, ackSyncVersions: 'true' },
+      { kind: 'channel', key: 'plans' },
+    );
 
   it('plans the tree: diamond switched once before both parents, cycle noted, cloud-managed middle skipped; runs bottom-up with every switch confirmed', async () => {
     const c = await planCard('move Tree-Root and its nested groups to cloud');
     const text = cardText(cardOf(c.card));
     assert.match(text, /Plan \(the tree under Tree-Root\), bottom-up/);
-    assert.match(text, /8 groups to switch · 1 skipped \(not managed in AD: already cloud-managed, or created in the cloud\) · 1 under several parents \(switched once\) · 3 on a nesting cycle/);
+    assert.match(
+      text,
+      /8 groups to switch · 1 skipped \(not managed in AD: already cloud-managed, or created in the cloud\) · 1 under several parents \(switched once\) · 3 on a nesting cycle/,
+    );
     assert.match(text, /Tree-Leaf1\*\* · level 3 · ⚠️ mail-enabled/);
     assert.match(text, /Tree-Shared\*\* · level 2 · ⚠️ under 2 parents in this plan/);
     assert.doesNotMatch(text, /\*\*Tree-B1\*\*/, 'the cloud-managed middle node is not a step');
     const plan = (await s.bot.service.get(c.requestId))!.plan!;
-    assert.deepEqual(plan.skipped.map((k) => k.groupName), ['Tree-B1']);
+    assert.deepEqual(
+      plan.skipped.map((k) => k.groupName),
+      ['Tree-B1'],
+    );
     assertBottomUp(plan.steps.map((st) => st.groupId));
     assert.equal(plan.steps.at(-1)!.groupName, 'Tree-Root');
 
     const r = await approve(c);
     assert.match(cardText(r.card), /Approved by Megan Bowen/);
-    await s.channel.waitFor((o) => /Plan R-\w+ \(the tree under Tree-Root\) is complete: 8 groups are cloud-managed; 8 of 8 confirmed in the audit log/.test(o.activity.text ?? ''), 15_000);
+    await s.channel.waitFor(
+      (o) =>
+        /Plan R-\w+ \(the tree under Tree-Root\) is complete: 8 groups are cloud-managed; 8 of 8 confirmed in the audit log/.test(
+          o.activity.text ?? '',
+        ),
+      15_000,
+    );
     const order = await patchOrder(s);
     assert.equal(order.length, 8, 'each group switched exactly once');
     assert.equal(new Set(order).size, 8);
@@ -118,15 +178,25 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
     assertBottomUp(order);
     const done = (await s.bot.service.get(c.requestId))!;
     assert.equal(done.state, 'completed');
-    assert.ok(done.plan!.steps.every((st) => st.state === 'done' && st.audit?.activityDisplayName.startsWith('Change Source of Authority')));
+    assert.ok(
+      done.plan!.steps.every(
+        (st) => st.state === 'done' && st.audit?.activityDisplayName.startsWith('Change Source of Authority'),
+      ),
+    );
   });
 
   it("the plan card carries each group's prerequisites: extension attributes lost, parents still in AD outside the plan", async () => {
     const c = await planCard('move Tree-Root and its nested groups to cloud');
     const text = cardText(cardOf(c.card));
-    assert.match(text, /1 with extension attributes set \(lost at the switch\) · 2 in groups still synced from AD outside the plan/);
+    assert.match(
+      text,
+      /1 with extension attributes set \(lost at the switch\) · 2 in groups still synced from AD outside the plan/,
+    );
     // Values are shortened on the card; the attribute names are all there.
-    assert.match(text, /Tree-A1\*\* · level 2 · ⚠️ extension attributes lost at the switch: ext3 = FIN-cost-center-4711, ext9 = x{39}…/);
+    assert.match(
+      text,
+      /Tree-A1\*\* · level 2 · ⚠️ extension attributes lost at the switch: ext3 = FIN-cost-center-4711, ext9 = x{39}…/,
+    );
     assert.match(text, /Tree-Root\*\* · level 0 · ⚠️ member of Tree-Outer, still synced from AD and not in this plan/);
     assert.match(text, /Tree-Leaf2\*\* · level 3 · ⚠️ member of Tree-Outer, still synced/);
     const plan = (await s.bot.service.get(c.requestId))!.plan!;
@@ -136,15 +206,30 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
     assert.doesNotMatch(warnings.get('Tree-Shared')!, /member of|extension/);
     assert.doesNotMatch(text, /could not be read/);
     // A wave: Tree-A1's parent Tree-A is synced from AD and not in the wave; Tree-Leaf1's parent is.
-    const rejected = await s.channel.click(people.megan, c.card.id, 'reject', { requestId: c.requestId, version: c.version, rejectReason: 'one wave at a time' }, { kind: 'channel', key: 'plans' });
+    const rejected = await s.channel.click(
+      people.megan,
+      c.card.id,
+      'reject',
+      { requestId: c.requestId, version: c.version, rejectReason: 'one wave at a time' },
+      { kind: 'channel', key: 'plans' },
+    );
     assert.match(cardText(rejected.card), /Rejected/);
     // Tree-Leaf1's parents cannot be read this time: the card says so instead of failing or passing it.
     await admin(ft, 'POST', '/_fake/faults', { match: `/groups/${T.leaf1}/memberOf/`, status: 403, count: 1 });
     const wave = await planCard('move Tree-A1, Tree-Leaf1 to cloud');
-    assert.match(cardText(cardOf(wave.card)), /1 in groups still synced from AD outside the plan · 1 whose prerequisites could not be read/);
+    assert.match(
+      cardText(cardOf(wave.card)),
+      /1 in groups still synced from AD outside the plan · 1 whose prerequisites could not be read/,
+    );
     const waveSteps = (await s.bot.service.get(wave.requestId))!.plan!.steps;
-    assert.match(waveSteps.find((st) => st.groupName === 'Tree-A1')!.warnings.join('; '), /member of Tree-A, still synced from AD and not in this plan/);
-    assert.match(waveSteps.find((st) => st.groupName === 'Tree-Leaf1')!.warnings.join('; '), /parent groups could not be read/);
+    assert.match(
+      waveSteps.find((st) => st.groupName === 'Tree-A1')!.warnings.join('; '),
+      /member of Tree-A, still synced from AD and not in this plan/,
+    );
+    assert.match(
+      waveSteps.find((st) => st.groupName === 'Tree-Leaf1')!.warnings.join('; '),
+      /parent groups could not be read/,
+    );
   });
 
   it('a failure in the middle stops the plan (the rest untouched), says which; an approver resumes it; then the rollback runs top-down', async () => {
@@ -152,32 +237,66 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
     const planned = (await s.bot.service.get(c.requestId))!.plan!.steps.map((st) => st.groupId);
     const failing = T.a1;
     const at = planned.indexOf(failing);
-    await admin(ft, 'POST', '/_fake/faults', { match: `/groups/${failing}/onPremisesSyncBehavior$`, method: 'PATCH', status: 403, count: 1 });
+    await admin(ft, 'POST', '/_fake/faults', {
+      match: `/groups/${failing}/onPremisesSyncBehavior$`,
+      method: 'PATCH',
+      status: 403,
+      count: 1,
+    });
     await approve(c);
     const stopped = await s.channel.waitFor((o) => /Plan R-\w+ stopped at step/.test(o.activity.text ?? ''), 15_000);
-    assert.match(stopped.activity.text, new RegExp(`stopped at step ${at + 1} of 8, \\*\\*Tree-A1\\*\\*: .*${at} group\\(s\\) were switched; ${8 - at - 1} are untouched`));
+    assert.match(
+      stopped.activity.text,
+      new RegExp(
+        `stopped at step ${at + 1} of 8, \\*\\*Tree-A1\\*\\*: .*${at} group\\(s\\) were switched; ${8 - at - 1} are untouched`,
+      ),
+    );
     assert.deepEqual(await patchOrder(s), planned.slice(0, at), 'nothing after the failed step was touched');
     let req = (await s.bot.service.get(c.requestId))!;
     assert.equal(req.state, 'stopped');
-    assert.deepEqual(req.plan!.steps.map((st) => st.state), [...Array(at).fill('done'), 'failed', ...Array(8 - at - 1).fill('untouched')]);
-    const cardNow = (await s.channel.waitFor((o) => o.kind === 'update' && o.id === c.card.id && /Stopped:/.test(cardText(cardOf(o))), 10_000)).activity;
+    assert.deepEqual(
+      req.plan!.steps.map((st) => st.state),
+      [...Array(at).fill('done'), 'failed', ...Array(8 - at - 1).fill('untouched')],
+    );
+    const cardNow = (
+      await s.channel.waitFor(
+        (o) => o.kind === 'update' && o.id === c.card.id && /Stopped:/.test(cardText(cardOf(o))),
+        10_000,
+      )
+    ).activity;
     const resume = actions(cardOf({ activity: cardNow } as Outbound)).find((a) => a.verb === 'resume');
     assert.ok(resume, 'the stopped card offers Resume');
 
     const r = await s.channel.click(people.megan, c.card.id, 'resume', resume.data, { kind: 'channel', key: 'plans' });
     assert.match(cardText(r.card), /Approved by Megan Bowen/);
-    await s.channel.waitFor((o) => /Plan R-\w+ \(the tree under Tree-Root\) is complete/.test(o.activity.text ?? ''), 15_000);
+    await s.channel.waitFor(
+      (o) => /Plan R-\w+ \(the tree under Tree-Root\) is complete/.test(o.activity.text ?? ''),
+      15_000,
+    );
     assert.deepEqual(await patchOrder(s), planned, 'resumed at the failed step, nothing repeated');
     req = (await s.bot.service.get(c.requestId))!;
-    assert.deepEqual(req.history.map((h) => h.state), ['awaiting_approval', 'approved', 'executing', 'stopped', 'approved', 'executing', 'awaiting_audit', 'completed']);
+    assert.deepEqual(
+      req.history.map((h) => h.state),
+      ['awaiting_approval', 'approved', 'executing', 'stopped', 'approved', 'executing', 'awaiting_audit', 'completed'],
+    );
 
     // Rollback of the whole plan: a new request, top-down.
     const before = (await patchOrder(s)).length;
     const since = s.channel.outbound.length;
     await s.channel.say(people.alex, `rollback ${c.requestId}`, { kind: 'channel', key: 'plans' });
-    const rb = await s.channel.waitFor((o) => /Roll back to AD: rollback of R-/.test(cardText(cardOf(o))), 10_000, since);
+    const rb = await s.channel.waitFor(
+      (o) => /Roll back to AD: rollback of R-/.test(cardText(cardOf(o))),
+      10_000,
+      since,
+    );
     const data = actions(cardOf(rb)).find((a) => a.verb === 'approve')!.data;
-    await s.channel.click(people.megan, rb.id, 'approve', { ...data, ackSyncVersions: 'true' }, { kind: 'channel', key: 'plans' });
+    await s.channel.click(
+      people.megan,
+      rb.id,
+      'approve',
+      { ...data, ackSyncVersions: 'true' },
+      { kind: 'channel', key: 'plans' },
+    );
     await s.channel.waitFor((o) => /Plan R-\w+: 8 groups rolled back/.test(o.activity.text ?? ''), 15_000);
     const rollbackOrder = (await patchOrder(s)).slice(before);
     assert.deepEqual(rollbackOrder, [...planned].reverse(), 'top-down: the exact reverse');
@@ -192,7 +311,11 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
     assert.deepEqual(plan.steps.map((st) => st.groupName).sort(), ['Tree-Leaf1', 'Tree-Leaf2', 'Tree-Leaf3']);
     const since = s.channel.outbound.length;
     await s.channel.say(people.adele, 'move Tree-Leaf2 to cloud', { kind: 'channel', key: 'plans' });
-    const dup = await s.channel.waitFor((o) => /already has an open request/.test(o.activity.text ?? ''), 10_000, since);
+    const dup = await s.channel.waitFor(
+      (o) => /already has an open request/.test(o.activity.text ?? ''),
+      10_000,
+      since,
+    );
     assert.match(dup.activity.text, new RegExp(c.requestId));
     // Named groups: Tree-A1 is inside Tree-A, so it goes first whatever the order asked.
     const named = await planCard('move Tree-A, Tree-A1 to cloud');
@@ -205,7 +328,10 @@ describe('bot: a plan of 500 nested groups', () => {
   let ft: FakeTenant;
   let s: Stack;
   before(async () => {
-    ft = await startTestTenant({ seed: largeSeed({ groups: 520, users: 20, depth: 6, breadth: 4, cloudManagedShare: 0 }), settings: { auditDelayMs: 0 } });
+    ft = await startTestTenant({
+      seed: largeSeed({ groups: 520, users: 20, depth: 6, breadth: 4, cloudManagedShare: 0 }),
+      settings: { auditDelayMs: 0 },
+    });
     s = await startStack({ AUDIT_POLL_FIRST_DELAY_MS: '50' }, ft);
   });
   after(async () => {
@@ -225,12 +351,27 @@ describe('bot: a plan of 500 nested groups', () => {
     const size = Buffer.byteLength(JSON.stringify(cardOf(card)));
     assert.ok(size < 28 * 1024, `request card is ${size} bytes`);
     // The follow-up messages list every step, once, in order.
-    const listed = s.channel.outbound.slice(since).filter((o) => /^Plan R-\w+, steps \d+–\d+ of \d+:/.test(o.activity.text ?? '')).flatMap((o) => String(o.activity.text).split('\n\n').slice(1));
+    const listed = s.channel.outbound
+      .slice(since)
+      .filter((o) => /^Plan R-\w+, steps \d+–\d+ of \d+:/.test(o.activity.text ?? ''))
+      .flatMap((o) => String(o.activity.text).split('\n\n').slice(1));
     assert.equal(listed.length, n);
     assert.match(listed[0]!, /^1\. /);
 
-    await s.channel.click(people.megan, card.id, 'approve', { ...approveAction.data, ackSyncVersions: 'true' }, { kind: 'channel', key: 'big' });
-    await s.channel.waitFor((o) => new RegExp(`is complete: ${n} groups are cloud-managed; ${n} of ${n} confirmed in the audit log`).test(o.activity.text ?? ''), 100_000);
+    await s.channel.click(
+      people.megan,
+      card.id,
+      'approve',
+      { ...approveAction.data, ackSyncVersions: 'true' },
+      { kind: 'channel', key: 'big' },
+    );
+    await s.channel.waitFor(
+      (o) =>
+        new RegExp(`is complete: ${n} groups are cloud-managed; ${n} of ${n} confirmed in the audit log`).test(
+          o.activity.text ?? '',
+        ),
+      100_000,
+    );
     const patches = await s.graphRequests((e) => e.method === 'PATCH' && e.status < 300);
     assert.equal(patches.length, n);
     const updated = s.channel.outbound.filter((o) => o.kind === 'update' && o.id === card.id).pop()!;

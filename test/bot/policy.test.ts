@@ -4,12 +4,13 @@ import { cardOf, cardText } from '../harness/connector';
 import { admin } from '../helpers/fake-tenant';
 import { people, requestCard, soaPatches, startStack, type Stack } from '../helpers/stack';
 
-
 const patches = (s: Stack, id: string = GROUP.secGroup2) => soaPatches(s, id);
 
 describe('bot: approval policy (the server decides, not the card)', () => {
   let s: Stack;
-  afterEach(async () => { await s?.stop(); });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
   it('refuses self-approval by default, and the card is left as it was', async () => {
     s = await startStack();
@@ -34,7 +35,10 @@ describe('bot: approval policy (the server decides, not the card)', () => {
     const { msg, data } = await requestCard(s);
     const lee = await s.channel.click(people.lee, msg.id, 'approve', { ...data, ackSyncVersions: 'true' });
     assert.match(lee.message ?? '', /directory roles/);
-    assert.equal((await admin(s.tenant, 'PATCH', `/_fake/users/${people.megan.aadObjectId}`, { roles: [] })).status, 200);
+    assert.equal(
+      (await admin(s.tenant, 'PATCH', `/_fake/users/${people.megan.aadObjectId}`, { roles: [] })).status,
+      200,
+    );
     const megan = await s.channel.click(people.megan, msg.id, 'approve', { ...data, ackSyncVersions: 'true' });
     assert.match(megan.message ?? '', /directory roles/);
     // Adele is a Groups Administrator: allowed by the fake tenant's Graph, but not an approver by default.
@@ -80,7 +84,9 @@ describe('bot: approval policy (the server decides, not the card)', () => {
       s.channel.click(people.adele, msg.id, 'approve', { ...data, ackSyncVersions: 'true' }),
       s.channel.click(people.adele, msg.id, 'approve', { ...data, ackSyncVersions: 'true' }),
     ]);
-    const winners = clicks.filter((c) => c.card && /Approved by/.test(cardText(c.card)) && !/out of date|Someone else/.test(c.message ?? ''));
+    const winners = clicks.filter(
+      (c) => c.card && /Approved by/.test(cardText(c.card)) && !/out of date|Someone else/.test(c.message ?? ''),
+    );
     assert.ok(winners.length >= 1);
     assert.ok(clicks.every((c) => c.status === 200));
     await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''));
@@ -94,7 +100,11 @@ describe('bot: approval policy (the server decides, not the card)', () => {
   it('a stale card (old version) does not act; it shows the current state', async () => {
     s = await startStack();
     const { msg, data } = await requestCard(s);
-    const r = await s.channel.click(people.megan, msg.id, 'approve', { ...data, version: Number(data.version) + 5, ackSyncVersions: 'true' });
+    const r = await s.channel.click(people.megan, msg.id, 'approve', {
+      ...data,
+      version: Number(data.version) + 5,
+      ackSyncVersions: 'true',
+    });
     assert.match(cardText(r.card), /waiting for approval/);
     assert.equal((await patches(s)).length, 0);
   });
@@ -102,9 +112,18 @@ describe('bot: approval policy (the server decides, not the card)', () => {
   it('reject needs a reason and a standing approver; then the request is closed', async () => {
     s = await startStack();
     const { msg, data } = await requestCard(s);
-    assert.match((await s.channel.click(people.megan, msg.id, 'reject', { ...data, rejectReason: ' ' })).message ?? '', /reason/);
-    assert.match((await s.channel.click(people.lee, msg.id, 'reject', { ...data, rejectReason: 'no thanks' })).message ?? '', /directory roles/);
-    const r = await s.channel.click(people.megan, msg.id, 'reject', { ...data, rejectReason: 'Wait for the app owners to sign off' });
+    assert.match(
+      (await s.channel.click(people.megan, msg.id, 'reject', { ...data, rejectReason: ' ' })).message ?? '',
+      /reason/,
+    );
+    assert.match(
+      (await s.channel.click(people.lee, msg.id, 'reject', { ...data, rejectReason: 'no thanks' })).message ?? '',
+      /directory roles/,
+    );
+    const r = await s.channel.click(people.megan, msg.id, 'reject', {
+      ...data,
+      rejectReason: 'Wait for the app owners to sign off',
+    });
     assert.match(cardText(r.card), /Rejected by Megan Bowen: Wait for the app owners/);
     await s.channel.waitFor((o) => /was rejected by Megan Bowen/.test(o.activity.text ?? ''));
     const late = await s.channel.click(people.megan, msg.id, 'approve', { ...data, ackSyncVersions: 'true' });
@@ -122,14 +141,18 @@ describe('bot: approval policy (the server decides, not the card)', () => {
 
 describe('bot: reminders, expiry and redelivery from the work queue', () => {
   let s: Stack;
-  afterEach(async () => { await s?.stop(); });
+  afterEach(async () => {
+    await s?.stop();
+  });
 
   it('reminds approvers once in the thread, then expires the request and tells the requester', async () => {
     s = await startStack({ REMIND_AFTER_HOURS: '0.0002', REQUEST_TTL_HOURS: '0.001' });
     const { data } = await requestCard(s);
     const reminder = await s.channel.waitFor((o) => /Reminder: request/.test(o.activity.text ?? ''));
     assert.match(reminder.activity.text, /still waits for a decision/);
-    const expired = await s.channel.waitFor((o) => /expired without a decision\. Alex Wilber, ask again/.test(o.activity.text ?? ''));
+    const expired = await s.channel.waitFor((o) =>
+      /expired without a decision\. Alex Wilber, ask again/.test(o.activity.text ?? ''),
+    );
     assert.ok(expired);
     assert.equal((await s.bot.service.get(String(data.requestId)))!.state, 'expired');
     assert.equal(s.channel.outbound.filter((o) => /Reminder: request/.test(o.activity.text ?? '')).length, 1);
@@ -143,6 +166,10 @@ describe('bot: reminders, expiry and redelivery from the work queue', () => {
     assert.equal(b.status, 200);
     const mine = await s.bot.service.mine(people.alex.aadObjectId);
     assert.equal(mine.length, 1);
-    assert.equal(s.channel.outbound.filter((o) => /already has an open request/.test(o.activity.text ?? '')).length, 0, 'the second delivery was not handled at all');
+    assert.equal(
+      s.channel.outbound.filter((o) => /already has an open request/.test(o.activity.text ?? '')).length,
+      0,
+      'the second delivery was not handled at all',
+    );
   });
 });

@@ -8,17 +8,70 @@ import { people, startStack, type Stack } from '../helpers/stack';
  * Property-based: random and half-formed input never crashes the parser or the bot, and the
  * bot always answers. Seeds are fixed per run by fast-check and printed on failure.
  */
-const KINDS = new Set(['request', 'check', 'status', 'plan', 'export', 'rollbackPlan', 'pending', 'board', 'help', 'signin', 'signout', 'cancel', 'unknown', 'invalid', 'empty']);
+const KINDS = new Set([
+  'request',
+  'check',
+  'status',
+  'plan',
+  'export',
+  'rollbackPlan',
+  'pending',
+  'board',
+  'help',
+  'signin',
+  'signout',
+  'cancel',
+  'unknown',
+  'invalid',
+  'empty',
+]);
 
 /** Text that looks like commands: verbs, names, quotes, operators, markup and noise, in any order. */
 const piece = fc.oneof(
-  fc.constantFrom('move', 'rollback', 'check', 'status', 'cancel', 'export', 'to cloud', 'back to AD', 'and its nested groups', 'the tree under', 'groups starting with', 'last 7 days', 'R-ABC123', 'SecGroup1', 'SecGroup2'),
-  fc.constantFrom('"', "'", ',', ' and ', '<at>SOA Bot</at>', '<b>', ']( ', '$filter=', " or 1 eq 1 or '", '\u202e', '\u0000', '\n', '＂', '%27', '${x}', '{{y}}'),
+  fc.constantFrom(
+    'move',
+    'rollback',
+    'check',
+    'status',
+    'cancel',
+    'export',
+    'to cloud',
+    'back to AD',
+    'and its nested groups',
+    'the tree under',
+    'groups starting with',
+    'last 7 days',
+    'R-ABC123',
+    'SecGroup1',
+    'SecGroup2',
+  ),
+  fc.constantFrom(
+    '"',
+    "'",
+    ',',
+    ' and ',
+    '<at>SOA Bot</at>',
+    '<b>',
+    ']( ',
+    '$filter=',
+    " or 1 eq 1 or '",
+    '\u202e',
+    '\u0000',
+    '\n',
+    '＂',
+    '%27',
+    '${x}',
+    '{{y}}',
+  ),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
 );
 const commandish = fc.array(piece, { maxLength: 12 }).map((xs) => xs.join(' '));
-const anyText = fc.oneof(commandish, fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 80 }));
+const anyText = fc.oneof(
+  commandish,
+  fc.string({ unit: 'binary', maxLength: 400 }),
+  fc.string({ unit: 'grapheme', maxLength: 80 }),
+);
 
 describe('property: the command parser', () => {
   it('never throws; always one known kind; names are bounded, trimmed and free of control characters', () => {
@@ -26,7 +79,12 @@ describe('property: the command parser', () => {
       fc.property(anyText, (text) => {
         const { command } = parseCommand(text);
         assert.ok(KINDS.has(command.kind), command.kind);
-        const names = command.kind === 'request' || command.kind === 'check' ? command.targets.map((t) => t.name) : command.kind === 'status' && command.target ? [command.target.name] : [];
+        const names =
+          command.kind === 'request' || command.kind === 'check'
+            ? command.targets.map((t) => t.name)
+            : command.kind === 'status' && command.target
+              ? [command.target.name]
+              : [];
         for (const n of names) {
           assert.ok(n.length > 0 && n.length <= MAX_NAME_LENGTH, `name of ${n.length}`);
           assert.equal(n, n.trim());
@@ -76,7 +134,12 @@ describe('property: the bot answers whatever it is sent', () => {
         assert.equal(r.status, 200);
         await s.channel.waitFor((o) => o.conversationId.includes(key), 10_000, since);
         const answers = s.channel.outbound.slice(since).filter((o) => o.conversationId.includes(key));
-        assert.ok(!answers.some((o) => /went wrong/.test(`${o.activity.text ?? ''} ${JSON.stringify(o.activity.attachments ?? [])}`)), `an internal error for ${JSON.stringify(text)}`);
+        assert.ok(
+          !answers.some((o) =>
+            /went wrong/.test(`${o.activity.text ?? ''} ${JSON.stringify(o.activity.attachments ?? [])}`),
+          ),
+          `an internal error for ${JSON.stringify(text)}`,
+        );
       }),
       { numRuns: 60 },
     );
@@ -88,12 +151,27 @@ describe('property: the bot answers whatever it is sent', () => {
     const json = fc.jsonValue({ maxDepth: 2 });
     const data = fc.oneof(
       fc.dictionary(fc.string({ maxLength: 10 }), json, { maxKeys: 5 }),
-      fc.record({ requestId: fc.oneof(fc.constantFrom('R-ABC123', 'r-zzzzzz', ''), fc.string(), json), version: json, groupId: fc.oneof(fc.uuid(), fc.string()), action: fc.oneof(fc.constant('rollback'), fc.string()), rejectReason: fc.string({ maxLength: 50 }), ackSyncVersions: json }, { requiredKeys: [] }),
+      fc.record(
+        {
+          requestId: fc.oneof(fc.constantFrom('R-ABC123', 'r-zzzzzz', ''), fc.string(), json),
+          version: json,
+          groupId: fc.oneof(fc.uuid(), fc.string()),
+          action: fc.oneof(fc.constant('rollback'), fc.string()),
+          rejectReason: fc.string({ maxLength: 50 }),
+          ackSyncVersions: json,
+        },
+        { requiredKeys: [] },
+      ),
     );
-    const verb = fc.oneof(fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board'), fc.string({ maxLength: 20 }));
+    const verb = fc.oneof(
+      fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board'),
+      fc.string({ maxLength: 20 }),
+    );
     await fc.assert(
       fc.asyncProperty(verb, data, async (v, d) => {
-        const r = await s.channel.click(people.megan, `card-${++n}`, v, d as Record<string, unknown>, { key: `click-${n}` });
+        const r = await s.channel.click(people.megan, `card-${++n}`, v, d as Record<string, unknown>, {
+          key: `click-${n}`,
+        });
         assert.equal(r.status, 200, JSON.stringify(r.body));
         assert.ok(typeof r.message === 'string' || r.card, JSON.stringify(r.body));
         assert.doesNotMatch(r.message ?? '', /went wrong/, `an internal error for ${v} ${JSON.stringify(d)}`);

@@ -6,8 +6,12 @@ import { people, requestCard, startStack, type Stack } from '../helpers/stack';
 /** A slow tenant must not make Teams show an error on a click: answer first, follow up after. */
 describe('bot: clicks on a slow tenant are answered within the budget', () => {
   let s: Stack;
-  before(async () => { s = await startStack({ CLICK_ANSWER_BUDGET_MS: '700' }); });
-  after(async () => { await s.stop(); });
+  before(async () => {
+    s = await startStack({ CLICK_ANSWER_BUDGET_MS: '700' });
+  });
+  after(async () => {
+    await s.stop();
+  });
   beforeEach(async () => {
     await admin(s.tenant, 'POST', '/_fake/reset');
     await admin(s.tenant, 'PUT', '/_fake/settings', { latencyMs: 0 });
@@ -22,7 +26,11 @@ describe('bot: clicks on a slow tenant are answered within the budget', () => {
     const answeredMs = Date.now() - t0;
     assert.equal(r.message, 'Checking your sign-in and roles with Entra ID; the card updates in a moment.');
     assert.ok(answeredMs < 1000, `answered in ${answeredMs} ms`);
-    const updated = await s.channel.waitFor((o) => o.kind === 'update' && o.id === msg.id && /Approved by Megan Bowen/.test(cardText(cardOf(o))), 20_000, since);
+    const updated = await s.channel.waitFor(
+      (o) => o.kind === 'update' && o.id === msg.id && /Approved by Megan Bowen/.test(cardText(cardOf(o))),
+      20_000,
+      since,
+    );
     assert.ok(updated);
     await s.channel.waitFor((o) => /Audit log:.*initiated by Megan Bowen/.test(o.activity.text ?? ''), 30_000, since);
   });
@@ -34,7 +42,10 @@ describe('bot: clicks on a slow tenant are answered within the budget', () => {
     const r = await s.channel.click(people.lee, msg.id, 'approve', { ...data, ackSyncVersions: 'true' });
     assert.match(String(r.message), /^Checking your sign-in/);
     const line = await s.channel.waitFor((o) => /did not go through/.test(o.activity.text ?? ''), 20_000, since);
-    assert.match(line.activity.text, /^<at>Lee Gu<\/at>: your click on request R-\w+ did not go through\. Approving needs one of these directory roles/);
+    assert.match(
+      line.activity.text,
+      /^<at>Lee Gu<\/at>: your click on request R-\w+ did not go through\. Approving needs one of these directory roles/,
+    );
     assert.equal((await s.bot.service.get(String(data.requestId)))!.state, 'awaiting_approval');
   });
 });

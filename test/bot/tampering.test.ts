@@ -6,8 +6,12 @@ import { people, requestCard, soaPatches, startStack, type Stack } from '../help
 /** Card data comes from the client: each tampered click is refused with a message and changes nothing. */
 describe('bot: card action tampering', () => {
   let s: Stack;
-  before(async () => { s = await startStack(); });
-  after(async () => { await s.stop(); });
+  before(async () => {
+    s = await startStack();
+  });
+  after(async () => {
+    await s.stop();
+  });
 
   const unchanged = async (id: string) => {
     const req = (await s.bot.service.get(id))!;
@@ -29,13 +33,25 @@ describe('bot: card action tampering', () => {
     assert.equal(verb.message, 'This button is not known to the bot any more. Type `help`.');
 
     // The same request id on a click from another conversation (a copied card, or edited data).
-    const other = await s.channel.click(people.megan, msg.id, 'approve', ok, { kind: 'channel', key: 'somewhere-else' });
-    assert.equal(other.message, `Request ${id} belongs to another conversation; decide it on its own card there. Nothing was changed.`);
+    const other = await s.channel.click(people.megan, msg.id, 'approve', ok, {
+      kind: 'channel',
+      key: 'somewhere-else',
+    });
+    assert.equal(
+      other.message,
+      `Request ${id} belongs to another conversation; decide it on its own card there. Nothing was changed.`,
+    );
 
     const old = await s.channel.click(people.megan, msg.id, 'approve', { ...ok, version: Number(data.version) - 1 });
     assert.match(cardText(old.card), /waiting for approval/, 'an old version gets the current card, not a decision');
     // Who acts comes from the activity, never from card data: Lee (no approver role) naming Megan.
-    const impostor = await s.channel.click(people.lee, msg.id, 'approve', { ...ok, approver: { id: people.megan.aadObjectId, name: 'Megan Bowen' }, userId: people.megan.aadObjectId, aadObjectId: people.megan.aadObjectId, from: { aadObjectId: people.megan.aadObjectId } });
+    const impostor = await s.channel.click(people.lee, msg.id, 'approve', {
+      ...ok,
+      approver: { id: people.megan.aadObjectId, name: 'Megan Bowen' },
+      userId: people.megan.aadObjectId,
+      aadObjectId: people.megan.aadObjectId,
+      from: { aadObjectId: people.megan.aadObjectId },
+    });
     assert.match(impostor.message ?? '', /directory roles/);
     // The requester cannot approve their own request by asking for it in the data.
     const self = await s.channel.click(people.alex, msg.id, 'approve', { ...ok, allowSelfApproval: true });
@@ -51,9 +67,21 @@ describe('bot: card action tampering', () => {
     const res = await fetch(`${s.bot.http.url}/api/messages`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text: `move ${'A'.repeat(2 * 1024 * 1024)} to cloud`, channelId: 'msteams', serviceUrl: s.channel.url, from: { id: 'x', aadObjectId: people.alex.aadObjectId }, conversation: { id: 'a:big', tenantId: '00000000-0000-0000-0000-0000000000001' }, recipient: { id: 'b' } }),
+      body: JSON.stringify({
+        type: 'message',
+        text: `move ${'A'.repeat(2 * 1024 * 1024)} to cloud`,
+        channelId: 'msteams',
+        serviceUrl: s.channel.url,
+        from: { id: 'x', aadObjectId: people.alex.aadObjectId },
+        conversation: { id: 'a:big', tenantId: '00000000-0000-0000-0000-0000000000001' },
+        recipient: { id: 'b' },
+      }),
     });
     assert.equal(res.status, 413);
-    assert.equal(s.channel.outbound.filter((o) => o.conversationId === 'a:big').length, 0, 'nothing was sent to that conversation');
+    assert.equal(
+      s.channel.outbound.filter((o) => o.conversationId === 'a:big').length,
+      0,
+      'nothing was sent to that conversation',
+    );
   });
 });

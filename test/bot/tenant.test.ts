@@ -7,12 +7,20 @@ const OTHER = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 /** Activities from a tenant that is not the organisation's own are answered with a refusal only. */
 describe('bot: tenant allow-list', () => {
   let s: Stack;
-  before(async () => { s = await startStack(); });
-  after(async () => { await s.stop(); });
+  before(async () => {
+    s = await startStack();
+  });
+  after(async () => {
+    await s.stop();
+  });
 
   /** The activity TestChannel would send, re-addressed to another tenant. */
   async function fromOtherTenant(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${s.bot.http.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(`${s.bot.http.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -40,7 +48,16 @@ describe('bot: tenant allow-list', () => {
 
   it('a card click from another tenant is refused, even with a real request id and version', async () => {
     const { msg, data } = await requestCard(s);
-    const r = await fromOtherTenant(base('invoke', { name: 'adaptiveCard/action', replyToId: msg.id, value: { action: { type: 'Action.Execute', verb: 'approve', data: { ...data, ackSyncVersions: 'true' } }, trigger: 'manual' } }));
+    const r = await fromOtherTenant(
+      base('invoke', {
+        name: 'adaptiveCard/action',
+        replyToId: msg.id,
+        value: {
+          action: { type: 'Action.Execute', verb: 'approve', data: { ...data, ackSyncVersions: 'true' } },
+          trigger: 'manual',
+        },
+      }),
+    );
     assert.equal(r.status, 200);
     assert.equal(r.body.type, 'application/vnd.microsoft.activity.message');
     assert.match(r.body.value, /your tenant is not on its list/);

@@ -7,13 +7,22 @@ type TokenCall = { grantType: string; status: number };
 /** Token acquisition must not add a round trip per Graph call. */
 describe('bot: token-endpoint calls', () => {
   let s: Stack;
-  before(async () => { s = await startStack(); });
-  after(async () => { await s.stop(); });
-  beforeEach(async () => { await admin(s.tenant, 'POST', '/_fake/reset'); });
+  before(async () => {
+    s = await startStack();
+  });
+  after(async () => {
+    await s.stop();
+  });
+  beforeEach(async () => {
+    await admin(s.tenant, 'POST', '/_fake/reset');
+  });
 
-  const onBehalfOf = async () => (await admin<TokenCall[]>(s.tenant, 'GET', '/_fake/token-requests')).body.filter((t) => t.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+  const onBehalfOf = async () =>
+    (await admin<TokenCall[]>(s.tenant, 'GET', '/_fake/token-requests')).body.filter(
+      (t) => t.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+    );
 
-  it('one on-behalf-of exchange serves an approver\'s roles, re-check, PATCH and read-back; the next click reuses it', async () => {
+  it("one on-behalf-of exchange serves an approver's roles, re-check, PATCH and read-back; the next click reuses it", async () => {
     const first = await requestCard(s);
     await admin(s.tenant, 'DELETE', '/_fake/token-requests');
     await s.channel.click(people.megan, first.msg.id, 'approve', { ...first.data, ackSyncVersions: 'true' });
@@ -29,15 +38,23 @@ describe('bot: token-endpoint calls', () => {
 
 describe('bot: what is cached between cards', () => {
   let s: Stack;
-  before(async () => { s = await startStack({ TENANT_CACHE_SECONDS: '60' }); });
-  after(async () => { await s.stop(); });
+  before(async () => {
+    s = await startStack({ TENANT_CACHE_SECONDS: '60' });
+  });
+  after(async () => {
+    await s.stop();
+  });
 
-  it('the tenant\'s sync state is read for the first card and reused for the next ones within its lifetime; SOA state never is', async () => {
+  it("the tenant's sync state is read for the first card and reused for the next ones within its lifetime; SOA state never is", async () => {
     await admin(s.tenant, 'DELETE', '/_fake/requests');
     await s.channel.say(people.alex, 'check SecGroup1');
     await s.channel.say(people.alex, 'check SecGroup2');
     const log = await s.graphRequests();
     assert.equal(log.filter((e) => e.path.endsWith('/organization')).length, 1, 'one organization read for two cards');
-    assert.equal(log.filter((e) => /onPremisesSyncBehavior\/isCloudManaged/.test(decodeURIComponent(e.query))).length, 2, 'SOA state read for each card');
+    assert.equal(
+      log.filter((e) => /onPremisesSyncBehavior\/isCloudManaged/.test(decodeURIComponent(e.query))).length,
+      2,
+      'SOA state read for each card',
+    );
   });
 });

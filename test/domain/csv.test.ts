@@ -4,7 +4,13 @@ import { parseCsv } from '../helpers/csv';
 
 describe('domain: CSV (RFC 4180, formula-safe)', () => {
   it('writes a BOM, CRLF line ends, and quotes only what needs quoting', () => {
-    const csv = toCsv(['a', 'b', 'c'], [['plain', 'x y', 'tab\tinside'], [1, null, undefined]]);
+    const csv = toCsv(
+      ['a', 'b', 'c'],
+      [
+        ['plain', 'x y', 'tab\tinside'],
+        [1, null, undefined],
+      ],
+    );
     assert.equal(csv, `${UTF8_BOM}a,b,c\r\nplain,x y,tab\tinside\r\n1,,\r\n`);
     assert.equal(toCsv(['only'], []), `${UTF8_BOM}only\r\n`);
   });
@@ -41,12 +47,41 @@ describe('domain: CSV (RFC 4180, formula-safe)', () => {
   });
 
   it('round-trips through an RFC 4180 reader (formula cells come back with their quote)', () => {
-    const nasty = ['Finance, EMEA', 'say "hi"', 'a\r\nb', 'c\nd', 'e\rf', '', 'ünïcødé ✓', '=cmd', '+x', '-1', '@y', '\tz', '\rw', ' lead'];
+    const nasty = [
+      'Finance, EMEA',
+      'say "hi"',
+      'a\r\nb',
+      'c\nd',
+      'e\rf',
+      '',
+      'ünïcødé ✓',
+      '=cmd',
+      '+x',
+      '-1',
+      '@y',
+      '\tz',
+      '\rw',
+      ' lead',
+    ];
     const rows = [nasty, nasty.map((_, i) => (i % 2 ? i : null))];
-    const parsed = parseCsv(toCsv(nasty.map((_, i) => `h${i}`), rows));
+    const parsed = parseCsv(
+      toCsv(
+        nasty.map((_, i) => `h${i}`),
+        rows,
+      ),
+    );
     assert.equal(parsed.length, 3);
-    assert.deepEqual(parsed[0], nasty.map((_, i) => `h${i}`));
-    assert.deepEqual(parsed[1], nasty.map((v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)));
-    assert.deepEqual(parsed[2], nasty.map((_, i) => (i % 2 ? String(i) : '')));
+    assert.deepEqual(
+      parsed[0],
+      nasty.map((_, i) => `h${i}`),
+    );
+    assert.deepEqual(
+      parsed[1],
+      nasty.map((v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)),
+    );
+    assert.deepEqual(
+      parsed[2],
+      nasty.map((_, i) => (i % 2 ? String(i) : '')),
+    );
   });
 });

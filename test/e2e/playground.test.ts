@@ -27,7 +27,10 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
   const work = mkdtempSync(join(tmpdir(), 'soa-e2e-'));
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian package "chromium"; .ci/run installs it).`);
+    assert.ok(
+      existsSync(CHROMIUM),
+      `Chromium is needed at ${CHROMIUM} (Debian package "chromium"; .ci/run installs it).`,
+    );
     mkdirSync(artifacts, { recursive: true });
     const [port, ftPort, pgPort] = [await freePort(), await freePort(), await freePort()];
     stack = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'local.ts')], {
@@ -47,25 +50,41 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    stack.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+    stack.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
     const lines = createInterface({ input: stack.stdout! });
-    const exited = new Promise<never>((_, reject) => stack.once('exit', (code) => reject(new Error(`npm start's stack exited (${code}):\n${output}`))));
+    const exited = new Promise<never>((_, reject) =>
+      stack.once('exit', (code) => reject(new Error(`npm start's stack exited (${code}):\n${output}`))),
+    );
     const ready = (async () => {
       for await (const line of lines) {
         output += `${line}\n`;
         const ft = /Fake tenant: (https:\/\/\S+)/.exec(line);
         if (ft) tenantUrl = ft[1]!;
         const pg = /Playground:\s+(http:\/\/\S+)/.exec(line);
-        if (pg) { playgroundUrl = pg[1]!; return; }
+        if (pg) {
+          playgroundUrl = pg[1]!;
+          return;
+        }
       }
     })();
     await Promise.race([ready, exited]);
-    lines.on('line', (l) => { output += `${l}\n`; });
+    lines.on('line', (l) => {
+      output += `${l}\n`;
+    });
 
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       viewport: { width: 1400, height: 1100 },
       env: { ...process.env, XDG_CONFIG_HOME: join(work, 'xdg-config'), XDG_CACHE_HOME: join(work, 'xdg-cache') },
     });
@@ -110,7 +129,8 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const card = (...texts: string[]) => texts.reduce((loc, t) => loc.filter({ hasText: t }), page.locator('.ac-adaptiveCard'));
+  const card = (...texts: string[]) =>
+    texts.reduce((loc, t) => loc.filter({ hasText: t }), page.locator('.ac-adaptiveCard'));
   const message = (re: RegExp) => page.getByRole('paragraph').filter({ hasText: re });
 
   async function approve(cardLocator: ReturnType<typeof card>): Promise<void> {
@@ -127,7 +147,10 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     const newPost = page.getByRole('group').filter({ has: page.getByRole('button', { name: 'Post', exact: true }) });
     await newPost.getByRole('textbox').click();
     await page.keyboard.type('@SOA');
-    await page.getByRole('listbox', { name: 'Typeahead menu' }).getByRole('menuitem', { name: /SOA Bot/ }).click();
+    await page
+      .getByRole('listbox', { name: 'Typeahead menu' })
+      .getByRole('menuitem', { name: /SOA Bot/ })
+      .click();
     await page.keyboard.type(' move SecGroup1 to cloud');
     await newPost.getByRole('button', { name: 'Post', exact: true }).click();
 
@@ -150,7 +173,10 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     const newPost = page.getByRole('group').filter({ has: page.getByRole('button', { name: 'Post', exact: true }) });
     await newPost.getByRole('textbox').click();
     await page.keyboard.type('@SOA');
-    await page.getByRole('listbox', { name: 'Typeahead menu' }).getByRole('menuitem', { name: /SOA Bot/ }).click();
+    await page
+      .getByRole('listbox', { name: 'Typeahead menu' })
+      .getByRole('menuitem', { name: /SOA Bot/ })
+      .click();
     await page.keyboard.type(` ${text}`);
     await newPost.getByRole('button', { name: 'Post', exact: true }).click();
   }
@@ -166,12 +192,17 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     const text = await plan.innerText();
     assert.match(text, /2 groups to switch/);
     const steps = text.slice(text.indexOf('groups to switch'));
-    assert.ok(steps.indexOf('SecGroup1-Leaf') >= 0 && steps.indexOf('SecGroup1-Leaf') < steps.indexOf('SecGroup1-Nested'), 'the leaf goes first');
+    assert.ok(
+      steps.indexOf('SecGroup1-Leaf') >= 0 && steps.indexOf('SecGroup1-Leaf') < steps.indexOf('SecGroup1-Nested'),
+      'the leaf goes first',
+    );
     await card('Group SOA requests in this conversation', 'the tree under SecGroup1-Nested').first().waitFor();
     await page.screenshot({ path: join(artifacts, '05-channel-plan-card.png'), fullPage: true });
 
     await approve(plan);
-    await message(/Plan R-\w+ \(the tree under SecGroup1-Nested\) is complete: 2 groups are cloud-managed; 2 of 2 confirmed in the audit log/).waitFor();
+    await message(
+      /Plan R-\w+ \(the tree under SecGroup1-Nested\) is complete: 2 groups are cloud-managed; 2 of 2 confirmed in the audit log/,
+    ).waitFor();
     await card('Group SOA requests in this conversation', 'Finished in the last 24 hours').first().waitFor();
     await board.first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, '06-channel-board-after-plan.png'), fullPage: true });
@@ -181,10 +212,15 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     await page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
     await page.getByRole('textbox').click();
     await page.keyboard.type('@SOA');
-    await page.getByRole('listbox', { name: 'Typeahead menu' }).getByRole('menuitem', { name: /SOA Bot/ }).click();
+    await page
+      .getByRole('listbox', { name: 'Typeahead menu' })
+      .getByRole('menuitem', { name: /SOA Bot/ })
+      .click();
     await page.keyboard.type(' rollback SOAGroup3');
     const [sent] = await Promise.all([
-      page.waitForResponse((r) => /\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(r.url()) && r.request().method() === 'POST'),
+      page.waitForResponse(
+        (r) => /\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(r.url()) && r.request().method() === 'POST',
+      ),
       page.getByRole('button', { name: 'Send Message' }).click(),
     ]);
     assert.equal(sent.status(), 200);

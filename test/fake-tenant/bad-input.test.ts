@@ -6,23 +6,38 @@ import { admin, graphAs, rejection, ssoToken, startTestTenant, withBroadConsent 
 
 /** The real Graph client, presenting whatever token the test hands it. */
 function clientWithToken(ft: FakeTenant, token: string): Client {
-  return Client.initWithMiddleware({ baseUrl: ft.url, customHosts: new Set(['localhost']), authProvider: { getAccessToken: async () => token } });
+  return Client.initWithMiddleware({
+    baseUrl: ft.url,
+    customHosts: new Set(['localhost']),
+    authProvider: { getAccessToken: async () => token },
+  });
 }
 
 async function appToken(ft: FakeTenant): Promise<string> {
   const res = await fetch(`${ft.url}/${ft.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: LOCAL_BOT_APP_ID, client_secret: LOCAL_BOT_SECRET, scope: 'https://graph.microsoft.com/.default' }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: LOCAL_BOT_APP_ID,
+      client_secret: LOCAL_BOT_SECRET,
+      scope: 'https://graph.microsoft.com/.default',
+    }).toString(),
   });
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
 describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () => {
   let ft: FakeTenant;
-  before(async () => { ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) }); });
-  after(async () => { await ft.close(); });
-  beforeEach(async () => { await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed())); });
+  before(async () => {
+    ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) });
+  });
+  after(async () => {
+    await ft.close();
+  });
+  beforeEach(async () => {
+    await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
+  });
   afterEach(async () => {
     // Whatever the test sent, the server still answers normally.
     const alex = await graphAs(ft, USER.alex);
@@ -31,9 +46,20 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
 
   it('malformed or wrong JSON bodies: 400 with Graph error codes, state unchanged', async () => {
     const alex = await graphAs(ft, USER.alex);
-    const bodies: unknown[] = ['{"isCloudManaged": tru', '[]', { isCloudManaged: 'yes' }, { isCloudManaged: true, extra: 1 }, {}];
+    const bodies: unknown[] = [
+      '{"isCloudManaged": tru',
+      '[]',
+      { isCloudManaged: 'yes' },
+      { isCloudManaged: true, extra: 1 },
+      {},
+    ];
     for (const body of bodies) {
-      const err = await rejection(() => alex.api(`/groups/${GROUP.secGroup1}/onPremisesSyncBehavior`).header('Content-Type', 'application/json').patch(body));
+      const err = await rejection(() =>
+        alex
+          .api(`/groups/${GROUP.secGroup1}/onPremisesSyncBehavior`)
+          .header('Content-Type', 'application/json')
+          .patch(body),
+      );
       assert.equal(err.statusCode, 400, JSON.stringify(body));
       assert.ok(['BadRequest', 'Request_BadRequest'].includes(String(err.code)), String(err.code));
     }
@@ -43,7 +69,16 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
 
   it('unknown ids, unknown segments, wrong methods', async () => {
     const alex = await graphAs(ft, USER.alex);
-    assert.equal((await rejection(() => alex.api('/groups/00000000-0000-4000-8000-00000000dead/onPremisesSyncBehavior').patch({ isCloudManaged: true }))).statusCode, 404);
+    assert.equal(
+      (
+        await rejection(() =>
+          alex
+            .api('/groups/00000000-0000-4000-8000-00000000dead/onPremisesSyncBehavior')
+            .patch({ isCloudManaged: true }),
+        )
+      ).statusCode,
+      404,
+    );
     assert.equal((await rejection(() => alex.api("/groups/'; DROP TABLE groups;--").get())).statusCode, 400);
     assert.equal((await rejection(() => alex.api(`/groups/${GROUP.secGroup1}/owners/x/y`).get())).statusCode, 400);
     assert.equal((await rejection(() => alex.api(`/groups/${GROUP.secGroup1}`).delete())).statusCode, 405);
@@ -52,17 +87,37 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
 
   it('bad OData: syntax, unsupported operators and properties, bad paging token', async () => {
     const alex = await graphAs(ft, USER.alex);
-    const filters = ["displayName eq", "(displayName eq 'a'", "contains(displayName,'a')", "displayName eq 'a' and", "displayName gt 5 5", "description eq 'x'"];
+    const filters = [
+      'displayName eq',
+      "(displayName eq 'a'",
+      "contains(displayName,'a')",
+      "displayName eq 'a' and",
+      'displayName gt 5 5',
+      "description eq 'x'",
+    ];
     for (const f of filters) {
       const err = await rejection(() => alex.api('/groups').filter(f).get());
       assert.equal(err.statusCode, 400, f);
     }
-    assert.equal((await rejection(() => alex.api('/auditLogs/directoryAudits').filter("activityDateTime gt 2020-01-01T00:00:00Z").get())).statusCode, 400);
-    assert.equal((await rejection(() => alex.api('/auditLogs/directoryAudits').orderby('category').get())).statusCode, 400);
+    assert.equal(
+      (
+        await rejection(() =>
+          alex.api('/auditLogs/directoryAudits').filter('activityDateTime gt 2020-01-01T00:00:00Z').get(),
+        )
+      ).statusCode,
+      400,
+    );
+    assert.equal(
+      (await rejection(() => alex.api('/auditLogs/directoryAudits').orderby('category').get())).statusCode,
+      400,
+    );
     assert.equal((await rejection(() => alex.api('/groups').query({ $skiptoken: 'garbage' }).get())).statusCode, 400);
     assert.equal((await rejection(() => alex.api('/groups').top(0).get())).statusCode, 400);
     assert.equal((await rejection(() => alex.api('/groups').query({ $frobnicate: '1' }).get())).statusCode, 400);
-    assert.equal((await rejection(() => alex.api('/groups').query({ $search: '"displayName:Sec"' }).get())).code, 'Request_UnsupportedQuery');
+    assert.equal(
+      (await rejection(() => alex.api('/groups').query({ $search: '"displayName:Sec"' }).get())).code,
+      'Request_UnsupportedQuery',
+    );
   });
 
   it('unsigned, forged, expired and foreign tokens: 401 InvalidAuthenticationToken', async () => {
@@ -104,7 +159,11 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
     assert.match(bad.body.error.message, /unknown member/);
     assert.equal(ft.tenant.groups.size, 13, 'the previous tenant is kept');
     assert.equal((await admin(ft, 'POST', '/_fake/reset', '{"tenantId":')).status, 400);
-    assert.equal((await admin(ft, 'POST', '/_fake/reset', { tenantId: 'x', organization: {}, users: [], apps: [], groups: [] })).status, 400);
+    assert.equal(
+      (await admin(ft, 'POST', '/_fake/reset', { tenantId: 'x', organization: {}, users: [], apps: [], groups: [] }))
+        .status,
+      400,
+    );
     assert.equal((await admin(ft, 'POST', '/_fake/faults', { match: '(', status: 429 })).status, 400);
     assert.equal((await admin(ft, 'POST', '/_fake/faults', { match: '/me', status: 200 })).status, 400);
     assert.equal((await admin(ft, 'POST', '/_fake/faults', { match: '/me', status: 429, count: -1 })).status, 400);
@@ -112,16 +171,29 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
     assert.equal((await admin(ft, 'PUT', '/_fake/settings', { soaPatchStatus: 201 })).status, 400);
     assert.equal((await admin(ft, 'PUT', '/_fake/settings', { bogus: 1 })).status, 400);
     assert.equal(ft.settings.latencyMs, 0);
-    assert.equal((await admin(ft, 'POST', '/_fake/sso-token', { oid: '00000000-0000-4000-8000-0000000000ff' })).status, 404);
+    assert.equal(
+      (await admin(ft, 'POST', '/_fake/sso-token', { oid: '00000000-0000-4000-8000-0000000000ff' })).status,
+      404,
+    );
     assert.equal((await admin(ft, 'POST', '/_fake/sso-token', {})).status, 400);
-    assert.equal((await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.cloudOnlyEngineering}`, { displayName: 'x' })).status, 409);
+    assert.equal(
+      (await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.cloudOnlyEngineering}`, { displayName: 'x' })).status,
+      409,
+    );
     assert.equal((await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.secGroup1}`, { colour: 'blue' })).status, 400);
-    assert.equal((await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.secGroup1}`, { addMembers: ['nobody'] })).status, 400);
+    assert.equal(
+      (await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.secGroup1}`, { addMembers: ['nobody'] })).status,
+      400,
+    );
     assert.equal((await admin(ft, 'GET', '/_fake/nothing-here')).status, 404);
   });
 
   it('oversized bodies are refused', async () => {
-    const res = await fetch(`${ft.url}/v1.0/$batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(5 * 1024 * 1024) });
+    const res = await fetch(`${ft.url}/v1.0/$batch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: 'x'.repeat(5 * 1024 * 1024),
+    });
     assert.equal(res.status, 413);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'Request_EntityTooLarge');
   });

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { GROUP, USER } from '../../src/fake-tenant/seed';
-import { admin, appCredential, graphAs, graphClient, rejection, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
+import {
+  admin,
+  appCredential,
+  graphAs,
+  graphClient,
+  rejection,
+  startTestTenant,
+  withBroadConsent,
+} from '../helpers/fake-tenant';
 
 type G = { id: string; displayName: string; [k: string]: unknown };
 const names = (v: G[]) => v.map((g) => g.displayName).sort();
@@ -15,7 +23,9 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) });
     alex = await graphAs(ft, USER.alex);
   });
-  after(async () => { await ft.close(); });
+  after(async () => {
+    await ft.close();
+  });
 
   it('filters by displayName with eq, startswith and OData quote escaping', async () => {
     const eq = await alex.api('/groups').filter("displayName eq 'SecGroup1'").get();
@@ -24,7 +34,11 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.deepEqual(names(sw.value), ['SecGroup1', 'SecGroup1-Leaf', 'SecGroup1-Nested']);
     const quoted = await alex.api('/groups').filter("displayName eq 'O''Brien Admins'").get();
     assert.deepEqual(names(quoted.value), ["O'Brien Admins"]);
-    const dup = await alex.api('/groups').filter("displayName eq 'Marketing'").select('id,displayName,description').get();
+    const dup = await alex
+      .api('/groups')
+      .filter("displayName eq 'Marketing'")
+      .select('id,displayName,description')
+      .get();
     assert.equal(dup.value.length, 2, 'display names are not unique');
     assert.notEqual(dup.value[0].id, dup.value[1].id);
   });
@@ -38,7 +52,12 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.equal(g.onPremisesSamAccountName, 'Helpdesk MESG');
     assert.ok(!('onPremisesExtensionAttributes' in g), 'select-only property not returned by default');
     const sel = await alex.api(`/groups/${GROUP.helpdeskMesg}`).select('id,onPremisesExtensionAttributes').get();
-    assert.deepEqual(Object.keys(sel).filter((k) => !k.startsWith('@')).sort(), ['id', 'onPremisesExtensionAttributes']);
+    assert.deepEqual(
+      Object.keys(sel)
+        .filter((k) => !k.startsWith('@'))
+        .sort(),
+      ['id', 'onPremisesExtensionAttributes'],
+    );
     assert.equal(sel.onPremisesExtensionAttributes.extensionAttribute1, 'IT-Helpdesk');
     const m365 = await alex.api(`/groups/${GROUP.projectX}`).get();
     assert.deepEqual(m365.groupTypes, ['Unified']);
@@ -60,15 +79,25 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.match(sel.message, /noSuchThing/);
     const ne = await rejection(() => alex.api('/groups').filter("displayName ne 'SecGroup1'").get());
     assert.equal(ne.code, 'Request_UnsupportedQuery');
-    const neOk = await alex.api('/groups').header('ConsistencyLevel', 'eventual').query({ $count: 'true' }).filter("displayName ne 'SecGroup1'").get();
+    const neOk = await alex
+      .api('/groups')
+      .header('ConsistencyLevel', 'eventual')
+      .query({ $count: 'true' })
+      .filter("displayName ne 'SecGroup1'")
+      .get();
     assert.equal(neOk['@odata.count'], 12);
     const top = await rejection(() => alex.api('/groups').top(1000).get());
     assert.match(top.message, /between 1 and 999/);
   });
 
   it('counts with $count + ConsistencyLevel, and finds cloud-managed groups as Entra documents', async () => {
-    const res = await alex.api('/groups').header('ConsistencyLevel', 'eventual').query({ $count: 'true' })
-      .filter('onPremisesSyncBehavior/isCloudManaged eq true').select('id,displayName').get();
+    const res = await alex
+      .api('/groups')
+      .header('ConsistencyLevel', 'eventual')
+      .query({ $count: 'true' })
+      .filter('onPremisesSyncBehavior/isCloudManaged eq true')
+      .select('id,displayName')
+      .get();
     assert.deepEqual(names(res.value), ['SOAGroup3']);
     assert.equal(res['@odata.count'], 1);
     const noHeader = await alex.api('/groups').query({ $count: 'true' }).get();
@@ -82,7 +111,10 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.equal(first.value.length, 5);
     assert.ok(first['@odata.nextLink'].startsWith(ft.url));
     const seen: string[] = [];
-    const it = new PageIterator(alex, first as PageCollection, (g: G) => { seen.push(g.id); return true; });
+    const it = new PageIterator(alex, first as PageCollection, (g: G) => {
+      seen.push(g.id);
+      return true;
+    });
     await it.iterate();
     assert.equal(seen.length, 13);
     assert.equal(new Set(seen).size, 13);
@@ -91,7 +123,11 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
   it('lists direct members, child groups (OData cast), parents and transitive relations', async () => {
     const members = await alex.api(`/groups/${GROUP.secGroup1}/members`).get();
     assert.equal(members.value.length, 3);
-    assert.deepEqual(members.value.map((m: G) => m['@odata.type']).sort(), ['#microsoft.graph.group', '#microsoft.graph.user', '#microsoft.graph.user']);
+    assert.deepEqual(members.value.map((m: G) => m['@odata.type']).sort(), [
+      '#microsoft.graph.group',
+      '#microsoft.graph.user',
+      '#microsoft.graph.user',
+    ]);
     const children = await alex.api(`/groups/${GROUP.secGroup1}/members/microsoft.graph.group`).get();
     assert.deepEqual(names(children.value), ['SecGroup1-Nested']);
     const trans = await alex.api(`/groups/${GROUP.secGroup1}/transitiveMembers/microsoft.graph.group`).get();
@@ -105,13 +141,25 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
   it('pages members (default 100, $top up to 999) on a large generated tenant with cycles', async () => {
     const big = await startTestTenant({ seed: withBroadConsent(defaultSeed()) });
     try {
-      const r = await admin(big, 'POST', '/_fake/reset', { generate: { groups: 1500, users: 300, depth: 5, breadth: 6, cycles: 3 } });
+      const r = await admin(big, 'POST', '/_fake/reset', {
+        generate: { groups: 1500, users: 300, depth: 5, breadth: 6, cycles: 3 },
+      });
       assert.equal(r.status, 200);
-      await admin(big, 'PATCH', `/_fake/apps/${LOCAL_BOT_APP_ID}`, { delegatedScopes: withBroadConsent(defaultSeed()).apps[0]!.delegatedScopes });
+      await admin(big, 'PATCH', `/_fake/apps/${LOCAL_BOT_APP_ID}`, {
+        delegatedScopes: withBroadConsent(defaultSeed()).apps[0]!.delegatedScopes,
+      });
       const client = await graphAs(big, USER.alex);
-      const roots = await client.api('/groups').filter("startswith(displayName,'BIG-Root-1')").select('id,displayName').get();
+      const roots = await client
+        .api('/groups')
+        .filter("startswith(displayName,'BIG-Root-1')")
+        .select('id,displayName')
+        .get();
       const root = roots.value.find((g: G) => g.displayName === 'BIG-Root-1');
-      const all = await client.api(`/groups/${root.id}/transitiveMembers/microsoft.graph.group`).select('id').top(999).get();
+      const all = await client
+        .api(`/groups/${root.id}/transitiveMembers/microsoft.graph.group`)
+        .select('id')
+        .top(999)
+        .get();
       let count = all.value.length;
       let next = all['@odata.nextLink'];
       while (next) {
@@ -140,14 +188,20 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.equal(seg.statusCode, 400);
   });
 
-  it('serves organization, /me and the caller\'s directory roles', async () => {
+  it("serves organization, /me and the caller's directory roles", async () => {
     const org = await alex.api('/organization').get();
     assert.equal(org.value[0].onPremisesSyncEnabled, true);
     assert.ok(org.value[0].onPremisesLastSyncDateTime);
     const me = await alex.api('/me').get();
     assert.equal(me.id, USER.alex);
-    const roles = await alex.api('/me/transitiveMemberOf/microsoft.graph.directoryRole').select('displayName,roleTemplateId').get();
-    assert.deepEqual(roles.value.map((r: G) => r.displayName), ['Hybrid Identity Administrator']);
+    const roles = await alex
+      .api('/me/transitiveMemberOf/microsoft.graph.directoryRole')
+      .select('displayName,roleTemplateId')
+      .get();
+    assert.deepEqual(
+      roles.value.map((r: G) => r.displayName),
+      ['Hybrid Identity Administrator'],
+    );
     const lee = await graphAs(ft, USER.lee);
     assert.deepEqual((await lee.api('/me/transitiveMemberOf/microsoft.graph.directoryRole').get()).value, []);
     const app = graphClient(ft, appCredential(ft));
@@ -164,11 +218,21 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
   });
 
   it('searches and sorts with the advanced-query header; reads users by id or UPN and /me group memberships', async () => {
-    const found = await alex.api('/groups').header('ConsistencyLevel', 'eventual').search('"displayName:Nested"').select('displayName').get();
+    const found = await alex
+      .api('/groups')
+      .header('ConsistencyLevel', 'eventual')
+      .search('"displayName:Nested"')
+      .select('displayName')
+      .get();
     assert.deepEqual(names(found.value), ['SecGroup1-Nested']);
     const sorted = await alex.api('/groups').orderby('displayName desc').select('displayName').top(3).get();
-    assert.deepEqual(sorted.value.map((g: G) => g.displayName), ['SOAGroup3', 'SecGroup2', 'SecGroup1-Nested']);
-    const sortFiltered = await rejection(() => alex.api('/groups').filter("startswith(displayName,'Sec')").orderby('displayName').get());
+    assert.deepEqual(
+      sorted.value.map((g: G) => g.displayName),
+      ['SOAGroup3', 'SecGroup2', 'SecGroup1-Nested'],
+    );
+    const sortFiltered = await rejection(() =>
+      alex.api('/groups').filter("startswith(displayName,'Sec')").orderby('displayName').get(),
+    );
     assert.equal(sortFiltered.code, 'Request_UnsupportedQuery');
     const byUpn = await alex.api('/users/lee@contoso.com').get();
     assert.equal(byUpn.id, USER.lee);
@@ -178,6 +242,12 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.deepEqual(names(direct.value), ['AppAccess-Parent', 'CloudOnly-Engineering', 'SecGroup1']);
     const lynne = await graphAs(ft, '00000000-0000-0000-0000-0000000000033');
     const transitive = await lynne.api('/me/transitiveMemberOf/microsoft.graph.group').select('displayName').get();
-    assert.deepEqual(names(transitive.value), ['Finance DL', 'Marketing', 'SecGroup1', 'SecGroup1-Leaf', 'SecGroup1-Nested']);
+    assert.deepEqual(names(transitive.value), [
+      'Finance DL',
+      'Marketing',
+      'SecGroup1',
+      'SecGroup1-Leaf',
+      'SecGroup1-Nested',
+    ]);
   });
 });

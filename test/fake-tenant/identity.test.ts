@@ -3,7 +3,18 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { defaultSeed, LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, USER } from '../../src/fake-tenant/seed';
 import { ROLE } from '../../src/fake-tenant/model';
-import { admin, appCredential, decodeJwt, GRAPH_SCOPE, graphClient, oboCredential, rejection, ssoToken, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
+import {
+  admin,
+  appCredential,
+  decodeJwt,
+  GRAPH_SCOPE,
+  graphClient,
+  oboCredential,
+  rejection,
+  ssoToken,
+  startTestTenant,
+  withBroadConsent,
+} from '../helpers/fake-tenant';
 
 async function tokenEndpoint(ft: FakeTenant, form: Record<string, string>) {
   const res = await fetch(`${ft.url}/${ft.tenantId}/oauth2/v2.0/token`, {
@@ -24,12 +35,20 @@ function forgedToken(claims: Record<string, unknown>, alg = 'RS256'): string {
 
 describe('fake tenant: identity (real @azure/identity against it)', () => {
   let ft: FakeTenant;
-  before(async () => { ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) }); });
-  after(async () => { await ft.close(); });
-  beforeEach(async () => { await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed())); });
+  before(async () => {
+    ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()) });
+  });
+  after(async () => {
+    await ft.close();
+  });
+  beforeEach(async () => {
+    await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
+  });
 
   it('publishes OpenID metadata and keys for the tenant', async () => {
-    const meta = (await (await fetch(`${ft.url}/${ft.tenantId}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const meta = (await (
+      await fetch(`${ft.url}/${ft.tenantId}/v2.0/.well-known/openid-configuration`)
+    ).json()) as Record<string, string>;
     assert.equal(meta.token_endpoint, `${ft.url}/${ft.tenantId}/oauth2/v2.0/token`);
     assert.equal(meta.issuer, `${ft.url}/${ft.tenantId}/v2.0`);
     const keys = (await (await fetch(meta.jwks_uri!)).json()) as { keys: Array<Record<string, string>> };
@@ -57,7 +76,12 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
     const c = decodeJwt(token);
     assert.equal(c.idtyp, 'app');
     assert.deepEqual((c.roles as string[]).sort(), ['AuditLog.Read.All', 'Directory.Read.All', 'Group.Read.All']);
-    const bad = await tokenEndpoint(ft, { grant_type: 'client_credentials', client_id: LOCAL_BOT_APP_ID, client_secret: LOCAL_BOT_SECRET, scope: 'https://graph.microsoft.com/User.Read' });
+    const bad = await tokenEndpoint(ft, {
+      grant_type: 'client_credentials',
+      client_id: LOCAL_BOT_APP_ID,
+      client_secret: LOCAL_BOT_SECRET,
+      scope: 'https://graph.microsoft.com/User.Read',
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error, 'invalid_scope');
     assert.deepEqual(bad.body.error_codes, [1002012]);
@@ -67,7 +91,14 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
     const sso = await ssoToken(ft, USER.alex, { lifetimeSeconds: -60 });
     const err = await rejection(() => oboCredential(ft, sso).getToken(GRAPH_SCOPE));
     assert.match(err.message, /AADSTS500133/);
-    const raw = await tokenEndpoint(ft, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', client_id: LOCAL_BOT_APP_ID, client_secret: LOCAL_BOT_SECRET, assertion: sso, scope: GRAPH_SCOPE });
+    const raw = await tokenEndpoint(ft, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      client_id: LOCAL_BOT_APP_ID,
+      client_secret: LOCAL_BOT_SECRET,
+      assertion: sso,
+      scope: GRAPH_SCOPE,
+    });
     assert.equal(raw.status, 400);
     assert.equal(raw.body.error, 'invalid_grant');
     assert.deepEqual(raw.body.error_codes, [500133]);
@@ -76,12 +107,28 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
 
   it('assertion for another audience, foreign signer or unsigned: refused', async () => {
     const wrongAud = await ssoToken(ft, USER.alex, { audience: 'api://someone-else' });
-    assert.match((await rejection(() => oboCredential(ft, wrongAud).getToken(GRAPH_SCOPE))).message, /AADSTS50013.*audience/);
+    assert.match(
+      (await rejection(() => oboCredential(ft, wrongAud).getToken(GRAPH_SCOPE))).message,
+      /AADSTS50013.*audience/,
+    );
     const now = Math.floor(Date.now() / 1000);
     const claims = { aud: LOCAL_BOT_APP_ID, tid: ft.tenantId, oid: USER.alex, exp: now + 600, iat: now, nbf: now };
-    assert.match((await rejection(() => oboCredential(ft, forgedToken(claims)).getToken(GRAPH_SCOPE))).message, /AADSTS50013.*signature/);
-    assert.match((await rejection(() => oboCredential(ft, forgedToken(claims, 'none')).getToken(GRAPH_SCOPE))).message, /AADSTS50013/);
-    const raw = await tokenEndpoint(ft, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', client_id: LOCAL_BOT_APP_ID, client_secret: LOCAL_BOT_SECRET, assertion: 'not-a-jwt', scope: GRAPH_SCOPE });
+    assert.match(
+      (await rejection(() => oboCredential(ft, forgedToken(claims)).getToken(GRAPH_SCOPE))).message,
+      /AADSTS50013.*signature/,
+    );
+    assert.match(
+      (await rejection(() => oboCredential(ft, forgedToken(claims, 'none')).getToken(GRAPH_SCOPE))).message,
+      /AADSTS50013/,
+    );
+    const raw = await tokenEndpoint(ft, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      client_id: LOCAL_BOT_APP_ID,
+      client_secret: LOCAL_BOT_SECRET,
+      assertion: 'not-a-jwt',
+      scope: GRAPH_SCOPE,
+    });
     assert.equal(raw.status, 400);
     assert.deepEqual(raw.body.error_codes, [50027]);
   });
@@ -94,7 +141,14 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
     const err = await rejection(() => oboCredential(ft, sso).getToken(GRAPH_SCOPE));
     assert.equal(err.name, 'AuthenticationRequiredError');
     assert.match(err.message, /AADSTS65001/);
-    const raw = await tokenEndpoint(ft, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', client_id: LOCAL_BOT_APP_ID, client_secret: LOCAL_BOT_SECRET, assertion: sso, scope: GRAPH_SCOPE });
+    const raw = await tokenEndpoint(ft, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      client_id: LOCAL_BOT_APP_ID,
+      client_secret: LOCAL_BOT_SECRET,
+      assertion: sso,
+      scope: GRAPH_SCOPE,
+    });
     assert.equal(raw.body.suberror, 'consent_required');
   });
 
@@ -102,7 +156,14 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
     const sso = await ssoToken(ft, USER.isaiah);
     const err = await rejection(() => oboCredential(ft, sso).getToken(GRAPH_SCOPE));
     assert.match(err.message, /AADSTS50076/);
-    const raw = await tokenEndpoint(ft, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', client_id: LOCAL_BOT_APP_ID, client_secret: LOCAL_BOT_SECRET, assertion: sso, scope: GRAPH_SCOPE });
+    const raw = await tokenEndpoint(ft, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      client_id: LOCAL_BOT_APP_ID,
+      client_secret: LOCAL_BOT_SECRET,
+      assertion: sso,
+      scope: GRAPH_SCOPE,
+    });
     assert.ok(JSON.parse(String(raw.body.claims)).access_token);
     const withMfa = await ssoToken(ft, USER.isaiah, { mfa: true });
     const { token } = await oboCredential(ft, withMfa).getToken(GRAPH_SCOPE);
@@ -119,9 +180,24 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
 
   it('wrong client secret, unknown client, unsupported grant: AAD errors', async () => {
     const sso = await ssoToken(ft, USER.alex);
-    assert.match((await rejection(() => oboCredential(ft, sso, 'wrong-secret').getToken(GRAPH_SCOPE))).message, /AADSTS7000215/);
-    assert.match((await rejection(() => appCredential(ft, LOCAL_BOT_SECRET, '99999999-9999-4999-8999-999999999999').getToken(GRAPH_SCOPE))).message, /AADSTS700016/);
-    const raw = await tokenEndpoint(ft, { grant_type: 'password', client_id: LOCAL_BOT_APP_ID, client_secret: LOCAL_BOT_SECRET, scope: GRAPH_SCOPE });
+    assert.match(
+      (await rejection(() => oboCredential(ft, sso, 'wrong-secret').getToken(GRAPH_SCOPE))).message,
+      /AADSTS7000215/,
+    );
+    assert.match(
+      (
+        await rejection(() =>
+          appCredential(ft, LOCAL_BOT_SECRET, '99999999-9999-4999-8999-999999999999').getToken(GRAPH_SCOPE),
+        )
+      ).message,
+      /AADSTS700016/,
+    );
+    const raw = await tokenEndpoint(ft, {
+      grant_type: 'password',
+      client_id: LOCAL_BOT_APP_ID,
+      client_secret: LOCAL_BOT_SECRET,
+      scope: GRAPH_SCOPE,
+    });
     assert.equal(raw.body.error, 'unsupported_grant_type');
     const noClient = await tokenEndpoint(ft, { grant_type: 'client_credentials', scope: GRAPH_SCOPE });
     assert.deepEqual(noClient.body.error_codes, [900144]);

@@ -14,16 +14,23 @@ describe('fake tenant: `npm run fake-tenant` entry point', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     try {
       const lines = createInterface({ input: child.stdout });
       let url: string | undefined;
       for await (const line of lines) {
         const m = /listening on (https:\/\/localhost:\d+)/.exec(line);
-        if (m) { url = m[1]; break; }
+        if (m) {
+          url = m[1];
+          break;
+        }
       }
       assert.ok(url, `no "listening on" line; stderr: ${stderr}`);
-      const meta = (await (await fetch(`${url}/00000000-0000-0000-0000-0000000000001/v2.0/.well-known/openid-configuration`)).json()) as { issuer: string };
+      const meta = (await (
+        await fetch(`${url}/00000000-0000-0000-0000-0000000000001/v2.0/.well-known/openid-configuration`)
+      ).json()) as { issuer: string };
       assert.match(meta.issuer, /\/v2\.0$/);
     } finally {
       child.kill('SIGTERM');
@@ -39,7 +46,9 @@ describe('fake tenant: `npm run fake-tenant` entry point', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     const [code] = await once(child, 'exit');
     assert.equal(code, 2);
     assert.match(stderr, /FAKE_TENANT_PORT must be a port number/);

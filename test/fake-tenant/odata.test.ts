@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { checkFilter, evaluate, ODataSyntaxError, parseFilter, UnsupportedFilterError, type FilterSpec } from '../../src/fake-tenant/odata';
+import {
+  checkFilter,
+  evaluate,
+  ODataSyntaxError,
+  parseFilter,
+  UnsupportedFilterError,
+  type FilterSpec,
+} from '../../src/fake-tenant/odata';
 
 const spec: FilterSpec = {
   resource: 'Thing',
@@ -19,7 +26,12 @@ const matches = (filter: string, obj: unknown, advanced = false) => {
 };
 
 describe('fake tenant: OData $filter subset', () => {
-  const thing = { displayName: "O'Brien Admins", when: '2026-01-02T03:04:05Z', items: [{ id: 'a' }, { id: 'b' }], tags: ['x', 'Unified'] };
+  const thing = {
+    displayName: "O'Brien Admins",
+    when: '2026-01-02T03:04:05Z',
+    items: [{ id: 'a' }, { id: 'b' }],
+    tags: ['x', 'Unified'],
+  };
 
   it('compares strings without regard to case and unescapes doubled quotes', () => {
     assert.equal(matches("displayName eq 'o''brien admins'", thing), true);
@@ -30,7 +42,10 @@ describe('fake tenant: OData $filter subset', () => {
 
   it('handles and/or/not precedence, parentheses, dates and lambdas', () => {
     assert.equal(matches("displayName eq 'x' or displayName eq 'y' and displayName eq 'z'", thing), false);
-    assert.equal(matches("(displayName eq 'x' or startswith(displayName,'O')) and when ge 2026-01-01T00:00:00Z", thing), true);
+    assert.equal(
+      matches("(displayName eq 'x' or startswith(displayName,'O')) and when ge 2026-01-01T00:00:00Z", thing),
+      true,
+    );
     assert.equal(matches('when le 2025-12-31T00:00:00Z', thing), false);
     assert.equal(matches("items/any(i:i/id eq 'b')", thing), true);
     assert.equal(matches("items/any(i:i/id eq 'c')", thing), false);
@@ -39,16 +54,31 @@ describe('fake tenant: OData $filter subset', () => {
   });
 
   it('rejects syntax errors with the position', () => {
-    for (const bad of ["displayName eq 'open", 'displayName eq', "displayName eq 'a' extra", "startswith(displayName 'a')", '', 'displayName @ 1', "items/all(i:i/id eq 'a')"]) {
+    for (const bad of [
+      "displayName eq 'open",
+      'displayName eq',
+      "displayName eq 'a' extra",
+      "startswith(displayName 'a')",
+      '',
+      'displayName @ 1',
+      "items/all(i:i/id eq 'a')",
+    ]) {
       assert.throws(() => parseFilter(bad), ODataSyntaxError, bad);
     }
   });
 
   it('refuses properties and operators outside the resource list; advanced ones need the flag', () => {
     assert.throws(() => matches("colour eq 'red'", thing), UnsupportedFilterError);
-    assert.throws(() => matches("when eq 2026-01-01T00:00:00Z", thing), UnsupportedFilterError);
+    assert.throws(() => matches('when eq 2026-01-01T00:00:00Z', thing), UnsupportedFilterError);
     assert.throws(() => matches("endswith(displayName,'s')", thing), UnsupportedFilterError);
-    const advanced = (() => { try { matches("displayName ne 'x'", thing); return null; } catch (e) { return e as UnsupportedFilterError; } })();
+    const advanced = (() => {
+      try {
+        matches("displayName ne 'x'", thing);
+        return null;
+      } catch (e) {
+        return e as UnsupportedFilterError;
+      }
+    })();
     assert.ok(advanced instanceof UnsupportedFilterError && advanced.advancedHint);
     assert.equal(matches("displayName ne 'x'", thing, true), true);
     assert.throws(() => matches("not(displayName eq 'x')", thing, false), UnsupportedFilterError);

@@ -7,7 +7,19 @@ describe('fake tenant: seeds', () => {
     const t = new Tenant(defaultSeed());
     assert.equal(t.tenantId, '00000000-0000-0000-0000-0000000000001');
     const names = [...t.groups.values()].map((g) => g.displayName);
-    for (const n of ['SecGroup1', 'SecGroup1-Nested', 'SecGroup1-Leaf', 'SecGroup2', 'AppAccess-Parent', 'SOAGroup3', 'Finance DL', 'Helpdesk MESG', 'CloudOnly-Engineering', 'Project X', "O'Brien Admins"]) {
+    for (const n of [
+      'SecGroup1',
+      'SecGroup1-Nested',
+      'SecGroup1-Leaf',
+      'SecGroup2',
+      'AppAccess-Parent',
+      'SOAGroup3',
+      'Finance DL',
+      'Helpdesk MESG',
+      'CloudOnly-Engineering',
+      'Project X',
+      "O'Brien Admins",
+    ]) {
       assert.equal(names.filter((x) => x === n).length, 1, n);
     }
     assert.equal(names.filter((x) => x === 'Marketing').length, 2);
@@ -23,9 +35,14 @@ describe('fake tenant: seeds', () => {
     const byId = new Map(a.groups.map((g) => [g.id, g]));
     const parents = new Map<string, number>();
     for (const g of generated) for (const m of g.members) if (byId.has(m)) parents.set(m, (parents.get(m) ?? 0) + 1);
-    assert.ok([...parents.values()].some((n) => n > 1), 'a child shared by several parents');
+    assert.ok(
+      [...parents.values()].some((n) => n > 1),
+      'a child shared by several parents',
+    );
     const reaches = (from: string, target: string, seen = new Set<string>()): boolean =>
-      (byId.get(from)?.members ?? []).some((m) => m === target || (!seen.has(m) && byId.has(m) && (seen.add(m), reaches(m, target, seen))));
+      (byId.get(from)?.members ?? []).some(
+        (m) => m === target || (!seen.has(m) && byId.has(m) && (seen.add(m), reaches(m, target, seen))),
+      );
     const hasCycle = generated.some((g) => reaches(g.id, g.id));
     assert.ok(hasCycle, 'a cycle');
     assert.ok(generated.some((g) => g.displayName.startsWith('FIN-')));

@@ -3,7 +3,16 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { defaultSeed, GROUP, LOCAL_BOT_APP_ID, USER } from '../../src/fake-tenant/seed';
 import type { SyncCycleResult } from '../../src/fake-tenant/model';
-import { admin, appCredential, eventually, graphAs, graphClient, rejection, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
+import {
+  admin,
+  appCredential,
+  eventually,
+  graphAs,
+  graphClient,
+  rejection,
+  startTestTenant,
+  withBroadConsent,
+} from '../helpers/fake-tenant';
 
 const ON_PREM_READ_ONLY = /on-premises mastered Directory Sync objects/;
 
@@ -26,8 +35,12 @@ async function auditFor(client: Client, groupId: string, activityPrefix: string)
 
 describe('fake tenant: the Group SOA life cycle, end to end through the real clients', () => {
   let ft: FakeTenant;
-  before(async () => { ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()), settings: { auditDelayMs: 400 } }); });
-  after(async () => { await ft.close(); });
+  before(async () => {
+    ft = await startTestTenant({ seed: withBroadConsent(defaultSeed()), settings: { auditDelayMs: 400 } });
+  });
+  after(async () => {
+    await ft.close();
+  });
 
   it('synced → read-only → switch → audit after delay → editable → AD rename skipped → rollback → editable → sync takes over → read-only', async () => {
     await admin(ft, 'POST', '/_fake/reset', seedWithGroupWrite());
@@ -37,20 +50,32 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     const since = new Date(Date.now() - 1000).toISOString();
 
     // 1. Synced from AD and AD-managed.
-    assert.equal((await alex.api(`/groups/${id}/onPremisesSyncBehavior`).select('isCloudManaged').get()).isCloudManaged, false);
+    assert.equal(
+      (await alex.api(`/groups/${id}/onPremisesSyncBehavior`).select('isCloudManaged').get()).isCloudManaged,
+      false,
+    );
     assert.equal((await alex.api(`/groups/${id}`).get()).onPremisesSyncEnabled, true);
 
     // 2. Cloud writes are refused while AD is the source of authority.
-    const refused = await rejection(() => adele.api(`/groups/${id}`).patch({ displayName: 'SecGroup1 renamed in cloud' }));
+    const refused = await rejection(() =>
+      adele.api(`/groups/${id}`).patch({ displayName: 'SecGroup1 renamed in cloud' }),
+    );
     assert.equal(refused.statusCode, 400);
     assert.equal(refused.code, 'Request_BadRequest');
     assert.match(refused.message, ON_PREM_READ_ONLY);
 
     // 3. Switch with the approver's token. 204 No Content (current docs).
-    const switched = await alex.api(`/groups/${id}/onPremisesSyncBehavior`).version('beta').patch({ isCloudManaged: true });
+    const switched = await alex
+      .api(`/groups/${id}/onPremisesSyncBehavior`)
+      .version('beta')
+      .patch({ isCloudManaged: true });
     assert.equal(switched, undefined);
     assert.equal((await alex.api(`/groups/${id}/onPremisesSyncBehavior`).get()).isCloudManaged, true);
-    assert.equal((await alex.api(`/groups/${id}`).get()).onPremisesSyncEnabled, null, 'Entra clears onPremisesSyncEnabled after the switch');
+    assert.equal(
+      (await alex.api(`/groups/${id}`).get()).onPremisesSyncEnabled,
+      null,
+      'Entra clears onPremisesSyncEnabled after the switch',
+    );
 
     // 4. The audit entry is not visible at once, then appears naming the approver.
     assert.deepEqual(await auditFor(alex, id, 'Change Source of Authority'), []);
@@ -66,7 +91,10 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     assert.ok(entry!.activityDateTime >= since);
     const byId = await alex.api(`/auditLogs/directoryAudits/${entry!.id}`).get();
     assert.equal(byId.correlationId, entry!.correlationId);
-    const byDate = await alex.api('/auditLogs/directoryAudits').filter(`activityDateTime ge ${since} and activityDisplayName eq 'Change Source of Authority from AD to cloud'`).get();
+    const byDate = await alex
+      .api('/auditLogs/directoryAudits')
+      .filter(`activityDateTime ge ${since} and activityDisplayName eq 'Change Source of Authority from AD to cloud'`)
+      .get();
     assert.equal(byDate.value.length, 1);
 
     // 5. Now editable in the cloud.
@@ -111,7 +139,10 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
   it('AD changes flow to AD-managed groups at each sync cycle (rename, membership)', async () => {
     await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
     const alex = await graphAs(ft, USER.alex);
-    await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.secGroup2}`, { displayName: 'SecGroup2-Renamed', addMembers: [USER.lee] });
+    await admin(ft, 'PATCH', `/_fake/ad/groups/${GROUP.secGroup2}`, {
+      displayName: 'SecGroup2-Renamed',
+      addMembers: [USER.lee],
+    });
     assert.equal((await alex.api(`/groups/${GROUP.secGroup2}`).get()).displayName, 'SecGroup2', 'not before the sync');
     const cycle = (await admin<SyncCycleResult>(ft, 'POST', '/_fake/sync')).body;
     const ev = cycle.events.find((e) => e.groupId === GROUP.secGroup2)!;
@@ -121,7 +152,10 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     const members = await alex.api(`/groups/${GROUP.secGroup2}/members`).get();
     assert.ok(members.value.some((m: { id: string }) => m.id === USER.lee));
     // Cloud-only groups are not touched by sync.
-    assert.equal(cycle.events.some((e) => e.groupId === GROUP.cloudOnlyEngineering), false);
+    assert.equal(
+      cycle.events.some((e) => e.groupId === GROUP.cloudOnlyEngineering),
+      false,
+    );
   });
 
   it('mail-enabled groups: Exchange error on writes, switchable, and still not Graph-writable after the switch', async () => {
@@ -143,7 +177,9 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     const adele = await graphAs(ft, USER.adele);
     for (const id of [GROUP.cloudOnlyEngineering, GROUP.projectX]) {
       assert.equal((await alex.api(`/groups/${id}/onPremisesSyncBehavior`).get()).isCloudManaged, false);
-      const err = await rejection(() => alex.api(`/groups/${id}/onPremisesSyncBehavior`).patch({ isCloudManaged: true }));
+      const err = await rejection(() =>
+        alex.api(`/groups/${id}/onPremisesSyncBehavior`).patch({ isCloudManaged: true }),
+      );
       assert.equal(err.statusCode, 400);
       assert.match(err.message, /synchronized from on-premises/);
     }
@@ -156,7 +192,9 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     await admin(ft, 'PUT', '/_fake/settings', { soaPatchStatus: 200 });
     try {
       const alex = await graphAs(ft, USER.alex);
-      const res = await alex.api(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`).patch({ '@odata.type': '#microsoft.graph.onPremisesSyncBehavior', isCloudManaged: true });
+      const res = await alex
+        .api(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`)
+        .patch({ '@odata.type': '#microsoft.graph.onPremisesSyncBehavior', isCloudManaged: true });
       assert.equal(res.isCloudManaged, true);
       assert.equal(res.id, GROUP.secGroup2);
     } finally {
@@ -166,7 +204,10 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
 
   it('audit activity names can use the other documented spelling; app-only tokens read audits', async () => {
     await admin(ft, 'POST', '/_fake/reset', withBroadConsent(defaultSeed()));
-    await admin(ft, 'PUT', '/_fake/settings', { auditDelayMs: 0, auditActivityNames: { convert: 'Change Source of Authority from AD DS to cloud' } });
+    await admin(ft, 'PUT', '/_fake/settings', {
+      auditDelayMs: 0,
+      auditActivityNames: { convert: 'Change Source of Authority from AD DS to cloud' },
+    });
     try {
       const alex = await graphAs(ft, USER.alex);
       await alex.api(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`).patch({ isCloudManaged: true });
@@ -175,7 +216,10 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
       assert.equal(entries[0]!.activityDisplayName, 'Change Source of Authority from AD DS to cloud');
       assert.equal(entries[0]!.additionalDetails[0].value, LOCAL_BOT_APP_ID);
     } finally {
-      await admin(ft, 'PUT', '/_fake/settings', { auditDelayMs: 400, auditActivityNames: { convert: 'Change Source of Authority from AD to cloud' } });
+      await admin(ft, 'PUT', '/_fake/settings', {
+        auditDelayMs: 400,
+        auditActivityNames: { convert: 'Change Source of Authority from AD to cloud' },
+      });
     }
   });
 
@@ -185,9 +229,15 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     await admin(ft, 'POST', '/_fake/reset', seed);
     const alex = await graphAs(ft, USER.alex);
     const down = await alex.api(`/groups/${GROUP.secGroup1}/transitiveMembers/microsoft.graph.group`).get();
-    assert.deepEqual(down.value.map((g: { displayName: string }) => g.displayName).sort(), ['SecGroup1-Leaf', 'SecGroup1-Nested']);
+    assert.deepEqual(down.value.map((g: { displayName: string }) => g.displayName).sort(), [
+      'SecGroup1-Leaf',
+      'SecGroup1-Nested',
+    ]);
     const up = await alex.api(`/groups/${GROUP.secGroup1}/transitiveMemberOf`).get();
-    assert.deepEqual(up.value.map((g: { displayName: string }) => g.displayName).sort(), ['SecGroup1-Leaf', 'SecGroup1-Nested']);
+    assert.deepEqual(up.value.map((g: { displayName: string }) => g.displayName).sort(), [
+      'SecGroup1-Leaf',
+      'SecGroup1-Nested',
+    ]);
   });
 });
 
@@ -200,7 +250,10 @@ describe('fake tenant: scheduled sync cycles', () => {
       assert.equal((await alex.api(`/groups/${GROUP.soaGroup3}`).get()).onPremisesSyncEnabled, null);
       assert.equal((await admin(ft, 'PUT', '/_fake/settings', { syncIntervalMs: 50 })).status, 200);
       const taken = await eventually(async () => {
-        const g = await alex.api(`/groups/${GROUP.soaGroup3}`).select('onPremisesSyncEnabled,onPremisesLastSyncDateTime').get();
+        const g = await alex
+          .api(`/groups/${GROUP.soaGroup3}`)
+          .select('onPremisesSyncEnabled,onPremisesLastSyncDateTime')
+          .get();
         return g.onPremisesSyncEnabled === true ? g : undefined;
       });
       assert.ok(taken.onPremisesLastSyncDateTime);

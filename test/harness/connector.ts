@@ -52,7 +52,12 @@ export class TestChannel {
   readonly failed: Array<{ kind: Outbound['kind']; status: number; at: number }> = [];
 
   failNext(count: number, status = 503, opts: { retryAfter?: number; kinds?: Array<Outbound['kind']> } = {}): void {
-    this.faults.push({ count, status, kinds: opts.kinds ?? ['send', 'reply', 'update'], ...(opts.retryAfter !== undefined ? { retryAfter: opts.retryAfter } : {}) });
+    this.faults.push({
+      count,
+      status,
+      kinds: opts.kinds ?? ['send', 'reply', 'update'],
+      ...(opts.retryAfter !== undefined ? { retryAfter: opts.retryAfter } : {}),
+    });
   }
 
   clearFaults(): void {
@@ -65,7 +70,11 @@ export class TestChannel {
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
     // restify (in the same process) patches ServerResponse.writeHead to return nothing: no chaining.
-    if (!m) { res.statusCode = 404; res.end(); return; }
+    if (!m) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     const conversationId = decodeURIComponent(m[1]!);
     const target = m[2] ? decodeURIComponent(m[2]) : undefined;
     const kind: Outbound['kind'] = req.method === 'PUT' ? 'update' : target ? 'reply' : 'send';
@@ -76,7 +85,14 @@ export class TestChannel {
       res.statusCode = fault.status;
       if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
       res.setHeader('Content-Type', 'application/json');
-      res.end(JSON.stringify({ error: { code: fault.status === 429 ? 'Throttled' : 'ServiceError', message: 'Injected Bot Connector failure.' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            code: fault.status === 429 ? 'Throttled' : 'ServiceError',
+            message: 'Injected Bot Connector failure.',
+          },
+        }),
+      );
       return;
     }
     const id = kind === 'update' ? target! : `act-${randomUUID().slice(0, 8)}`;
@@ -95,7 +111,11 @@ export class TestChannel {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.events.off('outbound', on);
-        reject(new Error(`no matching activity from the bot within ${timeoutMs} ms; saw:\n${this.outbound.slice(since).map(describe).join('\n')}`));
+        reject(
+          new Error(
+            `no matching activity from the bot within ${timeoutMs} ms; saw:\n${this.outbound.slice(since).map(describe).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       const on = (o: Outbound) => {
         if (!match(o)) return;
@@ -107,7 +127,10 @@ export class TestChannel {
     });
   }
 
-  conversation(kind: ConversationKind, key = 'main'): { id: string; conversationType: ConversationKind; isGroup?: boolean } {
+  conversation(
+    kind: ConversationKind,
+    key = 'main',
+  ): { id: string; conversationType: ConversationKind; isGroup?: boolean } {
     if (kind === 'channel') return { id: `19:${key}@thread.tacv2`, conversationType: 'channel', isGroup: true };
     if (kind === 'groupChat') return { id: `19:${key}@thread.v2`, conversationType: 'groupChat', isGroup: true };
     return { id: `a:personal-${key}`, conversationType: 'personal' };
@@ -121,20 +144,31 @@ export class TestChannel {
       from: { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId },
       recipient: { id: '28:soa-bot', name: 'SOA Bot' },
       conversation: { ...conversation, tenantId: TENANT },
-      channelData: { tenant: { id: TENANT }, ...(kind === 'channel' ? { team: { id: '19:team@thread.tacv2' }, channel: { id: conversation.id } } : {}) },
+      channelData: {
+        tenant: { id: TENANT },
+        ...(kind === 'channel' ? { team: { id: '19:team@thread.tacv2' }, channel: { id: conversation.id } } : {}),
+      },
       locale: 'en-US',
       timestamp: new Date().toISOString(),
     };
   }
 
   private async post(activity: Record<string, unknown>, botUrl = this.botUrl): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(`${botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
   /** A user types `text`; in channels and group chats with an @mention of the bot. */
-  async say(user: User, text: string, opts: { kind?: ConversationKind; key?: string; mention?: boolean; id?: string } = {}): Promise<{ id: string; status: number }> {
+  async say(
+    user: User,
+    text: string,
+    opts: { kind?: ConversationKind; key?: string; mention?: boolean; id?: string } = {},
+  ): Promise<{ id: string; status: number }> {
     const kind = opts.kind ?? 'personal';
     const id = opts.id ?? `msg-${randomUUID().slice(0, 8)}`;
     const mention = opts.mention ?? kind !== 'personal';
@@ -143,31 +177,66 @@ export class TestChannel {
       type: 'message',
       id,
       text: mention ? `<at>SOA Bot</at> ${text}` : text,
-      ...(mention ? { entities: [{ type: 'mention', text: '<at>SOA Bot</at>', mentioned: { id: '28:soa-bot', name: 'SOA Bot' } }] } : {}),
+      ...(mention
+        ? {
+            entities: [{ type: 'mention', text: '<at>SOA Bot</at>', mentioned: { id: '28:soa-bot', name: 'SOA Bot' } }],
+          }
+        : {}),
     };
     const r = await this.post(activity);
     return { id, status: r.status };
   }
 
   /** An invoke other than a card click (signin/tokenExchange, signin/verifyState, …). */
-  async invoke(user: User, name: string, value: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string } = {}): Promise<{ status: number; body: any }> {
-    return this.post({ ...this.base(user, opts.kind ?? 'personal', opts.key ?? 'main'), type: 'invoke', name, id: `inv-${randomUUID().slice(0, 8)}`, value });
+  async invoke(
+    user: User,
+    name: string,
+    value: Record<string, unknown>,
+    opts: { kind?: ConversationKind; key?: string } = {},
+  ): Promise<{ status: number; body: any }> {
+    return this.post({
+      ...this.base(user, opts.kind ?? 'personal', opts.key ?? 'main'),
+      type: 'invoke',
+      name,
+      id: `inv-${randomUUID().slice(0, 8)}`,
+      value,
+    });
   }
 
   /** A user clicks an Action.Execute button on the card `cardActivityId`. */
-  async click(user: User, cardActivityId: string, verb: string, data: Record<string, unknown>, opts: { kind?: ConversationKind; key?: string; conversationId?: string; botUrl?: string; value?: Record<string, unknown> } = {}): Promise<{ status: number; card?: any; message?: string; body: any }> {
+  async click(
+    user: User,
+    cardActivityId: string,
+    verb: string,
+    data: Record<string, unknown>,
+    opts: {
+      kind?: ConversationKind;
+      key?: string;
+      conversationId?: string;
+      botUrl?: string;
+      value?: Record<string, unknown>;
+    } = {},
+  ): Promise<{ status: number; card?: any; message?: string; body: any }> {
     const base = this.base(user, opts.kind ?? 'personal', opts.key ?? 'main');
     if (opts.conversationId) base.conversation = { ...base.conversation, id: opts.conversationId };
-    const r = await this.post({
-      ...base,
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      id: `inv-${randomUUID().slice(0, 8)}`,
-      replyToId: cardActivityId,
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual', ...(opts.value ?? {}) },
-    }, opts.botUrl);
+    const r = await this.post(
+      {
+        ...base,
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        id: `inv-${randomUUID().slice(0, 8)}`,
+        replyToId: cardActivityId,
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual', ...(opts.value ?? {}) },
+      },
+      opts.botUrl,
+    );
     const v = r.body?.value;
-    return { status: r.status, body: r.body, ...(r.body?.type === 'application/vnd.microsoft.card.adaptive' ? { card: v } : {}), ...(r.body?.type === 'application/vnd.microsoft.activity.message' ? { message: v } : {}) };
+    return {
+      status: r.status,
+      body: r.body,
+      ...(r.body?.type === 'application/vnd.microsoft.card.adaptive' ? { card: v } : {}),
+      ...(r.body?.type === 'application/vnd.microsoft.activity.message' ? { message: v } : {}),
+    };
   }
 }
 

@@ -19,7 +19,13 @@ export class FakeTokenService {
   constructor(private readonly tenant: FakeTenant) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch(() => { res.statusCode = 500; res.end(); }));
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req, res).catch(() => {
+          res.statusCode = 500;
+          res.end();
+        }),
+    );
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -60,7 +66,12 @@ export class FakeTokenService {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-    const tokenResponse = (token: string) => ({ channelId: q.get('channelId') ?? 'msteams', connectionName, token, expiration: new Date(Date.now() + 3600_000).toISOString() });
+    const tokenResponse = (token: string) => ({
+      channelId: q.get('channelId') ?? 'msteams',
+      connectionName,
+      token,
+      expiration: new Date(Date.now() + 3600_000).toISOString(),
+    });
     switch (url.pathname) {
       case '/api/usertoken/GetToken': {
         this.calls.push({ op: 'GetToken', userId, connectionName });
@@ -84,7 +95,8 @@ export class FakeTokenService {
         } catch {
           oid = undefined;
         }
-        if (!userId || oid !== this.oidOf(userId)) return this.send(res, 400, { error: { code: 'InvalidToken', message: 'The token could not be exchanged.' } });
+        if (!userId || oid !== this.oidOf(userId))
+          return this.send(res, 400, { error: { code: 'InvalidToken', message: 'The token could not be exchanged.' } });
         // The service exchanges the Teams token for the connection's token (audience: the bot).
         const token = await ssoToken(this.tenant, this.oidOf(userId));
         this.tokens.set(key, token);
@@ -92,7 +104,10 @@ export class FakeTokenService {
       }
       case '/api/botsignin/GetSignInResource':
         this.calls.push({ op: 'GetSignInResource', userId: null, connectionName: null });
-        return this.send(res, 200, { signInLink: 'https://token.botframework.example/api/oauth/signin?signin=abc', tokenExchangeResource: { id: 'ter-1', uri: `api://botid-${LOCAL_BOT_APP_ID}`, providerId: 'aad' } });
+        return this.send(res, 200, {
+          signInLink: 'https://token.botframework.example/api/oauth/signin?signin=abc',
+          tokenExchangeResource: { id: 'ter-1', uri: `api://botid-${LOCAL_BOT_APP_ID}`, providerId: 'aad' },
+        });
       case '/api/usertoken/SignOut':
         this.calls.push({ op: 'SignOut', userId, connectionName });
         this.tokens.delete(key);

@@ -17,15 +17,35 @@ export interface Azurite {
 }
 
 async function spawnAzurite(dir: string, ports: { blob: number; queue: number; table: number }): Promise<ChildProcess> {
-  const child: ChildProcess = spawn(process.execPath, [
-    require.resolve('azurite/dist/src/azurite.js'),
-    '--location', dir, '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
-    '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
-    // The storage SDKs may speak a newer API version than this Azurite knows.
-    '--skipApiVersionCheck', '--loose', '--disableTelemetry',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      require.resolve('azurite/dist/src/azurite.js'),
+      '--location',
+      dir,
+      '--blobPort',
+      String(ports.blob),
+      '--queuePort',
+      String(ports.queue),
+      '--tablePort',
+      String(ports.table),
+      '--blobHost',
+      '127.0.0.1',
+      '--queueHost',
+      '127.0.0.1',
+      '--tableHost',
+      '127.0.0.1',
+      // The storage SDKs may speak a newer API version than this Azurite knows.
+      '--skipApiVersionCheck',
+      '--loose',
+      '--disableTelemetry',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
-  child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
     let up = 0;

@@ -34,7 +34,9 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bot process exited (${code}):\n${out}`)));

@@ -15,7 +15,11 @@ export function parseCsv(text: string): string[][] {
       for (;;) {
         assert.ok(i < s.length, 'unterminated quoted field');
         if (s[i] === '"') {
-          if (s[i + 1] === '"') { field += '"'; i += 2; continue; }
+          if (s[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
           i += 1;
           break;
         }
@@ -30,7 +34,10 @@ export function parseCsv(text: string): string[][] {
       }
     }
     record.push(field);
-    if (s[i] === ',') { i += 1; continue; }
+    if (s[i] === ',') {
+      i += 1;
+      continue;
+    }
     assert.equal(s.slice(i, i + 2), '\r\n', `a record ends with CRLF (at ${i})`);
     i += 2;
     records.push(record);

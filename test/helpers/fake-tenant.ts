@@ -13,7 +13,10 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
  * tests read groups, users and audits with a user token). The bot's consent stays least privilege.
  */
 export function withBroadConsent(seed: Seed): Seed {
-  for (const app of seed.apps) app.delegatedScopes = [...new Set([...app.delegatedScopes, 'Group.Read.All', 'Directory.Read.All', 'AuditLog.Read.All'])];
+  for (const app of seed.apps)
+    app.delegatedScopes = [
+      ...new Set([...app.delegatedScopes, 'Group.Read.All', 'Directory.Read.All', 'AuditLog.Read.All']),
+    ];
   return seed;
 }
 
@@ -22,7 +25,12 @@ export async function startTestTenant(options: FakeTenantOptions = {}): Promise<
 }
 
 /** Calls the local-only admin API (plain HTTPS: it is not part of Graph). */
-export async function admin<T = unknown>(ft: FakeTenant, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T = unknown>(
+  ft: FakeTenant,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${ft.url}${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -38,7 +46,12 @@ export async function ssoToken(ft: FakeTenant, oid: string, extra: Record<string
   return r.body.token;
 }
 
-export function oboCredential(ft: FakeTenant, assertion: string, clientSecret = LOCAL_BOT_SECRET, clientId = LOCAL_BOT_APP_ID): OnBehalfOfCredential {
+export function oboCredential(
+  ft: FakeTenant,
+  assertion: string,
+  clientSecret = LOCAL_BOT_SECRET,
+  clientId = LOCAL_BOT_APP_ID,
+): OnBehalfOfCredential {
   // disableInstanceDiscovery is honoured at run time (OnBehalfOfCredentialOptions includes
   // AuthorityValidationOptions) but missing from the constructor overloads' literal types.
   const options = {
@@ -52,11 +65,22 @@ export function oboCredential(ft: FakeTenant, assertion: string, clientSecret = 
   return new OnBehalfOfCredential(options);
 }
 
-export function appCredential(ft: FakeTenant, clientSecret = LOCAL_BOT_SECRET, clientId = LOCAL_BOT_APP_ID): ClientSecretCredential {
-  return new ClientSecretCredential(ft.tenantId, clientId, clientSecret, { authorityHost: ft.url, disableInstanceDiscovery: true });
+export function appCredential(
+  ft: FakeTenant,
+  clientSecret = LOCAL_BOT_SECRET,
+  clientId = LOCAL_BOT_APP_ID,
+): ClientSecretCredential {
+  return new ClientSecretCredential(ft.tenantId, clientId, clientSecret, {
+    authorityHost: ft.url,
+    disableInstanceDiscovery: true,
+  });
 }
 
-export function graphClient(ft: FakeTenant, credential: OnBehalfOfCredential | ClientSecretCredential, extra: Partial<ClientOptions> = {}): Client {
+export function graphClient(
+  ft: FakeTenant,
+  credential: OnBehalfOfCredential | ClientSecretCredential,
+  extra: Partial<ClientOptions> = {},
+): Client {
   return Client.initWithMiddleware({
     baseUrl: ft.url,
     customHosts: new Set(['localhost']),

@@ -42,7 +42,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}, tenant?: FakeTenant, existingChannel?: TestChannel): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  tenant?: FakeTenant,
+  existingChannel?: TestChannel,
+): Promise<Stack> {
   const ft = tenant ?? (await startTestTenant({ settings: { auditDelayMs: 150 } }));
   const dir = mkdtempSync(join(tmpdir(), 'soa-bot-'));
   const config = loadConfig(
@@ -79,7 +83,8 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
     channel,
     clock,
     config,
-    graphRequests: async (filter = () => true) => (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body.filter(filter),
+    graphRequests: async (filter = () => true) =>
+      (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body.filter(filter),
     stop: async () => {
       await bot.close();
       if (!existingChannel) await channel.stop();
@@ -93,10 +98,19 @@ export async function startStack(env: Record<string, string> = {}, tenant?: Fake
  * `who` asks for a change; resolves with the approval card and its Approve data (request id
  * and version), plus `extra` (for example the ticked sync-version acknowledgement).
  */
-export async function requestCard(s: Stack, text = 'move SecGroup2 to cloud', who: User = people.alex, extra: Record<string, unknown> = {}): Promise<{ msg: Outbound; data: Record<string, unknown> }> {
+export async function requestCard(
+  s: Stack,
+  text = 'move SecGroup2 to cloud',
+  who: User = people.alex,
+  extra: Record<string, unknown> = {},
+): Promise<{ msg: Outbound; data: Record<string, unknown> }> {
   const since = s.channel.outbound.length;
   await s.channel.say(who, text);
-  const msg = await s.channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))), 10_000, since);
+  const msg = await s.channel.waitFor(
+    (o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))),
+    10_000,
+    since,
+  );
   return { msg, data: { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ...extra } };
 }
 

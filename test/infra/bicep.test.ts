@@ -20,18 +20,26 @@ const infra = join(root, 'infra');
 function mask(src: string, keepStrings = false): string {
   const out = src.split('');
   let i = 0;
-  const blank = (from: number, to: number) => { for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' '; };
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+  };
   // Skips a string starting at src[start] === "'"; returns the index after its closing quote.
   const skipString = (start: number): number => {
     let j = start + 1;
     while (j < src.length) {
-      if (src[j] === '\\') { j += 2; continue; }
+      if (src[j] === '\\') {
+        j += 2;
+        continue;
+      }
       if (src[j] === "'") return j + 1;
       if (src[j] === '$' && src[j + 1] === '{') {
         let depth = 1;
         j += 2;
         while (j < src.length && depth > 0) {
-          if (src[j] === "'") { j = skipString(j); continue; }
+          if (src[j] === "'") {
+            j = skipString(j);
+            continue;
+          }
           if (src[j] === '{') depth++;
           else if (src[j] === '}') depth--;
           j++;
@@ -85,7 +93,11 @@ function literal(expr: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-interface Param { name: string; required: boolean; secure: boolean }
+interface Param {
+  name: string;
+  required: boolean;
+  secure: boolean;
+}
 
 class Bicep {
   readonly src: string;
@@ -106,7 +118,8 @@ class Bicep {
       // Decorators are the lines just above that start with '@'.
       const before = this.code.slice(0, m.index).split('\n');
       const decorators: string[] = [];
-      for (let k = before.length - 2; k >= 0 && before[k]!.trim().startsWith('@'); k--) decorators.push(before[k]!.trim());
+      for (let k = before.length - 2; k >= 0 && before[k]!.trim().startsWith('@'); k--)
+        decorators.push(before[k]!.trim());
       res.set(m[1]!, { name: m[1]!, required: !m[2], secure: decorators.includes('@secure()') });
     }
     return res;
@@ -176,7 +189,12 @@ class Bicep {
 
 function parameterFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? parameterFiles(join(dir, d.name)) : d.name.endsWith('.parameters.json') ? [join(dir, d.name)] : []);
+    d.isDirectory()
+      ? parameterFiles(join(dir, d.name))
+      : d.name.endsWith('.parameters.json')
+        ? [join(dir, d.name)]
+        : [],
+  );
 }
 
 /** azure.parameters.json and azurebot.local.parameters.json belong to azure.bicep and azurebot.bicep. */
@@ -211,7 +229,14 @@ const PROVIDED = new Set([
 const OUTPUTS_READ = ['BOT_AZURE_APP_SERVICE_RESOURCE_ID', 'BOT_DOMAIN', 'BOT_ENDPOINT'];
 
 /** Settings without which the bot does not start in production with Blob storage. */
-const REQUIRED_SETTINGS = ['BOT_ID', 'BOT_PASSWORD', 'BOT_TENANT_ID', 'OAUTH_CONNECTION_NAME', 'STORAGE', 'AZURE_STORAGE_CONNECTION_STRING'];
+const REQUIRED_SETTINGS = [
+  'BOT_ID',
+  'BOT_PASSWORD',
+  'BOT_TENANT_ID',
+  'OAUTH_CONNECTION_NAME',
+  'STORAGE',
+  'AZURE_STORAGE_CONNECTION_STRING',
+];
 
 /** Settings App Service itself reads; the bot does not. */
 const PLATFORM_SETTINGS = /^(WEBSITE_|SCM_)/;
@@ -227,7 +252,8 @@ const DUMMY: Record<string, string> = {
   BOT_PASSWORD: randomBytes(12).toString('hex'),
   AAD_APP_CLIENT_SECRET: randomBytes(12).toString('hex'),
   OAUTH_CONNECTION_NAME: 'graph',
-  AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=soabotstore;AccountKey=bm90LWEta2V5;EndpointSuffix=core.windows.net',
+  AZURE_STORAGE_CONNECTION_STRING:
+    'DefaultEndpointsProtocol=https;AccountName=soabotstore;AccountKey=bm90LWEta2V5;EndpointSuffix=core.windows.net',
   STORAGE_CONTAINER: 'soa-bot-requests',
   STORAGE_QUEUE: 'soa-bot-work',
   APPROVER_ROLES: 'Hybrid Identity Administrator,Global Administrator',
@@ -241,7 +267,10 @@ function appEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const { name, value } of main().appSettings()) {
     const v = literal(value) ?? DUMMY[name];
-    assert.ok(v !== undefined, `app setting ${name} = ${value}: no stand-in value (a typo, or a new setting to add to DUMMY?)`);
+    assert.ok(
+      v !== undefined,
+      `app setting ${name} = ${value}: no stand-in value (a typo, or a new setting to add to DUMMY?)`,
+    );
     env[name] = v;
   }
   return env;
@@ -250,26 +279,46 @@ function appEnvironment(): Record<string, string> {
 describe('Azure templates (infra/)', () => {
   it('every parameter file gives only declared parameters, and all required ones', () => {
     const files = parameterFiles(infra);
-    assert.ok(files.length >= 2, `expected the Azure and local bot parameter files, found ${files.map((f) => relative(root, f)).join(', ')}`);
+    assert.ok(
+      files.length >= 2,
+      `expected the Azure and local bot parameter files, found ${files.map((f) => relative(root, f)).join(', ')}`,
+    );
     for (const file of files) {
       const template = templateOf(file);
       assert.ok(existsSync(template), `${relative(root, file)}: no template ${relative(root, template)}`);
       const declared = new Bicep(template).params();
-      const given = Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { parameters: Record<string, unknown> }).parameters);
-      for (const name of given) assert.ok(declared.has(name), `${relative(root, file)} gives '${name}', which ${relative(root, template)} does not declare`);
-      for (const p of declared.values()) if (p.required) assert.ok(given.includes(p.name), `${relative(root, file)} misses required parameter '${p.name}'`);
+      const given = Object.keys(
+        (JSON.parse(readFileSync(file, 'utf8')) as { parameters: Record<string, unknown> }).parameters,
+      );
+      for (const name of given)
+        assert.ok(
+          declared.has(name),
+          `${relative(root, file)} gives '${name}', which ${relative(root, template)} does not declare`,
+        );
+      for (const p of declared.values())
+        if (p.required)
+          assert.ok(given.includes(p.name), `${relative(root, file)} misses required parameter '${p.name}'`);
     }
   });
 
   it('parameter files use only placeholders that provisioning provides, and secrets go to @secure() parameters', () => {
     for (const file of parameterFiles(infra)) {
       const declared = new Bicep(templateOf(file)).params();
-      const { parameters } = JSON.parse(readFileSync(file, 'utf8')) as { parameters: Record<string, { value: unknown }> };
+      const { parameters } = JSON.parse(readFileSync(file, 'utf8')) as {
+        parameters: Record<string, { value: unknown }>;
+      };
       for (const [name, { value }] of Object.entries(parameters)) {
         const text = JSON.stringify(value);
         for (const [, key] of text.matchAll(/\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)) {
-          assert.ok(PROVIDED.has(key!), `${relative(root, file)}: ${name} uses \${{${key}}}, which no env file or provision step provides`);
-          if (key!.startsWith('SECRET_')) assert.ok(declared.get(name)?.secure, `${relative(root, file)}: ${name} receives ${key} but is not @secure()`);
+          assert.ok(
+            PROVIDED.has(key!),
+            `${relative(root, file)}: ${name} uses \${{${key}}}, which no env file or provision step provides`,
+          );
+          if (key!.startsWith('SECRET_'))
+            assert.ok(
+              declared.get(name)?.secure,
+              `${relative(root, file)}: ${name} receives ${key} but is not @secure()`,
+            );
         }
       }
     }
@@ -277,13 +326,18 @@ describe('Azure templates (infra/)', () => {
 
   it('the bot registration module exists and gets every parameter it requires', () => {
     const mods = main().modules();
-    assert.ok(mods.some((m) => m.path === './botRegistration/azurebot.bicep'), 'azure.bicep does not use the bot registration module');
+    assert.ok(
+      mods.some((m) => m.path === './botRegistration/azurebot.bicep'),
+      'azure.bicep does not use the bot registration module',
+    );
     for (const m of mods) {
       const path = join(dirname(main().path), m.path);
       assert.ok(existsSync(path), `module ${m.path} does not exist`);
       const declared = new Bicep(path).params();
-      for (const name of m.params.keys()) assert.ok(declared.has(name), `module ${m.path}: '${name}' is not one of its parameters`);
-      for (const p of declared.values()) if (p.required) assert.ok(m.params.has(p.name), `module ${m.path}: required '${p.name}' is not passed`);
+      for (const name of m.params.keys())
+        assert.ok(declared.has(name), `module ${m.path}: '${name}' is not one of its parameters`);
+      for (const p of declared.values())
+        if (p.required) assert.ok(m.params.has(p.name), `module ${m.path}: required '${p.name}' is not passed`);
     }
   });
 
@@ -329,10 +383,22 @@ describe('Azure templates (infra/)', () => {
   });
 
   it('the template parser sees what it should (guards the checks above)', () => {
-    const names = main().appSettings().map((s) => s.name);
-    assert.ok(names.length >= REQUIRED_SETTINGS.length && new Set(names).size === names.length, `app settings: ${names.join(', ')}`);
+    const names = main()
+      .appSettings()
+      .map((s) => s.name);
+    assert.ok(
+      names.length >= REQUIRED_SETTINGS.length && new Set(names).size === names.length,
+      `app settings: ${names.join(', ')}`,
+    );
     assert.ok(main().params().get('botAadAppClientSecret')?.secure);
     assert.equal(main().params().get('location')?.required, false);
-    assert.equal(literal(main().appSettings().find((s) => s.name === 'STORAGE')!.value), 'blob');
+    assert.equal(
+      literal(
+        main()
+          .appSettings()
+          .find((s) => s.name === 'STORAGE')!.value,
+      ),
+      'blob',
+    );
   });
 });

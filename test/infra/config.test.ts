@@ -35,19 +35,62 @@ describe('configuration is validated once, at start, naming each bad setting', (
   });
 
   it('names missing and malformed settings together', () => {
-    const msg = problems({ AAD_APP_CLIENT_ID: 'not-a-guid', PORT: 'eighty', ALLOW_SELF_APPROVAL: 'maybe', STORAGE: 'cosmos', APPROVER_ROLES: 'Chief Approver', AUTHORITY_HOST: 'http://insecure' });
-    for (const re of [/AAD_APP_CLIENT_ID must be a GUID/, /AAD_APP_TENANT_ID is missing/, /AAD_APP_CLIENT_SECRET .* is missing/, /PORT must be a number/, /ALLOW_SELF_APPROVAL must be true or false/, /STORAGE must be sqlite or blob/, /unknown role 'Chief Approver'/, /AUTHORITY_HOST must be an https URL/]) {
+    const msg = problems({
+      AAD_APP_CLIENT_ID: 'not-a-guid',
+      PORT: 'eighty',
+      ALLOW_SELF_APPROVAL: 'maybe',
+      STORAGE: 'cosmos',
+      APPROVER_ROLES: 'Chief Approver',
+      AUTHORITY_HOST: 'http://insecure',
+    });
+    for (const re of [
+      /AAD_APP_CLIENT_ID must be a GUID/,
+      /AAD_APP_TENANT_ID is missing/,
+      /AAD_APP_CLIENT_SECRET .* is missing/,
+      /PORT must be a number/,
+      /ALLOW_SELF_APPROVAL must be true or false/,
+      /STORAGE must be sqlite or blob/,
+      /unknown role 'Chief Approver'/,
+      /AUTHORITY_HOST must be an https URL/,
+    ]) {
       assert.match(msg, re);
     }
     assert.match(problems({ ...local, STORAGE: 'blob' }), /STORAGE=blob needs AZURE_STORAGE_CONNECTION_STRING/);
-    assert.match(problems({ ...local, LEASE_SECONDS: '300' }), /LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS/);
+    assert.match(
+      problems({ ...local, LEASE_SECONDS: '300' }),
+      /LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS/,
+    );
   });
 
   it('production mode (BOT_ID set): names every missing setting', () => {
     const msg = problems({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e' });
-    for (const re of [/BOT_PASSWORD is missing/, /BOT_TENANT_ID is missing/, /OAUTH_CONNECTION_NAME is missing/, /STORAGE is missing/]) assert.match(msg, re);
-    assert.match(problems({ BOT_ID: 'bot', BOT_PASSWORD: 'x', BOT_TENANT_ID: 'contoso', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' }), /BOT_ID must be .*GUID[\s\S]*BOT_TENANT_ID must be a tenant id/);
-    const c = loadConfig({ BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'x', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' }, '/srv/bot');
+    for (const re of [
+      /BOT_PASSWORD is missing/,
+      /BOT_TENANT_ID is missing/,
+      /OAUTH_CONNECTION_NAME is missing/,
+      /STORAGE is missing/,
+    ])
+      assert.match(msg, re);
+    assert.match(
+      problems({
+        BOT_ID: 'bot',
+        BOT_PASSWORD: 'x',
+        BOT_TENANT_ID: 'contoso',
+        OAUTH_CONNECTION_NAME: 'graph',
+        STORAGE: 'sqlite',
+      }),
+      /BOT_ID must be .*GUID[\s\S]*BOT_TENANT_ID must be a tenant id/,
+    );
+    const c = loadConfig(
+      {
+        BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+        BOT_PASSWORD: 'x',
+        BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
+        OAUTH_CONNECTION_NAME: 'graph',
+        STORAGE: 'sqlite',
+      },
+      '/srv/bot',
+    );
     assert.equal(c.mode, 'production');
     assert.equal(c.graph.graphBaseUrl, 'https://graph.microsoft.com');
     assert.equal(c.graph.authorityHost, 'https://login.microsoftonline.com');
@@ -59,13 +102,34 @@ describe('configuration is validated once, at start, naming each bad setting', (
   it('production mode starts with all settings and serves /readyz; without one it does not start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'soa-prod-'));
     try {
-      const env = { BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: 'x', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite', STORE_FILE: join(dir, 'r.sqlite'), HOST: '127.0.0.1', PORT: '0' };
+      const env = {
+        BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+        BOT_PASSWORD: 'x',
+        BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
+        OAUTH_CONNECTION_NAME: 'graph',
+        STORAGE: 'sqlite',
+        STORE_FILE: join(dir, 'r.sqlite'),
+        HOST: '127.0.0.1',
+        PORT: '0',
+      };
       const bot = await startBot(loadConfig(env, dir), { logger: silentLogger });
       try {
         const ready = await fetch(`${bot.http.url}/readyz`);
         assert.equal(ready.status, 200);
         // Bot Framework authentication is on: an unsigned activity is refused.
-        const anonymous = await fetch(`${bot.http.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'help', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'x' }, conversation: { id: 'c' }, recipient: { id: 'b' } }) });
+        const anonymous = await fetch(`${bot.http.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            type: 'message',
+            text: 'help',
+            channelId: 'msteams',
+            serviceUrl: 'http://127.0.0.1:9/',
+            from: { id: 'x' },
+            conversation: { id: 'c' },
+            recipient: { id: 'b' },
+          }),
+        });
         assert.equal(anonymous.status, 401);
       } finally {
         await bot.close();
@@ -78,20 +142,58 @@ describe('configuration is validated once, at start, naming each bad setting', (
   });
 
   it('a user-assigned managed identity for Bot Framework: no BOT_PASSWORD; a separate Entra app does on-behalf-of', async () => {
-    const mi = { BOT_ID: '5c1f0e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f', BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', OAUTH_CONNECTION_NAME: 'graph', STORAGE: 'sqlite' };
+    const mi = {
+      BOT_ID: '5c1f0e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f',
+      BOT_TYPE: 'UserAssignedMSI',
+      BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
+      OAUTH_CONNECTION_NAME: 'graph',
+      STORAGE: 'sqlite',
+    };
     assert.match(problems(mi), /AAD_APP_CLIENT_ID is missing: with BOT_TYPE=UserAssignedMSI/);
-    assert.match(problems({ ...mi, AAD_APP_CLIENT_ID: mi.BOT_ID, AAD_APP_CLIENT_SECRET: 'x' }), /must differ from BOT_ID/);
+    assert.match(
+      problems({ ...mi, AAD_APP_CLIENT_ID: mi.BOT_ID, AAD_APP_CLIENT_SECRET: 'x' }),
+      /must differ from BOT_ID/,
+    );
     assert.match(problems({ ...mi, BOT_TYPE: 'MultiTenant' }), /BOT_TYPE must be SingleTenant or UserAssignedMSI/);
-    assert.match(problems({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: randomUUID() }), /AAD_APP_CLIENT_SECRET \(or AAD_APP_CERTIFICATE_PATH\) is missing/);
+    assert.match(
+      problems({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: randomUUID() }),
+      /AAD_APP_CLIENT_SECRET \(or AAD_APP_CERTIFICATE_PATH\) is missing/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'soa-mi-'));
     try {
-      const c = loadConfig({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', AAD_APP_CLIENT_SECRET: 'x', STORE_FILE: join(dir, 'r.sqlite'), HOST: '127.0.0.1', PORT: '0' }, dir);
+      const c = loadConfig(
+        {
+          ...mi,
+          AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+          AAD_APP_CLIENT_SECRET: 'x',
+          STORE_FILE: join(dir, 'r.sqlite'),
+          HOST: '127.0.0.1',
+          PORT: '0',
+        },
+        dir,
+      );
       assert.equal(c.botType, 'UserAssignedMSI');
-      assert.equal(c.sso?.tokenExchangeUri, 'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', 'SSO resource is the Entra app, not the identity');
+      assert.equal(
+        c.sso?.tokenExchangeUri,
+        'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+        'SSO resource is the Entra app, not the identity',
+      );
       const bot = await startBot(c, { logger: silentLogger });
       try {
         assert.equal((await fetch(`${bot.http.url}/readyz`)).status, 200);
-        const anonymous = await fetch(`${bot.http.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'help', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'x' }, conversation: { id: 'c' }, recipient: { id: 'b' } }) });
+        const anonymous = await fetch(`${bot.http.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            type: 'message',
+            text: 'help',
+            channelId: 'msteams',
+            serviceUrl: 'http://127.0.0.1:9/',
+            from: { id: 'x' },
+            conversation: { id: 'c' },
+            recipient: { id: 'b' },
+          }),
+        });
         assert.equal(anonymous.status, 401);
       } finally {
         await bot.close();

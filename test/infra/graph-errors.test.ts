@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { adminConsentUrl, fromAadsts, mapGraphError } from '../../src/infra/graph/errors';
 
-const consent = { authorityHost: 'https://login.microsoftonline.com', tenantId: 'contoso.onmicrosoft.com', clientId: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e' };
+const consent = {
+  authorityHost: 'https://login.microsoftonline.com',
+  tenantId: 'contoso.onmicrosoft.com',
+  clientId: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+};
 
 describe('Graph edge: sign-in and Graph failures become coded errors with a next step', () => {
   it('maps each AADSTS code from the on-behalf-of exchange', () => {
@@ -25,7 +29,10 @@ describe('Graph edge: sign-in and Graph failures become coded errors with a next
       assert.match(e.message, message, String(code));
       assert.doesNotMatch(e.message, /eyJ/, 'no token text');
     }
-    assert.equal(adminConsentUrl(consent), 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
+    assert.equal(
+      adminConsentUrl(consent),
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+    );
   });
 
   it('maps Graph statuses and finds AADSTS codes inside wrapped errors', () => {
@@ -34,9 +41,21 @@ describe('Graph edge: sign-in and Graph failures become coded errors with a next
     const throttled = mapGraphError({ statusCode: 429, code: 'TooManyRequests', headers: { 'Retry-After': '7' } });
     assert.equal(throttled.code, 'Throttled');
     assert.equal(throttled.details.retryAfterSeconds, 7);
-    assert.equal(mapGraphError({ statusCode: 400, message: 'Unable to update the specified properties for on-premises mastered Directory Sync objects' }).code, 'SyncedObjectReadOnly');
+    assert.equal(
+      mapGraphError({
+        statusCode: 400,
+        message: 'Unable to update the specified properties for on-premises mastered Directory Sync objects',
+      }).code,
+      'SyncedObjectReadOnly',
+    );
     assert.equal(mapGraphError({ statusCode: 503 }).code, 'ServiceUnavailable');
-    assert.equal(mapGraphError({ statusCode: -1, code: 'AuthenticationRequiredError', message: 'AADSTS50076: MFA' }).code, 'InteractionRequired');
-    assert.equal(mapGraphError({ statusCode: -1, code: 'CredentialUnavailableError', message: 'no' }).code, 'Unauthorized');
+    assert.equal(
+      mapGraphError({ statusCode: -1, code: 'AuthenticationRequiredError', message: 'AADSTS50076: MFA' }).code,
+      'InteractionRequired',
+    );
+    assert.equal(
+      mapGraphError({ statusCode: -1, code: 'CredentialUnavailableError', message: 'no' }).code,
+      'Unauthorized',
+    );
   });
 });

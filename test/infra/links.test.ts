@@ -7,7 +7,11 @@ import { toCsv, UTF8_BOM } from '../../src/domain/csv';
 const KEY = linkKey('local-only test secret, not a real one');
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const IN_15_MIN = new Date(NOW.getTime() + 15 * 60_000);
-const PAYLOAD = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z', by: '5d7e9f10-2a3b-4c4d-8e5f-6a7b8c9d0e1f' };
+const PAYLOAD = {
+  from: '2026-03-01T00:00:00.000Z',
+  to: '2026-04-01T00:00:00.000Z',
+  by: '5d7e9f10-2a3b-4c4d-8e5f-6a7b8c9d0e1f',
+};
 
 /** Replaces one field of a signed query string. */
 function withField(query: string, name: string, value: string): string {
@@ -43,7 +47,10 @@ describe('infra: signed, expiring download links', () => {
     assert.equal(new URLSearchParams(query).get('exp'), String(IN_15_MIN.getTime() / 1000));
     assert.deepEqual(verifyLink(KEY, query, NOW), { ok: true, payload: PAYLOAD });
     assert.deepEqual(verifyLink(KEY, `?${query}`, NOW), { ok: true, payload: PAYLOAD });
-    assert.deepEqual(verifyLink(KEY, Object.fromEntries(new URLSearchParams(query)), NOW), { ok: true, payload: PAYLOAD });
+    assert.deepEqual(verifyLink(KEY, Object.fromEntries(new URLSearchParams(query)), NOW), {
+      ok: true,
+      payload: PAYLOAD,
+    });
     // Another instance with the same configuration derives the same key.
     assert.equal(verifyLink(linkKey('local-only test secret, not a real one'), query, NOW).ok, true);
   });
@@ -59,9 +66,20 @@ describe('infra: signed, expiring download links', () => {
   it('a tampered signature, or one made with another key, is a bad signature', () => {
     const query = signLink(KEY, PAYLOAD, IN_15_MIN);
     const sig = new URLSearchParams(query).get('sig')!;
-    assert.deepEqual(verifyLink(KEY, withField(query, 'sig', flipFirst(sig)), NOW), { ok: false, reason: 'bad-signature' });
-    assert.deepEqual(verifyLink(KEY, withField(query, 'sig', flipLast(sig)), NOW), { ok: false, reason: 'bad-signature' }, 'a non-canonical spelling');
-    assert.deepEqual(verifyLink(KEY, withField(query, 'sig', sig.slice(0, 20)), NOW), { ok: false, reason: 'bad-signature' }, 'a short signature');
+    assert.deepEqual(verifyLink(KEY, withField(query, 'sig', flipFirst(sig)), NOW), {
+      ok: false,
+      reason: 'bad-signature',
+    });
+    assert.deepEqual(
+      verifyLink(KEY, withField(query, 'sig', flipLast(sig)), NOW),
+      { ok: false, reason: 'bad-signature' },
+      'a non-canonical spelling',
+    );
+    assert.deepEqual(
+      verifyLink(KEY, withField(query, 'sig', sig.slice(0, 20)), NOW),
+      { ok: false, reason: 'bad-signature' },
+      'a short signature',
+    );
     assert.deepEqual(verifyLink(linkKey('another secret'), query, NOW), { ok: false, reason: 'bad-signature' });
   });
 
@@ -69,10 +87,16 @@ describe('infra: signed, expiring download links', () => {
     const query = signLink(KEY, PAYLOAD, IN_15_MIN);
     assert.equal(verifyLink(KEY, query, new Date(IN_15_MIN.getTime() - 1)).ok, true);
     assert.deepEqual(verifyLink(KEY, query, IN_15_MIN), { ok: false, reason: 'expired' });
-    assert.deepEqual(verifyLink(KEY, query, new Date(IN_15_MIN.getTime() + 86_400_000)), { ok: false, reason: 'expired' });
+    assert.deepEqual(verifyLink(KEY, query, new Date(IN_15_MIN.getTime() + 86_400_000)), {
+      ok: false,
+      reason: 'expired',
+    });
     // An expired link with a forged signature is reported as forged, not as expired.
     const sig = new URLSearchParams(query).get('sig')!;
-    assert.deepEqual(verifyLink(KEY, withField(query, 'sig', flipFirst(sig)), IN_15_MIN), { ok: false, reason: 'bad-signature' });
+    assert.deepEqual(verifyLink(KEY, withField(query, 'sig', flipFirst(sig)), IN_15_MIN), {
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('a malformed query is refused as malformed', () => {
@@ -106,7 +130,13 @@ describe('infra: signed, expiring download links', () => {
 
 describe('server: GET /api/exports serves the download verbatim', () => {
   let server: HttpServer;
-  const body = toCsv(['request id', 'group name', 'result detail'], [['R-7KQ2MX', 'FIN-Payroll, EMEA', 'said "no"\r\nthen yes'], ['R-PL4N3T', '=Sales-EU', -1]]);
+  const body = toCsv(
+    ['request id', 'group name', 'result detail'],
+    [
+      ['R-7KQ2MX', 'FIN-Payroll, EMEA', 'said "no"\r\nthen yes'],
+      ['R-PL4N3T', '=Sales-EU', -1],
+    ],
+  );
   const seen: Array<Record<string, string>> = [];
 
   before(async () => {
@@ -114,12 +144,24 @@ describe('server: GET /api/exports serves the download verbatim', () => {
     server = await startHttpServer({} as never, {} as never, 0, '127.0.0.1', undefined, undefined, async (query) => {
       seen.push(query);
       const check = verifyLink(KEY, query, new Date());
-      if (!check.ok) return { status: check.reason === 'expired' ? 410 : 403, body: `Link ${check.reason}.`, contentType: 'text/plain; charset=utf-8' };
+      if (!check.ok)
+        return {
+          status: check.reason === 'expired' ? 410 : 403,
+          body: `Link ${check.reason}.`,
+          contentType: 'text/plain; charset=utf-8',
+        };
       if (check.payload.fail) throw new Error('boom');
-      return { status: 200, body, contentType: 'text/csv; charset=utf-8', filename: check.payload.name ?? 'export.csv' };
+      return {
+        status: 200,
+        body,
+        contentType: 'text/csv; charset=utf-8',
+        filename: check.payload.name ?? 'export.csv',
+      };
     });
   });
-  after(async () => { await server.close(); });
+  after(async () => {
+    await server.close();
+  });
 
   it('a valid link downloads the CSV byte for byte, as an attachment that is not cached', async () => {
     const query = signLink(KEY, { name: 'soa-export-2026-03.csv' }, new Date(Date.now() + 60_000));
@@ -141,15 +183,21 @@ describe('server: GET /api/exports serves the download verbatim', () => {
     assert.equal(await res.text(), 'Link expired.');
     assert.equal(res.headers.get('content-disposition'), null);
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    const forged = await fetch(`${server.url}/api/exports?${withField(signLink(KEY, { name: 'mine.csv' }, new Date(Date.now() + 60_000)), 'p', 'e30')}`);
+    const forged = await fetch(
+      `${server.url}/api/exports?${withField(signLink(KEY, { name: 'mine.csv' }, new Date(Date.now() + 60_000)), 'p', 'e30')}`,
+    );
     assert.equal(forged.status, 403);
     assert.equal(await forged.text(), 'Link bad-signature.');
-    const quoted = await fetch(`${server.url}/api/exports?${signLink(KEY, { name: 'a"; x=\\y\r\n.csv' }, new Date(Date.now() + 60_000))}`);
+    const quoted = await fetch(
+      `${server.url}/api/exports?${signLink(KEY, { name: 'a"; x=\\y\r\n.csv' }, new Date(Date.now() + 60_000))}`,
+    );
     assert.equal(quoted.headers.get('content-disposition'), 'attachment; filename="a_; x=_y__.csv"');
   });
 
   it('a failing handler is a plain 500', async () => {
-    const res = await fetch(`${server.url}/api/exports?${signLink(KEY, { fail: 'yes' }, new Date(Date.now() + 60_000))}`);
+    const res = await fetch(
+      `${server.url}/api/exports?${signLink(KEY, { fail: 'yes' }, new Date(Date.now() + 60_000))}`,
+    );
     assert.equal(res.status, 500);
     assert.equal(await res.text(), 'The export could not be produced.');
   });

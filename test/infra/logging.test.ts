@@ -16,14 +16,32 @@ const TOKEN_SHAPED = /eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*|Bearer\s+[\w.~+/=-]{8,}/;
 
 function capture(): { stream: Writable; lines: () => Array<Record<string, unknown>>; text: () => string } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } });
-  return { stream, text: () => chunks.join(''), lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const stream = new Writable({
+    write(c, _e, cb) {
+      chunks.push(String(c));
+      cb();
+    },
+  });
+  return {
+    stream,
+    text: () => chunks.join(''),
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('logs: structured, and never carrying a credential', () => {
   let ft: FakeTenant;
-  before(async () => { ft = await startTestTenant(); });
-  after(async () => { await ft.close(); });
+  before(async () => {
+    ft = await startTestTenant();
+  });
+  after(async () => {
+    await ft.close();
+  });
 
   it('censors credential fields, token-shaped text anywhere, and the configured secrets', async () => {
     const out = capture();
@@ -44,7 +62,10 @@ describe('logs: structured, and never carrying a credential', () => {
     assert.equal(line!.token, '[redacted]');
     assert.deepEqual((line!.nested as Record<string, unknown>).authorization, '[redacted]');
     assert.equal((line!.nested as Record<string, unknown>).note, 'assertion was [token]');
-    assert.match(String((line!.error as Record<string, unknown>).message), /^AADSTS50013: assertion \[token\] rejected; secret \[secret\]$/);
+    assert.match(
+      String((line!.error as Record<string, unknown>).message),
+      /^AADSTS50013: assertion \[token\] rejected; secret \[secret\]$/,
+    );
     assert.deepEqual(line!.list, ['[token]', 'plain']);
     assert.equal(line!.requestId, 'R-ABCDEF', 'ordinary fields are kept');
     assert.match(String(line!.msg), /^exchange failed for \[token\] with \[secret\]$/);
@@ -53,7 +74,10 @@ describe('logs: structured, and never carrying a credential', () => {
   it('a whole run of the bot process (request, approval, switch, audit, a consent failure) writes no token-shaped string and not its secret', async function () {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'soa-log-'));
-    const bot = await startBotProcess({ FAKE_TENANT_PORT: new URL(ft.url).port, STORE_FILE: join(dir, 'requests.sqlite') });
+    const bot = await startBotProcess({
+      FAKE_TENANT_PORT: new URL(ft.url).port,
+      STORE_FILE: join(dir, 'requests.sqlite'),
+    });
     const channel = await new TestChannel(bot.url).start();
     try {
       await channel.say(people.alex, 'move SecGroup2 to cloud', { kind: 'channel' });
@@ -64,7 +88,10 @@ describe('logs: structured, and never carrying a credential', () => {
       // Consent withdrawn: the on-behalf-of exchange fails and the failure is logged.
       await admin(ft, 'PATCH', '/_fake/apps/6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90', { delegatedScopes: [] });
       await channel.say(people.alex, 'move SecGroup1 to cloud', { kind: 'channel' });
-      const second = await channel.waitFor((o) => /Move to cloud: SecGroup1/.test(cardText(cardOf(o))) && /waiting for approval/.test(cardText(cardOf(o))), 20_000);
+      const second = await channel.waitFor(
+        (o) => /Move to cloud: SecGroup1/.test(cardText(cardOf(o))) && /waiting for approval/.test(cardText(cardOf(o))),
+        20_000,
+      );
       const d2 = { ...actions(cardOf(second)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
       await channel.click(people.megan, second.id, 'approve', d2, { kind: 'channel' });
       await channel.say(people.megan, 'who am I', { kind: 'personal' });

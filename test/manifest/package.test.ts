@@ -28,7 +28,9 @@ const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
 
 describe('Teams app package', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'soa-pkg-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'soa-pkg-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   function env(name: string, text: string) {
@@ -36,7 +38,10 @@ describe('Teams app package', () => {
   }
 
   it('fills placeholders from env/.env.<name> and .user, validates against the Teams 1.17 schema, zips manifest and icons', () => {
-    env('test', 'TEAMS_APP_ID=3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90\nBOT_DOMAIN=soa-bot.contoso.example\nAPP_NAME_SUFFIX=-test\n');
+    env(
+      'test',
+      'TEAMS_APP_ID=3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90\nBOT_DOMAIN=soa-bot.contoso.example\nAPP_NAME_SUFFIX=-test\n',
+    );
     env('test.user', 'BOT_ID=7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e\n');
     const { zipPath } = packageApp({ root, envName: 'test', envDir: dir, outDir: dir });
     const entries = unzip(readFileSync(zipPath));
@@ -46,7 +51,10 @@ describe('Teams app package', () => {
     assert.equal(manifest.bots[0].botId, '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
     assert.equal(manifest.webApplicationInfo.resource, 'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
     assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team', 'groupChat']);
-    assert.deepEqual(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title), ['move', 'rollback', 'check', 'status', 'pending', 'board', 'export', 'help']);
+    assert.deepEqual(
+      manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title),
+      ['move', 'rollback', 'check', 'status', 'pending', 'board', 'export', 'help'],
+    );
     assert.ok(!JSON.stringify(manifest).includes('${{'), 'every placeholder resolved');
     assert.deepEqual(pngSize(entries.get('color.png')!), [192, 192]);
     assert.deepEqual(pngSize(entries.get('outline.png')!), [32, 32]);
@@ -54,16 +62,33 @@ describe('Teams app package', () => {
 
   it('names the placeholders an environment does not give', () => {
     env('dev', 'TEAMS_APP_ID=\n');
-    assert.throws(() => packageApp({ root, envName: 'dev', envDir: dir, outDir: dir }), (e) => e instanceof PackageError && /: APP_NAME_SUFFIX, BOT_DOMAIN, BOT_ID\.$/.test(e.message));
+    assert.throws(
+      () => packageApp({ root, envName: 'dev', envDir: dir, outDir: dir }),
+      (e) => e instanceof PackageError && /: APP_NAME_SUFFIX, BOT_DOMAIN, BOT_ID\.$/.test(e.message),
+    );
     env('empty', 'TEAMS_APP_ID=\nBOT_ID=\nBOT_DOMAIN=\nAPP_NAME_SUFFIX=\n');
-    assert.throws(() => packageApp({ root, envName: 'empty', envDir: dir, outDir: dir }), (e) => e instanceof PackageError && /does not match the Teams schema/.test(e.message), 'empty ids fail the schema');
+    assert.throws(
+      () => packageApp({ root, envName: 'empty', envDir: dir, outDir: dir }),
+      (e) => e instanceof PackageError && /does not match the Teams schema/.test(e.message),
+      'empty ids fail the schema',
+    );
     assert.deepEqual(fillPlaceholders('${{A}}-${{ B }}', { A: '1', B: '2' }), { text: '1-2', missing: [] });
   });
 
   it('the schema check catches what Teams would refuse', () => {
-    const good = JSON.parse(fillPlaceholders(readFileSync(join(root, 'manifest', 'manifest.json'), 'utf8'), { TEAMS_APP_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90', BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_DOMAIN: 'x.example', APP_NAME_SUFFIX: '' }).text);
+    const good = JSON.parse(
+      fillPlaceholders(readFileSync(join(root, 'manifest', 'manifest.json'), 'utf8'), {
+        TEAMS_APP_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
+        BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+        BOT_DOMAIN: 'x.example',
+        APP_NAME_SUFFIX: '',
+      }).text,
+    );
     assert.deepEqual(validateManifest(good), []);
-    assert.ok(validateManifest({ ...good, packageName: 'com.example' }).some((l) => /packageName/.test(l)), '1.17 has no packageName');
+    assert.ok(
+      validateManifest({ ...good, packageName: 'com.example' }).some((l) => /packageName/.test(l)),
+      '1.17 has no packageName',
+    );
     const badScope = structuredClone(good);
     badScope.bots[0].scopes = ['personal', 'groupchat '];
     assert.notDeepEqual(validateManifest(badScope), []);

@@ -9,12 +9,21 @@ const root = join(__dirname, '..', '..');
 const schemaDir = join(root, 'test', 'schemas', 'teamsapp');
 
 /** The Toolkit project files at the repository root (teamsapp.yml, teamsapp.local.yml, ...). */
-const yamlFiles = readdirSync(root).filter((f) => /^teamsapp(\..+)?\.yml$/.test(f)).sort();
+const yamlFiles = readdirSync(root)
+  .filter((f) => /^teamsapp(\..+)?\.yml$/.test(f))
+  .sort();
 
-const vendored = () => readdirSync(schemaDir).filter((f) => f.endsWith('.yaml.schema.json')).map((f) => f.replace(/\.yaml\.schema\.json$/, ''));
+const vendored = () =>
+  readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.yaml.schema.json'))
+    .map((f) => f.replace(/\.yaml\.schema\.json$/, ''));
 
 /** A compiled schema plus one validator per lifecycle action (lifeCycleArray's anyOf branches). */
-interface Checker { version: string; validate: ValidateFunction; actions: ValidateFunction[] }
+interface Checker {
+  version: string;
+  validate: ValidateFunction;
+  actions: ValidateFunction[];
+}
 
 const checkers = new Map<string, Checker>();
 
@@ -25,8 +34,14 @@ function checkerFor(version: unknown): Checker {
   const cached = checkers.get(v);
   if (cached) return cached;
   const file = join(schemaDir, `${v}.yaml.schema.json`);
-  assert.ok(existsSync(file), `no Toolkit YAML schema for version '${v}' in test/schemas/teamsapp (have: ${vendored().join(', ')}); add it as SOURCE.md describes`);
-  const schema = JSON.parse(readFileSync(file, 'utf8')) as { $schema?: string; definitions?: { lifeCycleArray?: { items?: { anyOf?: unknown[] } } } };
+  assert.ok(
+    existsSync(file),
+    `no Toolkit YAML schema for version '${v}' in test/schemas/teamsapp (have: ${vendored().join(', ')}); add it as SOURCE.md describes`,
+  );
+  const schema = JSON.parse(readFileSync(file, 'utf8')) as {
+    $schema?: string;
+    definitions?: { lifeCycleArray?: { items?: { anyOf?: unknown[] } } };
+  };
   // The Toolkit schemas are draft-07, which the default Ajv class implements.
   assert.match(String(schema.$schema), /draft-07/, `${v}: unexpected $schema ${String(schema.$schema)}`);
   // Strict mode stays on; the schemas use union types (e.g. additionalMetadata.sampleTag), which it refuses unless allowed.
@@ -45,7 +60,9 @@ function checkerFor(version: unknown): Checker {
 /** Schema errors as "<instancePath> <message> (<params>)", without repeats. */
 function errorLines(errors: ErrorObject[] | null | undefined, prefix = ''): string[] {
   const lines = (errors ?? []).map((e) => {
-    const params = Object.entries(e.params).map(([k, val]) => `${k}: ${JSON.stringify(val)}`).join(', ');
+    const params = Object.entries(e.params)
+      .map(([k, val]) => `${k}: ${JSON.stringify(val)}`)
+      .join(', ');
     return `${prefix + e.instancePath || '/'} ${e.message ?? e.keyword}${params ? ` (${params})` : ''}`;
   });
   return [...new Set(lines)];
@@ -59,7 +76,9 @@ function stepLines(c: Checker, path: string, step: unknown): string[] {
   const results = c.actions.map((a) => (a(step) ? [] : errorLines(a.errors, path)));
   const meant = results.filter((r) => !r.some((l) => l.startsWith(`${path}/uses `)));
   if (meant.length) return [...new Set(meant.flat())];
-  return [`${path}/uses ${JSON.stringify((step as { uses?: unknown })?.uses)} is not an action of the ${c.version} schema`];
+  return [
+    `${path}/uses ${JSON.stringify((step as { uses?: unknown })?.uses)} is not an action of the ${c.version} schema`,
+  ];
 }
 
 /** Errors for one parsed project file; empty when valid. */
@@ -68,15 +87,22 @@ function check(doc: Record<string, unknown>): string[] {
   if (c.validate(doc)) return [];
   const all = errorLines(c.validate.errors);
   if (!c.actions.length) return all;
-  const steps = [...new Set(all
-    .map((l) => /^\/(\w+)\/(\d+)(?=[/ ])/.exec(l))
-    .filter((m): m is RegExpExecArray => !!m && Array.isArray(doc[m[1]]))
-    .map((m) => m[0]))];
+  const steps = [
+    ...new Set(
+      all
+        .map((l) => /^\/(\w+)\/(\d+)(?=[/ ])/.exec(l))
+        .filter((m): m is RegExpExecArray => !!m && Array.isArray(doc[m[1]]))
+        .map((m) => m[0]),
+    ),
+  ];
   const rest = all.filter((l) => !steps.some((p) => l.startsWith(`${p}/`) || l.startsWith(`${p} `)));
-  return [...rest, ...steps.flatMap((p) => {
-    const [, stage, i] = p.split('/');
-    return stepLines(c, p, (doc[stage] as unknown[])[Number(i)]);
-  })];
+  return [
+    ...rest,
+    ...steps.flatMap((p) => {
+      const [, stage, i] = p.split('/');
+      return stepLines(c, p, (doc[stage] as unknown[])[Number(i)]);
+    }),
+  ];
 }
 
 const load = (name: string) => parse(readFileSync(join(root, name), 'utf8')) as Record<string, unknown>;
@@ -99,26 +125,39 @@ describe('Toolkit project YAML (teamsapp*.yml)', () => {
   });
 
   it('the schema check rejects a misspelled action and a missing required field', () => {
-    const good = load('teamsapp.yml') as { version: string; provision: Array<{ uses: string; with?: Record<string, unknown> }> };
+    const good = load('teamsapp.yml') as {
+      version: string;
+      provision: Array<{ uses: string; with?: Record<string, unknown> }>;
+    };
     assert.deepEqual(check(good), []);
     assert.equal(good.provision[0].uses, 'teamsApp/create');
 
     const typo = structuredClone(good);
     typo.provision[0].uses = 'teamsApp/creat';
-    assert.deepEqual(check(typo), [`/provision/0/uses "teamsApp/creat" is not an action of the ${good.version} schema`]);
+    assert.deepEqual(check(typo), [
+      `/provision/0/uses "teamsApp/creat" is not an action of the ${good.version} schema`,
+    ]);
 
     const noName = structuredClone(good);
     delete noName.provision[0].with!.name;
     assert.deepEqual(check(noName), [`/provision/0/with must have required property 'name' (missingProperty: "name")`]);
 
-    assert.throws(() => check({ ...good, version: 'v0.9' }), /no Toolkit YAML schema for version 'v0\.9' in test\/schemas\/teamsapp \(have: v\d/);
+    assert.throws(
+      () => check({ ...good, version: 'v0.9' }),
+      /no Toolkit YAML schema for version 'v0\.9' in test\/schemas\/teamsapp \(have: v\d/,
+    );
   });
 
   it('the vendored schemas are the published bytes recorded in SOURCE.md', () => {
     const source = readFileSync(join(schemaDir, 'SOURCE.md'), 'utf8');
     for (const v of vendored()) {
-      const sha = createHash('sha256').update(readFileSync(join(schemaDir, `${v}.yaml.schema.json`))).digest('hex');
-      assert.ok(source.includes(`| \`${v}.yaml.schema.json\` |`) && source.includes(sha), `${v}.yaml.schema.json: sha256 ${sha} is not in SOURCE.md`);
+      const sha = createHash('sha256')
+        .update(readFileSync(join(schemaDir, `${v}.yaml.schema.json`)))
+        .digest('hex');
+      assert.ok(
+        source.includes(`| \`${v}.yaml.schema.json\` |`) && source.includes(sha),
+        `${v}.yaml.schema.json: sha256 ${sha} is not in SOURCE.md`,
+      );
     }
   });
 });

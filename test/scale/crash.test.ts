@@ -39,12 +39,18 @@ describe('crash recovery: a bot process killed (SIGKILL) at each step of executi
     await channel.say(people.alex, 'move SecGroup2 to cloud', { kind: 'channel' });
     const msg = await channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))));
     const data = { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
-    const click = await channel.click(people.megan, msg.id, 'approve', data, { kind: 'channel', conversationId: String(msg.conversationId) });
+    const click = await channel.click(people.megan, msg.id, 'approve', data, {
+      kind: 'channel',
+      conversationId: String(msg.conversationId),
+    });
     assert.match(cardText(click.card), /Approved by Megan Bowen/);
   }
 
   async function faultsLeft(): Promise<number> {
-    return (await admin<Array<{ remaining: number }>>(ft, 'GET', '/_fake/faults')).body.reduce((n, f) => n + f.remaining, 0);
+    return (await admin<Array<{ remaining: number }>>(ft, 'GET', '/_fake/faults')).body.reduce(
+      (n, f) => n + f.remaining,
+      0,
+    );
   }
 
   async function killAndRestart(): Promise<void> {
@@ -58,7 +64,11 @@ describe('crash recovery: a bot process killed (SIGKILL) at each step of executi
     await channel.waitFor((o) => o.kind === 'update' && /Completed/.test(cardText(cardOf(o))), 30_000);
     const log = (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body;
     assert.equal(log.filter((e) => e.method === 'PATCH' && e.path.endsWith(soaPath)).length, 1, 'exactly one PATCH');
-    assert.equal(channel.outbound.filter((o) => /Audit log:/.test(o.activity.text ?? '')).length, 1, 'one confirmation');
+    assert.equal(
+      channel.outbound.filter((o) => /Audit log:/.test(o.activity.text ?? '')).length,
+      1,
+      'one confirmation',
+    );
     assert.equal(ft.tenant.groups.get(GROUP.secGroup2)!.isCloudManaged, true);
   }
 
@@ -78,7 +88,10 @@ describe('crash recovery: a bot process killed (SIGKILL) at each step of executi
     await killAndRestart();
     await finishesOnce();
     const log = (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body;
-    assert.ok(log.some((e) => e.method === 'GET' && e.path.endsWith(soaPath) && e.userId === people.megan.aadObjectId), 'read before deciding not to write');
+    assert.ok(
+      log.some((e) => e.method === 'GET' && e.path.endsWith(soaPath) && e.userId === people.megan.aadObjectId),
+      'read before deciding not to write',
+    );
   });
 
   it('while polling the audit log', async () => {

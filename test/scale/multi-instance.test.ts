@@ -46,14 +46,23 @@ describe('scale-out: two bot processes on one Azurite store', function () {
     const data = { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
     const clicks = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        channel.click(i % 2 ? people.megan : people.adele, msg.id, 'approve', data, { kind: 'channel', conversationId: String(msg.conversationId), botUrl: bots[Math.floor(i / 2) % 2]!.url }),
+        channel.click(i % 2 ? people.megan : people.adele, msg.id, 'approve', data, {
+          kind: 'channel',
+          conversationId: String(msg.conversationId),
+          botUrl: bots[Math.floor(i / 2) % 2]!.url,
+        }),
       ),
     );
     // Each click is answered: with the current card, or (when the decision outlives the click's
     // 700 ms budget on a loaded machine) with the note that the card follows.
     for (const c of clicks) {
       assert.equal(c.status, 200);
-      if (!c.card) assert.equal(c.message, 'Checking your sign-in and roles with Entra ID; the card updates in a moment.', JSON.stringify(c.body).slice(0, 160));
+      if (!c.card)
+        assert.equal(
+          c.message,
+          'Checking your sign-in and roles with Entra ID; the card updates in a moment.',
+          JSON.stringify(c.body).slice(0, 160),
+        );
       // The card's outcome facts name the approver whatever state the request has reached.
       else assert.match(cardText(c.card), /Approved by \| (Megan Bowen|Adele Vance)/);
     }
@@ -64,9 +73,19 @@ describe('scale-out: two bot processes on one Azurite store', function () {
     await channel.waitFor((o) => /Audit log: \*\*Change Source of Authority/.test(o.activity.text ?? ''), 30_000);
     await channel.waitFor((o) => o.kind === 'update' && /Completed/.test(cardText(cardOf(o))), 30_000);
     const log = (await admin<RequestLogEntry[]>(ft, 'GET', '/_fake/requests')).body;
-    const patches = log.filter((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`));
+    const patches = log.filter(
+      (e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`),
+    );
     assert.equal(patches.length, 1, 'exactly one switch');
-    assert.equal(channel.outbound.filter((o) => /Audit log:/.test(o.activity.text ?? '')).length, 1, 'one confirmation');
-    assert.equal(channel.outbound.filter((o) => /did not go through/.test(o.activity.text ?? '')).length, 0, 'no click was refused');
+    assert.equal(
+      channel.outbound.filter((o) => /Audit log:/.test(o.activity.text ?? '')).length,
+      1,
+      'one confirmation',
+    );
+    assert.equal(
+      channel.outbound.filter((o) => /did not go through/.test(o.activity.text ?? '')).length,
+      0,
+      'no click was refused',
+    );
   });
 });

@@ -15,31 +15,63 @@ const MEGAN = { id: '5d7e9f10-2a3b-4c4d-8e5f-6a7b8c9d0e1f', name: 'Megan Bowen',
 function facts(id: string, name: string): GroupFacts {
   return {
     group: {
-      id, displayName: name, description: null, kind: 'security', mail: null,
-      onPremisesSyncEnabled: true, onPremisesLastSyncDateTime: '2026-03-02T07:30:00Z',
-      onPremisesSamAccountName: name, onPremisesSecurityIdentifier: 'S-1-5-21-1004336348-1177238915-682003330-1104',
-      onPremisesDomainName: 'contoso.local', extensionAttributes: null,
+      id,
+      displayName: name,
+      description: null,
+      kind: 'security',
+      mail: null,
+      onPremisesSyncEnabled: true,
+      onPremisesLastSyncDateTime: '2026-03-02T07:30:00Z',
+      onPremisesSamAccountName: name,
+      onPremisesSecurityIdentifier: 'S-1-5-21-1004336348-1177238915-682003330-1104',
+      onPremisesDomainName: 'contoso.local',
+      extensionAttributes: null,
     },
     isCloudManaged: false,
     tenant: { onPremisesSyncEnabled: true, onPremisesLastSyncDateTime: '2026-03-02T07:30:00Z' },
-    children: [], descendants: [], cycle: false, truncated: false, parents: [], cloudOnlyMembers: null,
+    children: [],
+    descendants: [],
+    cycle: false,
+    truncated: false,
+    parents: [],
+    cloudOnlyMembers: null,
     readAt: '2026-03-02T08:59:58.000Z',
   };
 }
 
 function audit(id: string, at: string, correlationId: string): AuditConfirmation {
-  return { id, activityDisplayName: 'Update group', activityDateTime: at, initiatedBy: 'Megan Bowen (megan@contoso.com)', result: 'success', correlationId };
+  return {
+    id,
+    activityDisplayName: 'Update group',
+    activityDateTime: at,
+    initiatedBy: 'Megan Bowen (megan@contoso.com)',
+    result: 'success',
+    correlationId,
+  };
 }
 
 /** A single-group move, approved by Megan and completed with its audit entry. */
 function singleMove(over: Partial<SoaRequest> = {}): SoaRequest {
   const groupId = 'a1000000-0000-4000-8000-000000000001';
   return {
-    id: 'R-7KQ2MX', version: 6, action: 'move', groupId, groupName: 'FIN-Payroll, EMEA', state: 'completed',
-    requester: ALEX, approver: MEGAN,
-    createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:12:40.000Z', expiresAt: '2026-03-03T09:00:00.000Z',
-    facts: facts(groupId, 'FIN-Payroll, EMEA'), checks: [{ id: 'tenantSync', title: 'Tenant sync', status: 'pass', detail: 'On-premises sync is enabled.' }],
-    anchor: { reference: { conversation: { id: 'a:1xyz' } }, conversationType: 'personal', cardActivityId: '1710000000000' },
+    id: 'R-7KQ2MX',
+    version: 6,
+    action: 'move',
+    groupId,
+    groupName: 'FIN-Payroll, EMEA',
+    state: 'completed',
+    requester: ALEX,
+    approver: MEGAN,
+    createdAt: '2026-03-02T09:00:00.000Z',
+    updatedAt: '2026-03-02T09:12:40.000Z',
+    expiresAt: '2026-03-03T09:00:00.000Z',
+    facts: facts(groupId, 'FIN-Payroll, EMEA'),
+    checks: [{ id: 'tenantSync', title: 'Tenant sync', status: 'pass', detail: 'On-premises sync is enabled.' }],
+    anchor: {
+      reference: { conversation: { id: 'a:1xyz' } },
+      conversationType: 'personal',
+      cardActivityId: '1710000000000',
+    },
     audit: audit('Directory_7d1c0b4e', '2026-03-02T09:12:31.000Z', 'c0ffee00-1111-4222-8333-444455556666'),
     switchedAt: '2026-03-02T09:11:05.000Z',
     history: [
@@ -55,20 +87,53 @@ function singleMove(over: Partial<SoaRequest> = {}): SoaRequest {
 
 /** A tree move of three groups: the leaf switched, the middle one failed, the root left untouched. */
 function treePlan(): SoaRequest {
-  const ids = ['b2000000-0000-4000-8000-000000000011', 'b2000000-0000-4000-8000-000000000012', 'b2000000-0000-4000-8000-000000000010'];
+  const ids = [
+    'b2000000-0000-4000-8000-000000000011',
+    'b2000000-0000-4000-8000-000000000012',
+    'b2000000-0000-4000-8000-000000000010',
+  ];
   const steps: PlanStep[] = [
-    { groupId: ids[0]!, groupName: 'Sales-DACH', depth: 2, state: 'done', warnings: [], switchedAt: '2026-03-04T14:02:10.000Z', audit: audit('Directory_aa11', '2026-03-04T14:03:00.000Z', '0a0a0a0a-1111-4222-8333-000000000001') },
-    { groupId: ids[1]!, groupName: '=Sales-EU', depth: 1, state: 'failed', warnings: ['Mail-enabled: Exchange attributes stay in AD.'], error: 'Graph refused the change: 403 Forbidden, "Insufficient privileges"' },
+    {
+      groupId: ids[0]!,
+      groupName: 'Sales-DACH',
+      depth: 2,
+      state: 'done',
+      warnings: [],
+      switchedAt: '2026-03-04T14:02:10.000Z',
+      audit: audit('Directory_aa11', '2026-03-04T14:03:00.000Z', '0a0a0a0a-1111-4222-8333-000000000001'),
+    },
+    {
+      groupId: ids[1]!,
+      groupName: '=Sales-EU',
+      depth: 1,
+      state: 'failed',
+      warnings: ['Mail-enabled: Exchange attributes stay in AD.'],
+      error: 'Graph refused the change: 403 Forbidden, "Insufficient privileges"',
+    },
     { groupId: ids[2]!, groupName: 'Sales', depth: 0, state: 'untouched', warnings: [] },
   ];
   return {
     ...singleMove(),
-    id: 'R-PL4N3T', version: 7, groupId: ids[2]!, groupName: 'Sales', state: 'failed',
-    createdAt: '2026-03-04T14:00:00.000Z', updatedAt: '2026-03-04T14:02:30.000Z', expiresAt: '2026-03-05T14:00:00.000Z',
+    id: 'R-PL4N3T',
+    version: 7,
+    groupId: ids[2]!,
+    groupName: 'Sales',
+    state: 'failed',
+    createdAt: '2026-03-04T14:00:00.000Z',
+    updatedAt: '2026-03-04T14:02:30.000Z',
+    expiresAt: '2026-03-05T14:00:00.000Z',
     facts: facts(ids[2]!, 'Sales'),
-    audit: undefined, switchedAt: undefined,
+    audit: undefined,
+    switchedAt: undefined,
     reason: 'Step 2 of 3 (=Sales-EU) failed; the rest was left untouched.',
-    plan: { kind: 'tree', label: 'the tree under Sales', steps, skipped: [{ groupId: 'c3', groupName: 'Sales-Cloud', reason: 'already cloud-managed' }], cycleGroups: [], sharedGroups: [] },
+    plan: {
+      kind: 'tree',
+      label: 'the tree under Sales',
+      steps,
+      skipped: [{ groupId: 'c3', groupName: 'Sales-Cloud', reason: 'already cloud-managed' }],
+      cycleGroups: [],
+      sharedGroups: [],
+    },
     history: [
       { at: '2026-03-04T14:00:00.000Z', state: 'awaiting_approval' },
       { at: '2026-03-04T14:01:59.000Z', state: 'approved', by: 'Megan Bowen' },
@@ -114,8 +179,15 @@ describe('services: audit export', () => {
 
   it('a rejected request: decided at the rejection, the reason as detail, nothing executed', () => {
     const rejected = singleMove({
-      id: 'R-REJ777', state: 'rejected', audit: undefined, switchedAt: undefined, reason: 'Not during the payroll run.',
-      history: [{ at: '2026-03-02T09:00:00.000Z', state: 'awaiting_approval' }, { at: '2026-03-02T10:00:00.000Z', state: 'rejected', by: 'Megan Bowen', note: 'Not during the payroll run.' }],
+      id: 'R-REJ777',
+      state: 'rejected',
+      audit: undefined,
+      switchedAt: undefined,
+      reason: 'Not during the payroll run.',
+      history: [
+        { at: '2026-03-02T09:00:00.000Z', state: 'awaiting_approval' },
+        { at: '2026-03-02T10:00:00.000Z', state: 'rejected', by: 'Megan Bowen', note: 'Not during the payroll run.' },
+      ],
     });
     const [r] = exportRows([rejected]).rows;
     assert.equal(col(r!, 'decided at'), '2026-03-02T10:00:00.000Z');
@@ -128,21 +200,58 @@ describe('services: audit export', () => {
   it('one row per step of a plan, each with its own state, time, audit entry and error', () => {
     const { rows } = exportRows([treePlan()]);
     assert.equal(rows.length, 3);
-    assert.deepEqual(rows.map((r) => col(r, 'step number')), [1, 2, 3]);
-    assert.deepEqual(rows.map((r) => col(r, 'request id')), ['R-PL4N3T', 'R-PL4N3T', 'R-PL4N3T']);
-    assert.deepEqual(rows.map((r) => col(r, 'plan label')), Array(3).fill('the tree under Sales'));
-    assert.deepEqual(rows.map((r) => col(r, 'group name')), ['Sales-DACH', '=Sales-EU', 'Sales']);
-    assert.deepEqual(rows.map((r) => col(r, 'group id')), ['b2000000-0000-4000-8000-000000000011', 'b2000000-0000-4000-8000-000000000012', 'b2000000-0000-4000-8000-000000000010']);
-    assert.deepEqual(rows.map((r) => col(r, 'final state')), ['failed', 'failed', 'failed']);
-    assert.deepEqual(rows.map((r) => col(r, 'step state')), ['done', 'failed', 'untouched']);
-    assert.deepEqual(rows.map((r) => col(r, 'executed at')), ['2026-03-04T14:02:10.000Z', undefined, undefined]);
-    assert.deepEqual(rows.map((r) => col(r, 'audit record id')), ['Directory_aa11', undefined, undefined]);
-    assert.deepEqual(rows.map((r) => col(r, 'correlation id')), ['0a0a0a0a-1111-4222-8333-000000000001', undefined, undefined]);
-    assert.deepEqual(rows.map((r) => col(r, 'result detail')), [
-      undefined,
-      'Graph refused the change: 403 Forbidden, "Insufficient privileges"',
-      'Step 2 of 3 (=Sales-EU) failed; the rest was left untouched.',
-    ]);
+    assert.deepEqual(
+      rows.map((r) => col(r, 'step number')),
+      [1, 2, 3],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'request id')),
+      ['R-PL4N3T', 'R-PL4N3T', 'R-PL4N3T'],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'plan label')),
+      Array(3).fill('the tree under Sales'),
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'group name')),
+      ['Sales-DACH', '=Sales-EU', 'Sales'],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'group id')),
+      [
+        'b2000000-0000-4000-8000-000000000011',
+        'b2000000-0000-4000-8000-000000000012',
+        'b2000000-0000-4000-8000-000000000010',
+      ],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'final state')),
+      ['failed', 'failed', 'failed'],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'step state')),
+      ['done', 'failed', 'untouched'],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'executed at')),
+      ['2026-03-04T14:02:10.000Z', undefined, undefined],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'audit record id')),
+      ['Directory_aa11', undefined, undefined],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'correlation id')),
+      ['0a0a0a0a-1111-4222-8333-000000000001', undefined, undefined],
+    );
+    assert.deepEqual(
+      rows.map((r) => col(r, 'result detail')),
+      [
+        undefined,
+        'Graph refused the change: 403 Forbidden, "Insufficient privileges"',
+        'Step 2 of 3 (=Sales-EU) failed; the rest was left untouched.',
+      ],
+    );
     for (const r of rows) {
       assert.equal(col(r, 'requester name'), 'Alex Wilber');
       assert.equal(col(r, 'approver id'), MEGAN.id);
@@ -164,27 +273,58 @@ describe('services: audit export', () => {
     });
 
     it('lists requests created in [from, to), archived ones included, oldest first, as parseable CSV', async () => {
-      const before = singleMove({ id: 'R-BEF0RE', createdAt: '2026-02-28T23:59:59.999Z', updatedAt: '2026-02-28T23:59:59.999Z' });
-      const atStart = singleMove({ id: 'R-START2', createdAt: '2026-03-01T00:00:00.000Z', updatedAt: '2026-03-01T00:10:00.000Z' });
+      const before = singleMove({
+        id: 'R-BEF0RE',
+        createdAt: '2026-02-28T23:59:59.999Z',
+        updatedAt: '2026-02-28T23:59:59.999Z',
+      });
+      const atStart = singleMove({
+        id: 'R-START2',
+        createdAt: '2026-03-01T00:00:00.000Z',
+        updatedAt: '2026-03-01T00:10:00.000Z',
+      });
       const single = singleMove();
       const plan = treePlan();
-      const open = singleMove({ id: 'R-0PEN22', state: 'awaiting_approval', approver: undefined, audit: undefined, switchedAt: undefined, createdAt: '2026-03-05T08:00:00.000Z', updatedAt: '2026-03-05T08:00:00.000Z', history: [{ at: '2026-03-05T08:00:00.000Z', state: 'awaiting_approval' }] });
-      const atEnd = singleMove({ id: 'R-END222', createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' });
+      const open = singleMove({
+        id: 'R-0PEN22',
+        state: 'awaiting_approval',
+        approver: undefined,
+        audit: undefined,
+        switchedAt: undefined,
+        createdAt: '2026-03-05T08:00:00.000Z',
+        updatedAt: '2026-03-05T08:00:00.000Z',
+        history: [{ at: '2026-03-05T08:00:00.000Z', state: 'awaiting_approval' }],
+      });
+      const atEnd = singleMove({
+        id: 'R-END222',
+        createdAt: '2026-04-01T00:00:00.000Z',
+        updatedAt: '2026-04-01T00:00:00.000Z',
+      });
       for (const r of [plan, open, atEnd, single, before, atStart]) await store.create(r);
       // Finished requests last changed before 2026-03-03 leave the working set.
       assert.equal(await store.archive('2026-03-03T00:00:00.000Z'), 3);
-      assert.deepEqual((await store.list({})).map((r) => r.id).sort(), [atEnd.id, open.id, plan.id].sort(), 'archived requests are not listed by default');
+      assert.deepEqual(
+        (await store.list({})).map((r) => r.id).sort(),
+        [atEnd.id, open.id, plan.id].sort(),
+        'archived requests are not listed by default',
+      );
 
       const { csv, count } = await exportCsv(store, { from: '2026-03-01', to: '2026-04-01T00:00:00Z' });
       assert.equal(count, 4);
       const [header, ...rows] = parseCsv(csv);
       assert.deepEqual(header, EXPORT_HEADER);
       const id = EXPORT_HEADER.indexOf('request id');
-      assert.deepEqual(rows.map((r) => r[id]), [atStart.id, single.id, plan.id, plan.id, plan.id, open.id]);
+      assert.deepEqual(
+        rows.map((r) => r[id]),
+        [atStart.id, single.id, plan.id, plan.id, plan.id, open.id],
+      );
       const name = EXPORT_HEADER.indexOf('group name');
       assert.equal(rows[1]![name], 'FIN-Payroll, EMEA');
       assert.equal(rows[3]![name], "'=Sales-EU", 'a formula-like group name is defused');
-      assert.equal(rows[3]![EXPORT_HEADER.indexOf('result detail')], 'Graph refused the change: 403 Forbidden, "Insufficient privileges"');
+      assert.equal(
+        rows[3]![EXPORT_HEADER.indexOf('result detail')],
+        'Graph refused the change: 403 Forbidden, "Insufficient privileges"',
+      );
       assert.equal(rows[3]![EXPORT_HEADER.indexOf('step number')], '2');
       assert.equal(rows[5]![EXPORT_HEADER.indexOf('approver name')], '');
     });
@@ -193,8 +333,12 @@ describe('services: audit export', () => {
       const { csv, count } = await exportCsv(store, { from: '2020-01-01', to: '2020-02-01' });
       assert.equal(count, 0);
       assert.deepEqual(parseCsv(csv), [EXPORT_HEADER]);
-      await assert.rejects(exportCsv(store, { from: 'last week', to: '2020-02-01' }), (e) => isCoded(e, 'InvalidInput'));
-      await assert.rejects(exportCsv(store, { from: '2020-02-01', to: '2020-01-01' }), (e) => isCoded(e, 'InvalidInput'));
+      await assert.rejects(exportCsv(store, { from: 'last week', to: '2020-02-01' }), (e) =>
+        isCoded(e, 'InvalidInput'),
+      );
+      await assert.rejects(exportCsv(store, { from: '2020-02-01', to: '2020-01-01' }), (e) =>
+        isCoded(e, 'InvalidInput'),
+      );
     });
   });
 });

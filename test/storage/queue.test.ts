@@ -15,14 +15,23 @@ const backends: Array<{ name: string; open(): Promise<{ queue: WorkQueue; cleanu
     open: async () => {
       const dir = mkdtempSync(join(tmpdir(), 'soa-queue-'));
       const queue = new SqliteWorkQueue(join(dir, 'q.sqlite'));
-      return { queue, cleanup: async () => { await queue.close(); rmSync(dir, { recursive: true, force: true }); } };
+      return {
+        queue,
+        cleanup: async () => {
+          await queue.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
     name: 'Azure Storage Queues (Azurite)',
     open: async () => {
       const az: Azurite = await startAzurite();
-      return { queue: new StorageWorkQueue(az.connectionString, `jobs${randomUUID().slice(0, 8)}`), cleanup: () => az.stop() };
+      return {
+        queue: new StorageWorkQueue(az.connectionString, `jobs${randomUUID().slice(0, 8)}`),
+        cleanup: () => az.stop(),
+      };
     },
   },
 ];

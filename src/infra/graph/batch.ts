@@ -37,13 +37,22 @@ async function oneByOne(client: Client, steps: BatchStep[]): Promise<Map<string,
       results.set(s.id, { status: 200, headers: {}, body });
     } catch (e) {
       const err = e as { statusCode?: number; code?: string; message?: string };
-      results.set(s.id, { status: err.statusCode ?? 500, headers: {}, body: { error: { code: err.code, message: err.message } } });
+      results.set(s.id, {
+        status: err.statusCode ?? 500,
+        headers: {},
+        body: { error: { code: err.code, message: err.message } },
+      });
     }
   }
   return results;
 }
 
-export async function runBatch(client: Client, steps: BatchStep[], clock: Clock, batching = true): Promise<Map<string, StepResult>> {
+export async function runBatch(
+  client: Client,
+  steps: BatchStep[],
+  clock: Clock,
+  batching = true,
+): Promise<Map<string, StepResult>> {
   if (!batching) return oneByOne(client, steps);
   const results = new Map<string, StepResult>();
   let pending = steps;
@@ -51,23 +60,35 @@ export async function runBatch(client: Client, steps: BatchStep[], clock: Clock,
     const chunks: BatchStep[][] = [];
     for (let i = 0; i < pending.length; i += MAX_BATCH) chunks.push(pending.slice(i, i + MAX_BATCH));
     const answers = await Promise.all(
-      chunks.map((chunk) =>
-        client.api('/$batch').post({
-          requests: chunk.map((s) => ({
-            id: s.id,
-            method: s.method ?? 'GET',
-            url: s.url,
-            ...(s.headers || s.body !== undefined ? { headers: { ...(s.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(s.headers ?? {}) } } : {}),
-            ...(s.body !== undefined ? { body: s.body } : {}),
-          })),
-        }) as Promise<{ responses: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }> }>,
+      chunks.map(
+        (chunk) =>
+          client.api('/$batch').post({
+            requests: chunk.map((s) => ({
+              id: s.id,
+              method: s.method ?? 'GET',
+              url: s.url,
+              ...(s.headers || s.body !== undefined
+                ? {
+                    headers: {
+                      ...(s.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+                      ...(s.headers ?? {}),
+                    },
+                  }
+                : {}),
+              ...(s.body !== undefined ? { body: s.body } : {}),
+            })),
+          }) as Promise<{
+            responses: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }>;
+          }>,
       ),
     );
     const throttled: BatchStep[] = [];
     let waitMs = 0;
     for (const answer of answers) {
       for (const r of answer.responses) {
-        const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+        const headers = Object.fromEntries(
+          Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+        );
         if (r.status === 429 && round < MAX_ROUNDS - 1) {
           throttled.push(pending.find((s) => s.id === r.id)!);
           const after = Number(headers['retry-after']);

@@ -1,6 +1,23 @@
 /** Graph clients and credentials: app identity and on-behalf-of a user. */
-import { ClientCertificateCredential, ClientSecretCredential, OnBehalfOfCredential, type AccessToken, type TokenCredential } from '@azure/identity';
-import { AuthenticationHandler, Client, HTTPMessageHandler, RedirectHandler, RedirectHandlerOptions, RetryHandler, RetryHandlerOptions, TelemetryHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  OnBehalfOfCredential,
+  type AccessToken,
+  type TokenCredential,
+} from '@azure/identity';
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
@@ -69,7 +86,11 @@ export function graphClient(endpoint: GraphEndpoint, credential: TokenCredential
   const timeoutMs = endpoint.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
   const host = new URL(endpoint.graphBaseUrl).hostname;
   // The SDK's default chain, with a deadline per attempt and a bound on Retry-After.
-  const retry = new RetryHandlerOptions(1, MAX_RETRIES, (_delay, _attempt, _request, _options, response) => retryAfterSeconds(response) <= MAX_INLINE_RETRY_AFTER_S);
+  const retry = new RetryHandlerOptions(
+    1,
+    MAX_RETRIES,
+    (_delay, _attempt, _request, _options, response) => retryAfterSeconds(response) <= MAX_INLINE_RETRY_AFTER_S,
+  );
   const middleware: Middleware[] = [
     new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT_SCOPE] })),
     new RetryHandler(retry),
@@ -95,9 +116,15 @@ function secretOrCertificate(endpoint: GraphEndpoint): { clientSecret: string } 
 export function appCredential(endpoint: GraphEndpoint): TokenCredential {
   const cred = secretOrCertificate(endpoint);
   const options = { authorityHost: endpoint.authorityHost, disableInstanceDiscovery: endpoint.local };
-  if ('clientSecret' in cred) return new ClientSecretCredential(endpoint.tenantId, endpoint.clientId, cred.clientSecret, options);
+  if ('clientSecret' in cred)
+    return new ClientSecretCredential(endpoint.tenantId, endpoint.clientId, cred.clientSecret, options);
   // The PEM file holds the private key and the certificate; the public part is registered on the app.
-  return new ClientCertificateCredential(endpoint.tenantId, endpoint.clientId, { certificatePath: cred.certificatePath }, options);
+  return new ClientCertificateCredential(
+    endpoint.tenantId,
+    endpoint.clientId,
+    { certificatePath: cred.certificatePath },
+    options,
+  );
 }
 
 /**
@@ -138,5 +165,11 @@ export function oboCredential(endpoint: GraphEndpoint, assertion: string): Token
     disableInstanceDiscovery: endpoint.local,
   };
   const cred = secretOrCertificate(endpoint);
-  return reusingTokens('clientSecret' in cred ? new OnBehalfOfCredential({ ...base, clientSecret: cred.clientSecret } as typeof base & { clientSecret: string }) : new OnBehalfOfCredential({ ...base, certificatePath: cred.certificatePath } as typeof base & { certificatePath: string }));
+  return reusingTokens(
+    'clientSecret' in cred
+      ? new OnBehalfOfCredential({ ...base, clientSecret: cred.clientSecret } as typeof base & { clientSecret: string })
+      : new OnBehalfOfCredential({ ...base, certificatePath: cred.certificatePath } as typeof base & {
+          certificatePath: string;
+        }),
+  );
 }

@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import { isObjectId, type SoaAction } from '../../domain/command';
 import { CodedError, isCoded } from '../../domain/errors';
 import type { GroupFacts, GroupKind, GroupSummary, TreeNode } from '../../domain/prerequisites';
-import { MAX_PLAN_GROUPS, setExtensionAttributes, type GroupGraph, type NodeFacts, type PlanNode } from '../../domain/plan';
+import {
+  MAX_PLAN_GROUPS,
+  setExtensionAttributes,
+  type GroupGraph,
+  type NodeFacts,
+  type PlanNode,
+} from '../../domain/plan';
 import type { AuditConfirmation, Person } from '../../domain/request';
 import type { Clock } from '../../ports/clock';
 import type { AppDirectory, DirectoryFactory, GroupMatch, UserDirectory } from '../../ports/directory';
@@ -13,8 +19,10 @@ import { runBatch, type BatchStep, type StepResult } from './batch';
 import { appCredential, graphClient, oboCredential, type GraphEndpoint } from './client';
 import { mapGraphError } from './errors';
 
-const MATCH_SELECT = 'id,displayName,description,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled,onPremisesSamAccountName';
-const FACT_SELECT = 'id,displayName,description,mailEnabled,securityEnabled,groupTypes,mail,onPremisesSyncEnabled,onPremisesLastSyncDateTime,onPremisesSamAccountName,onPremisesSecurityIdentifier,onPremisesDomainName';
+const MATCH_SELECT =
+  'id,displayName,description,mailEnabled,securityEnabled,groupTypes,onPremisesSyncEnabled,onPremisesSamAccountName';
+const FACT_SELECT =
+  'id,displayName,description,mailEnabled,securityEnabled,groupTypes,mail,onPremisesSyncEnabled,onPremisesLastSyncDateTime,onPremisesSamAccountName,onPremisesSecurityIdentifier,onPremisesDomainName';
 const SUMMARY_SELECT = 'id,displayName,onPremisesSyncEnabled';
 /** Bounds of the nesting walk for one card. */
 const MAX_TREE_GROUPS = 500;
@@ -56,11 +64,19 @@ function ok(r: StepResult | undefined): r is StepResult {
 
 function fail(r: StepResult | undefined, groupId?: string): CodedError {
   const body = r?.body as { error?: { code?: string; message?: string } } | undefined;
-  return mapGraphError({ statusCode: r?.status ?? 0, code: body?.error?.code, message: body?.error?.message, headers: r?.headers }, { groupId });
+  return mapGraphError(
+    { statusCode: r?.status ?? 0, code: body?.error?.code, message: body?.error?.message, headers: r?.headers },
+    { groupId },
+  );
 }
 
 export class GraphAppDirectory implements AppDirectory {
-  constructor(private readonly client: Client, private readonly clock: Clock, private readonly batching = true, private readonly tenantCacheMs = 0) {}
+  constructor(
+    private readonly client: Client,
+    private readonly clock: Clock,
+    private readonly batching = true,
+    private readonly tenantCacheMs = 0,
+  ) {}
 
   private async batch(steps: BatchStep[]): Promise<Map<string, StepResult>> {
     try {
@@ -103,7 +119,12 @@ export class GraphAppDirectory implements AppDirectory {
         .get();
       const found = (res.value as any[]).map(toMatch);
       if (found.length) return found;
-      const prefix = await this.client.api('/groups').filter(`startswith(displayName,'${odataString(stem)}')`).select(MATCH_SELECT).top(10).get();
+      const prefix = await this.client
+        .api('/groups')
+        .filter(`startswith(displayName,'${odataString(stem)}')`)
+        .select(MATCH_SELECT)
+        .top(10)
+        .get();
       return (prefix.value as any[]).map(toMatch);
     } catch (e) {
       throw mapGraphError(e);
@@ -115,16 +136,23 @@ export class GraphAppDirectory implements AppDirectory {
 
   async readFacts(groupId: string, action: SoaAction): Promise<GroupFacts> {
     const now = this.clock.now().getTime();
-    const cachedTenant = this.tenantCache && now - this.tenantCache.at < this.tenantCacheMs ? this.tenantCache.value : undefined;
+    const cachedTenant =
+      this.tenantCache && now - this.tenantCache.at < this.tenantCacheMs ? this.tenantCache.value : undefined;
     const steps: BatchStep[] = [
-      ...(cachedTenant === undefined ? [{ id: 'org', url: '/organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime' }] : []),
+      ...(cachedTenant === undefined
+        ? [{ id: 'org', url: '/organization?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime' }]
+        : []),
       { id: 'group', url: `/groups/${groupId}?$select=${FACT_SELECT}` },
       // Asked separately: a failure here must not lose the rest of the card.
       { id: 'ext', url: `/groups/${groupId}?$select=id,onPremisesExtensionAttributes` },
       { id: 'children', url: `/groups/${groupId}/members/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
       // Every nested group at any depth in the same round trip (the cast on a transitive
       // relation is an advanced query: ConsistencyLevel and $count).
-      { id: 'descendants', url: `/groups/${groupId}/transitiveMembers/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999&$count=true`, headers: { ConsistencyLevel: 'eventual' } },
+      {
+        id: 'descendants',
+        url: `/groups/${groupId}/transitiveMembers/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999&$count=true`,
+        headers: { ConsistencyLevel: 'eventual' },
+      },
       { id: 'parents', url: `/groups/${groupId}/memberOf/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
       // isCloudManaged with read-only application permissions: the filter Entra documents for
       // reporting. GET .../onPremisesSyncBehavior itself needs the ReadWrite scope.
@@ -134,7 +162,11 @@ export class GraphAppDirectory implements AppDirectory {
         headers: { ConsistencyLevel: 'eventual' },
       },
     ];
-    if (action === 'rollback') steps.push({ id: 'users', url: `/groups/${groupId}/members/microsoft.graph.user?$select=id,displayName,onPremisesSyncEnabled&$top=999` });
+    if (action === 'rollback')
+      steps.push({
+        id: 'users',
+        url: `/groups/${groupId}/members/microsoft.graph.user?$select=id,displayName,onPremisesSyncEnabled&$top=999`,
+      });
     const r = await this.batch(steps);
     const g = r.get('group');
     if (!ok(g)) throw fail(g, groupId);
@@ -150,7 +182,14 @@ export class GraphAppDirectory implements AppDirectory {
     const direct = new Set(directChildren.map((c) => c.id));
     const desc = r.get('descendants');
     const tree = ok(desc)
-      ? { nodes: (desc.body.value as any[]).map(summary).filter((g) => g.id !== groupId).map((g) => ({ ...g, depth: direct.has(g.id) ? 1 : 2 })), cycle: (desc.body.value as any[]).some((g) => g.id === groupId), truncated: !!desc.body['@odata.nextLink'] }
+      ? {
+          nodes: (desc.body.value as any[])
+            .map(summary)
+            .filter((g) => g.id !== groupId)
+            .map((g) => ({ ...g, depth: direct.has(g.id) ? 1 : 2 })),
+          cycle: (desc.body.value as any[]).some((g) => g.id === groupId),
+          truncated: !!desc.body['@odata.nextLink'],
+        }
       : await this.walk(groupId, directChildren);
     const body = g.body;
     return {
@@ -167,14 +206,33 @@ export class GraphAppDirectory implements AppDirectory {
         onPremisesDomainName: body.onPremisesDomainName ?? null,
         extensionAttributes: ok(ext) ? (ext.body.onPremisesExtensionAttributes ?? {}) : null,
       },
-      isCloudManaged: body.onPremisesSyncEnabled === true ? false : ok(soa) ? (soa.body.value as unknown[]).length > 0 : null,
-      tenant: cachedTenant !== undefined ? cachedTenant : this.rememberTenant(now, ok(org) && org.body.value?.[0] ? { onPremisesSyncEnabled: org.body.value[0].onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: org.body.value[0].onPremisesLastSyncDateTime ?? null } : null),
+      isCloudManaged:
+        body.onPremisesSyncEnabled === true ? false : ok(soa) ? (soa.body.value as unknown[]).length > 0 : null,
+      tenant:
+        cachedTenant !== undefined
+          ? cachedTenant
+          : this.rememberTenant(
+              now,
+              ok(org) && org.body.value?.[0]
+                ? {
+                    onPremisesSyncEnabled: org.body.value[0].onPremisesSyncEnabled ?? null,
+                    onPremisesLastSyncDateTime: org.body.value[0].onPremisesLastSyncDateTime ?? null,
+                  }
+                : null,
+            ),
       children: directChildren,
       descendants: tree.nodes,
       cycle: tree.cycle,
       truncated: tree.truncated || !ok(children) || !!children.body['@odata.nextLink'],
       parents: ok(parents) ? (parents.body.value as any[]).map(summary) : [],
-      cloudOnlyMembers: action === 'rollback' ? (ok(users) ? (users.body.value as any[]).filter((u) => u.onPremisesSyncEnabled !== true).map((u) => ({ id: u.id, displayName: u.displayName })) : null) : null,
+      cloudOnlyMembers:
+        action === 'rollback'
+          ? ok(users)
+            ? (users.body.value as any[])
+                .filter((u) => u.onPremisesSyncEnabled !== true)
+                .map((u) => ({ id: u.id, displayName: u.displayName }))
+            : null
+          : null,
       readAt: this.clock.now().toISOString(),
     };
   }
@@ -186,25 +244,42 @@ export class GraphAppDirectory implements AppDirectory {
   }
 
   /** Breadth-first, one batched round trip per level; each group once (AD allows cycles). */
-  private async walk(rootId: string, level1: GroupSummary[]): Promise<{ nodes: TreeNode[]; cycle: boolean; truncated: boolean }> {
+  private async walk(
+    rootId: string,
+    level1: GroupSummary[],
+  ): Promise<{ nodes: TreeNode[]; cycle: boolean; truncated: boolean }> {
     const seen = new Set<string>([rootId]);
     const nodes: TreeNode[] = [];
     let cycle = false;
     let truncated = false;
     let frontier: GroupSummary[] = [];
     for (const c of level1) {
-      if (seen.has(c.id)) { cycle = true; continue; }
+      if (seen.has(c.id)) {
+        cycle = true;
+        continue;
+      }
       seen.add(c.id);
       nodes.push({ ...c, depth: 1 });
       frontier.push(c);
     }
     for (let depth = 2; frontier.length && depth <= MAX_TREE_DEPTH; depth++) {
-      if (nodes.length >= MAX_TREE_GROUPS) { truncated = true; break; }
-      const results = await this.batch(frontier.map((g, i) => ({ id: String(i), url: `/groups/${g.id}/members/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` })));
+      if (nodes.length >= MAX_TREE_GROUPS) {
+        truncated = true;
+        break;
+      }
+      const results = await this.batch(
+        frontier.map((g, i) => ({
+          id: String(i),
+          url: `/groups/${g.id}/members/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999`,
+        })),
+      );
       const next: GroupSummary[] = [];
       frontier.forEach((_, i) => {
         const r = results.get(String(i));
-        if (!ok(r)) { truncated = true; return; }
+        if (!ok(r)) {
+          truncated = true;
+          return;
+        }
         if (r.body['@odata.nextLink']) truncated = true;
         for (const c of (r.body.value as any[]).map(summary)) {
           if (seen.has(c.id)) {
@@ -213,7 +288,10 @@ export class GraphAppDirectory implements AppDirectory {
             continue;
           }
           seen.add(c.id);
-          if (nodes.length >= MAX_TREE_GROUPS) { truncated = true; continue; }
+          if (nodes.length >= MAX_TREE_GROUPS) {
+            truncated = true;
+            continue;
+          }
           nodes.push({ ...c, depth });
           next.push(c);
         }
@@ -228,25 +306,47 @@ export class GraphAppDirectory implements AppDirectory {
     try {
       const res = await this.client
         .api('/auditLogs/directoryAudits')
-        .filter(`startswith(activityDisplayName,'${AUDIT_PREFIX[action]}') and targetResources/any(t:t/id eq '${groupId}') and activityDateTime ge ${since}`)
+        .filter(
+          `startswith(activityDisplayName,'${AUDIT_PREFIX[action]}') and targetResources/any(t:t/id eq '${groupId}') and activityDateTime ge ${since}`,
+        )
         .orderby('activityDateTime desc')
         .top(1)
         .get();
       const a = (res.value as any[])[0];
       if (!a) return null;
-      const by = a.initiatedBy?.user ? `${a.initiatedBy.user.displayName ?? ''} (${a.initiatedBy.user.userPrincipalName ?? a.initiatedBy.user.id})`.trim() : a.initiatedBy?.app?.displayName ?? 'unknown';
-      return { id: a.id, activityDisplayName: a.activityDisplayName, activityDateTime: a.activityDateTime, initiatedBy: by, result: a.result, correlationId: a.correlationId };
+      const by = a.initiatedBy?.user
+        ? `${a.initiatedBy.user.displayName ?? ''} (${a.initiatedBy.user.userPrincipalName ?? a.initiatedBy.user.id})`.trim()
+        : (a.initiatedBy?.app?.displayName ?? 'unknown');
+      return {
+        id: a.id,
+        activityDisplayName: a.activityDisplayName,
+        activityDateTime: a.activityDateTime,
+        initiatedBy: by,
+        result: a.result,
+        correlationId: a.correlationId,
+      };
     } catch (e) {
       throw mapGraphError(e);
     }
   }
 
-  async readSyncStates(groupIds: string[]): Promise<Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>> {
-    const r = await this.batch(groupIds.map((id, i) => ({ id: String(i), url: `/groups/${id}?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime` })));
+  async readSyncStates(
+    groupIds: string[],
+  ): Promise<Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>> {
+    const r = await this.batch(
+      groupIds.map((id, i) => ({
+        id: String(i),
+        url: `/groups/${id}?$select=id,onPremisesSyncEnabled,onPremisesLastSyncDateTime`,
+      })),
+    );
     const out = new Map<string, { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }>();
     groupIds.forEach((id, i) => {
       const x = r.get(String(i));
-      if (ok(x)) out.set(id, { onPremisesSyncEnabled: x.body.onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: x.body.onPremisesLastSyncDateTime ?? null });
+      if (ok(x))
+        out.set(id, {
+          onPremisesSyncEnabled: x.body.onPremisesSyncEnabled ?? null,
+          onPremisesLastSyncDateTime: x.body.onPremisesLastSyncDateTime ?? null,
+        });
       else if ((x as StepResult | undefined)?.status !== 404) throw fail(x, id);
     });
     return out;
@@ -272,13 +372,20 @@ export class GraphAppDirectory implements AppDirectory {
     if (!ok(x)) throw fail(x, id);
     const first = (x.body.value as any[]).map(planNode);
     // Rare (over 999 child groups): the rest comes page by page.
-    const rest = x.body['@odata.nextLink'] ? (await allPages(this.client, { value: [], '@odata.nextLink': x.body['@odata.nextLink'] }, MAX_PLAN_GROUPS)).items.map(planNode) : [];
+    const rest = x.body['@odata.nextLink']
+      ? (
+          await allPages(this.client, { value: [], '@odata.nextLink': x.body['@odata.nextLink'] }, MAX_PLAN_GROUPS)
+        ).items.map(planNode)
+      : [];
     return [...first, ...rest];
   }
 
   async readTree(rootId: string, maxGroups: number): Promise<GroupGraph> {
     // The root, its children and its prerequisites in one round trip; then one round trip per level.
-    const first = await this.batch([{ id: 'root', url: `/groups/${rootId}?$select=${PLAN_SELECT}` }, ...levelSteps(rootId, 0)]);
+    const first = await this.batch([
+      { id: 'root', url: `/groups/${rootId}?$select=${PLAN_SELECT}` },
+      ...levelSteps(rootId, 0),
+    ]);
     const root = first.get('root');
     if (!ok(root)) throw fail(root, rootId);
     const nodes = new Map<string, PlanNode>([[rootId, planNode(root.body)]]);
@@ -298,10 +405,16 @@ export class GraphAppDirectory implements AppDirectory {
       known = null;
       const next: string[] = [];
       for (const [parent, list] of kids) {
-        children.set(parent, list.map((c) => c.id));
+        children.set(
+          parent,
+          list.map((c) => c.id),
+        );
         for (const c of list) {
           if (nodes.has(c.id)) continue;
-          if (nodes.size >= maxGroups) { truncated = true; continue; }
+          if (nodes.size >= maxGroups) {
+            truncated = true;
+            continue;
+          }
           nodes.set(c.id, c);
           next.push(c.id);
         }
@@ -322,13 +435,22 @@ export class GraphAppDirectory implements AppDirectory {
     });
     const { kids, facts } = await this.levelOf([...nodes.keys()]);
     const children = new Map<string, string[]>();
-    for (const [parent, list] of kids) children.set(parent, list.map((c) => c.id).filter((c) => nodes.has(c)));
+    for (const [parent, list] of kids)
+      children.set(
+        parent,
+        list.map((c) => c.id).filter((c) => nodes.has(c)),
+      );
     return { nodes, children, truncated: groupIds.length > maxGroups, facts };
   }
 
   async findGroupsByPrefix(prefix: string, maxGroups: number): Promise<GroupMatch[]> {
     try {
-      const first = await this.client.api('/groups').filter(`startswith(displayName,'${odataString(prefix)}')`).select(MATCH_SELECT).top(999).get();
+      const first = await this.client
+        .api('/groups')
+        .filter(`startswith(displayName,'${odataString(prefix)}')`)
+        .select(MATCH_SELECT)
+        .top(999)
+        .get();
       return (await allPages(this.client, first, maxGroups + 1)).items.map(toMatch);
     } catch (e) {
       throw mapGraphError(e);
@@ -344,14 +466,27 @@ export class GraphAppDirectory implements AppDirectory {
     }
   }
 
-  async findSkippedAdEdits(groupIds: string[], since: string): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }> {
+  async findSkippedAdEdits(
+    groupIds: string[],
+    since: string,
+  ): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }> {
     const ids = new Set(groupIds);
     try {
-      const first = await this.client.api('/auditLogs/provisioning').filter(`activityDateTime ge ${since}`).top(999).get();
+      const first = await this.client
+        .api('/auditLogs/provisioning')
+        .filter(`activityDateTime ge ${since}`)
+        .top(999)
+        .get();
       const { items } = await allPages(this.client, first, 50_000);
       const edits = items
         .filter((e) => ids.has(e.targetIdentity?.id) && e.provisioningStatusInfo?.status === 'skipped')
-        .map((e) => ({ groupId: e.targetIdentity.id as string, at: e.activityDateTime as string, changes: ((e.modifiedProperties ?? []) as Array<{ displayName?: string }>).map((m) => m.displayName ?? '').filter(Boolean) }));
+        .map((e) => ({
+          groupId: e.targetIdentity.id as string,
+          at: e.activityDateTime as string,
+          changes: ((e.modifiedProperties ?? []) as Array<{ displayName?: string }>)
+            .map((m) => m.displayName ?? '')
+            .filter(Boolean),
+        }));
       return { visible: true, edits };
     } catch (e) {
       const mapped = mapGraphError(e);
@@ -370,16 +505,29 @@ export class GraphAppDirectory implements AppDirectory {
         .top(999)
         .get();
       const { items } = await allPages(this.client, first, 50_000);
-      return items.flatMap((a) => ((a.targetResources ?? []) as Array<{ id?: string; type?: string }>).filter((t) => t.id && (t.type ?? 'Group') === 'Group').slice(0, 1).map((t) => ({ ...auditOf(a), groupId: t.id! })));
+      return items.flatMap((a) =>
+        ((a.targetResources ?? []) as Array<{ id?: string; type?: string }>)
+          .filter((t) => t.id && (t.type ?? 'Group') === 'Group')
+          .slice(0, 1)
+          .map((t) => ({ ...auditOf(a), groupId: t.id! })),
+      );
     } catch (e) {
       throw mapGraphError(e);
     }
   }
 
-  async readSyncState(groupId: string): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }> {
+  async readSyncState(
+    groupId: string,
+  ): Promise<{ onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null }> {
     try {
-      const g = await this.client.api(`/groups/${groupId}`).select('id,onPremisesSyncEnabled,onPremisesLastSyncDateTime').get();
-      return { onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null, onPremisesLastSyncDateTime: g.onPremisesLastSyncDateTime ?? null };
+      const g = await this.client
+        .api(`/groups/${groupId}`)
+        .select('id,onPremisesSyncEnabled,onPremisesLastSyncDateTime')
+        .get();
+      return {
+        onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null,
+        onPremisesLastSyncDateTime: g.onPremisesLastSyncDateTime ?? null,
+      };
     } catch (e) {
       throw mapGraphError(e, { groupId });
     }
@@ -406,16 +554,31 @@ function nodeFacts(ext: StepResult | undefined, parents: StepResult | undefined)
   return {
     extensionAttributes: ok(ext) ? setExtensionAttributes(ext.body.onPremisesExtensionAttributes) : null,
     // Over 999 direct parents: the first page is what a card can show anyway.
-    parents: ok(parents) ? (parents.body.value as any[]).map((p) => ({ id: p.id, displayName: p.displayName, onPremisesSyncEnabled: p.onPremisesSyncEnabled ?? null })) : null,
+    parents: ok(parents)
+      ? (parents.body.value as any[]).map((p) => ({
+          id: p.id,
+          displayName: p.displayName,
+          onPremisesSyncEnabled: p.onPremisesSyncEnabled ?? null,
+        }))
+      : null,
   };
 }
 
 function planNode(g: any): PlanNode {
-  return { id: g.id, displayName: g.displayName, kind: groupKind(g), onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null };
+  return {
+    id: g.id,
+    displayName: g.displayName,
+    kind: groupKind(g),
+    onPremisesSyncEnabled: g.onPremisesSyncEnabled ?? null,
+  };
 }
 
 /** Follows @odata.nextLink until the collection ends or `max` items are in hand. */
-async function allPages(client: Client, first: { value: any[]; '@odata.nextLink'?: string }, max: number): Promise<{ items: any[]; truncated: boolean }> {
+async function allPages(
+  client: Client,
+  first: { value: any[]; '@odata.nextLink'?: string },
+  max: number,
+): Promise<{ items: any[]; truncated: boolean }> {
   const items = [...first.value];
   let next = first['@odata.nextLink'];
   while (next && items.length < max) {
@@ -437,8 +600,17 @@ function assertionOid(assertion: string): string | null {
 }
 
 function auditOf(a: any): AuditConfirmation {
-  const by = a.initiatedBy?.user ? `${a.initiatedBy.user.displayName ?? ''} (${a.initiatedBy.user.userPrincipalName ?? a.initiatedBy.user.id})`.trim() : a.initiatedBy?.app?.displayName ?? 'unknown';
-  return { id: a.id, activityDisplayName: a.activityDisplayName, activityDateTime: a.activityDateTime, initiatedBy: by, result: a.result, correlationId: a.correlationId };
+  const by = a.initiatedBy?.user
+    ? `${a.initiatedBy.user.displayName ?? ''} (${a.initiatedBy.user.userPrincipalName ?? a.initiatedBy.user.id})`.trim()
+    : (a.initiatedBy?.app?.displayName ?? 'unknown');
+  return {
+    id: a.id,
+    activityDisplayName: a.activityDisplayName,
+    activityDateTime: a.activityDateTime,
+    initiatedBy: by,
+    result: a.result,
+    correlationId: a.correlationId,
+  };
 }
 
 export class GraphUserDirectory implements UserDirectory {
@@ -457,7 +629,9 @@ export class GraphUserDirectory implements UserDirectory {
 
   /** A refused sign-in: forget the cached assertion and client, so the next try starts afresh. */
   private failed(e: CodedError): CodedError {
-    if (isCoded(e, 'Unauthorized', 'TokenExpired', 'InteractionRequired', 'BlockedByConditionalAccess', 'ConsentRequired')) {
+    if (
+      isCoded(e, 'Unauthorized', 'TokenExpired', 'InteractionRequired', 'BlockedByConditionalAccess', 'ConsentRequired')
+    ) {
       this.tokens.forget?.(this.user);
       if (this.assertion) this.clients.forget(this.assertion);
       this.client = null;
@@ -471,7 +645,11 @@ export class GraphUserDirectory implements UserDirectory {
       // the token's signature at the exchange, so its oid is the user Graph will act as.
       if (assertionOid(assertion) !== this.user.id.toLowerCase()) {
         this.tokens.forget?.(this.user);
-        throw new CodedError('Unauthorized', 'The sign-in the bot holds for your Teams account belongs to another Entra user, so nothing was done. Type `sign out`, then sign in again as yourself.', { identityMismatch: true });
+        throw new CodedError(
+          'Unauthorized',
+          'The sign-in the bot holds for your Teams account belongs to another Entra user, so nothing was done. Type `sign out`, then sign in again as yourself.',
+          { identityMismatch: true },
+        );
       }
       this.assertion = assertion;
       return this.clients.get(assertion);
@@ -481,10 +659,15 @@ export class GraphUserDirectory implements UserDirectory {
 
   async whoAmI() {
     try {
-      const r = await runBatch(await this.graph(), [
-        { id: 'me', url: '/me?$select=id,displayName' },
-        { id: 'of', url: '/me/transitiveMemberOf?$select=id,roleTemplateId&$top=999' },
-      ], this.clock, this.batching);
+      const r = await runBatch(
+        await this.graph(),
+        [
+          { id: 'me', url: '/me?$select=id,displayName' },
+          { id: 'of', url: '/me/transitiveMemberOf?$select=id,roleTemplateId&$top=999' },
+        ],
+        this.clock,
+        this.batching,
+      );
       const me = r.get('me');
       const of = r.get('of');
       if (!ok(me)) throw fail(me);
@@ -493,7 +676,9 @@ export class GraphUserDirectory implements UserDirectory {
       return {
         id: me.body.id as string,
         name: me.body.displayName as string,
-        roles: items.filter((i) => i['@odata.type'] === '#microsoft.graph.directoryRole' && i.roleTemplateId).map((i) => i.roleTemplateId!),
+        roles: items
+          .filter((i) => i['@odata.type'] === '#microsoft.graph.directoryRole' && i.roleTemplateId)
+          .map((i) => i.roleTemplateId!),
         groupIds: items.filter((i) => i['@odata.type'] === '#microsoft.graph.group').map((i) => i.id),
       };
     } catch (e) {
@@ -503,10 +688,16 @@ export class GraphUserDirectory implements UserDirectory {
 
   async readIsCloudManaged(groupId: string): Promise<boolean> {
     try {
-      const body = await (await this.graph()).api(`/groups/${groupId}/onPremisesSyncBehavior`).select('isCloudManaged').get();
+      const body = await (
+        await this.graph()
+      )
+        .api(`/groups/${groupId}/onPremisesSyncBehavior`)
+        .select('isCloudManaged')
+        .get();
       // One doc example wraps the entity in "value"; accept both shapes.
       const v = body?.isCloudManaged ?? body?.value?.isCloudManaged;
-      if (typeof v !== 'boolean') throw new CodedError('DirectoryError', 'Microsoft Graph answered without isCloudManaged.');
+      if (typeof v !== 'boolean')
+        throw new CodedError('DirectoryError', 'Microsoft Graph answered without isCloudManaged.');
       return v;
     } catch (e) {
       throw this.failed(mapGraphError(e, { groupId, consent: this.endpoint }));
@@ -527,8 +718,19 @@ export class GraphUserDirectory implements UserDirectory {
 export class GraphDirectoryFactory implements DirectoryFactory {
   private readonly appDirectory: GraphAppDirectory;
 
-  constructor(private readonly endpoint: GraphEndpoint, private readonly tokens: UserTokenSource, private readonly clock: Clock, private readonly batching = true, tenantCacheMs = 0) {
-    this.appDirectory = new GraphAppDirectory(graphClient(endpoint, appCredential(endpoint)), clock, batching, tenantCacheMs);
+  constructor(
+    private readonly endpoint: GraphEndpoint,
+    private readonly tokens: UserTokenSource,
+    private readonly clock: Clock,
+    private readonly batching = true,
+    tenantCacheMs = 0,
+  ) {
+    this.appDirectory = new GraphAppDirectory(
+      graphClient(endpoint, appCredential(endpoint)),
+      clock,
+      batching,
+      tenantCacheMs,
+    );
   }
 
   app(): AppDirectory {
@@ -554,7 +756,8 @@ export class GraphDirectoryFactory implements DirectoryFactory {
     for (const [k, v] of this.obo) if (v.exp <= now) this.obo.delete(k);
     let exp = now + 3_600_000;
     try {
-      exp = Number(JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')).exp) * 1000 || exp;
+      exp =
+        Number(JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')).exp) * 1000 || exp;
     } catch {
       // Opaque assertion: keep the default lifetime.
     }
@@ -564,6 +767,13 @@ export class GraphDirectoryFactory implements DirectoryFactory {
   }
 
   forUser(user: Person): UserDirectory {
-    return new GraphUserDirectory(this.endpoint, this.tokens, user, this.clock, { get: (a) => this.clientFor(a), forget: (a) => void this.obo.delete(this.keyOf(a)) }, this.batching);
+    return new GraphUserDirectory(
+      this.endpoint,
+      this.tokens,
+      user,
+      this.clock,
+      { get: (a) => this.clientFor(a), forget: (a) => void this.obo.delete(this.keyOf(a)) },
+      this.batching,
+    );
   }
 }

@@ -8,7 +8,9 @@ export class StorageWorkQueue implements WorkQueue {
   private ready: Promise<unknown> | null = null;
 
   constructor(connectionString: string, queueName: string) {
-    this.queue = QueueServiceClient.fromConnectionString(connectionString, { retryOptions: STORAGE_RETRY }).getQueueClient(queueName);
+    this.queue = QueueServiceClient.fromConnectionString(connectionString, {
+      retryOptions: STORAGE_RETRY,
+    }).getQueueClient(queueName);
   }
 
   private init(): Promise<unknown> {
@@ -19,20 +21,35 @@ export class StorageWorkQueue implements WorkQueue {
   async enqueue(job: Job, delayMs = 0): Promise<void> {
     await this.init();
     // Visibility is in whole seconds, at most 7 days.
-    await this.queue.sendMessage(JSON.stringify(job), { visibilityTimeout: Math.min(Math.ceil(Math.max(0, delayMs) / 1000), 7 * 24 * 3600) });
+    await this.queue.sendMessage(JSON.stringify(job), {
+      visibilityTimeout: Math.min(Math.ceil(Math.max(0, delayMs) / 1000), 7 * 24 * 3600),
+    });
   }
 
   async receive(visibilityMs: number): Promise<ReceivedJob | null> {
     await this.init();
-    const res = await this.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: Math.max(1, Math.ceil(visibilityMs / 1000)) });
+    const res = await this.queue.receiveMessages({
+      numberOfMessages: 1,
+      visibilityTimeout: Math.max(1, Math.ceil(visibilityMs / 1000)),
+    });
     const m = res.receivedMessageItems[0];
     if (!m) return null;
-    return { job: JSON.parse(m.messageText) as Job, dequeueCount: m.dequeueCount, receipt: m.popReceipt, id: m.messageId };
+    return {
+      job: JSON.parse(m.messageText) as Job,
+      dequeueCount: m.dequeueCount,
+      receipt: m.popReceipt,
+      id: m.messageId,
+    };
   }
 
   async extend(job: ReceivedJob, visibilityMs: number): Promise<boolean> {
     try {
-      const r = await this.queue.updateMessage(job.id, job.receipt, undefined, Math.max(1, Math.ceil(visibilityMs / 1000)));
+      const r = await this.queue.updateMessage(
+        job.id,
+        job.receipt,
+        undefined,
+        Math.max(1, Math.ceil(visibilityMs / 1000)),
+      );
       if (r.popReceipt) job.receipt = r.popReceipt;
       return true;
     } catch (e) {

@@ -8,7 +8,9 @@ export class BlobBoardStore implements BoardStore {
   private ready: Promise<unknown> | null = null;
 
   constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: STORAGE_RETRY }).getContainerClient(containerName);
+    this.container = BlobServiceClient.fromConnectionString(connectionString, {
+      retryOptions: STORAGE_RETRY,
+    }).getContainerClient(containerName);
   }
 
   private blob(key: string) {
@@ -30,7 +32,9 @@ export class BlobBoardStore implements BoardStore {
     this.ready ??= this.container.createIfNotExists();
     await this.ready;
     const body = JSON.stringify(board);
-    await this.blob(board.key).upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+    await this.blob(board.key).upload(body, Buffer.byteLength(body), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+    });
   }
 
   async close(): Promise<void> {}

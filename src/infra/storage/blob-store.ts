@@ -19,7 +19,13 @@ function status(e: unknown): number {
 }
 
 function metadata(req: SoaRequest): Record<string, string> {
-  return { state: req.state, requester: req.requester.id, groupid: req.groupId, created: req.createdAt, updated: req.updatedAt };
+  return {
+    state: req.state,
+    requester: req.requester.id,
+    groupid: req.groupId,
+    created: req.createdAt,
+    updated: req.updatedAt,
+  };
 }
 
 function idOf(prefix: string, name: string): string {
@@ -41,7 +47,9 @@ export class BlobRequestStore implements RequestStore {
   private ready: Promise<unknown> | null = null;
 
   constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: STORAGE_RETRY }).getContainerClient(containerName);
+    this.container = BlobServiceClient.fromConnectionString(connectionString, {
+      retryOptions: STORAGE_RETRY,
+    }).getContainerClient(containerName);
   }
 
   private init(): Promise<unknown> {
@@ -57,9 +65,14 @@ export class BlobRequestStore implements RequestStore {
     await this.init();
     const body = JSON.stringify(req);
     try {
-      await this.blob(HOT, req.id).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: '*' }, metadata: metadata(req), blobHTTPHeaders: { blobContentType: 'application/json' } });
+      await this.blob(HOT, req.id).upload(body, Buffer.byteLength(body), {
+        conditions: { ifNoneMatch: '*' },
+        metadata: metadata(req),
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
     } catch (e) {
-      if (status(e) === 409 || status(e) === 412) throw new CodedError('StaleVersion', `Request ${req.id} already exists.`);
+      if (status(e) === 409 || status(e) === 412)
+        throw new CodedError('StaleVersion', `Request ${req.id} already exists.`);
       throw e;
     }
   }
@@ -85,11 +98,19 @@ export class BlobRequestStore implements RequestStore {
   async update(next: SoaRequest): Promise<void> {
     await this.init();
     const current = await this.readBlob(HOT, next.id);
-    const stale = () => new CodedError('StaleVersion', `Request ${next.id} was changed by someone else in the meantime.`, { id: next.id, expected: next.version - 1 });
+    const stale = () =>
+      new CodedError('StaleVersion', `Request ${next.id} was changed by someone else in the meantime.`, {
+        id: next.id,
+        expected: next.version - 1,
+      });
     if (!current || current.doc.version !== next.version - 1) throw stale();
     const body = JSON.stringify(next);
     try {
-      await this.blob(HOT, next.id).upload(body, Buffer.byteLength(body), { conditions: { ifMatch: current.etag }, metadata: metadata(next), blobHTTPHeaders: { blobContentType: 'application/json' } });
+      await this.blob(HOT, next.id).upload(body, Buffer.byteLength(body), {
+        conditions: { ifMatch: current.etag },
+        metadata: metadata(next),
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
     } catch (e) {
       if (status(e) === 412 || status(e) === 409) throw stale();
       throw e;
@@ -115,14 +136,19 @@ export class BlobRequestStore implements RequestStore {
       }
     }
     const newest = q.order !== 'oldest';
-    hits.sort((a, b) => (newest ? b.created.localeCompare(a.created) : a.created.localeCompare(b.created)) || a.id.localeCompare(b.id));
+    hits.sort(
+      (a, b) =>
+        (newest ? b.created.localeCompare(a.created) : a.created.localeCompare(b.created)) || a.id.localeCompare(b.id),
+    );
     const chosen = hits.slice(0, q.limit ?? 50);
-    const docs = await Promise.all(chosen.map(async (h) => {
-      const found = (await this.readBlob(h.prefix, h.id))?.doc;
-      // Archived between listing and reading.
-      if (!found && q.includeArchived && h.prefix === HOT) return (await this.readBlob(ARCHIVE, h.id))?.doc ?? null;
-      return found ?? null;
-    }));
+    const docs = await Promise.all(
+      chosen.map(async (h) => {
+        const found = (await this.readBlob(h.prefix, h.id))?.doc;
+        // Archived between listing and reading.
+        if (!found && q.includeArchived && h.prefix === HOT) return (await this.readBlob(ARCHIVE, h.id))?.doc ?? null;
+        return found ?? null;
+      }),
+    );
     return docs.filter((d): d is SoaRequest => d !== null);
   }
 
@@ -145,7 +171,8 @@ export class BlobRequestStore implements RequestStore {
       }
     }
     for await (const b of this.container.listBlobsFlat({ prefix: DELIVERIES })) {
-      if (b.properties.lastModified && b.properties.lastModified.toISOString() < before) await this.container.deleteBlob(b.name).catch(() => undefined);
+      if (b.properties.lastModified && b.properties.lastModified.toISOString() < before)
+        await this.container.deleteBlob(b.name).catch(() => undefined);
     }
     return moved;
   }
@@ -153,7 +180,9 @@ export class BlobRequestStore implements RequestStore {
   async firstDelivery(activityId: string): Promise<boolean> {
     await this.init();
     try {
-      await this.container.getBlockBlobClient(`${DELIVERIES}${encodeURIComponent(activityId)}`).upload('', 0, { conditions: { ifNoneMatch: '*' } });
+      await this.container
+        .getBlockBlobClient(`${DELIVERIES}${encodeURIComponent(activityId)}`)
+        .upload('', 0, { conditions: { ifNoneMatch: '*' } });
       return true;
     } catch (e) {
       if (status(e) === 409 || status(e) === 412) return false;

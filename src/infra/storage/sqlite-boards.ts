@@ -13,6 +13,9 @@ export class SqliteBoardStore extends SqliteTables implements BoardStore {
   }
 
   async put(board: Board): Promise<void> {
-    this.stmt('INSERT INTO boards (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc').run(board.key, JSON.stringify(board));
+    this.stmt('INSERT INTO boards (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc').run(
+      board.key,
+      JSON.stringify(board),
+    );
   }
 }

@@ -18,7 +18,12 @@ export function openDatabase(file: string): Database.Database {
 }
 
 /** Where each listed field lives: columns in the working set, the document in the archive. */
-interface Columns { state: string; requester: string; group: string; created: string }
+interface Columns {
+  state: string;
+  requester: string;
+  group: string;
+  created: string;
+}
 
 const HOT: Columns = { state: 'state', requester: 'requester_id', group: 'group_id', created: 'created_at' };
 // The archive keeps only the document; `requests_archive_created` indexes this expression.
@@ -32,11 +37,26 @@ const ARCHIVED: Columns = {
 function filter(q: RequestQuery, c: Columns, extra: string[] = []): { where: string; args: unknown[] } {
   const where = [...extra];
   const args: unknown[] = [];
-  if (q.states?.length) { where.push(`${c.state} IN (${q.states.map(() => '?').join(',')})`); args.push(...q.states); }
-  if (q.requesterId) { where.push(`${c.requester} = ?`); args.push(q.requesterId); }
-  if (q.groupId) { where.push(`${c.group} = ?`); args.push(q.groupId); }
-  if (q.createdFrom) { where.push(`${c.created} >= ?`); args.push(q.createdFrom); }
-  if (q.createdTo) { where.push(`${c.created} < ?`); args.push(q.createdTo); }
+  if (q.states?.length) {
+    where.push(`${c.state} IN (${q.states.map(() => '?').join(',')})`);
+    args.push(...q.states);
+  }
+  if (q.requesterId) {
+    where.push(`${c.requester} = ?`);
+    args.push(q.requesterId);
+  }
+  if (q.groupId) {
+    where.push(`${c.group} = ?`);
+    args.push(q.groupId);
+  }
+  if (q.createdFrom) {
+    where.push(`${c.created} >= ?`);
+    args.push(q.createdFrom);
+  }
+  if (q.createdTo) {
+    where.push(`${c.created} < ?`);
+    args.push(q.createdTo);
+  }
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
@@ -69,12 +89,13 @@ export abstract class SqliteTables {
   async close(): Promise<void> {
     this.db.close();
   }
-
 }
 
 export class SqliteRequestStore extends SqliteTables implements RequestStore {
   constructor(file: string) {
-    super(file, `
+    super(
+      file,
+      `
       CREATE TABLE IF NOT EXISTS requests (
         id TEXT PRIMARY KEY,
         version INTEGER NOT NULL,
@@ -92,22 +113,36 @@ export class SqliteRequestStore extends SqliteTables implements RequestStore {
       CREATE TABLE IF NOT EXISTS requests_archive (id TEXT PRIMARY KEY, updated_at TEXT NOT NULL, doc TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS requests_archive_created ON requests_archive(${ARCHIVED.created});
       CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, at TEXT NOT NULL);
-    `);
+    `,
+    );
   }
 
   async create(req: SoaRequest): Promise<void> {
     try {
       this.db
-        .prepare('INSERT INTO requests (id, version, state, requester_id, group_id, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(req.id, req.version, req.state, req.requester.id, req.groupId, req.createdAt, req.updatedAt, JSON.stringify(req));
+        .prepare(
+          'INSERT INTO requests (id, version, state, requester_id, group_id, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          req.id,
+          req.version,
+          req.state,
+          req.requester.id,
+          req.groupId,
+          req.createdAt,
+          req.updatedAt,
+          JSON.stringify(req),
+        );
     } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new CodedError('StaleVersion', `Request ${req.id} already exists.`);
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        throw new CodedError('StaleVersion', `Request ${req.id} already exists.`);
       throw e;
     }
   }
 
   async get(id: string): Promise<SoaRequest | null> {
-    const row = (this.stmt('SELECT doc FROM requests WHERE id = ?').get(id) ?? this.stmt('SELECT doc FROM requests_archive WHERE id = ?').get(id)) as { doc: string } | undefined;
+    const row = (this.stmt('SELECT doc FROM requests WHERE id = ?').get(id) ??
+      this.stmt('SELECT doc FROM requests_archive WHERE id = ?').get(id)) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as SoaRequest) : null;
   }
 
@@ -116,7 +151,10 @@ export class SqliteRequestStore extends SqliteTables implements RequestStore {
       .prepare('UPDATE requests SET version = ?, state = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ?')
       .run(next.version, next.state, next.updatedAt, JSON.stringify(next), next.id, next.version - 1);
     if (info.changes !== 1) {
-      throw new CodedError('StaleVersion', `Request ${next.id} was changed by someone else in the meantime.`, { id: next.id, expected: next.version - 1 });
+      throw new CodedError('StaleVersion', `Request ${next.id} was changed by someone else in the meantime.`, {
+        id: next.id,
+        expected: next.version - 1,
+      });
     }
   }
 
@@ -140,8 +178,13 @@ export class SqliteRequestStore extends SqliteTables implements RequestStore {
   async archive(before: string): Promise<number> {
     const states = FINAL_STATES.map(() => '?').join(',');
     const move = this.db.transaction(() => {
-      this.stmt(`INSERT OR REPLACE INTO requests_archive (id, updated_at, doc) SELECT id, updated_at, doc FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before);
-      return this.stmt(`DELETE FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(...FINAL_STATES, before).changes;
+      this.stmt(
+        `INSERT OR REPLACE INTO requests_archive (id, updated_at, doc) SELECT id, updated_at, doc FROM requests WHERE state IN (${states}) AND updated_at < ?`,
+      ).run(...FINAL_STATES, before);
+      return this.stmt(`DELETE FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(
+        ...FINAL_STATES,
+        before,
+      ).changes;
     });
     const moved = move();
     // Redelivery ids only matter for minutes.
@@ -150,6 +193,9 @@ export class SqliteRequestStore extends SqliteTables implements RequestStore {
   }
 
   async firstDelivery(activityId: string): Promise<boolean> {
-    return this.stmt('INSERT OR IGNORE INTO deliveries (id, at) VALUES (?, ?)').run(activityId, new Date().toISOString()).changes === 1;
+    return (
+      this.stmt('INSERT OR IGNORE INTO deliveries (id, at) VALUES (?, ?)').run(activityId, new Date().toISOString())
+        .changes === 1
+    );
   }
 }

@@ -18,7 +18,11 @@ export function storageGuarded<T extends object>(target: T, what: string): T {
         } catch (e) {
           throw unavailable(e, what);
         }
-        return result instanceof Promise ? result.catch((e: unknown) => { throw unavailable(e, what); }) : result;
+        return result instanceof Promise
+          ? result.catch((e: unknown) => {
+              throw unavailable(e, what);
+            })
+          : result;
       };
     },
   });
@@ -26,6 +30,13 @@ export function storageGuarded<T extends object>(target: T, what: string): T {
 
 function unavailable(e: unknown, what: string): unknown {
   if (e instanceof CodedError) return e;
-  const cause = e instanceof Error ? `${e.name}${(e as { code?: unknown }).code ? ` ${String((e as { code?: unknown }).code)}` : ''}` : 'error';
-  return new CodedError('StorageUnavailable', `The bot's ${what} is unavailable right now, so nothing was recorded or changed. Try again in a few minutes.`, { cause });
+  const cause =
+    e instanceof Error
+      ? `${e.name}${(e as { code?: unknown }).code ? ` ${String((e as { code?: unknown }).code)}` : ''}`
+      : 'error';
+  return new CodedError(
+    'StorageUnavailable',
+    `The bot's ${what} is unavailable right now, so nothing was recorded or changed. Try again in a few minutes.`,
+    { cause },
+  );
 }

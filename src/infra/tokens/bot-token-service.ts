@@ -6,8 +6,16 @@
  * service keeps the token, so the background worker (any instance) can fetch it again by the
  * user's Teams id, without the bot storing tokens itself.
  */
-import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { AuthenticationConstants, ClaimsIdentity, type ServiceClientCredentialsFactory, type UserTokenClient } from 'botframework-connector';
+import {
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import {
+  AuthenticationConstants,
+  ClaimsIdentity,
+  type ServiceClientCredentialsFactory,
+  type UserTokenClient,
+} from 'botframework-connector';
 import { CodedError } from '../../domain/errors';
 import type { Person } from '../../domain/request';
 import type { UserTokenSource } from '../../ports/tokens';
@@ -37,10 +45,15 @@ export class BotTokenServiceSource implements UserTokenSource {
   }
 
   async assertionFor(user: Person): Promise<string> {
-    if (!user.channelUserId) throw new CodedError('InteractionRequired', 'I cannot look up your sign-in: click the card button again.');
+    if (!user.channelUserId)
+      throw new CodedError('InteractionRequired', 'I cannot look up your sign-in: click the card button again.');
     const client = await this.client();
     const token = await client.getUserToken(user.channelUserId, this.connectionName, 'msteams', '');
-    if (!token?.token) throw new CodedError('InteractionRequired', 'You need to sign in first: click Approve (or Reject) on the card and complete the sign-in, then click again.');
+    if (!token?.token)
+      throw new CodedError(
+        'InteractionRequired',
+        'You need to sign in first: click Approve (or Reject) on the card and complete the sign-in, then click again.',
+      );
     return token.token;
   }
 }

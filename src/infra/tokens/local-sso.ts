@@ -38,8 +38,10 @@ export class LocalSsoTokenSource implements UserTokenSource {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ oid: user.id }),
     });
-    if (res.status === 404) throw new CodedError('Unauthorized', `The local tenant has no user ${user.name} (${user.id}).`);
-    if (!res.ok) throw new CodedError('Unauthorized', `The local tenant did not issue a sign-in token (HTTP ${res.status}).`);
+    if (res.status === 404)
+      throw new CodedError('Unauthorized', `The local tenant has no user ${user.name} (${user.id}).`);
+    if (!res.ok)
+      throw new CodedError('Unauthorized', `The local tenant did not issue a sign-in token (HTTP ${res.status}).`);
     return ((await res.json()) as { token: string }).token;
   }
 }

@@ -20,8 +20,8 @@ import type { Seed } from '../src/fake-tenant/model';
 import { defaultSeed, largeSeed } from '../src/fake-tenant/seed';
 import { startFakeTenant, type FakeTenant } from '../src/fake-tenant/server';
 import { SqliteRequestStore } from '../src/infra/storage/sqlite-store';
-import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from '../test/harness/connector';
-import { freePort } from '../test/helpers/ports';
+import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from '../test/support/connector';
+import { freePort } from '../test/support/ports';
 
 const root = join(__dirname, '..');
 /** The node flags `npm start` and `npm run serve` give the bot (package.json), read from there. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { cardOf, cardText, type Outbound } from '../harness/connector';
-import { admin } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardText, type Outbound } from '../support/connector';
+import { admin } from '../support/fake-tenant';
+import { people, startStack, type Stack } from '../support/stack';
 
 /** The channel's tracking board: posted once, then replaced in place after every transition. */
 describe('bot: the tracking board and thread lines', () => {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { LOCAL_BOT_APP_ID } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
-import { cardOf, cardText } from '../harness/connector';
-import { admin, startTestTenant } from '../helpers/fake-tenant';
-import { people, requestCard, soaPatches, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardText } from '../support/connector';
+import { admin, startTestTenant } from '../support/fake-tenant';
+import { people, requestCard, soaPatches, startStack, type Stack } from '../support/stack';
 import { GROUP } from '../../src/fake-tenant/seed';
 
 /** A self-signed certificate and its key, as one PEM file (what AAD_APP_CERTIFICATE_PATH names). */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { defaultSeed, GROUP } from '../../src/fake-tenant/seed';
-import { actions, cardOf, cardText, type Outbound } from '../harness/connector';
-import { admin } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { actions, cardOf, cardText, type Outbound } from '../support/connector';
+import { admin } from '../support/fake-tenant';
+import { people, startStack, type Stack } from '../support/stack';
 
 const text = (o: Outbound) => String(o.activity.text ?? '');
 const isCard = (o: Outbound) => !!cardOf(o);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { GROUP, LOCAL_BOT_APP_ID, USER } from '../../src/fake-tenant/seed';
-import { cardOf, cardText } from '../harness/connector';
-import { admin, graphAs } from '../helpers/fake-tenant';
-import { people, requestCard as requestApproval, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardText } from '../support/connector';
+import { admin, graphAs } from '../support/fake-tenant';
+import { people, requestCard as requestApproval, startStack, type Stack } from '../support/stack';
 
 const requestCard = (s: Stack) => requestApproval(s, undefined, undefined, { ackSyncVersions: 'true' });
 

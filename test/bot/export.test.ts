@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseCommand, parseExport } from '../../src/domain/command';
-import { parseCsv } from '../helpers/csv';
-import { admin } from '../helpers/fake-tenant';
-import { people, requestCard, startStack, type Stack } from '../helpers/stack';
+import { parseCsv } from '../support/csv';
+import { admin } from '../support/fake-tenant';
+import { people, requestCard, startStack, type Stack } from '../support/stack';
 
 describe('bot: audit export (CSV through a signed link)', () => {
   let s: Stack;

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { GROUP } from '../../src/fake-tenant/seed';
 import { MAX_EXECUTE_TRIES } from '../../src/services/soa-service';
-import { cardOf, cardText } from '../harness/connector';
-import { FakeTokenService } from '../harness/token-service';
-import { startAzurite, type Azurite } from '../helpers/azurite';
-import { admin, eventually, ssoToken, startTestTenant } from '../helpers/fake-tenant';
-import { people, requestCard as requestApproval, soaPatches, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardText } from '../support/connector';
+import { FakeTokenService } from '../support/token-service';
+import { startAzurite, type Azurite } from '../support/azurite';
+import { admin, eventually, ssoToken, startTestTenant } from '../support/fake-tenant';
+import { people, requestCard as requestApproval, soaPatches, startStack, type Stack } from '../support/stack';
 
 /** Faults at every edge: Graph, sign-in, the directory changing, Bot Connector, storage. */
 const requestCard = (s: Stack) => requestApproval(s, undefined, undefined, { ackSyncVersions: 'true' });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { SeedGroup } from '../../src/fake-tenant/model';
 import { defaultSeed, GROUP } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
-import { actions, cardOf, cardText, type Outbound } from '../harness/connector';
-import { startTestTenant } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { actions, cardOf, cardText, type Outbound } from '../support/connector';
+import { startTestTenant } from '../support/fake-tenant';
+import { people, startStack, type Stack } from '../support/stack';
 
 /**
  * What users type and what the directory holds is data: it is looked up safely, shown as

@@ -9,7 +9,7 @@ import { CHANNEL_ISSUER, CHANNEL_METADATA_PATH } from '../../src/fake-tenant/cha
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { startBot, type RunningBot } from '../../src/index';
 import type { Logger } from '../../src/ports/logger';
-import { admin, startTestTenant } from '../helpers/fake-tenant';
+import { admin, startTestTenant } from '../support/fake-tenant';
 
 /**
  * A production-mode bot (BOT_ID set) checks every inbound activity's Bot Framework channel

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { Seed, SeedGroup } from '../../src/fake-tenant/model';
 import { defaultSeed, largeSeed } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
-import { actions, cardOf, cardText, type Outbound } from '../harness/connector';
-import { admin, startTestTenant } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { actions, cardOf, cardText, type Outbound } from '../support/connector';
+import { admin, startTestTenant } from '../support/fake-tenant';
+import { people, startStack, type Stack } from '../support/stack';
 
 /**
  * A 4-level tree under Tree-Root with a diamond (Tree-Shared under A and B), a cycle

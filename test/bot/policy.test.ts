@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { cardOf, cardText } from '../harness/connector';
-import { admin } from '../helpers/fake-tenant';
-import { people, requestCard, soaPatches, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardText } from '../support/connector';
+import { admin } from '../support/fake-tenant';
+import { people, requestCard, soaPatches, startStack, type Stack } from '../support/stack';
 
 const patches = (s: Stack, id: string = GROUP.secGroup2) => soaPatches(s, id);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MAX_NAME_LENGTH, parseCommand } from '../../src/domain/command';
 import { forCard, forMessage } from '../../src/views/text';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { people, startStack, type Stack } from '../support/stack';
 
 /**
  * Property-based: random and half-formed input never crashes the parser or the bot, and the

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { actions, cardOf, cardText, TestChannel } from '../harness/connector';
-import { admin, startTestTenant } from '../helpers/fake-tenant';
-import { people, startStack } from '../helpers/stack';
+import { actions, cardOf, cardText, TestChannel } from '../support/connector';
+import { admin, startTestTenant } from '../support/fake-tenant';
+import { people, startStack } from '../support/stack';
 
 describe('bot: state survives a restart', () => {
   it('a request made before a restart is approved after it; a rollback watch resumes after a restart', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { cardOf, cardText } from '../harness/connector';
-import { admin } from '../helpers/fake-tenant';
-import { people, requestCard, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardText } from '../support/connector';
+import { admin } from '../support/fake-tenant';
+import { people, requestCard, startStack, type Stack } from '../support/stack';
 
 /** A slow tenant must not make Teams show an error on a click: answer first, follow up after. */
 describe('bot: clicks on a slow tenant are answered within the budget', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { cardText, type Outbound } from '../harness/connector';
-import { FakeTokenService } from '../harness/token-service';
-import { ssoToken, startTestTenant } from '../helpers/fake-tenant';
-import { people, requestCard as requestApproval, soaPatches, startStack, type Stack } from '../helpers/stack';
+import { cardText, type Outbound } from '../support/connector';
+import { FakeTokenService } from '../support/token-service';
+import { ssoToken, startTestTenant } from '../support/fake-tenant';
+import { people, requestCard as requestApproval, soaPatches, startStack, type Stack } from '../support/stack';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 
 describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { cardText } from '../harness/connector';
-import { people, requestCard, soaPatches, startStack, type Stack } from '../helpers/stack';
+import { cardText } from '../support/connector';
+import { people, requestCard, soaPatches, startStack, type Stack } from '../support/stack';
 
 /** Card data comes from the client: each tampered click is refused with a message and changes nothing. */
 describe('bot: card action tampering', () => {

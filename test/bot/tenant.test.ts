@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { people, requestCard, startStack, type Stack } from '../helpers/stack';
+import { people, requestCard, startStack, type Stack } from '../support/stack';
 
 const OTHER = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { admin } from '../helpers/fake-tenant';
-import { people, requestCard, startStack, type Stack } from '../helpers/stack';
+import { admin } from '../support/fake-tenant';
+import { people, requestCard, startStack, type Stack } from '../support/stack';
 
 type TokenCall = { grantType: string; status: number };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
-import { admin } from '../helpers/fake-tenant';
-import { people, requestCard, startStack, type Stack } from '../helpers/stack';
+import { admin } from '../support/fake-tenant';
+import { people, requestCard, startStack, type Stack } from '../support/stack';
 
 /** After a move, the bot looks at the next sync cycles: still cloud-managed? AD edits skipped? */
 describe('bot: post-switch watch over the next sync cycles', () => {

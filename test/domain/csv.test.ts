@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { csvField, toCsv, UTF8_BOM } from '../../src/domain/csv';
-import { parseCsv } from '../helpers/csv';
+import { parseCsv } from '../support/csv';
 
 describe('domain: CSV (RFC 4180, formula-safe)', () => {
   it('writes a BOM, CRLF line ends, and quotes only what needs quoting', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../support/ports';
 
 const root = join(__dirname, '..', '..');
 const artifacts = join(__dirname, 'artifacts');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { defaultSeed, GROUP, LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, USER } from '../../src/fake-tenant/seed';
-import { admin, graphAs, rejection, ssoToken, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
+import { admin, graphAs, rejection, ssoToken, startTestTenant, withBroadConsent } from '../support/fake-tenant';
 
 /** The real Graph client, presenting whatever token the test hands it. */
 function clientWithToken(ft: FakeTenant, token: string): Client {

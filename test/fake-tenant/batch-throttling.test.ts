@@ -9,7 +9,7 @@ import {
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
 import { GROUP, USER } from '../../src/fake-tenant/seed';
-import { admin, graphAs, rejection, startTestTenant, withBroadConsent } from '../helpers/fake-tenant';
+import { admin, graphAs, rejection, startTestTenant, withBroadConsent } from '../support/fake-tenant';
 
 const groupPath = (id: string) => `/v1.0/groups/${id}`;
 

@@ -11,7 +11,7 @@ import {
   rejection,
   startTestTenant,
   withBroadConsent,
-} from '../helpers/fake-tenant';
+} from '../support/fake-tenant';
 
 type G = { id: string; displayName: string; [k: string]: unknown };
 const names = (v: G[]) => v.map((g) => g.displayName).sort();

@@ -14,7 +14,7 @@ import {
   ssoToken,
   startTestTenant,
   withBroadConsent,
-} from '../helpers/fake-tenant';
+} from '../support/fake-tenant';
 
 async function tokenEndpoint(ft: FakeTenant, form: Record<string, string>) {
   const res = await fetch(`${ft.url}/${ft.tenantId}/oauth2/v2.0/token`, {

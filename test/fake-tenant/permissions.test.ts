@@ -10,7 +10,7 @@ import {
   rejection,
   startTestTenant,
   withBroadConsent,
-} from '../helpers/fake-tenant';
+} from '../support/fake-tenant';
 
 describe('fake tenant: authorisation from the bearer token', () => {
   let ft: FakeTenant;

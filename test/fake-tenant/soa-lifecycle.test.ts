@@ -12,7 +12,7 @@ import {
   rejection,
   startTestTenant,
   withBroadConsent,
-} from '../helpers/fake-tenant';
+} from '../support/fake-tenant';
 
 const ON_PREM_READ_ONLY = /on-premises mastered Directory Sync objects/;
 

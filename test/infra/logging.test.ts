@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { LOCAL_BOT_SECRET } from '../../src/fake-tenant/seed';
 import { pinoLogger } from '../../src/infra/logging';
-import { ssoToken, startTestTenant } from '../helpers/fake-tenant';
-import { startBotProcess } from '../helpers/bot-process';
-import { admin } from '../helpers/fake-tenant';
-import { TestChannel, cardOf, cardText, actions } from '../harness/connector';
-import { people } from '../helpers/stack';
+import { ssoToken, startTestTenant } from '../support/fake-tenant';
+import { startBotProcess } from '../support/bot-process';
+import { admin } from '../support/fake-tenant';
+import { TestChannel, cardOf, cardText, actions } from '../support/connector';
+import { people } from '../support/stack';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 
 const TOKEN_SHAPED = /eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*|Bearer\s+[\w.~+/=-]{8,}/;

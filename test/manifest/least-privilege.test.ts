@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOT_APPLICATION_PERMISSIONS, BOT_DELEGATED_SCOPES, GROUP, LOCAL_BOT_APP_ID } from '../../src/fake-tenant/seed';
-import { cardText } from '../harness/connector';
-import { admin } from '../helpers/fake-tenant';
-import { people, requestCard, soaPatches, startStack, type Stack } from '../helpers/stack';
+import { cardText } from '../support/connector';
+import { admin } from '../support/fake-tenant';
+import { people, requestCard, soaPatches, startStack, type Stack } from '../support/stack';
 
 const root = join(__dirname, '..', '..');
 

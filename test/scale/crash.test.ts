@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { GROUP } from '../../src/fake-tenant/seed';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
-import { actions, cardOf, cardText, TestChannel } from '../harness/connector';
-import { startBotProcess, type BotProcess } from '../helpers/bot-process';
-import { admin, eventually, startTestTenant } from '../helpers/fake-tenant';
-import { people } from '../helpers/stack';
+import { actions, cardOf, cardText, TestChannel } from '../support/connector';
+import { startBotProcess, type BotProcess } from '../support/bot-process';
+import { admin, eventually, startTestTenant } from '../support/fake-tenant';
+import { people } from '../support/stack';
 
 const soaPath = `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`;
 

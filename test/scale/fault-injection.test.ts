@@ -3,9 +3,9 @@ import type { RequestLogEntry } from '../../src/fake-tenant/graph';
 import { largeSeed, prng } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { FINAL_STATES, type SoaRequest } from '../../src/domain/request';
-import { actions, cardOf, cardText, type Outbound } from '../harness/connector';
-import { admin, startTestTenant } from '../helpers/fake-tenant';
-import { people, startStack, type Stack } from '../helpers/stack';
+import { actions, cardOf, cardText, type Outbound } from '../support/connector';
+import { admin, startTestTenant } from '../support/fake-tenant';
+import { people, startStack, type Stack } from '../support/stack';
 
 /**
  * The fault-injection run: 220 requests driven through the bot while random faults are

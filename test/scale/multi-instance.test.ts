@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { GROUP } from '../../src/fake-tenant/seed';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
-import { actions, cardOf, cardText, TestChannel } from '../harness/connector';
-import { startAzurite, type Azurite } from '../helpers/azurite';
-import { startBotProcess, type BotProcess } from '../helpers/bot-process';
-import { admin, startTestTenant } from '../helpers/fake-tenant';
-import { people } from '../helpers/stack';
+import { actions, cardOf, cardText, TestChannel } from '../support/connector';
+import { startAzurite, type Azurite } from '../support/azurite';
+import { startBotProcess, type BotProcess } from '../support/bot-process';
+import { admin, startTestTenant } from '../support/fake-tenant';
+import { people } from '../support/stack';
 
 describe('scale-out: two bot processes on one Azurite store', function () {
   this.timeout(120_000);

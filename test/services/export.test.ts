@@ -7,7 +7,7 @@ import type { GroupFacts } from '../../src/domain/prerequisites';
 import type { AuditConfirmation, PlanStep, SoaRequest } from '../../src/domain/request';
 import { SqliteRequestStore } from '../../src/infra/storage/sqlite-store';
 import { EXPORT_HEADER, exportCsv, exportRows } from '../../src/services/export';
-import { parseCsv } from '../helpers/csv';
+import { parseCsv } from '../support/csv';
 
 const ALEX = { id: '8c2f1e4a-3b5d-4c6e-9f70-1a2b3c4d5e6f', name: 'Alex Wilber', channelUserId: '29:1alex' };
 const MEGAN = { id: '5d7e9f10-2a3b-4c4d-8e5f-6a7b8c9d0e1f', name: 'Megan Bowen', channelUserId: '29:1megan' };

@@ -9,7 +9,7 @@ import { transition, type SoaRequest } from '../../src/domain/request';
 import { BlobRequestStore } from '../../src/infra/storage/blob-store';
 import { SqliteRequestStore } from '../../src/infra/storage/sqlite-store';
 import type { RequestStore } from '../../src/ports/store';
-import { startAzurite, type Azurite } from '../helpers/azurite';
+import { startAzurite, type Azurite } from '../support/azurite';
 
 function request(over: Partial<SoaRequest> = {}): SoaRequest {
   const now = new Date().toISOString();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SqliteWorkQueue } from '../../src/infra/queue/sqlite-queue';
 import { StorageWorkQueue } from '../../src/infra/queue/storage-queue';
 import type { WorkQueue } from '../../src/ports/queue';
-import { startAzurite, type Azurite } from '../helpers/azurite';
+import { startAzurite, type Azurite } from '../support/azurite';
 
 const backends: Array<{ name: string; open(): Promise<{ queue: WorkQueue; cleanup(): Promise<void> }> }> = [
   {

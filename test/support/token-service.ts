@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { LOCAL_BOT_APP_ID } from '../../src/fake-tenant/seed';
-import { ssoToken } from '../helpers/fake-tenant';
+import { ssoToken } from './fake-tenant';
 
 export class FakeTokenService {
   url = '';

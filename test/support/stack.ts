@@ -10,7 +10,7 @@ import { pinoLogger } from '../../src/infra/logging';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph';
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
-import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from '../harness/connector';
+import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from './connector';
 import { admin, startTestTenant } from './fake-tenant';
 
 export const people = {

@@ -24,12 +24,13 @@ import { isCoded } from '../domain/errors';
 import { isOpen, type Person, type SoaRequest } from '../domain/request';
 import type { Logger } from '../ports/logger';
 import type { RequestStore } from '../ports/store';
-import { explain, type Decision, type PlanSpec, type SoaService } from '../services/soa-service';
+import { type Decision, type PlanSpec, type SoaService } from '../services/soa-service';
 import { PLAN_ROWS, type CardPresenter } from '../views/presenter';
 import type { BoardService } from '../services/boards';
 import { boardKey } from '../ports/boards';
 import { anchorFor, person } from './turn';
 import { forCard, forMessage } from '../views/text';
+import { errorTitle, explain, nextStep } from '../views/errors';
 
 export interface BotDeps {
   adapter: TeamsAdapter;
@@ -597,7 +598,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
 
   async function sendError(ctx: TurnContext, e: unknown): Promise<void> {
     if (isCoded(e)) {
-      await sendCard(ctx, d.presenter.errorCard(titleFor(e.code), explain(e), nextStepFor(e.code)));
+      await sendCard(ctx, d.presenter.errorCard(errorTitle(e), explain(e), nextStep(e)));
       return;
     }
     const ref = randomUUID().slice(0, 8);
@@ -618,43 +619,4 @@ export function createBot(d: BotDeps): Application<TurnState> {
   });
 
   return app;
-}
-
-function titleFor(code: string): string {
-  switch (code) {
-    case 'ConsentRequired':
-      return 'Consent needed';
-    case 'InteractionRequired':
-    case 'TokenExpired':
-      return 'Sign in again';
-    case 'BlockedByConditionalAccess':
-      return 'Blocked by Conditional Access';
-    case 'PermissionDenied':
-      return 'Not allowed';
-    case 'Throttled':
-      return 'Microsoft Graph is busy';
-    case 'GroupNotFound':
-      return 'Group not found';
-    case 'AppCredentialRejected':
-      return "The bot's credential was refused";
-    case 'StorageUnavailable':
-      return 'The bot cannot reach its storage';
-    default:
-      return 'That did not work';
-  }
-}
-
-function nextStepFor(code: string): string | undefined {
-  switch (code) {
-    case 'ConsentRequired':
-      return 'An administrator grants admin consent to the bot in Entra ID (Enterprise applications → the bot → Permissions), then try again.';
-    case 'Throttled':
-      return 'Try again in a minute.';
-    case 'StorageUnavailable':
-      return "If it lasts, an administrator checks the bot's storage (the SQLite file's disk, or the storage account) and /readyz.";
-    case 'AppCredentialRejected':
-      return "An administrator renews the client secret or certificate of the bot's Entra app and updates AAD_APP_CLIENT_SECRET or AAD_APP_CERTIFICATE_PATH.";
-    default:
-      return undefined;
-  }
 }

@@ -7,6 +7,8 @@ export interface Presenter {
   requestCard(req: SoaRequest): Record<string, unknown>;
   /** A short line for the thread when the request changes state; null when the card says it all. */
   threadUpdate(req: SoaRequest): Outgoing | null;
+  /** A failure as a sentence for the thread and the card: what happened and what to do. */
+  explain(e: unknown): string;
   /** The reminder posted in the thread of a request still waiting for a decision. */
   reminder(req: SoaRequest): Outgoing;
   /** What a sync cycle after a move showed; `skipped` null when Graph cannot show skipped edits. */

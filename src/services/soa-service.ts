@@ -520,7 +520,7 @@ export class SoaService {
       await this.d.notifier.updateCard(req.anchor, this.d.presenter.requestCard(req)).catch(() => undefined);
       return;
     }
-    const text = r && r.outcome === 'refused' ? r.message : explain(error);
+    const text = r && r.outcome === 'refused' ? r.message : this.d.presenter.explain(error);
     if (req)
       await this.d.notifier.post(req.anchor, {
         text: `${who.channelUserId ? `<at>${who.name}</at>` : who.name}: your click on request ${req.id} did not go through. ${text}`,
@@ -845,7 +845,7 @@ export class SoaService {
         code: isCoded(e) ? e.code : 'unexpected',
         error: e instanceof Error ? e.name : String(e),
       });
-      return this.fail(req, explain(e));
+      return this.fail(req, this.d.presenter.explain(e));
     }
     req = await this.save(
       transition(req, 'awaiting_audit', this.d.clock.now(), {
@@ -884,7 +884,7 @@ export class SoaService {
         }
       } catch (e) {
         if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return this.later(e, tries);
-        const error = explain(e);
+        const error = this.d.presenter.explain(e);
         this.d.logger.warn('plan step failed', {
           requestId: req.id,
           step: i + 1,
@@ -1235,28 +1235,5 @@ function describe(req: SoaRequest): string {
       return `${{ approved: 'approved', executing: 'running', awaiting_audit: 'done and waiting for the audit log', completed: 'completed', waiting_for_sync: 'rolled back and waiting for the next sync', taken_over: 'rolled back and taken over by AD' }[req.state]}${by}`;
     default:
       return req.state.replace(/_/g, ' ');
-  }
-}
-
-/** A failure as the thread should read it: what happened and what to do. */
-export function explain(e: unknown): string {
-  if (!isCoded(e)) return 'An unexpected error stopped the change. Nothing else was attempted; see the bot logs.';
-  switch (e.code) {
-    case 'ConsentRequired':
-      return `${e.message} The delegated permissions are Group-OnPremisesSyncBehavior.ReadWrite.All and User.Read.`;
-    case 'InteractionRequired':
-    case 'TokenExpired':
-    case 'BlockedByConditionalAccess':
-      return e.message;
-    case 'PermissionDenied':
-      return 'Microsoft Graph refused the change for the approver: an active Hybrid Identity Administrator (or allowed) role and the Group-OnPremisesSyncBehavior.ReadWrite.All consent are needed.';
-    case 'Throttled':
-      return 'Microsoft Graph kept throttling the request after retries. Nothing was changed by the failed call; approve a new request later.';
-    case 'GroupNotFound':
-      return 'The group no longer exists in Entra ID.';
-    case 'NotSyncedFromAd':
-      return e.message;
-    default:
-      return e.message;
   }
 }

@@ -7,6 +7,7 @@ import type { SoaAction } from '../domain/command';
 import type { GroupMatch } from '../ports/directory';
 import type { Outgoing } from '../ports/notifier';
 import type { Presenter } from '../ports/presenter';
+import { explain } from './errors';
 import { render } from './templates';
 import { forCard, forMessage } from './text';
 
@@ -166,6 +167,8 @@ export const PLAN_ROWS = 30;
 const BOARD_ROWS = 40;
 
 export class CardPresenter implements Presenter {
+  readonly explain = explain;
+
   constructor(
     private readonly policy: ApprovalPolicy,
     private readonly ackText: (r: CheckRow | undefined) => string = (r) =>

@@ -603,7 +603,11 @@ async function main(): Promise<void> {
   );
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), latencyMs: LATENCY, naive: NAIVE, node: process.version, rows: merged }, null, 2)}\n`,
+    `${JSON.stringify(
+      { at: new Date().toISOString(), latencyMs: LATENCY, naive: NAIVE, node: process.version, rows: merged },
+      null,
+      2,
+    )}\n`,
   );
   console.log(`\nwritten: bench/results/${NAIVE ? 'naive' : 'batched'}-${LATENCY}ms.json`);
 }

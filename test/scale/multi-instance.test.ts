@@ -40,7 +40,10 @@ describe('scale-out: two bot processes on one Azurite store', function () {
     await ft?.close();
   });
 
-  it('50 concurrent Approve clicks from two approvers across both processes: one PATCH, one confirmation, every click answered with the current card', async () => {
+  const title =
+    '50 concurrent Approve clicks from two approvers across both processes: ' +
+    'one PATCH, one confirmation, every click answered with the current card';
+  it(title, async () => {
     await channel.say(people.alex, 'move SecGroup2 to cloud', { kind: 'channel' });
     const msg = await channel.waitFor((o) => !!cardOf(o) && /waiting for approval/.test(cardText(cardOf(o))));
     const data = { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };

@@ -71,7 +71,13 @@ export async function startAzurite(): Promise<Azurite> {
   const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
   let child = await spawnAzurite(dir, ports);
   return {
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`,
+    connectionString: [
+      'DefaultEndpointsProtocol=http',
+      'AccountName=devstoreaccount1',
+      `AccountKey=${ACCOUNT_KEY}`,
+      `BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1`,
+      `QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`,
+    ].join(';'),
     pause: () => kill(child),
     resume: async () => {
       child = await spawnAzurite(dir, ports);

@@ -113,7 +113,8 @@ export class TestChannel {
         this.events.off('outbound', on);
         reject(
           new Error(
-            `no matching activity from the bot within ${timeoutMs} ms; saw:\n${this.outbound.slice(since).map(describe).join('\n')}`,
+            `no matching activity from the bot within ${timeoutMs} ms; saw:\n` +
+              this.outbound.slice(since).map(describe).join('\n'),
           ),
         );
       }, timeoutMs);
@@ -243,7 +244,9 @@ export class TestChannel {
 export function describe(o: Outbound): string {
   const a = o.activity;
   const card = a.attachments?.[0]?.content;
-  return `${o.kind} ${o.conversationId}${o.targetId ? ` → ${o.targetId}` : ''}: ${a.text ?? ''}${card ? ` [card: ${cardText(card).slice(0, 160)}]` : ''}`;
+  const target = o.targetId ? ` → ${o.targetId}` : '';
+  const shown = card ? ` [card: ${cardText(card).slice(0, 160)}]` : '';
+  return `${o.kind} ${o.conversationId}${target}: ${a.text ?? ''}${shown}`;
 }
 
 /** All text on a card, for assertions. */

@@ -2,7 +2,7 @@
 import type { Seed } from '../../src/fake-tenant/model';
 import { ClientSecretCredential, OnBehalfOfCredential } from '@azure/identity';
 import { Client, type ClientOptions } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import * as tokenAuth from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { startFakeTenant, type FakeTenant, type FakeTenantOptions } from '../../src/fake-tenant/server';
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET } from '../../src/fake-tenant/seed';
 
@@ -84,7 +84,7 @@ export function graphClient(
   return Client.initWithMiddleware({
     baseUrl: ft.url,
     customHosts: new Set(['localhost']),
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),
+    authProvider: new tokenAuth.TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }),
     ...extra,
   });
 }

@@ -1,0 +1,114 @@
+/**
+ * `npm run stage:webapp`: the folder App Service runs, build/webapp, holding what production
+ * needs and nothing else:
+ * - the compiled modules that dist/src/main.js reaches through require() (so the fake tenant,
+ *   the local launcher and these tools stay out: production never loads them);
+ * - the card templates, read from disk at run time;
+ * - package.json without scripts or devDependencies, and the lock file;
+ * - the production dependencies, copied from node_modules as npm resolved them (`npm ls
+ *   --omit=dev`), so the native SQLite binding is the one the tests ran with and nothing is
+ *   downloaded or compiled while deploying.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+export interface WebAppPlan {
+  /** Files of the app itself, relative to the repository root. */
+  appFiles: string[];
+  /** Packages the app's modules require by name (their closure comes from npm). */
+  requiredPackages: string[];
+  /** node_modules folders to copy, relative to the root, outermost only. */
+  packageDirs: string[];
+}
+
+const ENTRY = 'dist/src/main.js';
+const REQUIRE = /\brequire\("([^"]+)"\)/g;
+
+/** The package a bare specifier names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+function packageName(spec: string): string {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+function resolveModule(from: string, spec: string): string {
+  const base = resolve(dirname(from), spec);
+  for (const candidate of [base, `${base}.js`, join(base, 'index.js')]) {
+    if (existsSync(candidate) && candidate.endsWith('.js')) return candidate;
+  }
+  throw new Error(`${from} requires ${spec}, which was not compiled (run npm run build)`);
+}
+
+/** Every compiled module main.js reaches, and the packages they name. */
+function closure(root: string): { modules: string[]; packages: string[] } {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [join(root, ENTRY)];
+  if (!existsSync(queue[0]!)) throw new Error(`${ENTRY} is missing: run npm run build first`);
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(REQUIRE)) {
+      if (spec!.startsWith('.')) queue.push(resolveModule(file, spec!));
+      else if (!spec!.startsWith('node:') && !builtinModules.includes(spec!)) packages.add(packageName(spec!));
+    }
+  }
+  return { modules: [...seen].map((f) => relative(root, f)).sort(), packages: [...packages].sort() };
+}
+
+/** The production dependency folders npm installed, outermost first (nested ones come with their parent). */
+function productionDirs(root: string): string[] {
+  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' });
+  const dirs = out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && resolve(l) !== resolve(root))
+    .map((l) => relative(root, l))
+    .sort();
+  return dirs.filter((d) => !dirs.some((p) => p !== d && d.startsWith(p + sep)));
+}
+
+export function planWebApp(root: string): WebAppPlan {
+  const { modules, packages } = closure(root);
+  const cards = readdirSync(join(root, 'cards'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => `cards/${f}`);
+  return {
+    appFiles: [...modules, ...cards, 'package.json', 'package-lock.json'].sort(),
+    requiredPackages: packages,
+    packageDirs: productionDirs(root),
+  };
+}
+
+/**
+ * Writes the plan to `out` (emptied first). `link` puts symbolic links to the installed
+ * packages instead of copies: a quick way to try the staged app where it was built.
+ */
+export function stageWebApp(root: string, out: string, options: { link?: boolean } = {}): WebAppPlan {
+  const plan = planWebApp(root);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  for (const f of plan.appFiles) {
+    if (f === 'package.json') continue;
+    mkdirSync(dirname(join(out, f)), { recursive: true });
+    cpSync(join(root, f), join(out, f));
+  }
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const { name, version, private: isPrivate, description, license, engines, dependencies, overrides } = pkg;
+  const runtime = { name, version, private: isPrivate, description, license, engines, dependencies, overrides };
+  writeFileSync(join(out, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
+  for (const d of plan.packageDirs) {
+    mkdirSync(dirname(join(out, d)), { recursive: true });
+    if (options.link) symlinkSync(join(root, d), join(out, d), 'dir');
+    else cpSync(join(root, d), join(out, d), { recursive: true, verbatimSymlinks: true });
+  }
+  return plan;
+}
+
+if (require.main === module) {
+  const root = resolve(__dirname, '../../..');
+  const plan = stageWebApp(root, join(root, 'build', 'webapp'));
+  console.log(`build/webapp: ${plan.appFiles.length} app files, ${plan.packageDirs.length} production package folders`);
+}

@@ -7,8 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ensureLocalCa, issueServerCert } from './certs';
-import { GraphApi, type Fault, type RequestLogEntry } from './graph';
-import { errorResponse, JSON_TYPE, type GraphResponse } from './graph-errors';
+import type { Fault } from './faults';
+import { GraphApi } from './graph/api';
+import { errorResponse } from './graph/errors';
+import type { RequestLogEntry } from './graph/request-log';
+import { JSON_TYPE, type HttpReply } from './http';
 import { Identity } from './identity';
 import { ChannelAuthority, CHANNEL_KEYS_PATH, CHANNEL_METADATA_PATH } from './channel';
 import { DEFAULT_SETTINGS, type Seed, type Settings } from './model';
@@ -189,7 +192,7 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
     return send(res, errorResponse(400, 'BadRequest', `Invalid version: the path must start with /v1.0 or /beta.`));
   }
 
-  async function admin(method: string, path: string, body: string | undefined, origin: string): Promise<GraphResponse> {
+  async function admin(method: string, path: string, body: string | undefined, origin: string): Promise<HttpReply> {
     const parse = (): Record<string, unknown> | null => {
       if (!body || !body.trim()) return null;
       const v = JSON.parse(body) as unknown;
@@ -524,15 +527,15 @@ function applySettings(settings: Settings, input: Record<string, unknown>): stri
   return [];
 }
 
-function jsonResponse(status: number, body: unknown): GraphResponse {
+function jsonResponse(status: number, body: unknown): HttpReply {
   return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body };
 }
 
-function adminError(status: number, message: string): GraphResponse {
+function adminError(status: number, message: string): HttpReply {
   return jsonResponse(status, { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } });
 }
 
-function send(res: ServerResponse, r: GraphResponse): void {
+function send(res: ServerResponse, r: HttpReply): void {
   const payload = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   const headers: Record<string, string> = { ...r.headers };
   if (payload && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))

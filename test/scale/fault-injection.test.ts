@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RequestLogEntry } from '../../src/fake-tenant/graph';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph/request-log';
 import { largeSeed, prng } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { FINAL_STATES, type SoaRequest } from '../../src/domain/request';

@@ -12,7 +12,7 @@ import { GraphApi } from './graph/api';
 import { errorResponse } from './graph/errors';
 import type { RequestLogEntry } from './graph/request-log';
 import { JSON_TYPE, type HttpReply } from './http';
-import { Identity } from './identity';
+import { Identity } from './identity/identity';
 import { ChannelAuthority, CHANNEL_KEYS_PATH, CHANNEL_METADATA_PATH } from './channel';
 import { DEFAULT_SETTINGS, type Seed, type Settings } from './model';
 import { defaultSeed, largeSeed, type LargeSeedOptions } from './seed';

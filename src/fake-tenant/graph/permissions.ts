@@ -1,5 +1,5 @@
 /** Graph's permission checks: delegated scopes or application roles, then directory roles for delegated calls. */
-import type { Principal } from '../identity';
+import type { Principal } from '../identity/principal';
 import { fail } from './errors';
 
 export const GROUP_READ = [

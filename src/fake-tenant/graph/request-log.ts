@@ -1,5 +1,5 @@
 /** The log of Graph calls (GET /_fake/requests): who called what, and the answer's status. */
-import type { Principal } from '../identity';
+import type { Principal } from '../identity/principal';
 import type { GraphRequest } from './types';
 
 export interface RequestLogEntry {

@@ -1,5 +1,5 @@
 /** What the Graph handlers are given: the request, and one authorised call as a resource sees it. */
-import type { Principal } from '../identity';
+import type { Principal } from '../identity/principal';
 import type { Settings } from '../model';
 import type { Tenant } from '../tenant';
 

@@ -19,6 +19,11 @@ export function jsonReply(status: number, body: unknown): HttpReply {
   return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body };
 }
 
+/** A fresh object each time: callers may add headers to it. */
+export function noContent(): HttpReply {
+  return { status: 204, headers: {} };
+}
+
 export function send(res: ServerResponse, r: HttpReply): void {
   const payload = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   const headers: Record<string, string> = { ...r.headers };

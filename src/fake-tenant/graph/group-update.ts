@@ -1,9 +1,9 @@
 /** PATCH /groups/{id}: the writable properties, and why synced or mail-enabled groups refuse writes. */
-import type { HttpReply } from '../http';
+import { noContent, type HttpReply } from '../http';
 import { findGroup } from './directory-objects';
 import { fail } from './errors';
 import { GROUP_WRITE, requirePermission } from './permissions';
-import { noContent, parseJsonObject } from './responses';
+import { parseJsonObject } from './responses';
 import type { Call } from './types';
 
 const WRITABLE: Record<string, 'string' | 'nullableString'> = {

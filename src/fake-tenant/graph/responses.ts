@@ -9,11 +9,6 @@ export function ok(body: unknown): HttpReply {
   return { status: 200, headers: { 'Content-Type': JSON_TYPE }, body };
 }
 
-/** A fresh object each time: the caller adds its request-id headers to it. */
-export function noContent(): HttpReply {
-  return { status: 204, headers: {} };
-}
-
 export function parseJsonObject(body: string | undefined): Json {
   if (body === undefined || body.trim() === '') throw fail.badJson();
   let parsed: unknown;

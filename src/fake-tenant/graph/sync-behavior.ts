@@ -1,10 +1,10 @@
 /** GET and PATCH /groups/{id}/onPremisesSyncBehavior: the group's source of authority (the switch itself). */
-import type { HttpReply } from '../http';
+import { noContent, type HttpReply } from '../http';
 import { findGroup } from './directory-objects';
 import { fail } from './errors';
 import { requirePermission, SOA_SCOPE } from './permissions';
 import { selectList } from './query';
-import { noContent, ok, parseJsonObject } from './responses';
+import { ok, parseJsonObject } from './responses';
 import type { Call } from './types';
 
 export function syncBehavior(call: Call, id: string): HttpReply {

@@ -4,7 +4,8 @@
  */
 import type { HttpReply } from '../http';
 import type { AuditEntry } from '../model';
-import { evaluate, type FilterSpec } from '../odata';
+import type { FilterSpec } from '../odata/check';
+import { evaluate } from '../odata/evaluate';
 import { fail } from './errors';
 import { AUDIT_READ, requirePermission } from './permissions';
 import { parseChecked } from './query';

@@ -4,7 +4,8 @@
  */
 import type { HttpReply } from '../http';
 import type { Group, User } from '../model';
-import { evaluate, type FilterSpec } from '../odata';
+import type { FilterSpec } from '../odata/check';
+import { evaluate } from '../odata/evaluate';
 import { isObjectId, type Tenant } from '../tenant';
 import { fail } from './errors';
 import { isAdvanced, parseChecked } from './query';

@@ -1,7 +1,8 @@
 /** /groups: the collection ($filter, $search, $orderby, $count), one group, and its sub-resources. */
 import type { HttpReply } from '../http';
 import type { Group } from '../model';
-import { evaluate, type FilterSpec } from '../odata';
+import type { FilterSpec } from '../odata/check';
+import { evaluate } from '../odata/evaluate';
 import { findGroup, groupRelation } from './directory-objects';
 import { fail } from './errors';
 import { patchGroup } from './group-update';

@@ -1,12 +1,7 @@
 /** Graph's query options on one resource: $select, $filter, and when a query counts as "advanced". */
-import {
-  checkFilter,
-  ODataSyntaxError,
-  parseFilter,
-  UnsupportedFilterError,
-  type FilterSpec,
-  type Node,
-} from '../odata';
+import { ODataSyntaxError, type Node } from '../odata/ast';
+import { checkFilter, UnsupportedFilterError, type FilterSpec } from '../odata/check';
+import { parseFilter } from '../odata/parse';
 import { fail } from './errors';
 import type { GraphRequest, Json } from './types';
 

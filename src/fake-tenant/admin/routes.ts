@@ -5,7 +5,7 @@
 import { jsonReply, noContent, type HttpReply } from '../http';
 import type { Seed } from '../model';
 import { largeSeed, type LargeSeedOptions } from '../seed';
-import { SeedError } from '../tenant';
+import { SeedError } from '../seed-validation';
 import { adGroup } from './ad';
 import { adminError, type AdminContext, type AdminInput } from './context';
 import { deleteGroup, getGroup, listGroups, patchApp, patchUser } from './directory';

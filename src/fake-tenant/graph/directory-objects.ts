@@ -6,7 +6,8 @@ import type { HttpReply } from '../http';
 import type { Group, User } from '../model';
 import type { FilterSpec } from '../odata/check';
 import { evaluate } from '../odata/evaluate';
-import { isObjectId, type Tenant } from '../tenant';
+import { isObjectId } from '../object-id';
+import type { Tenant } from '../tenant';
 import { fail } from './errors';
 import { isAdvanced, parseChecked } from './query';
 import {

@@ -1,6 +1,6 @@
 /** /organization: the tenant itself (a one-item collection, or by id). */
 import type { HttpReply } from '../http';
-import { isObjectId } from '../tenant';
+import { isObjectId } from '../object-id';
 import { fail } from './errors';
 import { ORG_READ_APP, ORG_READ_DELEGATED, requirePermission } from './permissions';
 import { project } from './query';

@@ -1,6 +1,6 @@
 /** /users/{id or UPN} and /me, with the signed-in user's group and role memberships. */
 import type { HttpReply } from '../http';
-import { isObjectId } from '../tenant';
+import { isObjectId } from '../object-id';
 import { transitiveParents } from './directory-objects';
 import { fail } from './errors';
 import { ME_MEMBERSHIP_READ, ME_READ, requirePermission, USER_READ } from './permissions';

@@ -4,7 +4,7 @@
  */
 import { jsonReply, noContent, type HttpReply } from '../http';
 import type { Seed } from '../model';
-import { largeSeed, type LargeSeedOptions } from '../seed';
+import { largeSeed, type LargeSeedOptions } from '../large-seed';
 import { SeedError } from '../seed-validation';
 import { adGroup } from './ad';
 import { adminError, type AdminContext, type AdminInput } from './context';

@@ -15,9 +15,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { RequestLogEntry } from '../src/fake-tenant/graph';
+import type { RequestLogEntry } from '../src/fake-tenant/graph/request-log';
 import type { Seed } from '../src/fake-tenant/model';
-import { defaultSeed, largeSeed } from '../src/fake-tenant/seed';
+import { largeSeed } from '../src/fake-tenant/large-seed';
+import { defaultSeed } from '../src/fake-tenant/seed';
 import { startFakeTenant, type FakeTenant } from '../src/fake-tenant/server';
 import { SqliteRequestStore } from '../src/infra/storage/sqlite-store';
 import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from '../test/support/connector';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Seed, SeedGroup } from '../../src/fake-tenant/model';
-import { defaultSeed, largeSeed } from '../../src/fake-tenant/seed';
+import { largeSeed } from '../../src/fake-tenant/large-seed';
+import { defaultSeed } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { actions, cardOf, cardText, type Outbound } from '../support/connector';
 import { admin, startTestTenant } from '../support/fake-tenant';

@@ -7,7 +7,7 @@ import {
   type Client,
 } from '@microsoft/microsoft-graph-client';
 import type { FakeTenant } from '../../src/fake-tenant/server';
-import type { RequestLogEntry } from '../../src/fake-tenant/graph';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph/request-log';
 import { GROUP, USER } from '../../src/fake-tenant/seed';
 import { admin, graphAs, rejection, startTestTenant, withBroadConsent } from '../support/fake-tenant';
 

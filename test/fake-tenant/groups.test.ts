@@ -217,7 +217,8 @@ describe('fake tenant: groups, nesting and queries (real Graph client)', () => {
     assert.match(g['@odata.context'], /\/beta\//);
   });
 
-  it('searches and sorts with the advanced-query header; reads users by id or UPN and /me group memberships', async () => {
+  const title = 'searches and sorts with the advanced-query header; reads users by id or UPN and /me group memberships';
+  it(title, async () => {
     const found = await alex
       .api('/groups')
       .header('ConsistencyLevel', 'eventual')

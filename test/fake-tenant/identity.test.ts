@@ -57,7 +57,9 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
     assert.equal(unknown.status, 400);
   });
 
-  it('exchanges an SSO token on behalf of the user: Graph token names the user, roles and consented scopes', async () => {
+  const oboTitle =
+    'exchanges an SSO token on behalf of the user: Graph token names the user, roles and consented scopes';
+  it(oboTitle, async () => {
     const sso = await ssoToken(ft, USER.alex);
     assert.equal(decodeJwt(sso).aud, LOCAL_BOT_APP_ID);
     const { token } = await oboCredential(ft, sso).getToken(GRAPH_SCOPE);
@@ -152,7 +154,9 @@ describe('fake tenant: identity (real @azure/identity against it)', () => {
     assert.equal(raw.body.suberror, 'consent_required');
   });
 
-  it('MFA required by Conditional Access: AADSTS50076 with a claims challenge, passes once the sign-in had MFA', async () => {
+  const mfaTitle =
+    'MFA required by Conditional Access: AADSTS50076 with a claims challenge, passes once the sign-in had MFA';
+  it(mfaTitle, async () => {
     const sso = await ssoToken(ft, USER.isaiah);
     const err = await rejection(() => oboCredential(ft, sso).getToken(GRAPH_SCOPE));
     assert.match(err.message, /AADSTS50076/);

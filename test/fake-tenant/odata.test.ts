@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import {
-  checkFilter,
-  evaluate,
-  ODataSyntaxError,
-  parseFilter,
-  UnsupportedFilterError,
-  type FilterSpec,
-} from '../../src/fake-tenant/odata';
+import { ODataSyntaxError } from '../../src/fake-tenant/odata/ast';
+import { checkFilter, UnsupportedFilterError, type FilterSpec } from '../../src/fake-tenant/odata/check';
+import { evaluate } from '../../src/fake-tenant/odata/evaluate';
+import { parseFilter } from '../../src/fake-tenant/odata/parse';
 
 const spec: FilterSpec = {
   resource: 'Thing',

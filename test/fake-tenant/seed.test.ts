@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { defaultSeed, largeSeed } from '../../src/fake-tenant/seed';
+import { largeSeed } from '../../src/fake-tenant/large-seed';
+import { defaultSeed } from '../../src/fake-tenant/seed';
 import { Tenant } from '../../src/fake-tenant/tenant';
 
 describe('fake tenant: seeds', () => {

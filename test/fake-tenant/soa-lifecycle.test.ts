@@ -42,7 +42,10 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     await ft.close();
   });
 
-  it('synced → read-only → switch → audit after delay → editable → AD rename skipped → rollback → editable → sync takes over → read-only', async () => {
+  const lifeCycleTitle =
+    'synced → read-only → switch → audit after delay → editable → AD rename skipped → ' +
+    'rollback → editable → sync takes over → read-only';
+  it(lifeCycleTitle, async () => {
     await admin(ft, 'POST', '/_fake/reset', seedWithGroupWrite());
     const alex = await graphAs(ft, USER.alex); // Hybrid Identity Administrator: switches
     const adele = await graphAs(ft, USER.adele); // Groups Administrator: edits group properties
@@ -158,7 +161,9 @@ describe('fake tenant: the Group SOA life cycle, end to end through the real cli
     );
   });
 
-  it('mail-enabled groups: Exchange error on writes, switchable, and still not Graph-writable after the switch', async () => {
+  const mailEnabledTitle =
+    'mail-enabled groups: Exchange error on writes, switchable, and still not Graph-writable after the switch';
+  it(mailEnabledTitle, async () => {
     await admin(ft, 'POST', '/_fake/reset', seedWithGroupWrite());
     const alex = await graphAs(ft, USER.alex);
     const adele = await graphAs(ft, USER.adele);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { GROUP } from '../../src/fake-tenant/seed';
-import type { RequestLogEntry } from '../../src/fake-tenant/graph';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph/request-log';
 import { actions, cardOf, cardText, TestChannel } from '../support/connector';
 import { startBotProcess, type BotProcess } from '../support/bot-process';
 import { admin, eventually, startTestTenant } from '../support/fake-tenant';

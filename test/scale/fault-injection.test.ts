@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { RequestLogEntry } from '../../src/fake-tenant/graph';
-import { largeSeed, prng } from '../../src/fake-tenant/seed';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph/request-log';
+import { largeSeed, prng } from '../../src/fake-tenant/large-seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { FINAL_STATES, type SoaRequest } from '../../src/domain/request';
 import { actions, cardOf, cardText, type Outbound } from '../support/connector';

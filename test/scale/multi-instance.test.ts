@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { GROUP } from '../../src/fake-tenant/seed';
-import type { RequestLogEntry } from '../../src/fake-tenant/graph';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph/request-log';
 import { actions, cardOf, cardText, TestChannel } from '../support/connector';
 import { startAzurite, type Azurite } from '../support/azurite';
 import { startBotProcess, type BotProcess } from '../support/bot-process';

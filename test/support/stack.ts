@@ -8,7 +8,7 @@ import type { Clock } from '../../src/ports/clock';
 import { silentLogger } from '../../src/ports/logger';
 import { pinoLogger } from '../../src/infra/logging';
 import type { FakeTenant } from '../../src/fake-tenant/server';
-import type { RequestLogEntry } from '../../src/fake-tenant/graph';
+import type { RequestLogEntry } from '../../src/fake-tenant/graph/request-log';
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
 import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from './connector';
 import { admin, startTestTenant } from './fake-tenant';

@@ -1,14 +1,6 @@
-/** Graph-shaped responses and errors. */
+/** Graph-shaped errors: the `{ error: { code, message, innerError } }` body and the failures handlers throw. */
 import { randomUUID } from 'node:crypto';
-
-export interface GraphResponse {
-  status: number;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-export const JSON_TYPE =
-  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+import { JSON_TYPE, type HttpReply } from '../http';
 
 export class GraphFailure extends Error {
   constructor(
@@ -27,7 +19,7 @@ export function errorResponse(
   message: string,
   requestId: string = randomUUID(),
   headers: Record<string, string> = {},
-): GraphResponse {
+): HttpReply {
   const date = new Date().toISOString().replace(/\.\d+Z$/, '');
   return {
     status,
@@ -56,6 +48,7 @@ export const fail = {
     new GraphFailure(
       400,
       'BadRequest',
-      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+      'Unable to read JSON request payload. ' +
+        'Please ensure Content-Type header is set and payload is of valid JSON format.',
     ),
 };

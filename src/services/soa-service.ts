@@ -24,7 +24,7 @@ import type { Clock } from '../ports/clock';
 import type { DirectoryFactory, GroupMatch, UserDirectory } from '../ports/directory';
 import type { Logger } from '../ports/logger';
 import type { Notifier } from '../ports/notifier';
-import type { Presenter } from '../ports/presenter';
+import type { Notice, Presenter } from '../ports/presenter';
 import type { Job, ReceivedJob, WorkQueue } from '../ports/queue';
 import type { RequestStore } from '../ports/store';
 
@@ -214,17 +214,18 @@ export class SoaService {
       this.check(firstAsked, 'move'),
     ]);
     const firstId = firstCheck.facts.group.id;
+    const { notice } = this.d.presenter;
     const label =
-      spec.kind === 'tree' ? `the tree under ${graph.nodes.get(spec.rootId)?.displayName ?? spec.rootId}` : spec.label;
+      spec.kind === 'tree'
+        ? notice({ kind: 'treeLabel', rootName: graph.nodes.get(spec.rootId)?.displayName ?? spec.rootId })
+        : spec.label;
     const roots = spec.kind === 'tree' ? [spec.rootId] : [...graph.nodes.keys()];
     const plan = buildPlan(spec.kind, label, roots, graph, 'move');
     const { facts, checks } = firstCheck;
     const planChecks = checks.filter((c) => PLAN_CHECKS.has(c.id));
     let problem: string | undefined;
-    if (graph.truncated)
-      problem = `The plan would cover more than ${MAX_PLAN_GROUPS} groups; split it (for example by sub-tree or name prefix).`;
-    else if (!plan.steps.length)
-      problem = `Nothing to switch: ${plan.skipped.length ? `all ${plan.skipped.length} groups in ${label} are skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})` : `${label} has no groups`}.`;
+    if (graph.truncated) problem = notice({ kind: 'planTooLarge', maxGroups: MAX_PLAN_GROUPS });
+    else if (!plan.steps.length) problem = notice({ kind: 'planEmpty', label, skipped: plan.skipped });
     return {
       plan,
       facts,
@@ -324,15 +325,14 @@ export class SoaService {
     anchor: ConversationAnchor,
   ): Promise<{ request?: SoaRequest; message?: string }> {
     const src = await this.mustGet(sourceId);
-    if (!src.plan || src.action !== 'move')
-      return { message: `Request ${src.id} is not a move plan; roll single groups back with \`rollback <group>\`.` };
+    const say = (n: Notice) => ({ message: this.d.presenter.notice(n) });
+    if (!src.plan || src.action !== 'move') return say({ kind: 'rollbackNotMovePlan', requestId: src.id });
     if (!['completed', 'stopped', 'failed'].includes(src.state))
-      return { message: `Plan ${src.id} is ${describe(src)}; it can be rolled back once it has finished or stopped.` };
+      return say({ kind: 'rollbackNotFinished', request: src });
     const plan = rollbackPlanOf(src.plan, src.id);
-    if (!plan.steps.length) return { message: `Plan ${src.id} switched no group, so there is nothing to roll back.` };
+    if (!plan.steps.length) return say({ kind: 'rollbackNothingSwitched', requestId: src.id });
     const conflicts = await this.openRequestsTouching(plan.steps.map((st) => st.groupId));
-    if (conflicts.length)
-      return { message: `Some of these groups already have open requests: ${conflicts.map((r) => r.id).join(', ')}.` };
+    if (conflicts.length) return say({ kind: 'rollbackConflicts', requestIds: conflicts.map((r) => r.id) });
     const checks = evaluate(src.facts, 'rollback', this.d.settings.minimums).filter((c) =>
       ROLLBACK_PLAN_CHECKS.has(c.id),
     );
@@ -357,13 +357,13 @@ export class SoaService {
       return {
         outcome: 'stale',
         request: req,
-        message: `Request ${req.id} is ${describe(req)}; only a stopped plan can be resumed.`,
+        message: this.d.presenter.notice({ kind: 'notResumable', request: req }),
       };
     if (cardVersion(req) !== version)
       return {
         outcome: 'stale',
         request: req,
-        message: `That card was out of date; here is plan ${req.id} as it stands now.`,
+        message: this.d.presenter.notice({ kind: 'staleCard', requestId: req.id, what: 'plan' }),
       };
     const me = await this.d.directory.forUser(approver).whoAmI();
     const verdict = mayApprove(this.d.settings.policy, req, me);
@@ -389,7 +389,7 @@ export class SoaService {
           },
           selfApproved: verdict.selfApproved,
         },
-        { by: me.name, note: 'resumed' },
+        { by: me.name, note: this.d.presenter.notice({ kind: 'resumedNote' }) },
       );
     });
     if ('outcome' in r) return r;
@@ -418,20 +418,21 @@ export class SoaService {
 
   /** Common gate for a click: current version, still open, not expired. */
   private async gate(id: string, version: number): Promise<{ req: SoaRequest } | Decision> {
+    const { notice } = this.d.presenter;
     let req = await this.mustGet(id);
     if (req.state === 'awaiting_approval' && req.expiresAt <= this.d.clock.now().toISOString()) {
       req = await this.expire(req);
-      return { outcome: 'stale', request: req, message: `Request ${req.id} expired before a decision.` };
+      return { outcome: 'stale', request: req, message: notice({ kind: 'expiredBeforeDecision', request: req }) };
     }
     if (req.state !== 'awaiting_approval') {
-      return { outcome: 'stale', request: req, message: `Request ${req.id} is already ${describe(req)}.` };
+      return { outcome: 'stale', request: req, message: notice({ kind: 'alreadyDecided', request: req }) };
     }
     if (cardVersion(req) !== version) {
       // The card was out of date (for example a second card). Show the current one; act only on a fresh click.
       return {
         outcome: 'stale',
         request: req,
-        message: `That card was out of date; here is request ${req.id} as it stands now.`,
+        message: notice({ kind: 'staleCard', requestId: req.id, what: 'request' }),
       };
     }
     return { req };
@@ -445,7 +446,7 @@ export class SoaService {
       return {
         outcome: 'refused',
         request: req,
-        message: 'Confirm the sync client versions (the tick box on the card) before approving.',
+        message: this.d.presenter.notice({ kind: 'syncVersionsUnconfirmed' }),
       };
     }
     // Roles are read now, with the approver's own token: a role lost since the request counts.
@@ -466,7 +467,10 @@ export class SoaService {
           selfApproved: verdict.selfApproved,
           syncVersionsAcknowledged: true,
         },
-        { by: me.name, ...(verdict.selfApproved ? { note: 'self-approved (ALLOW_SELF_APPROVAL)' } : {}) },
+        {
+          by: me.name,
+          ...(verdict.selfApproved ? { note: this.d.presenter.notice({ kind: 'selfApprovedNote' }) } : {}),
+        },
       ),
     );
     if ('outcome' in r) return r;
@@ -491,7 +495,11 @@ export class SoaService {
     if ('outcome' in g) return g;
     const trimmed = reason.trim();
     if (trimmed.length < 3)
-      return { outcome: 'refused', request: g.req, message: 'Give a reason for the rejection (at least a few words).' };
+      return {
+        outcome: 'refused',
+        request: g.req,
+        message: this.d.presenter.notice({ kind: 'rejectionReasonMissing' }),
+      };
     const me = await this.d.directory.forUser(decider).whoAmI();
     const verdict = mayReject(this.d.settings.policy, g.req, me);
     if (!verdict.ok) return { outcome: 'refused', request: g.req, message: verdict.reason };
@@ -523,7 +531,7 @@ export class SoaService {
     const text = r && r.outcome === 'refused' ? r.message : this.d.presenter.explain(error);
     if (req)
       await this.d.notifier.post(req.anchor, {
-        text: `${who.channelUserId ? `<at>${who.name}</at>` : who.name}: your click on request ${req.id} did not go through. ${text}`,
+        text: this.d.presenter.notice({ kind: 'clickFailed', who, requestId: req.id, reason: text }),
         ...(who.channelUserId ? { mentions: [{ id: who.channelUserId, name: who.name }] } : {}),
       });
     else this.d.logger.warn('late decision failed', { code: isCoded(error) ? error.code : 'unexpected' });
@@ -551,7 +559,7 @@ export class SoaService {
           return {
             outcome: 'stale',
             request: fresh,
-            message: `Someone else decided request ${start.id} a moment earlier: it is ${describe(fresh)}.`,
+            message: this.d.presenter.notice({ kind: 'decidedByOther', request: fresh }),
           };
         }
         current = fresh;
@@ -561,16 +569,20 @@ export class SoaService {
     return {
       outcome: 'stale',
       request: fresh,
-      message: `Request ${start.id} kept changing; here it is as it stands now.`,
+      message: this.d.presenter.notice({ kind: 'keptChanging', requestId: start.id }),
     };
   }
 
   async cancel(id: string, who: Person): Promise<Decision> {
     const req = await this.mustGet(id);
     if (req.requester.id !== who.id)
-      return { outcome: 'refused', request: req, message: 'Only the requester can cancel a request.' };
+      return { outcome: 'refused', request: req, message: this.d.presenter.notice({ kind: 'cancelNotRequester' }) };
     if (req.state !== 'awaiting_approval' && req.state !== 'stopped')
-      return { outcome: 'stale', request: req, message: `Request ${id} is already ${describe(req)}.` };
+      return {
+        outcome: 'stale',
+        request: req,
+        message: this.d.presenter.notice({ kind: 'alreadyDecided', request: req }),
+      };
     const next = transition(req, 'cancelled', this.d.clock.now(), {}, { by: who.name });
     await this.d.store.update(next);
     await this.announce(next);
@@ -825,16 +837,12 @@ export class SoaService {
       const userDir = this.d.directory.forUser(req.approver!);
       const current = await userDir.readIsCloudManaged(req.groupId);
       if (current === target && !resumed) {
-        return await this.fail(
-          req,
-          `The group changed since the request: it is already ${target ? 'cloud-managed' : 'managed in AD'}. Nothing was changed.`,
-        );
+        return await this.fail(req, this.d.presenter.notice({ kind: 'alreadyInTarget', action: req.action }));
       }
       if (current !== target) {
         await userDir.setIsCloudManaged(req.groupId, target);
         const after = await userDir.readIsCloudManaged(req.groupId);
-        if (after !== target)
-          return await this.fail(req, 'Microsoft Graph accepted the change but reading it back shows the old value.');
+        if (after !== target) return await this.fail(req, this.d.presenter.notice({ kind: 'readBackMismatch' }));
       } else {
         this.d.logger.info('write already took effect before a restart; not repeated', { requestId: id });
       }
@@ -877,10 +885,7 @@ export class SoaService {
         if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
           await userDir.setIsCloudManaged(step.groupId, target);
           if ((await userDir.readIsCloudManaged(step.groupId)) !== target)
-            throw new CodedError(
-              'DirectoryError',
-              'Microsoft Graph accepted the change but reading it back shows the old value.',
-            );
+            throw new CodedError('DirectoryError', this.d.presenter.notice({ kind: 'readBackMismatch' }));
         }
       } catch (e) {
         if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return this.later(e, tries);
@@ -897,7 +902,13 @@ export class SoaService {
             k === i ? { ...st, state: 'failed' as const, error } : k > i ? { ...st, state: 'untouched' as const } : st,
           ),
         };
-        const reason = `step ${i + 1} of ${plan.steps.length} (${step.groupName}) failed: ${error}`;
+        const reason = this.d.presenter.notice({
+          kind: 'planStepFailed',
+          step: i + 1,
+          steps: plan.steps.length,
+          groupName: step.groupName,
+          error,
+        });
         req = await this.save(
           transition(req, 'stopped', this.d.clock.now(), { plan, reason, lease: undefined }, { note: reason }),
         );
@@ -974,7 +985,12 @@ export class SoaService {
             this.d.settings.syncWatch.intervalMs,
           );
         const note = waiting
-          ? `${waiting} of ${steps.length} audit entries were not visible within ${Math.round(timeoutMs / 60000)} min; each change was verified by reading it back.`
+          ? this.d.presenter.notice({
+              kind: 'planAuditsNotVisible',
+              missing: waiting,
+              steps: steps.length,
+              withinMs: timeoutMs,
+            })
           : undefined;
         const saved = await this.save(transition(req, next, this.d.clock.now(), { plan }, note ? { note } : undefined));
         if (saved.state === 'waiting_for_sync')
@@ -1032,9 +1048,7 @@ export class SoaService {
     const next = req.action === 'move' ? 'completed' : 'waiting_for_sync';
     if (next === 'completed')
       await this.d.queue.enqueue({ kind: 'watch', requestId: id, attempt: 0 }, this.d.settings.syncWatch.intervalMs);
-    const note = audit
-      ? undefined
-      : `The change was verified, but its audit entry was not visible within ${Math.round(timeoutMs / 60000)} min.`;
+    const note = audit ? undefined : this.d.presenter.notice({ kind: 'auditNotVisible', withinMs: timeoutMs });
     try {
       const saved = await this.save(
         transition(req, next, this.d.clock.now(), audit ? { audit } : {}, note ? { note } : undefined),
@@ -1074,7 +1088,7 @@ export class SoaService {
       this.d.logger.warn('sync take-over not seen in time', { requestId: id });
       await this.d.notifier
         .post(req.anchor, {
-          text: `Request ${id}: the sync cycle has not taken **${req.groupName}** over yet. Check that the AD group is still in sync scope; \`status ${id}\` shows it, and the bot looks again at its next start.`,
+          text: this.d.presenter.notice({ kind: 'takeoverLate', request: req }),
         })
         .catch(() => undefined);
       return 'done';
@@ -1102,7 +1116,7 @@ export class SoaService {
       else
         await this.d.notifier
           .post(req.anchor, {
-            text: `Request ${id}: no directory sync cycle ran within ${Math.round(timeoutMs / 60000)} min of the switch, so I stopped watching. Check the sync client's schedule.`,
+            text: this.d.presenter.notice({ kind: 'watchStopped', requestId: id, withinMs: timeoutMs }),
           })
           .catch(() => undefined);
       return 'done';
@@ -1218,22 +1232,5 @@ export class SoaService {
       await this.d.queue.enqueue({ kind, requestId: r.id, attempt: 0 }, delay);
     }
     return open.filter((r) => r.state !== 'awaiting_approval').length;
-  }
-}
-
-function describe(req: SoaRequest): string {
-  const by = req.approver ? ` by ${req.approver.name}` : '';
-  switch (req.state) {
-    case 'rejected':
-      return `rejected${by}`;
-    case 'approved':
-    case 'executing':
-    case 'awaiting_audit':
-    case 'completed':
-    case 'waiting_for_sync':
-    case 'taken_over':
-      return `${{ approved: 'approved', executing: 'running', awaiting_audit: 'done and waiting for the audit log', completed: 'completed', waiting_for_sync: 'rolled back and waiting for the next sync', taken_over: 'rolled back and taken over by AD' }[req.state]}${by}`;
-    default:
-      return req.state.replace(/_/g, ' ');
   }
 }

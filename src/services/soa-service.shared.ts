@@ -47,7 +47,7 @@ export type Outcome = 'done' | 'retry' | { afterMs: number };
 /** Keeps work a call started without waiting for it (a click's thread line, a board refresh). */
 export type Track = (work: Promise<unknown>) => void;
 
-/** Work left running after a call answered; `settled()` waits for all of it (tests, stop). */
+/** Work left running after a call answered; `SoaService.idle()` waits for all of it (tests, stop). */
 export class InFlight {
   private readonly running = new Set<Promise<unknown>>();
 

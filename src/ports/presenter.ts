@@ -1,6 +1,46 @@
 /** Turns requests into what Teams shows. Implemented by views/. */
-import type { SoaRequest } from '../domain/request';
+import type { SoaAction } from '../domain/command';
+import type { Person, Plan, SoaRequest } from '../domain/request';
 import type { Outgoing } from './notifier';
+
+/**
+ * A sentence the use cases need (a click's answer, a refusal, a thread notice, a reason kept on
+ * the request), as the facts it is made of: one variant per sentence, so each has its words.
+ */
+export type Notice =
+  // A click that came too late or from an old card.
+  | { kind: 'expiredBeforeDecision'; request: SoaRequest }
+  | { kind: 'alreadyDecided'; request: SoaRequest }
+  | { kind: 'staleCard'; requestId: string; what: 'request' | 'plan' }
+  | { kind: 'decidedByOther'; request: SoaRequest }
+  | { kind: 'keptChanging'; requestId: string }
+  | { kind: 'notResumable'; request: SoaRequest }
+  // A click refused before the policy is asked.
+  | { kind: 'syncVersionsUnconfirmed' }
+  | { kind: 'rejectionReasonMissing' }
+  | { kind: 'cancelNotRequester' }
+  // A click whose answer came too late: said in the thread, naming the clicker.
+  | { kind: 'clickFailed'; who: Person; requestId: string; reason: string }
+  // A plan: what a tree plan is called, and why a plan cannot be offered.
+  | { kind: 'treeLabel'; rootName: string }
+  | { kind: 'planTooLarge'; maxGroups: number }
+  | { kind: 'planEmpty'; label: string; skipped: Plan['skipped'] }
+  // Why a plan cannot be rolled back.
+  | { kind: 'rollbackNotMovePlan'; requestId: string }
+  | { kind: 'rollbackNotFinished'; request: SoaRequest }
+  | { kind: 'rollbackNothingSwitched'; requestId: string }
+  | { kind: 'rollbackConflicts'; requestIds: string[] }
+  // Why a switch failed (kept as the request's reason).
+  | { kind: 'alreadyInTarget'; action: SoaAction }
+  | { kind: 'readBackMismatch' }
+  | { kind: 'planStepFailed'; step: number; steps: number; groupName: string; error: string }
+  // Notes kept in the history (the timeline shows them), and notices in the thread.
+  | { kind: 'selfApprovedNote' }
+  | { kind: 'resumedNote' }
+  | { kind: 'auditNotVisible'; withinMs: number }
+  | { kind: 'planAuditsNotVisible'; missing: number; steps: number; withinMs: number }
+  | { kind: 'takeoverLate'; request: SoaRequest }
+  | { kind: 'watchStopped'; requestId: string; withinMs: number };
 
 export interface Presenter {
   /** The request's card as everyone sees it, for its current state. */
@@ -9,6 +49,8 @@ export interface Presenter {
   threadUpdate(req: SoaRequest): Outgoing | null;
   /** A failure as a sentence for the thread and the card: what happened and what to do. */
   explain(e: unknown): string;
+  /** The words of a notice. */
+  notice(n: Notice): string;
   /** The reminder posted in the thread of a request still waiting for a decision. */
   reminder(req: SoaRequest): Outgoing;
   /** What a sync cycle after a move showed; `skipped` null when Graph cannot show skipped edits. */

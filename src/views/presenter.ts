@@ -8,6 +8,7 @@ import type { GroupMatch } from '../ports/directory';
 import type { Outgoing } from '../ports/notifier';
 import type { Presenter } from '../ports/presenter';
 import { explain } from './errors';
+import { notice } from './notices';
 import { render } from './templates';
 import { forCard, forMessage } from './text';
 
@@ -168,6 +169,7 @@ const BOARD_ROWS = 40;
 
 export class CardPresenter implements Presenter {
   readonly explain = explain;
+  readonly notice = notice;
 
   constructor(
     private readonly policy: ApprovalPolicy,

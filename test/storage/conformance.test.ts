@@ -10,6 +10,7 @@ import { BlobRequestStore } from '../../src/infra/storage/blob-store';
 import { SqliteRequestStore } from '../../src/infra/storage/sqlite-store';
 import type { RequestStore } from '../../src/ports/store';
 import { startAzurite, type Azurite } from '../support/azurite';
+import { InMemoryRequestStore } from '../support/memory-store';
 
 function request(over: Partial<SoaRequest> = {}): SoaRequest {
   const now = new Date().toISOString();
@@ -38,6 +39,14 @@ interface Backend {
 }
 
 const backends: Backend[] = [
+  {
+    // The fake the use-case tests run on: one object, so every "client" is the same store.
+    name: "in memory (the use-case tests' fake)",
+    open: async () => {
+      const store = new InMemoryRequestStore();
+      return { stores: () => store, cleanup: async () => {} };
+    },
+  },
   {
     name: 'SQLite (WAL, file)',
     open: async () => {

@@ -1,4 +1,4 @@
-/** One conformance suite for the work queues: SQLite on disk and Azure Storage Queues (Azurite). */
+/** One conformance suite for the work queues: in memory, SQLite on disk and Azure Storage Queues (Azurite). */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,9 +7,16 @@ import { join } from 'node:path';
 import { SqliteWorkQueue } from '../../src/infra/queue/sqlite-queue';
 import { StorageWorkQueue } from '../../src/infra/queue/storage-queue';
 import type { WorkQueue } from '../../src/ports/queue';
+import { systemClock } from '../../src/ports/clock';
 import { startAzurite, type Azurite } from '../support/azurite';
+import { InMemoryWorkQueue } from '../support/memory-queue';
 
 const backends: Array<{ name: string; open(): Promise<{ queue: WorkQueue; cleanup(): Promise<void> }> }> = [
+  {
+    // The fake the use-case tests run on, here on the real clock.
+    name: "in memory (the use-case tests' fake)",
+    open: async () => ({ queue: new InMemoryWorkQueue(systemClock), cleanup: async () => {} }),
+  },
   {
     name: 'SQLite (file)',
     open: async () => {

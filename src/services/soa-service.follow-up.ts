@@ -1,0 +1,50 @@
+/** Keeping work moving: the reminder of a waiting request, the sweep for lost jobs, the jobs again on start. */
+import { isCoded } from '../domain/errors';
+import type { Job } from '../ports/queue';
+import type { ServicePorts } from './soa-service.shared';
+
+/** One reminder in the thread for a request still waiting for a decision. */
+export async function remind(ports: ServicePorts, id: string): Promise<'done' | 'retry'> {
+  const now = () => ports.clock.now().toISOString();
+  const req = await ports.store.get(id);
+  if (!req || req.state !== 'awaiting_approval' || req.remindedAt) return 'done';
+  if (req.expiresAt <= now()) return 'done';
+  try {
+    await ports.store.update({ ...req, remindedAt: now(), version: req.version + 1 });
+  } catch (e) {
+    if (isCoded(e, 'StaleVersion')) return 'done';
+    throw e;
+  }
+  await ports.notifier.post(req.anchor, ports.presenter.reminder(req));
+  return 'done';
+}
+
+/** Approved requests that have not started for longer than `staleMs` get an execute job. */
+export async function sweep(ports: ServicePorts, staleMs: number): Promise<number> {
+  const stale = new Date(ports.clock.now().getTime() - staleMs).toISOString();
+  const stuck = (await ports.store.list({ states: ['approved'], limit: 500 })).filter((r) => r.updatedAt < stale);
+  for (const r of stuck) await ports.queue.enqueue({ kind: 'execute', requestId: r.id });
+  if (stuck.length) ports.logger.info('requeued stalled executions', { count: stuck.length });
+  return stuck.length;
+}
+
+/** On start: make sure every unfinished request has its job (duplicates are harmless). */
+export async function resume(ports: ServicePorts): Promise<number> {
+  const open = await ports.store.list({
+    states: ['approved', 'executing', 'awaiting_audit', 'waiting_for_sync', 'awaiting_approval'],
+    limit: 500,
+  });
+  for (const r of open) {
+    const kind: Job['kind'] =
+      r.state === 'awaiting_approval'
+        ? 'expire'
+        : r.state === 'waiting_for_sync'
+          ? 'takeover'
+          : r.state === 'awaiting_audit'
+            ? 'audit'
+            : 'execute';
+    const delay = kind === 'expire' ? Math.max(0, new Date(r.expiresAt).getTime() - ports.clock.now().getTime()) : 0;
+    await ports.queue.enqueue({ kind, requestId: r.id, attempt: 0 }, delay);
+  }
+  return open.filter((r) => r.state !== 'awaiting_approval').length;
+}

@@ -1,0 +1,92 @@
+/** A plan's execution: its steps one at a time, progress stored after each, stopped at the first failure. */
+import { CodedError, isCoded } from '../domain/errors';
+import { nextStep } from '../domain/plan';
+import { transition, type Plan, type SoaRequest } from '../domain/request';
+import { later, leased, MAX_EXECUTE_TRIES } from './soa-service.leases';
+import { announce, save, type Outcome, type ServicePorts } from './soa-service.shared';
+
+/** A running plan's card is refreshed every this many steps. */
+const PLAN_PROGRESS_EVERY = 10;
+
+/**
+ * A plan's switches, one group at a time in plan order, with the approver's token. Progress
+ * is stored after every step (with the lease renewed), so a restart continues where it was;
+ * a group already in the target state counts as done. The first failure stops the plan.
+ */
+export async function executePlan(ports: ServicePorts, start: SoaRequest, tries: number): Promise<Outcome> {
+  const { clock, presenter } = ports;
+  let req = start;
+  const target = req.action === 'move';
+  const userDir = ports.directory.forUser(req.approver!);
+  const progress = async (plan: Plan): Promise<void> => {
+    req = leased(ports, { ...req, plan, version: req.version + 1, updatedAt: clock.now().toISOString() });
+    await ports.store.update(req);
+  };
+  for (let i = nextStep(req.plan!); i !== null; i = nextStep(req.plan!)) {
+    const step = req.plan!.steps[i]!;
+    const at = clock.now().toISOString();
+    try {
+      if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
+        await userDir.setIsCloudManaged(step.groupId, target);
+        if ((await userDir.readIsCloudManaged(step.groupId)) !== target)
+          throw new CodedError('DirectoryError', presenter.notice({ kind: 'readBackMismatch' }));
+      }
+    } catch (e) {
+      if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return later(e, tries);
+      return stopAt(ports, req, i, e);
+    }
+    await progress({
+      ...req.plan!,
+      steps: req.plan!.steps.map((st, k) =>
+        k === i ? { ...st, state: 'done' as const, switchedAt: st.switchedAt ?? at } : st,
+      ),
+    });
+    // The card shows progress every few steps (and the thread stays quiet until the end).
+    if ((i + 1) % PLAN_PROGRESS_EVERY === 0) await announce(ports, req, { card: true, quiet: true });
+  }
+  const first = req
+    .plan!.steps.map((st) => st.switchedAt)
+    .filter(Boolean)
+    .sort()[0];
+  req = await save(
+    ports,
+    transition(req, 'awaiting_audit', clock.now(), {
+      switchedAt: req.switchedAt ?? first ?? clock.now().toISOString(),
+      lease: undefined,
+    }),
+  );
+  await ports.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: 0 }, ports.settings.audit.firstDelayMs);
+  return 'done';
+}
+
+/** Step `i` failed with `e`: the plan stops there, the rest untouched; what was switched gets its audit look. */
+async function stopAt(ports: ServicePorts, req: SoaRequest, i: number, e: unknown): Promise<'done'> {
+  const step = req.plan!.steps[i]!;
+  const error = ports.presenter.explain(e);
+  ports.logger.warn('plan step failed', {
+    requestId: req.id,
+    step: i + 1,
+    groupId: step.groupId,
+    code: isCoded(e) ? e.code : 'unexpected',
+  });
+  const plan: Plan = {
+    ...req.plan!,
+    steps: req.plan!.steps.map((st, k) =>
+      k === i ? { ...st, state: 'failed' as const, error } : k > i ? { ...st, state: 'untouched' as const } : st,
+    ),
+  };
+  const reason = ports.presenter.notice({
+    kind: 'planStepFailed',
+    step: i + 1,
+    steps: plan.steps.length,
+    groupName: step.groupName,
+    error,
+  });
+  const stopped = await save(
+    ports,
+    transition(req, 'stopped', ports.clock.now(), { plan, reason, lease: undefined }, { note: reason }),
+  );
+  if (plan.steps.some((st) => st.state === 'done' && !st.audit))
+    await ports.queue.enqueue({ kind: 'audit', requestId: stopped.id, attempt: 0 }, ports.settings.audit.firstDelayMs);
+  return 'done';
+}

@@ -1,0 +1,110 @@
+/** Submitting: a request stored awaiting approval, its reminder and expiry queued, its card recorded. */
+import type { SoaAction } from '../domain/command';
+import type { CheckRow, GroupFacts } from '../domain/prerequisites';
+import {
+  newRequestId,
+  OPEN_STATES,
+  type ConversationAnchor,
+  type Person,
+  type Plan,
+  type SoaRequest,
+} from '../domain/request';
+import { check, type CheckResult } from './soa-service.queries';
+import { mustGet, type ServicePorts, type Track } from './soa-service.shared';
+
+export interface Submission extends CheckResult {
+  request?: SoaRequest;
+  /** An open request that already covers the group. */
+  duplicate?: SoaRequest;
+}
+
+/** Reads the facts, refuses a blocked request, else stores it awaiting approval. */
+export async function submit(
+  ports: ServicePorts,
+  groupId: string,
+  action: SoaAction,
+  requester: Person,
+  anchor: ConversationAnchor,
+): Promise<Submission> {
+  const { facts, checks, blocked } = await check(ports, groupId, action);
+  if (blocked) return { facts, checks, blocked };
+  // An open request for the group, single or inside a plan, makes this one a duplicate.
+  const open = (await openRequestsTouching(ports, [groupId]))[0];
+  if (open) return { facts, checks, blocked, duplicate: open };
+  const req = await createRequest(ports, {
+    action,
+    groupId,
+    groupName: facts.group.displayName,
+    requester,
+    anchor,
+    facts,
+    checks,
+  });
+  return { request: req, facts, checks, blocked };
+}
+
+/** Open requests (single or plans) that would switch any of these groups. */
+export async function openRequestsTouching(ports: ServicePorts, groupIds: string[]): Promise<SoaRequest[]> {
+  const ids = new Set(groupIds);
+  const open = await ports.store.list({ states: OPEN_STATES, limit: 1000 });
+  return open.filter((r) => (r.plan ? r.plan.steps.some((st) => ids.has(st.groupId)) : ids.has(r.groupId)));
+}
+
+/** What a new request is about; `plan` for several groups under one approval. */
+export interface NewRequest {
+  action: SoaAction;
+  groupId: string;
+  groupName: string;
+  requester: Person;
+  anchor: ConversationAnchor;
+  facts: GroupFacts;
+  checks: CheckRow[];
+  plan?: Plan;
+}
+
+export async function createRequest(ports: ServicePorts, n: NewRequest): Promise<SoaRequest> {
+  const { settings, queue } = ports;
+  const now = ports.clock.now();
+  const req: SoaRequest = {
+    id: newRequestId(ports.random),
+    version: 1,
+    action: n.action,
+    groupId: n.groupId,
+    groupName: n.groupName,
+    state: 'awaiting_approval',
+    requester: n.requester,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + settings.requestTtlMs).toISOString(),
+    facts: n.facts,
+    checks: n.checks,
+    anchor: n.anchor,
+    ...(n.plan ? { plan: n.plan } : {}),
+    history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
+  };
+  await ports.store.create(req);
+  await queue.enqueue({ kind: 'remind', requestId: req.id }, settings.remindAfterMs);
+  await queue.enqueue({ kind: 'expire', requestId: req.id }, settings.requestTtlMs);
+  ports.logger.info('request submitted', {
+    requestId: req.id,
+    action: n.action,
+    groupId: n.groupId,
+    planSteps: n.plan?.steps.length,
+  });
+  return req;
+}
+
+/** Records where the request's card was posted (not a state change, still versioned). */
+export async function attachCard(
+  ports: ServicePorts,
+  track: Track,
+  id: string,
+  anchor: ConversationAnchor,
+): Promise<SoaRequest> {
+  const req = await mustGet(ports, id);
+  const next = { ...req, anchor, version: req.version + 1 };
+  await ports.store.update(next);
+  // A new request shows on the conversation's board.
+  track(ports.onChange?.(next) ?? Promise.resolve());
+  return next;
+}

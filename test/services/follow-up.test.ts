@@ -1,0 +1,163 @@
+/** Use cases: after the switch (audit look, sync take-over, post-switch watch), reminders, restart. */
+import assert from 'node:assert/strict';
+import type { SoaRequest } from '../../src/domain/request';
+import type { ManualClock } from '../support/manual-clock';
+import { approved, G, jobs, requested, world, type World } from './fixture';
+
+const MIN = 60_000;
+
+describe('use cases: follow-up', () => {
+  let w: World;
+  let clock: ManualClock;
+  beforeEach(() => {
+    w = world();
+    clock = w.clock as ManualClock;
+  });
+
+  const stored = async (id: string) => (await w.store.get(id))!;
+
+  /** A switched request (move, or rollback of a cloud-managed group) waiting for its audit entry. */
+  async function switched(action: 'move' | 'rollback' = 'move'): Promise<SoaRequest> {
+    if (action === 'rollback') {
+      const g = w.directory.groups.get(G.payroll)!;
+      g.isCloudManaged = true;
+      g.onPremisesSyncEnabled = null;
+    }
+    const req = await approved(w, await requested(w, G.payroll, action));
+    await w.service.execute(req.id);
+    w.queue.clear();
+    return stored(req.id);
+  }
+
+  it('the audit entry found: the move completes, and the watch of the next sync cycles is queued', async () => {
+    const req = await switched();
+    clock.advance(2000);
+    await w.service.pollAudit(req.id, 0);
+    const done = await stored(req.id);
+    assert.equal(done.state, 'completed');
+    assert.equal(done.audit?.initiatedBy, 'Megan Bowen');
+    assert.deepEqual(jobs(w), [`watch:${req.id}@30000`]);
+  });
+
+  it('the audit entry not visible: looked for again with backoff, then completed with a note', async () => {
+    w.directory.auditDelayMs = Infinity;
+    const req = await switched();
+    await w.service.pollAudit(req.id, 0);
+    await w.service.pollAudit(req.id, 5);
+    assert.deepEqual(jobs(w), [`audit:${req.id}@4000`, `audit:${req.id}@60000`]);
+    assert.equal((await stored(req.id)).state, 'awaiting_audit');
+    clock.advance(15 * MIN);
+    await w.service.pollAudit(req.id, 6);
+    const done = await stored(req.id);
+    assert.equal(done.state, 'completed');
+    assert.equal(
+      done.history.at(-1)!.note,
+      'The change was verified, but its audit entry was not visible within 15 min.',
+    );
+  });
+
+  it('a rollback waits for the sync cycle to take the group over', async () => {
+    const req = await switched('rollback');
+    await w.service.pollAudit(req.id, 0);
+    assert.equal((await stored(req.id)).state, 'waiting_for_sync');
+    assert.deepEqual(jobs(w), [`takeover:${req.id}@30000`]);
+    w.queue.clear();
+    clock.advance(30_000);
+    await w.service.pollTakeover(req.id, 0);
+    assert.deepEqual(jobs(w), [`takeover:${req.id}@30000`], 'not yet: looked at again');
+    clock.advance(30_000);
+    const at = w.directory.syncCycle();
+    await w.service.pollTakeover(req.id, 1);
+    const done = await stored(req.id);
+    assert.deepEqual([done.state, done.takenOverAt], ['taken_over', at]);
+  });
+
+  it('a take-over not seen in time is said in the thread, once', async () => {
+    const req = await switched('rollback');
+    await w.service.pollAudit(req.id, 0);
+    w.queue.clear();
+    clock.advance(180 * MIN);
+    await w.service.pollTakeover(req.id, 9);
+    assert.deepEqual(jobs(w), []);
+    assert.equal(
+      w.notifier.texts().at(-1),
+      `Request ${req.id}: the sync cycle has not taken **FIN-Payroll** over yet. Check that the AD group is still ` +
+        `in sync scope; \`status ${req.id}\` shows it, and the bot looks again at its next start.`,
+    );
+    assert.ok(w.logger.warn.calledWith('sync take-over not seen in time', { requestId: req.id }));
+  });
+
+  it('after a move, the next two sync cycles are watched: skipped AD edits, then drift', async () => {
+    const req = await switched();
+    await w.service.pollAudit(req.id, 0);
+    w.queue.clear();
+    clock.advance(MIN);
+    w.directory.skipped.edits.push({ groupId: G.payroll, at: clock.now().toISOString(), changes: ['member added'] });
+    clock.advance(MIN);
+    w.directory.syncCycle();
+    await w.service.watch(req.id, 0);
+    assert.match(
+      w.notifier.texts().at(-1)!,
+      /stayed cloud-managed.*skipped and are not in the cloud: FIN-Payroll \(member added\)/,
+    );
+    assert.deepEqual(jobs(w), [`watch:${req.id}@30000`]);
+    w.queue.clear();
+
+    clock.advance(30_000);
+    await w.service.watch(req.id, 1);
+    assert.deepEqual(jobs(w), [`watch:${req.id}@30000`], 'no cycle yet: wait for it');
+    w.queue.clear();
+    w.directory.groups.get(G.payroll)!.onPremisesSyncEnabled = true;
+    clock.advance(30_000);
+    w.directory.syncCycle();
+    await w.service.watch(req.id, 1);
+    assert.match(w.notifier.texts().at(-1)!, /Drift after the sync cycle at .*: FIN-Payroll is synced from AD again/);
+    assert.deepEqual((await stored(req.id)).watch?.cycles, 2);
+    assert.deepEqual(jobs(w), [], 'two cycles watched');
+  });
+
+  it('no sync cycle in time after a move: the watch stops and says so', async () => {
+    const req = await switched();
+    await w.service.pollAudit(req.id, 0);
+    w.queue.clear();
+    clock.advance(180 * MIN);
+    await w.service.watch(req.id, 0);
+    assert.equal(
+      w.notifier.texts().at(-1),
+      `Request ${req.id}: no directory sync cycle ran within 180 min of the switch, so I stopped watching. ` +
+        "Check the sync client's schedule.",
+    );
+    assert.deepEqual(jobs(w), []);
+  });
+
+  it('a request waiting for a decision is reminded once, and not after it expired', async () => {
+    const req = await requested(w);
+    const other = await requested(w, G.sales);
+    clock.advance(24 * 3_600_000);
+    await w.service.remind(req.id);
+    await w.service.remind(req.id);
+    const reminders = w.notifier.texts().filter((t) => t.startsWith('⏰ Reminder'));
+    assert.equal(reminders.length, 1);
+    assert.match(
+      reminders[0]!,
+      new RegExp(`^⏰ Reminder: request ${req.id} \\(move to cloud of \\*\\*FIN-Payroll\\*\\*`),
+    );
+    clock.advance(48 * 3_600_000);
+    await w.service.remind(other.id);
+    assert.equal(w.notifier.texts().filter((t) => t.startsWith('⏰ Reminder')).length, 1);
+  });
+
+  it('on start, every unfinished request gets its job back', async () => {
+    const waiting = await requested(w, G.dach);
+    const audit = await switched();
+    const go = await approved(w, await requested(w, G.us));
+    w.queue.clear();
+    clock.advance(3_600_000);
+    assert.equal(await w.service.resume(), 2);
+    assert.deepEqual(jobs(w).sort(), [
+      `audit:${audit.id}@0`,
+      `execute:${go.id}@0`,
+      `expire:${waiting.id}@${71 * 3_600_000}`,
+    ]);
+  });
+});

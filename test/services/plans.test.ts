@@ -1,0 +1,186 @@
+/** Use cases: plans (a tree bottom-up, stopped at a failed step, resumed, audited, rolled back). */
+import assert from 'node:assert/strict';
+import type { SoaRequest } from '../../src/domain/request';
+import type { ManualClock } from '../support/manual-clock';
+import { anchor, approved, G, jobs, people, requested, world, type World } from './fixture';
+
+const BOTTOM_UP = [G.dach, G.eu, G.us, G.sales];
+
+describe('use cases: plans', () => {
+  let w: World;
+  beforeEach(() => {
+    w = world();
+  });
+
+  /** Alex asks for the Sales tree, Megan approves it; the jobs the approval queued are dropped. */
+  async function approvedTree(): Promise<SoaRequest> {
+    const p = await w.service.submitPlan({ kind: 'tree', rootId: G.sales }, people.alex, anchor);
+    const req = await approved(w, p.request!);
+    w.queue.clear();
+    return req;
+  }
+
+  const stored = async (id: string) => (await w.store.get(id))!;
+
+  it('a tree plan runs bottom-up, with the tenant-level checks only', async () => {
+    const p = await w.service.previewPlan({ kind: 'tree', rootId: G.sales });
+    assert.equal(p.plan.label, 'the tree under Sales');
+    assert.deepEqual(
+      p.plan.steps.map((s) => s.groupId),
+      BOTTOM_UP,
+    );
+    assert.deepEqual(
+      p.checks.map((c) => c.id),
+      ['tenantSync', 'reconciliation', 'syncVersions'],
+    );
+    assert.equal(p.blocked, false);
+  });
+
+  it('a plan with nothing to switch, or more groups than a plan holds, is refused with the reason', async () => {
+    for (const g of [G.eu, G.dach]) w.directory.groups.get(g)!.onPremisesSyncEnabled = null;
+    const p = await w.service.previewPlan({ kind: 'tree', rootId: G.eu });
+    assert.equal(p.blocked, true);
+    assert.equal(
+      p.problem,
+      'Nothing to switch: all 2 groups in the tree under Sales-EU are skipped ' +
+        '(not managed in AD: already cloud-managed, or created in the cloud).',
+    );
+    const kids = Array.from({ length: 2001 }, (_, i) => `c${i}`);
+    for (const id of kids) w.directory.addGroup({ id, displayName: `Leaf-${id}` });
+    w.directory.groups.get(G.sales)!.children = kids;
+    const big = await w.service.submitPlan({ kind: 'tree', rootId: G.sales }, people.alex, anchor);
+    assert.equal(big.request, undefined);
+    assert.equal(
+      big.problem,
+      'The plan would cover more than 2000 groups; split it (for example by sub-tree or name prefix).',
+    );
+  });
+
+  it("executes step by step with the approver's token, then matches the audit entries to the steps", async () => {
+    const req = await approvedTree();
+    assert.equal(await w.service.execute(req.id), 'done');
+    assert.deepEqual(
+      w.directory.writes().map((x) => [x.groupId, x.value, x.as]),
+      BOTTOM_UP.map((g) => [g, true, 'u-megan']),
+    );
+    let now = await stored(req.id);
+    assert.equal(now.state, 'awaiting_audit');
+    assert.deepEqual(
+      now.plan!.steps.map((s) => s.state),
+      ['done', 'done', 'done', 'done'],
+    );
+    assert.deepEqual(jobs(w), [`audit:${req.id}@2000`]);
+    w.queue.clear();
+    await w.service.pollAudit(req.id, 0);
+    now = await stored(req.id);
+    assert.equal(now.state, 'completed');
+    assert.deepEqual(
+      now.plan!.steps.map((s) => s.audit?.id),
+      ['Directory_1', 'Directory_2', 'Directory_3', 'Directory_4'],
+    );
+    assert.deepEqual(jobs(w), [`watch:${req.id}@30000`]);
+  });
+
+  it('an audit entry not visible is looked for again; after the timeout the plan completes with a note', async () => {
+    const req = await approvedTree();
+    await w.service.execute(req.id);
+    w.queue.clear();
+    w.directory.audits.splice(1, 1);
+    await w.service.pollAudit(req.id, 0);
+    const waiting = await stored(req.id);
+    assert.equal(waiting.state, 'awaiting_audit');
+    assert.deepEqual(
+      waiting.plan!.steps.map((s) => !!s.audit),
+      [true, false, true, true],
+    );
+    assert.deepEqual(jobs(w), [`audit:${req.id}@4000`]);
+    (w.clock as ManualClock).advance(15 * 60_000);
+    await w.service.pollAudit(req.id, 1);
+    const done = await stored(req.id);
+    assert.equal(done.state, 'completed');
+    assert.equal(
+      done.history.at(-1)!.note,
+      '1 of 4 audit entries were not visible within 15 min; each change was verified by reading it back.',
+    );
+  });
+
+  it('a failed step stops the plan there, the rest untouched; resumed, it continues at that step', async () => {
+    const req = await approvedTree();
+    w.directory.ignoredWrites.add(G.eu);
+    await w.service.execute(req.id);
+    const stopped = await stored(req.id);
+    assert.equal(stopped.state, 'stopped');
+    assert.deepEqual(
+      stopped.plan!.steps.map((s) => s.state),
+      ['done', 'failed', 'untouched', 'untouched'],
+    );
+    const readBack = 'Microsoft Graph accepted the change but reading it back shows the old value.';
+    assert.equal(stopped.reason, `step 2 of 4 (Sales-EU) failed: ${readBack}`);
+    assert.deepEqual(jobs(w), [`audit:${req.id}@2000`], 'the switched step gets its audit look');
+
+    const old = await w.service.resumePlan(req.id, stopped.history.length - 1, people.megan);
+    assert.equal(
+      (old as { message: string }).message,
+      `That card was out of date; here is plan ${req.id} as it stands now.`,
+    );
+    w.directory.ignoredWrites.clear();
+    const resumed = await w.service.resumePlan(req.id, stopped.history.length, people.adele);
+    assert.equal(resumed.outcome, 'done');
+    assert.equal(resumed.request.history.at(-1)!.note, 'resumed');
+    await w.service.execute(req.id);
+    assert.deepEqual(
+      w.directory.writes().map((x) => [x.groupId, x.as]),
+      [
+        [G.dach, 'u-megan'],
+        [G.eu, 'u-megan'],
+        [G.eu, 'u-adele'],
+        [G.us, 'u-adele'],
+        [G.sales, 'u-adele'],
+      ],
+    );
+    assert.equal((await stored(req.id)).state, 'awaiting_audit');
+    const again = await w.service.resumePlan(req.id, (await stored(req.id)).history.length, people.megan);
+    assert.equal(
+      (again as { message: string }).message,
+      `Request ${req.id} is done and waiting for the audit log by Adele Vance; only a stopped plan can be resumed.`,
+    );
+  });
+
+  it('a finished move plan is rolled back by a new plan, top-down, which needs its own approval', async () => {
+    const single = await requested(w);
+    const notPlan = await w.service.requestPlanRollback(single.id, people.alex, anchor);
+    assert.equal(
+      notPlan.message,
+      `Request ${single.id} is not a move plan; roll single groups back with \`rollback <group>\`.`,
+    );
+    const req = await approvedTree();
+    const early = await w.service.requestPlanRollback(req.id, people.alex, anchor);
+    assert.equal(
+      early.message,
+      `Plan ${req.id} is approved by Megan Bowen; it can be rolled back once it has finished or stopped.`,
+    );
+    await w.service.execute(req.id);
+    await w.service.pollAudit(req.id, 0);
+    const rb = await w.service.requestPlanRollback(req.id, people.alex, anchor);
+    const rollback = rb.request!;
+    assert.deepEqual(
+      [rollback.action, rollback.state, rollback.plan!.rollbackOf],
+      ['rollback', 'awaiting_approval', req.id],
+    );
+    assert.deepEqual(
+      rollback.plan!.steps.map((s) => s.groupId),
+      [...BOTTOM_UP].reverse(),
+    );
+    const twice = await w.service.requestPlanRollback(req.id, people.alex, anchor);
+    assert.equal(twice.message, `Some of these groups already have open requests: ${rollback.id}.`);
+    await approved(w, rollback);
+    await w.service.execute(rollback.id);
+    assert.deepEqual(
+      w.directory
+        .writes()
+        .filter((x) => !x.value)
+        .map((x) => x.groupId),
+      [...BOTTOM_UP].reverse(),
+    );
+  });
+});

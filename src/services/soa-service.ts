@@ -2,30 +2,30 @@
  * The use cases: resolve, check, submit, decide, execute (switch or rollback with the
  * approver's token), confirm in the audit log, watch the sync take-over, expire. Depends on
  * ports only. This class is the one object the rest of the code sees; the use cases live in
- * the sibling files soa-service.<part>.ts (this file only hands each call to its part).
+ * the files of soa/, one per use case (this file only hands each call to its part).
  */
 import type { SoaAction, Target } from '../domain/command';
 import type { ConversationAnchor, Person, SoaRequest } from '../domain/request';
 import type { GroupMatch } from '../ports/directory';
-import * as audit from './soa-service.audit';
-import type { Decision } from './soa-service.click-gate';
-import * as decisions from './soa-service.decisions';
-import * as execution from './soa-service.execution';
-import * as expiry from './soa-service.expiry';
-import * as followUp from './soa-service.follow-up';
-import * as plans from './soa-service.plans';
-import * as queries from './soa-service.queries';
-import * as requests from './soa-service.requests';
-import { InFlight, type Outcome, type ServicePorts } from './soa-service.shared';
-import * as takeover from './soa-service.takeover';
-import * as postSwitch from './soa-service.watch';
-import { Worker } from './soa-service.worker';
+import * as audit from './soa/audit';
+import type { Decision } from './soa/click-gate';
+import * as decisions from './soa/decisions';
+import * as execution from './soa/execution';
+import * as expiry from './soa/expiry';
+import * as followUp from './soa/follow-up';
+import * as plans from './soa/plans';
+import * as queries from './soa/queries';
+import * as requests from './soa/requests';
+import { InFlight, type Outcome, type ServicePorts } from './soa/shared';
+import * as takeover from './soa/takeover';
+import * as postSwitch from './soa/watch';
+import { Worker } from './soa/worker';
 
-export type { Decision } from './soa-service.click-gate';
-export { MAX_EXECUTE_TRIES } from './soa-service.leases';
-export type { PlanSpec } from './soa-service.plans';
-export type { Resolution } from './soa-service.queries';
-export type { ServicePorts, ServiceSettings } from './soa-service.shared';
+export type { Decision } from './soa/click-gate';
+export { MAX_EXECUTE_TRIES } from './soa/leases';
+export type { PlanSpec } from './soa/plans';
+export type { Resolution } from './soa/queries';
+export type { ServicePorts, ServiceSettings } from './soa/shared';
 
 type Done = Promise<'done' | 'retry'>;
 

@@ -1,13 +1,13 @@
 /** Plans: several groups under one approval (a tree or a wave), and the rollback of a move plan. */
-import { CodedError } from '../domain/errors';
-import { buildPlan, MAX_PLAN_GROUPS, rollbackPlanOf } from '../domain/plan';
-import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../domain/prerequisites';
-import type { ConversationAnchor, Person, Plan, SoaRequest } from '../domain/request';
-import type { GroupMatch } from '../ports/directory';
-import type { Notice } from '../ports/presenter';
-import { check } from './soa-service.queries';
-import { createRequest, openRequestsTouching } from './soa-service.requests';
-import { mustGet, type ServicePorts } from './soa-service.shared';
+import { CodedError } from '../../domain/errors';
+import { buildPlan, MAX_PLAN_GROUPS, rollbackPlanOf } from '../../domain/plan';
+import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../../domain/prerequisites';
+import type { ConversationAnchor, Person, Plan, SoaRequest } from '../../domain/request';
+import type { GroupMatch } from '../../ports/directory';
+import type { Notice } from '../../ports/presenter';
+import { check } from './queries';
+import { createRequest, openRequestsTouching } from './requests';
+import { mustGet, type ServicePorts } from './shared';
 
 /** What a plan covers: a group and everything nested below it, or a set of groups (a wave). */
 export type PlanSpec = { kind: 'tree'; rootId: string } | { kind: 'wave'; label: string; groupIds: string[] };

@@ -2,17 +2,17 @@
  * What every use case works with: the ports and settings the service was built with, and the
  * plumbing they share (read or fail, store and announce, work left running after an answer).
  */
-import { CodedError } from '../domain/errors';
-import type { ApprovalPolicy } from '../domain/policy';
-import type { SyncMinimums } from '../domain/prerequisites';
-import type { SoaRequest } from '../domain/request';
-import type { Clock } from '../ports/clock';
-import type { DirectoryFactory } from '../ports/directory';
-import type { Logger } from '../ports/logger';
-import type { Notifier } from '../ports/notifier';
-import type { Presenter } from '../ports/presenter';
-import type { WorkQueue } from '../ports/queue';
-import type { RequestStore } from '../ports/store';
+import { CodedError } from '../../domain/errors';
+import type { ApprovalPolicy } from '../../domain/policy';
+import type { SyncMinimums } from '../../domain/prerequisites';
+import type { SoaRequest } from '../../domain/request';
+import type { Clock } from '../../ports/clock';
+import type { DirectoryFactory } from '../../ports/directory';
+import type { Logger } from '../../ports/logger';
+import type { Notifier } from '../../ports/notifier';
+import type { Presenter } from '../../ports/presenter';
+import type { WorkQueue } from '../../ports/queue';
+import type { RequestStore } from '../../ports/store';
 
 export interface ServiceSettings {
   policy: ApprovalPolicy;

@@ -2,9 +2,9 @@
  * Confirming a switch in the directory's audit log: one look per job, the next look scheduled
  * with backoff while the entry is not visible, and a note when it never shows in time.
  */
-import { isCoded } from '../domain/errors';
-import { transition, type AuditConfirmation, type Plan, type SoaRequest } from '../domain/request';
-import { announce, save, type ServicePorts } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import { transition, type AuditConfirmation, type Plan, type SoaRequest } from '../../domain/request';
+import { announce, save, type ServicePorts } from './shared';
 
 /** Tolerated clock skew between this host and the directory. */
 const SKEW_MS = 120_000;

@@ -1,9 +1,9 @@
 /** Executing: the switch or rollback with the approver's token, under a lease, verified by reading it back. */
-import { isCoded } from '../domain/errors';
-import { transition, type SoaRequest } from '../domain/request';
-import { later, leased, MAX_EXECUTE_TRIES } from './soa-service.leases';
-import { executePlan } from './soa-service.plan-steps';
-import { save, type Outcome, type ServicePorts } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import { transition, type SoaRequest } from '../../domain/request';
+import { later, leased, MAX_EXECUTE_TRIES } from './leases';
+import { executePlan } from './plan-steps';
+import { save, type Outcome, type ServicePorts } from './shared';
 
 /**
  * The switch or rollback, with the approver's token only. Safe to run again after a crash:

@@ -1,6 +1,6 @@
 /** After a move: the next sync cycles watched for drift (AD taking a group back) and skipped AD edits. */
-import { isCoded } from '../domain/errors';
-import type { ServicePorts } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import type { ServicePorts } from './shared';
 
 /** Sync cycles watched after a move. */
 const WATCH_CYCLES = 2;

@@ -2,15 +2,15 @@
  * The worker loop: takes jobs from the durable queue, a few at once but one per request,
  * keeps each hidden while it runs (heartbeat), and settles it (done, retried, rescheduled).
  */
-import { isCoded } from '../domain/errors';
-import type { Job, ReceivedJob } from '../ports/queue';
-import { pollAudit } from './soa-service.audit';
-import { execute } from './soa-service.execution';
-import { expireJob } from './soa-service.expiry';
-import { remind, sweep } from './soa-service.follow-up';
-import { errorText, type Outcome, type ServicePorts } from './soa-service.shared';
-import { pollTakeover } from './soa-service.takeover';
-import { watch } from './soa-service.watch';
+import { isCoded } from '../../domain/errors';
+import type { Job, ReceivedJob } from '../../ports/queue';
+import { pollAudit } from './audit';
+import { execute } from './execution';
+import { expireJob } from './expiry';
+import { remind, sweep } from './follow-up';
+import { errorText, type Outcome, type ServicePorts } from './shared';
+import { pollTakeover } from './takeover';
+import { watch } from './watch';
 
 /** The sweep for approved requests whose job was lost runs at most this often (and takes only older ones). */
 const SWEEP_MIN_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 /** Submitting: a request stored awaiting approval, its reminder and expiry queued, its card recorded. */
-import type { SoaAction } from '../domain/command';
-import type { CheckRow, GroupFacts } from '../domain/prerequisites';
+import type { SoaAction } from '../../domain/command';
+import type { CheckRow, GroupFacts } from '../../domain/prerequisites';
 import {
   newRequestId,
   OPEN_STATES,
@@ -8,9 +8,9 @@ import {
   type Person,
   type Plan,
   type SoaRequest,
-} from '../domain/request';
-import { check, type CheckResult } from './soa-service.queries';
-import { mustGet, type ServicePorts, type Track } from './soa-service.shared';
+} from '../../domain/request';
+import { check, type CheckResult } from './queries';
+import { mustGet, type ServicePorts, type Track } from './shared';
 
 export interface Submission extends CheckResult {
   request?: SoaRequest;

@@ -1,7 +1,7 @@
 /** Keeping work moving: the reminder of a waiting request, the sweep for lost jobs, the jobs again on start. */
-import { isCoded } from '../domain/errors';
-import type { Job } from '../ports/queue';
-import type { ServicePorts } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import type { Job } from '../../ports/queue';
+import type { ServicePorts } from './shared';
 
 /** One reminder in the thread for a request still waiting for a decision. */
 export async function remind(ports: ServicePorts, id: string): Promise<'done' | 'retry'> {

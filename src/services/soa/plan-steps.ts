@@ -1,9 +1,9 @@
 /** A plan's execution: its steps one at a time, progress stored after each, stopped at the first failure. */
-import { CodedError, isCoded } from '../domain/errors';
-import { nextStep } from '../domain/plan';
-import { transition, type Plan, type SoaRequest } from '../domain/request';
-import { later, leased, MAX_EXECUTE_TRIES } from './soa-service.leases';
-import { announce, save, type Outcome, type ServicePorts } from './soa-service.shared';
+import { CodedError, isCoded } from '../../domain/errors';
+import { nextStep } from '../../domain/plan';
+import { transition, type Plan, type SoaRequest } from '../../domain/request';
+import { later, leased, MAX_EXECUTE_TRIES } from './leases';
+import { announce, save, type Outcome, type ServicePorts } from './shared';
 
 /** A running plan's card is refreshed every this many steps. */
 const PLAN_PROGRESS_EVERY = 10;

@@ -1,10 +1,10 @@
 /** Reading: group names resolved, a group checked, requests listed, the user's standing. */
-import type { SoaAction, Target } from '../domain/command';
-import { approverStanding, mayApprove, ROLE_LABEL } from '../domain/policy';
-import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../domain/prerequisites';
-import type { Person, SoaRequest } from '../domain/request';
-import type { GroupMatch } from '../ports/directory';
-import type { ServicePorts } from './soa-service.shared';
+import type { SoaAction, Target } from '../../domain/command';
+import { approverStanding, mayApprove, ROLE_LABEL } from '../../domain/policy';
+import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../../domain/prerequisites';
+import type { Person, SoaRequest } from '../../domain/request';
+import type { GroupMatch } from '../../ports/directory';
+import type { ServicePorts } from './shared';
 
 export interface Resolution {
   resolved: GroupMatch[];

@@ -1,7 +1,7 @@
 /** Requests nobody decided in time: expired by a click on them, by their job, or by the periodic sweep. */
-import { isCoded } from '../domain/errors';
-import { transition, type SoaRequest } from '../domain/request';
-import { announce, mustGet, type ServicePorts } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import { transition, type SoaRequest } from '../../domain/request';
+import { announce, mustGet, type ServicePorts } from './shared';
 
 export async function expire(ports: ServicePorts, req: SoaRequest): Promise<SoaRequest> {
   const next = transition(req, 'expired', ports.clock.now());

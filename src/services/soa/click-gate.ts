@@ -1,8 +1,8 @@
 /** What every decision click goes through: the gate before it, and the write that records it. */
-import { isCoded } from '../domain/errors';
-import { cardVersion, type SoaRequest } from '../domain/request';
-import { expire } from './soa-service.expiry';
-import { mustGet, type ServicePorts } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import { cardVersion, type SoaRequest } from '../../domain/request';
+import { expire } from './expiry';
+import { mustGet, type ServicePorts } from './shared';
 
 export type Decision =
   | { outcome: 'done'; request: SoaRequest }

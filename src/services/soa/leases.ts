@@ -1,7 +1,7 @@
 /** How an execution holds its request (a lease) and when it tries again (throttling, outages). */
-import type { CodedError } from '../domain/errors';
-import type { SoaRequest } from '../domain/request';
-import type { Outcome, ServicePorts } from './soa-service.shared';
+import type { CodedError } from '../../domain/errors';
+import type { SoaRequest } from '../../domain/request';
+import type { Outcome, ServicePorts } from './shared';
 
 /**
  * Tries of a switch (or a plan's current step) while Graph throttles or is unavailable; then

@@ -1,9 +1,9 @@
 /** Deciding: approve, reject, cancel, resume a stopped plan, and a decision that outlived its click. */
-import { isCoded } from '../domain/errors';
-import { mayApprove, mayReject, type Decider } from '../domain/policy';
-import { cardVersion, transition, type Person, type Plan } from '../domain/request';
-import { commitDecision, gate, type Decision } from './soa-service.click-gate';
-import { announce, errorText, mustGet, type ServicePorts, type Track } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import { mayApprove, mayReject, type Decider } from '../../domain/policy';
+import { cardVersion, transition, type Person, type Plan } from '../../domain/request';
+import { commitDecision, gate, type Decision } from './click-gate';
+import { announce, errorText, mustGet, type ServicePorts, type Track } from './shared';
 
 /** The approver as recorded: who the directory says they are, and their Teams id for the token service. */
 function approverOf(me: Decider & { name: string }, clicker: Person): Person {

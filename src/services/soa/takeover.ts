@@ -1,7 +1,7 @@
 /** After a rollback: the sync cycle taking the group (or every group of a plan) over from the cloud again. */
-import { isCoded } from '../domain/errors';
-import { transition, type SoaRequest } from '../domain/request';
-import { save, type ServicePorts } from './soa-service.shared';
+import { isCoded } from '../../domain/errors';
+import { transition, type SoaRequest } from '../../domain/request';
+import { save, type ServicePorts } from './shared';
 
 type SyncState = { onPremisesSyncEnabled: boolean | null; onPremisesLastSyncDateTime: string | null };
 

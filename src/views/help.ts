@@ -1,7 +1,9 @@
 /** What the bot can do: the help card, and the answers to what it does not understand. */
+import type { Command } from '../domain/command';
 import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
 import type { Card } from './labels';
 import { render } from './templates';
+import { forMessage } from './text';
 
 export function helpCard(policy: ApprovalPolicy): Card {
   return render('help', {
@@ -34,3 +36,12 @@ export function helpCard(policy: ApprovalPolicy): Card {
     approvers: `Who may approve: ${describeApprovers(policy)}.`,
   });
 }
+
+/** Answers to a message the bot cannot act on. */
+export const NOT_UNDERSTOOD = {
+  command: (c: Extract<Command, { kind: 'unknown' }>) =>
+    `I did not understand "${forMessage(c.text)}".` +
+    `${c.suggestion ? ` Did you mean \`${c.suggestion}\`?` : ''} Type \`help\` to see what I can do.`,
+  /** An Action.Submit from a card of an earlier version of the bot: a value, no text. */
+  olderCardButton: 'That card button is from an older version of this bot; type `help` for what I can do now.',
+};

@@ -12,6 +12,13 @@ import { forCard, forMessage } from './text';
 /** Plan steps on a request card: keeps it well inside Teams' 28 KB card limit. */
 export const PLAN_ROWS = 30;
 
+/** The label of a plan over the groups whose names start with `prefix` (shown on its card). */
+export const prefixPlanLabel = (prefix: string) => `groups starting with "${prefix}"`;
+/** The label of a plan over several groups named in one message. */
+export const namedGroupsPlanLabel = (n: number) => `${n} named groups`;
+/** Stands for the request id in the listing of a plan's dry run (nothing was requested). */
+export const DRY_RUN_ID = '(dry run)';
+
 export interface PlanView {
   heading: string;
   summary: string;

@@ -18,8 +18,6 @@ import { boardCard, statusCard } from './status';
 import { statusLine } from './status-line';
 import { reminder, threadUpdate, watchLine } from './thread-lines';
 
-export { PLAN_ROWS } from './plan-card';
-
 export class CardPresenter implements Presenter {
   readonly explain = explain;
   readonly statusLine = statusLine;

@@ -4,7 +4,7 @@ import { shortChange, time, type Card } from './labels';
 import { shownReq } from './shown';
 import { statusLineOf } from './status-line';
 import { render } from './templates';
-import { forCard } from './text';
+import { forCard, forMessage } from './text';
 
 /** Rows on the board card: keeps it well inside Teams' card size limit. */
 const BOARD_ROWS = 40;
@@ -71,3 +71,31 @@ export function boardCard(key: string, open: SoaRequest[], recent: SoaRequest[],
     updated: time(updatedAt),
   });
 }
+
+// ---------------------------------------------------------------- titles and empty texts
+
+/** `status` alone: the user's open requests, else their latest ones. */
+export const MY_STATUS = {
+  openTitle: (n: number) => `Your open requests (${n})`,
+  latestTitle: 'You have no open requests; your latest ones',
+  none: 'You have no requests yet. Try `move <group> to cloud`.',
+};
+
+/** `status R-…`. */
+export const REQUEST_STATUS = {
+  title: (id: string) => `Request ${id}`,
+  unknown: (id: string) => `There is no request ${forMessage(id)}.`,
+};
+
+/** `status <group>`: one card per group of that name. */
+export const GROUP_STATUS = {
+  title: (displayName: string) => `Requests for ${displayName}`,
+  none: (displayName: string, id: string) => `No requests for ${forCard(displayName)} (${id}).`,
+  noGroup: (name: string) => `I found no group named **${forMessage(name)}**.`,
+};
+
+/** `pending`: what waits for the user's decision. */
+export const PENDING = {
+  title: 'Waiting for your decision',
+  empty: (reason?: string) => (reason ? `Nothing you can decide: ${reason}` : 'Nothing is waiting for your decision.'),
+};

@@ -28,4 +28,6 @@ export const TURNED_AWAY = {
   unknownSender:
     'I cannot tell who you are in Entra ID (no Azure AD object id on your message), ' +
     'so I cannot take requests from this client.',
+  /** An activity from a tenant not on the allow-list. */
+  otherTenant: 'This bot serves its own organisation only; your tenant is not on its list.',
 };

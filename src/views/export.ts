@@ -1,4 +1,4 @@
-/** The audit export: the reply to `export`. */
+/** The audit export: the reply to `export`, and the answers of its download link. */
 
 const DAY = 86_400_000;
 
@@ -16,4 +16,12 @@ export const EXPORT = {
     `${n} request${n === 1 ? '' : 's'} created from ${days(range)}, one row per group with requester, approver, ` +
     `times, result and the matched audit record: [download the CSV](${link}). ` +
     'The link is for you and expires soon; it is not logged.',
+};
+
+/** What the download link answers, in plain text. */
+export const DOWNLOAD = {
+  expired: 'This export link has expired; ask the bot again.',
+  invalid: 'This export link is not valid.',
+  filename: (range: { from: string; to: string }) =>
+    `soa-requests-${range.from.slice(0, 10)}-to-${range.to.slice(0, 10)}.csv`,
 };

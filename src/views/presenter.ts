@@ -13,13 +13,21 @@ import { helpCard } from './help';
 import type { Card } from './labels';
 import { pickCard } from './pick-card';
 import { planCheckCard, planListing } from './plan-card';
-import { checkCard, requestCard, type AckText } from './request-card';
+import { checkCard, requestCard } from './request-card';
 import { boardCard, statusCard } from './status';
 import { statusLine } from './status-line';
 import { reminder, threadUpdate, watchLine } from './thread-lines';
 
 export class CardPresenter implements Presenter {
   readonly explain = explain;
+
+  constructor(
+    private readonly policy: ApprovalPolicy,
+    private readonly ackText: (r: CheckRow | undefined) => string = (r) =>
+      r?.detail ?? 'I confirm the sync client versions.',
+  ) {}
+
+  // The builders that need nothing of the presenter's own.
   readonly statusLine = statusLine;
   readonly checkCard = checkCard;
   readonly planCheckCard = planCheckCard;
@@ -31,11 +39,7 @@ export class CardPresenter implements Presenter {
   readonly threadUpdate = threadUpdate;
   readonly watchLine = watchLine;
 
-  constructor(
-    private readonly policy: ApprovalPolicy,
-    private readonly ackText: AckText = (r: CheckRow | undefined) => r?.detail ?? 'I confirm the sync client versions.',
-  ) {}
-
+  // The approval policy is named on the request card, the help card and the reminder.
   requestCard(req: SoaRequest): Card {
     return requestCard(req, this.policy, this.ackText);
   }

@@ -11,6 +11,7 @@
  * Messages also render HTML, so for them `&`, `<` and `>` become entities: no tags, no fake
  * @mentions.
  */
+// eslint-disable-next-line no-control-regex -- matching them is the point
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 export const MAX_SHOWN = 300;

@@ -58,17 +58,21 @@ describe('bot: certificate credential for the Entra app (no client secret)', () 
     assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 1);
   });
 
-  it('a certificate the app does not know: the user is told an administrator must renew the credential, and nothing is requested', async () => {
-    s = await startStack({ AAD_APP_CLIENT_SECRET: '', AAD_APP_CERTIFICATE_PATH: join(dir, 'stranger.pem') }, ft);
-    const since = s.channel.outbound.length;
-    await s.channel.say(people.alex, 'move SecGroup2 to cloud');
-    const reply = await s.channel.waitFor((o) => !!cardOf(o), 10_000, since);
-    assert.match(
-      cardText(cardOf(reply)),
-      /credential was refused[\s\S]*AADSTS700027[\s\S]*renews the client secret or certificate/,
-    );
-    assert.equal((await s.bot.service.forGroup(GROUP.secGroup2)).length, 0);
-  });
+  it(
+    'a certificate the app does not know: the user is told an administrator must renew the ' +
+      'credential, and nothing is requested',
+    async () => {
+      s = await startStack({ AAD_APP_CLIENT_SECRET: '', AAD_APP_CERTIFICATE_PATH: join(dir, 'stranger.pem') }, ft);
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.alex, 'move SecGroup2 to cloud');
+      const reply = await s.channel.waitFor((o) => !!cardOf(o), 10_000, since);
+      assert.match(
+        cardText(cardOf(reply)),
+        /credential was refused[\s\S]*AADSTS700027[\s\S]*renews the client secret or certificate/,
+      );
+      assert.equal((await s.bot.service.forGroup(GROUP.secGroup2)).length, 0);
+    },
+  );
 
   it('configuration names a certificate file that cannot be used', () => {
     writeFileSync(join(dir, 'cert-only.pem'), registered.certPem);

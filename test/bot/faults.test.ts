@@ -19,21 +19,25 @@ describe('faults: Graph throttling, outages and timeouts', () => {
     await s?.stop();
   });
 
-  it('a 429 storm at the write: retries are bounded, then the request fails with the reason and nothing is switched', async function () {
-    this.timeout(60_000);
-    s = await startStack();
-    const { msg, data } = await requestCard(s);
-    await admin(s.tenant, 'POST', '/_fake/faults', { ...PATCH, status: 429, retryAfter: 0, count: 1000 });
-    await s.channel.click(people.megan, msg.id, 'approve', data);
-    const failed = await s.channel.waitFor((o) => /failed:/.test(o.activity.text ?? ''), 45_000);
-    assert.match(failed.activity.text, /kept throttling/);
-    const attempts = await soaPatches(s, GROUP.secGroup2);
-    // Each try: the call and the Graph client's 3 retries.
-    assert.ok(attempts.length <= MAX_EXECUTE_TRIES * 4, `${attempts.length} PATCH attempts`);
-    assert.ok(attempts.length >= MAX_EXECUTE_TRIES, `${attempts.length} PATCH attempts`);
-    assert.ok(attempts.every((a) => a.status === 429));
-    assert.equal(await stateOf(s, data.requestId), 'failed');
-  });
+  it(
+    'a 429 storm at the write: retries are bounded, then the request fails with the reason and ' +
+      'nothing is switched',
+    async function () {
+      this.timeout(60_000);
+      s = await startStack();
+      const { msg, data } = await requestCard(s);
+      await admin(s.tenant, 'POST', '/_fake/faults', { ...PATCH, status: 429, retryAfter: 0, count: 1000 });
+      await s.channel.click(people.megan, msg.id, 'approve', data);
+      const failed = await s.channel.waitFor((o) => /failed:/.test(o.activity.text ?? ''), 45_000);
+      assert.match(failed.activity.text, /kept throttling/);
+      const attempts = await soaPatches(s, GROUP.secGroup2);
+      // Each try: the call and the Graph client's 3 retries.
+      assert.ok(attempts.length <= MAX_EXECUTE_TRIES * 4, `${attempts.length} PATCH attempts`);
+      assert.ok(attempts.length >= MAX_EXECUTE_TRIES, `${attempts.length} PATCH attempts`);
+      assert.ok(attempts.every((a) => a.status === 429));
+      assert.equal(await stateOf(s, data.requestId), 'failed');
+    },
+  );
 
   it("Retry-After is honoured between tries, inside a call and between the work queue's retries", async function () {
     this.timeout(30_000);
@@ -53,43 +57,51 @@ describe('faults: Graph throttling, outages and timeouts', () => {
       assert.ok(at[i]! - at[i - 1]! >= 950, `try ${i + 1} came ${at[i]! - at[i - 1]!} ms after the one before`);
   });
 
-  it('a Retry-After too long to wait inside a step is not slept through: the job is rescheduled and the request stays resumable', async function () {
-    s = await startStack();
-    const { msg, data } = await requestCard(s);
-    await admin(s.tenant, 'POST', '/_fake/faults', { ...PATCH, status: 429, retryAfter: 120, count: 1 });
-    await s.channel.click(people.megan, msg.id, 'approve', data);
-    await eventually(async () => ((await soaPatches(s, GROUP.secGroup2)).length ? true : undefined), 10_000);
-    await s.bot.service.idle();
-    assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 1, 'no retry inside the step');
-    assert.equal(await stateOf(s, data.requestId), 'executing');
-  });
+  it(
+    'a Retry-After too long to wait inside a step is not slept through: the job is rescheduled and ' +
+      'the request stays resumable',
+    async function () {
+      s = await startStack();
+      const { msg, data } = await requestCard(s);
+      await admin(s.tenant, 'POST', '/_fake/faults', { ...PATCH, status: 429, retryAfter: 120, count: 1 });
+      await s.channel.click(people.megan, msg.id, 'approve', data);
+      await eventually(async () => ((await soaPatches(s, GROUP.secGroup2)).length ? true : undefined), 10_000);
+      await s.bot.service.idle();
+      assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 1, 'no retry inside the step');
+      assert.equal(await stateOf(s, data.requestId), 'executing');
+    },
+  );
 
-  it('a Graph timeout on a read: the step is retried and the switch happens once; on the card read: an error card at once', async function () {
-    this.timeout(30_000);
-    s = await startStack({ GRAPH_TIMEOUT_SECONDS: '0.4' });
-    const { msg, data } = await requestCard(s);
-    await admin(s.tenant, 'POST', '/_fake/faults', {
-      match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`,
-      method: 'GET',
-      delayMs: 3000,
-      count: 1,
-    });
-    await s.channel.click(people.megan, msg.id, 'approve', data);
-    await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
-    assert.deepEqual(
-      (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
-      [204],
-    );
+  it(
+    'a Graph timeout on a read: the step is retried and the switch happens once; on the card read: ' +
+      'an error card at once',
+    async function () {
+      this.timeout(30_000);
+      s = await startStack({ GRAPH_TIMEOUT_SECONDS: '0.4' });
+      const { msg, data } = await requestCard(s);
+      await admin(s.tenant, 'POST', '/_fake/faults', {
+        match: `/groups/${GROUP.secGroup2}/onPremisesSyncBehavior$`,
+        method: 'GET',
+        delayMs: 3000,
+        count: 1,
+      });
+      await s.channel.click(people.megan, msg.id, 'approve', data);
+      await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
+      assert.deepEqual(
+        (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
+        [204],
+      );
 
-    await admin(s.tenant, 'POST', '/_fake/faults', { match: '/\\$batch$', delayMs: 3000, count: 20 });
-    const since = s.channel.outbound.length;
-    const t0 = Date.now();
-    await s.channel.say(people.alex, 'move SecGroup1 to cloud');
-    const r = await s.channel.waitFor(() => true, 15_000, since);
-    assert.match(cardText(cardOf(r)), /did not answer in time/);
-    assert.ok(Date.now() - t0 < 2900, `answered after ${Date.now() - t0} ms`);
-    assert.equal((await s.bot.service.forGroup(GROUP.secGroup1)).length, 0);
-  });
+      await admin(s.tenant, 'POST', '/_fake/faults', { match: '/\\$batch$', delayMs: 3000, count: 20 });
+      const since = s.channel.outbound.length;
+      const t0 = Date.now();
+      await s.channel.say(people.alex, 'move SecGroup1 to cloud');
+      const r = await s.channel.waitFor(() => true, 15_000, since);
+      assert.match(cardText(cardOf(r)), /did not answer in time/);
+      assert.ok(Date.now() - t0 < 2900, `answered after ${Date.now() - t0} ms`);
+      assert.equal((await s.bot.service.forGroup(GROUP.secGroup1)).length, 0);
+    },
+  );
 });
 
 describe('faults: sign-in failures at the on-behalf-of exchange', () => {
@@ -163,16 +175,20 @@ describe('faults: the directory changes between request and approval', () => {
     );
   });
 
-  it('the approver lost the role after clicking Approve, before the switch ran: Graph refuses, the request fails with the reason', async () => {
-    s = await startStack({ WORKER_POLL_MS: '400' });
-    const { msg, data } = await requestCard(s);
-    const r = await s.channel.click(people.megan, msg.id, 'approve', data);
-    assert.match(cardText(r.card), /Approved by Megan Bowen/);
-    await admin(s.tenant, 'PATCH', `/_fake/users/${people.megan.aadObjectId}`, { roles: [] });
-    const failed = await s.channel.waitFor((o) => /failed:/.test(o.activity.text ?? ''), 10_000);
-    assert.match(failed.activity.text, /lacks the directory role|Hybrid Identity Administrator/);
-    assert.equal((await soaPatches(s, GROUP.secGroup2)).filter((p) => p.status < 300).length, 0);
-  });
+  it(
+    'the approver lost the role after clicking Approve, before the switch ran: Graph refuses, the ' +
+      'request fails with the reason',
+    async () => {
+      s = await startStack({ WORKER_POLL_MS: '400' });
+      const { msg, data } = await requestCard(s);
+      const r = await s.channel.click(people.megan, msg.id, 'approve', data);
+      assert.match(cardText(r.card), /Approved by Megan Bowen/);
+      await admin(s.tenant, 'PATCH', `/_fake/users/${people.megan.aadObjectId}`, { roles: [] });
+      const failed = await s.channel.waitFor((o) => /failed:/.test(o.activity.text ?? ''), 10_000);
+      assert.match(failed.activity.text, /lacks the directory role|Hybrid Identity Administrator/);
+      assert.equal((await soaPatches(s, GROUP.secGroup2)).filter((p) => p.status < 300).length, 0);
+    },
+  );
 });
 
 describe('faults: Bot Connector failures when the bot posts', () => {
@@ -182,34 +198,37 @@ describe('faults: Bot Connector failures when the bot posts', () => {
     await s?.stop();
   });
 
-  it('failed posts are retried; when they keep failing the request still completes and nothing is lost', async function () {
-    this.timeout(60_000);
-    s = await startStack();
-    const { msg, data } = await requestCard(s);
-    // Two failures: the connector client retries and the thread line arrives.
-    s.channel.failNext(2, 503, { kinds: ['send', 'reply'] });
-    await s.channel.click(people.megan, msg.id, 'approve', data);
-    await s.channel.waitFor((o) => /was approved by Megan Bowen/.test(o.activity.text ?? ''), 15_000);
-    assert.ok(s.channel.failed.length >= 2);
-    await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 15_000);
+  it(
+    'failed posts are retried; when they keep failing ' + 'the request still completes and nothing is lost',
+    async function () {
+      this.timeout(60_000);
+      s = await startStack();
+      const { msg, data } = await requestCard(s);
+      // Two failures: the connector client retries and the thread line arrives.
+      s.channel.failNext(2, 503, { kinds: ['send', 'reply'] });
+      await s.channel.click(people.megan, msg.id, 'approve', data);
+      await s.channel.waitFor((o) => /was approved by Megan Bowen/.test(o.activity.text ?? ''), 15_000);
+      assert.ok(s.channel.failed.length >= 2);
+      await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 15_000);
 
-    // Posts keep failing for a whole request (the bot was removed from the conversation: 403,
-    // not retried): its state is stored and moves on all the same.
-    const second = await requestApproval(s, 'rollback SOAGroup3', people.alex, { ackSyncVersions: 'true' });
-    s.channel.failNext(10_000, 403, { kinds: ['send', 'reply', 'update'] });
-    const r = await s.channel.click(people.megan, second.msg.id, 'approve', second.data);
-    assert.equal(r.status, 200);
-    await eventually(
-      async () => ((await stateOf(s, second.data.requestId)) === 'waiting_for_sync' ? true : undefined),
-      40_000,
-      100,
-    );
-    s.channel.clearFaults();
-    const since = s.channel.outbound.length;
-    await s.channel.say(people.alex, `status ${String(second.data.requestId)}`);
-    const status = await s.channel.waitFor(() => true, 10_000, since);
-    assert.match(cardText(cardOf(status)), /waiting for the next sync cycle|Rolled back by Megan Bowen/);
-  });
+      // Posts keep failing for a whole request (the bot was removed from the conversation: 403,
+      // not retried): its state is stored and moves on all the same.
+      const second = await requestApproval(s, 'rollback SOAGroup3', people.alex, { ackSyncVersions: 'true' });
+      s.channel.failNext(10_000, 403, { kinds: ['send', 'reply', 'update'] });
+      const r = await s.channel.click(people.megan, second.msg.id, 'approve', second.data);
+      assert.equal(r.status, 200);
+      await eventually(
+        async () => ((await stateOf(s, second.data.requestId)) === 'waiting_for_sync' ? true : undefined),
+        40_000,
+        100,
+      );
+      s.channel.clearFaults();
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.alex, `status ${String(second.data.requestId)}`);
+      const status = await s.channel.waitFor(() => true, 10_000, since);
+      assert.match(cardText(cardOf(status)), /waiting for the next sync cycle|Rolled back by Megan Bowen/);
+    },
+  );
 });
 
 describe('faults: the work queue fails after an approval was recorded (SQLite)', () => {
@@ -260,32 +279,36 @@ describe('faults: storage unavailable (Azure Blob Storage and Queues via Azurite
     await az?.stop();
   });
 
-  it('fails closed: with storage down an Approve cannot be recorded, so nothing is switched; after it returns the request is as it was', async () => {
-    const { msg, data } = await requestCard(s);
-    await az.pause();
-    try {
-      // The readiness probe says so, so a load balancer stops sending work here.
-      assert.equal((await fetch(`${s.bot.http.url}/readyz`)).status, 503);
-      assert.equal((await fetch(`${s.bot.http.url}/healthz`)).status, 200, 'alive all the same');
-      const r = await s.channel.click(people.megan, msg.id, 'approve', data);
-      assert.equal(r.status, 200, JSON.stringify(r));
-      assert.match(
-        r.message ?? JSON.stringify(r),
-        /request store is unavailable right now, so nothing was recorded or changed/,
+  it(
+    'fails closed: with storage down an Approve cannot be recorded, so nothing is switched; after ' +
+      'it returns the request is as it was',
+    async () => {
+      const { msg, data } = await requestCard(s);
+      await az.pause();
+      try {
+        // The readiness probe says so, so a load balancer stops sending work here.
+        assert.equal((await fetch(`${s.bot.http.url}/readyz`)).status, 503);
+        assert.equal((await fetch(`${s.bot.http.url}/healthz`)).status, 200, 'alive all the same');
+        const r = await s.channel.click(people.megan, msg.id, 'approve', data);
+        assert.equal(r.status, 200, JSON.stringify(r));
+        assert.match(
+          r.message ?? JSON.stringify(r),
+          /request store is unavailable right now, so nothing was recorded or changed/,
+        );
+      } finally {
+        await az.resume();
+      }
+      assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 0, 'no switch without a recorded approval');
+      assert.equal(await stateOf(s, data.requestId), 'awaiting_approval');
+      // Storage is back: the same card works.
+      assert.equal((await fetch(`${s.bot.http.url}/readyz`)).status, 200);
+      const again = await s.channel.click(people.megan, msg.id, 'approve', data);
+      assert.match(cardText(again.card), /Approved by Megan Bowen/);
+      await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
+      assert.deepEqual(
+        (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
+        [204],
       );
-    } finally {
-      await az.resume();
-    }
-    assert.equal((await soaPatches(s, GROUP.secGroup2)).length, 0, 'no switch without a recorded approval');
-    assert.equal(await stateOf(s, data.requestId), 'awaiting_approval');
-    // Storage is back: the same card works.
-    assert.equal((await fetch(`${s.bot.http.url}/readyz`)).status, 200);
-    const again = await s.channel.click(people.megan, msg.id, 'approve', data);
-    assert.match(cardText(again.card), /Approved by Megan Bowen/);
-    await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
-    assert.deepEqual(
-      (await soaPatches(s, GROUP.secGroup2)).map((p) => p.status),
-      [204],
-    );
-  });
+    },
+  );
 });

@@ -12,7 +12,8 @@ import { people, startStack, type Stack } from '../support/stack';
  */
 const HOSTILE_ID = 'e5000000-0000-4000-8000-000000000001';
 const HOSTILE_NAME =
-  'Ops [Approve here](https://evil.example/steal) <b>bold</b> <at>Megan Bowen</at>\n✅ Approved by Megan Bowen \u202Eexe.txt';
+  'Ops [Approve here](https://evil.example/steal) <b>bold</b> <at>Megan Bowen</at>\n' +
+  '✅ Approved by Megan Bowen \u202Eexe.txt';
 
 function seed() {
   const s = defaultSeed();
@@ -65,22 +66,26 @@ describe('bot: hostile input', () => {
     (await s.graphRequests()).slice(since).filter((e) => e.status >= 400 && e.status !== 404);
   const requestsFor = async (groupId: string) => (await s.bot.service.forGroup(groupId)).length;
 
-  it('quotes and OData operators in names are looked up literally: no injected filter, no Graph error, nothing requested', async () => {
-    const before = (await s.graphRequests()).length;
-    for (const text of [
-      `move "O'Brien's \\"team\\"" to cloud`,
-      `move x' or displayName eq 'SecGroup1 to cloud`,
-      `move SecGroup1') or startswith(displayName,'S to cloud`,
-      `move SecGroup1%27%20or%201 eq 1 to cloud`,
-      'move $filter=displayName eq SecGroup1 to cloud',
-    ]) {
-      const out = textOf(await ask(text));
-      assert.match(out, /I found no group named/, text);
-      assert.doesNotMatch(out, /waiting for approval/, text);
-    }
-    assert.deepEqual(await graphErrors(before), [], 'every lookup was a well-formed query');
-    assert.equal(await requestsFor(GROUP.secGroup1), 0);
-  });
+  it(
+    'quotes and OData operators in names are looked up literally: no injected filter, no Graph ' +
+      'error, nothing requested',
+    async () => {
+      const before = (await s.graphRequests()).length;
+      for (const text of [
+        `move "O'Brien's \\"team\\"" to cloud`,
+        `move x' or displayName eq 'SecGroup1 to cloud`,
+        `move SecGroup1') or startswith(displayName,'S to cloud`,
+        `move SecGroup1%27%20or%201 eq 1 to cloud`,
+        'move $filter=displayName eq SecGroup1 to cloud',
+      ]) {
+        const out = textOf(await ask(text));
+        assert.match(out, /I found no group named/, text);
+        assert.doesNotMatch(out, /waiting for approval/, text);
+      }
+      assert.deepEqual(await graphErrors(before), [], 'every lookup was a well-formed query');
+      assert.equal(await requestsFor(GROUP.secGroup1), 0);
+    },
+  );
 
   it('unicode look-alikes, full-width letters and control characters never resolve to the real group', async () => {
     for (const text of [
@@ -109,54 +114,61 @@ describe('bot: hostile input', () => {
     assert.equal((await s.graphRequests()).length, before, 'no Graph call');
   });
 
-  it('a group whose name carries a link, HTML, a fake @mention and a fake approval line is shown as text on the card and in the thread', async () => {
-    const out = await ask(`move ${HOSTILE_ID} to cloud`);
-    const card = out.map(cardOf).find((c) => c && /waiting for approval/.test(cardText(c)));
-    assert.ok(card, textOf(out));
-    const json = JSON.stringify(card);
-    assert.doesNotMatch(json, /\]\(https:\/\/evil/, 'no Markdown link survives');
-    assert.doesNotMatch(json, /\u202e/i, 'no bidirectional override');
-    assert.match(
-      cardText(card),
-      /Ops \[Approve here\]\u200b\(https:\/\/evil\.example\/steal\) <b>bold<\/b> <at>Megan Bowen<\/at> ✅ Approved by Megan Bowen exe\.txt/,
-    );
-    for (const t of (card.body as Array<{ text?: string }>).map((b) => b.text ?? ''))
-      assert.doesNotMatch(t, /\n✅ Approved/, 'the name cannot start a line of its own');
-    assert.doesNotMatch(JSON.stringify(card), /\[docs\]\(/, 'the description is text too');
+  it(
+    'a group whose name carries a link, HTML, a fake @mention and a fake approval line is shown as ' +
+      'text on the card and in the thread',
+    async () => {
+      const out = await ask(`move ${HOSTILE_ID} to cloud`);
+      const card = out.map(cardOf).find((c) => c && /waiting for approval/.test(cardText(c)));
+      assert.ok(card, textOf(out));
+      const json = JSON.stringify(card);
+      assert.doesNotMatch(json, /\]\(https:\/\/evil/, 'no Markdown link survives');
+      assert.doesNotMatch(json, /\u202e/i, 'no bidirectional override');
+      assert.match(
+        cardText(card),
+        new RegExp(
+          String.raw`Ops \[Approve here\]\u200b\(https:\/\/evil\.example\/steal\) <b>bold<\/b> ` +
+            String.raw`<at>Megan Bowen<\/at> ✅ Approved by Megan Bowen exe\.txt`,
+        ),
+      );
+      for (const t of (card.body as Array<{ text?: string }>).map((b) => b.text ?? ''))
+        assert.doesNotMatch(t, /\n✅ Approved/, 'the name cannot start a line of its own');
+      assert.doesNotMatch(JSON.stringify(card), /\[docs\]\(/, 'the description is text too');
 
-    // Rejected with a reason that tries the same: the thread line escapes HTML and breaks the link.
-    const approve = actions(card).find((a) => a.verb === 'approve')!;
-    const since = s.channel.outbound.length;
-    const cardId = out.find((o) => cardOf(o) === card)!.id;
-    const tooLong = await s.channel.click(
-      people.megan,
-      cardId,
-      'reject',
-      { ...approve.data, rejectReason: 'x'.repeat(1001) },
-      { key: `hostile-${n}` },
-    );
-    assert.match(tooLong.message ?? '', /The reason is 1,001 characters long; give at most 1,000/);
-    const r = await s.channel.click(
-      people.megan,
-      cardId,
-      'reject',
-      { ...approve.data, rejectReason: 'see [the runbook](https://evil.example) <img src=x onerror=alert(1)>' },
-      { key: `hostile-${n}` },
-    );
-    assert.match(
-      cardText(r.card),
-      /Rejected by Megan Bowen: see \[the runbook\]\u200b\(https:\/\/evil\.example\) <img src=x onerror=alert\(1\)>/,
-    );
-    const line = await s.channel.waitFor((o) => /was rejected by/.test(o.activity.text ?? ''), 10_000, since);
-    assert.match(line.activity.text, /&lt;b&gt;bold&lt;\/b&gt; &lt;at&gt;Megan Bowen&lt;\/at&gt;/);
-    assert.match(line.activity.text, /&lt;img src=x onerror=alert\(1\)&gt;/);
-    assert.doesNotMatch(line.activity.text, /<img|<b>|\]\(https/);
-    // The only real mention is the requester's.
-    assert.deepEqual(
-      (line.activity.entities ?? []).map((e: { mentioned: { name: string } }) => e.mentioned.name),
-      ['Alex Wilber'],
-    );
-  });
+      // Rejected with a reason that tries the same: the thread line escapes HTML and breaks the link.
+      const approve = actions(card).find((a) => a.verb === 'approve')!;
+      const since = s.channel.outbound.length;
+      const cardId = out.find((o) => cardOf(o) === card)!.id;
+      const tooLong = await s.channel.click(
+        people.megan,
+        cardId,
+        'reject',
+        { ...approve.data, rejectReason: 'x'.repeat(1001) },
+        { key: `hostile-${n}` },
+      );
+      assert.match(tooLong.message ?? '', /The reason is 1,001 characters long; give at most 1,000/);
+      const r = await s.channel.click(
+        people.megan,
+        cardId,
+        'reject',
+        { ...approve.data, rejectReason: 'see [the runbook](https://evil.example) <img src=x onerror=alert(1)>' },
+        { key: `hostile-${n}` },
+      );
+      assert.match(
+        cardText(r.card),
+        /Rejected by Megan Bowen: see \[the runbook\]\u200b\(https:\/\/evil\.example\) <img src=x onerror=alert\(1\)>/,
+      );
+      const line = await s.channel.waitFor((o) => /was rejected by/.test(o.activity.text ?? ''), 10_000, since);
+      assert.match(line.activity.text, /&lt;b&gt;bold&lt;\/b&gt; &lt;at&gt;Megan Bowen&lt;\/at&gt;/);
+      assert.match(line.activity.text, /&lt;img src=x onerror=alert\(1\)&gt;/);
+      assert.doesNotMatch(line.activity.text, /<img|<b>|\]\(https/);
+      // The only real mention is the requester's.
+      assert.deepEqual(
+        (line.activity.entities ?? []).map((e: { mentioned: { name: string } }) => e.mentioned.name),
+        ['Alex Wilber'],
+      );
+    },
+  );
 
   it('a card click with a group id that is not an object id is refused before any Graph call', async () => {
     const before = (await s.graphRequests()).length;

@@ -126,59 +126,69 @@ describe('bot: inbound Bot Framework authentication (production mode)', () => {
     assert.match(r.text, /not known to the bot/);
   });
 
-  it('refuses with 401 and no effect: missing, unsigned, forged, expired, wrong audience, wrong issuer, wrong service URL, not a JWT', async () => {
-    const good = await channelToken();
-    const [header, claims] = decode(good);
-    const now = Math.floor(Date.now() / 1000);
-    const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const cases: Array<[string, string | undefined]> = [
-      ['no Authorization header', undefined],
-      ['unsigned (alg none)', `Bearer ${jwt({ ...header, alg: 'none' }, claims)}`],
-      ['signature of another key under the channel key id', `Bearer ${jwt(header, claims, otherKey)}`],
-      ['another key, unknown key id', `Bearer ${jwt({ ...header, kid: 'forged' }, claims, otherKey)}`],
-      [
-        'claims edited after signing',
-        `Bearer ${good.split('.')[0]}.${b64({ ...claims, aud: BOT_ID, exp: now + 86_400 * 365 })}.${good.split('.')[2]}`,
-      ],
-      ['expired (beyond the 5-minute clock tolerance)', `Bearer ${await channelToken({ lifetimeSeconds: -600 })}`],
-      ['for another bot', `Bearer ${await channelToken({ audience: randomUUID() })}`],
-      ['for another service URL', `Bearer ${await channelToken({ serviceUrl: 'https://attacker.example/' })}`],
-      [
-        'an Entra token (Emulator-style issuer) signed by another key',
-        `Bearer ${jwt({ alg: 'RS256', kid: 'x' }, { iss: `https://sts.windows.net/${TENANT_ID}/`, aud: BOT_ID, appid: BOT_ID, ver: '1.0', exp: now + 600 }, otherKey)}`,
-      ],
-      ['not a JWT', 'Bearer not-a-token'],
-      ['Basic scheme', `Basic ${Buffer.from(`${BOT_ID}:x`).toString('base64')}`],
-    ];
-    for (const [what, authorization] of cases) {
-      for (const kind of ['click', 'move'] as const) {
-        const r = await post(activity(kind), authorization);
-        assert.equal(r.status, 401, `${what} (${kind}): ${r.status} ${r.text}`);
-        assert.doesNotMatch(r.text, /not known|SecGroup1/, `${what}: nothing of the bot's answer leaks`);
+  it(
+    'refuses with 401 and no effect: missing, unsigned, forged, expired, wrong audience, wrong ' +
+      'issuer, wrong service URL, not a JWT',
+    async () => {
+      const good = await channelToken();
+      const [header, claims] = decode(good);
+      const now = Math.floor(Date.now() / 1000);
+      const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const cases: Array<[string, string | undefined]> = [
+        ['no Authorization header', undefined],
+        ['unsigned (alg none)', `Bearer ${jwt({ ...header, alg: 'none' }, claims)}`],
+        ['signature of another key under the channel key id', `Bearer ${jwt(header, claims, otherKey)}`],
+        ['another key, unknown key id', `Bearer ${jwt({ ...header, kid: 'forged' }, claims, otherKey)}`],
+        [
+          'claims edited after signing',
+          `Bearer ${good.split('.')[0]}.` +
+            `${b64({ ...claims, aud: BOT_ID, exp: now + 86_400 * 365 })}.${good.split('.')[2]}`,
+        ],
+        ['expired (beyond the 5-minute clock tolerance)', `Bearer ${await channelToken({ lifetimeSeconds: -600 })}`],
+        ['for another bot', `Bearer ${await channelToken({ audience: randomUUID() })}`],
+        ['for another service URL', `Bearer ${await channelToken({ serviceUrl: 'https://attacker.example/' })}`],
+        [
+          'an Entra token (Emulator-style issuer) signed by another key',
+          'Bearer ' +
+            jwt(
+              { alg: 'RS256', kid: 'x' },
+              { iss: `https://sts.windows.net/${TENANT_ID}/`, aud: BOT_ID, appid: BOT_ID, ver: '1.0', exp: now + 600 },
+              otherKey,
+            ),
+        ],
+        ['not a JWT', 'Bearer not-a-token'],
+        ['Basic scheme', `Basic ${Buffer.from(`${BOT_ID}:x`).toString('base64')}`],
+      ];
+      for (const [what, authorization] of cases) {
+        for (const kind of ['click', 'move'] as const) {
+          const r = await post(activity(kind), authorization);
+          assert.equal(r.status, 401, `${what} (${kind}): ${r.status} ${r.text}`);
+          assert.doesNotMatch(r.text, /not known|SecGroup1/, `${what}: nothing of the bot's answer leaks`);
+        }
       }
-    }
-    // No effect: nothing was requested, and every refusal was logged without the token.
-    const db = new Database(join(dir, 'r.sqlite'), { readonly: true });
-    try {
-      assert.deepEqual(
-        db
-          .prepare(
-            'SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM deliveries) AS deliveries',
-          )
-          .get(),
-        { requests: 0, deliveries: 0 },
+      // No effect: nothing was requested, and every refusal was logged without the token.
+      const db = new Database(join(dir, 'r.sqlite'), { readonly: true });
+      try {
+        assert.deepEqual(
+          db
+            .prepare(
+              'SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM deliveries) AS deliveries',
+            )
+            .get(),
+          { requests: 0, deliveries: 0 },
+        );
+      } finally {
+        db.close();
+      }
+      const refusals = logs.filter((l) => l.msg === 'inbound activity refused');
+      assert.equal(refusals.length, cases.length * 2);
+      assert.doesNotMatch(JSON.stringify(logs), /eyJ[\w-]{10,}\.[\w-]{10,}/, 'no token in the logs');
+      assert.ok(
+        refusals.some((l) => /issuer/.test(String(l.fields?.reason))),
+        'the Entra token is refused for not being a channel token',
       );
-    } finally {
-      db.close();
-    }
-    const refusals = logs.filter((l) => l.msg === 'inbound activity refused');
-    assert.equal(refusals.length, cases.length * 2);
-    assert.doesNotMatch(JSON.stringify(logs), /eyJ[\w-]{10,}\.[\w-]{10,}/, 'no token in the logs');
-    assert.ok(
-      refusals.some((l) => /issuer/.test(String(l.fields?.reason))),
-      'the Entra token is refused for not being a channel token',
-    );
-  });
+    },
+  );
 
   it('the genuine token is still accepted after the refusals (the key set is not poisoned)', async () => {
     const r = await post(activity('click'), `Bearer ${await channelToken()}`);

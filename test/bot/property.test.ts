@@ -88,6 +88,7 @@ describe('property: the command parser', () => {
         for (const n of names) {
           assert.ok(n.length > 0 && n.length <= MAX_NAME_LENGTH, `name of ${n.length}`);
           assert.equal(n, n.trim());
+          // eslint-disable-next-line no-control-regex -- control characters are what names must not have
           assert.doesNotMatch(n, /[\u0000-\u001f\u007f]/);
         }
       }),
@@ -95,19 +96,23 @@ describe('property: the command parser', () => {
     );
   });
 
-  it('shown text: no Markdown link, no line break or control character, no bidi override; messages carry no HTML', () => {
-    fc.assert(
-      fc.property(anyText, (text) => {
-        for (const out of [forCard(text), forMessage(text)]) {
-          assert.doesNotMatch(out, /\]\s*\(/);
-          assert.doesNotMatch(out, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
-          assert.ok(out.length <= 300 * 5);
-        }
-        assert.doesNotMatch(forMessage(text), /[<>]/);
-      }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 3000) },
-    );
-  });
+  it(
+    'shown text: no Markdown link, no line break or control ' + 'character, no bidi override; messages carry no HTML',
+    () => {
+      fc.assert(
+        fc.property(anyText, (text) => {
+          for (const out of [forCard(text), forMessage(text)]) {
+            assert.doesNotMatch(out, /\]\s*\(/);
+            // eslint-disable-next-line no-control-regex -- control characters are what shown text must not have
+            assert.doesNotMatch(out, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+            assert.ok(out.length <= 300 * 5);
+          }
+          assert.doesNotMatch(forMessage(text), /[<>]/);
+        }),
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 3000) },
+      );
+    },
+  );
 });
 
 describe('property: the bot answers whatever it is sent', () => {
@@ -124,60 +129,68 @@ describe('property: the bot answers whatever it is sent', () => {
   });
 
   let n = 0;
-  it('a random message always gets a reply in its conversation, never an internal error, and nothing is left unhandled', async function () {
-    this.timeout(120_000);
-    await fc.assert(
-      fc.asyncProperty(anyText, async (text) => {
-        const key = `prop-${++n}`;
-        const since = s.channel.outbound.length;
-        const r = await s.channel.say(people.alex, text, { kind: n % 2 ? 'personal' : 'channel', key });
-        assert.equal(r.status, 200);
-        await s.channel.waitFor((o) => o.conversationId.includes(key), 10_000, since);
-        const answers = s.channel.outbound.slice(since).filter((o) => o.conversationId.includes(key));
-        assert.ok(
-          !answers.some((o) =>
-            /went wrong/.test(`${o.activity.text ?? ''} ${JSON.stringify(o.activity.attachments ?? [])}`),
-          ),
-          `an internal error for ${JSON.stringify(text)}`,
-        );
-      }),
-      { numRuns: 60 },
-    );
-    assert.deepEqual(unhandled, []);
-  });
+  it(
+    'a random message always gets a reply in its conversation, never an internal error, and nothing ' +
+      'is left unhandled',
+    async function () {
+      this.timeout(120_000);
+      await fc.assert(
+        fc.asyncProperty(anyText, async (text) => {
+          const key = `prop-${++n}`;
+          const since = s.channel.outbound.length;
+          const r = await s.channel.say(people.alex, text, { kind: n % 2 ? 'personal' : 'channel', key });
+          assert.equal(r.status, 200);
+          await s.channel.waitFor((o) => o.conversationId.includes(key), 10_000, since);
+          const answers = s.channel.outbound.slice(since).filter((o) => o.conversationId.includes(key));
+          assert.ok(
+            !answers.some((o) =>
+              /went wrong/.test(`${o.activity.text ?? ''} ${JSON.stringify(o.activity.attachments ?? [])}`),
+            ),
+            `an internal error for ${JSON.stringify(text)}`,
+          );
+        }),
+        { numRuns: 60 },
+      );
+      assert.deepEqual(unhandled, []);
+    },
+  );
 
-  it('a random card click (any verb, any data) is always answered with a message or a card, never an error status or an internal error', async function () {
-    this.timeout(120_000);
-    const json = fc.jsonValue({ maxDepth: 2 });
-    const data = fc.oneof(
-      fc.dictionary(fc.string({ maxLength: 10 }), json, { maxKeys: 5 }),
-      fc.record(
-        {
-          requestId: fc.oneof(fc.constantFrom('R-ABC123', 'r-zzzzzz', ''), fc.string(), json),
-          version: json,
-          groupId: fc.oneof(fc.uuid(), fc.string()),
-          action: fc.oneof(fc.constant('rollback'), fc.string()),
-          rejectReason: fc.string({ maxLength: 50 }),
-          ackSyncVersions: json,
-        },
-        { requiredKeys: [] },
-      ),
-    );
-    const verb = fc.oneof(
-      fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board'),
-      fc.string({ maxLength: 20 }),
-    );
-    await fc.assert(
-      fc.asyncProperty(verb, data, async (v, d) => {
-        const r = await s.channel.click(people.megan, `card-${++n}`, v, d as Record<string, unknown>, {
-          key: `click-${n}`,
-        });
-        assert.equal(r.status, 200, JSON.stringify(r.body));
-        assert.ok(typeof r.message === 'string' || r.card, JSON.stringify(r.body));
-        assert.doesNotMatch(r.message ?? '', /went wrong/, `an internal error for ${v} ${JSON.stringify(d)}`);
-      }),
-      { numRuns: 80 },
-    );
-    assert.deepEqual(unhandled, []);
-  });
+  it(
+    'a random card click (any verb, any data) is always answered with a message or a card, never an ' +
+      'error status or an internal error',
+    async function () {
+      this.timeout(120_000);
+      const json = fc.jsonValue({ maxDepth: 2 });
+      const data = fc.oneof(
+        fc.dictionary(fc.string({ maxLength: 10 }), json, { maxKeys: 5 }),
+        fc.record(
+          {
+            requestId: fc.oneof(fc.constantFrom('R-ABC123', 'r-zzzzzz', ''), fc.string(), json),
+            version: json,
+            groupId: fc.oneof(fc.uuid(), fc.string()),
+            action: fc.oneof(fc.constant('rollback'), fc.string()),
+            rejectReason: fc.string({ maxLength: 50 }),
+            ackSyncVersions: json,
+          },
+          { requiredKeys: [] },
+        ),
+      );
+      const verb = fc.oneof(
+        fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board'),
+        fc.string({ maxLength: 20 }),
+      );
+      await fc.assert(
+        fc.asyncProperty(verb, data, async (v, d) => {
+          const r = await s.channel.click(people.megan, `card-${++n}`, v, d as Record<string, unknown>, {
+            key: `click-${n}`,
+          });
+          assert.equal(r.status, 200, JSON.stringify(r.body));
+          assert.ok(typeof r.message === 'string' || r.card, JSON.stringify(r.body));
+          assert.doesNotMatch(r.message ?? '', /went wrong/, `an internal error for ${v} ${JSON.stringify(d)}`);
+        }),
+        { numRuns: 80 },
+      );
+      assert.deepEqual(unhandled, []);
+    },
+  );
 });

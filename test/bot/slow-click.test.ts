@@ -44,7 +44,10 @@ describe('bot: clicks on a slow tenant are answered within the budget', () => {
     const line = await s.channel.waitFor((o) => /did not go through/.test(o.activity.text ?? ''), 20_000, since);
     assert.match(
       line.activity.text,
-      /^<at>Lee Gu<\/at>: your click on request R-\w+ did not go through\. Approving needs one of these directory roles/,
+      new RegExp(
+        String.raw`^<at>Lee Gu<\/at>: your click on request R-\w+ did not go through\. Approving ` +
+          String.raw`needs one of these directory roles`,
+      ),
     );
     assert.equal((await s.bot.service.get(String(data.requestId)))!.state, 'awaiting_approval');
   });

@@ -38,24 +38,28 @@ describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => 
     assert.equal((await s.bot.service.get(String(data.requestId)))!.state, 'awaiting_approval');
   });
 
-  it("Teams retries the click with the SSO token: exchanged by the token service, then the switch runs with the approver's identity", async () => {
-    const { msg, data } = await requestCard();
-    const teamsToken = await ssoToken(ft, people.megan.aadObjectId);
-    const r = await s.channel.click(people.megan, msg.id, 'approve', data, {
-      value: { authentication: { id: 'x', connectionName: 'graph', token: teamsToken } },
-    });
-    assert.match(cardText(r.card), /Approved by Megan Bowen/);
-    await s.channel.waitFor((o) => /Audit log:.*initiated by Megan Bowen/.test(o.activity.text ?? ''));
-    assert.deepEqual(
-      (await patches()).map((p) => p.userId),
-      [people.megan.aadObjectId],
-    );
-    assert.ok(tokens.calls.some((c) => c.op === 'exchange' && c.userId === `29:${people.megan.aadObjectId}`));
-    assert.ok(
-      tokens.calls.filter((c) => c.op === 'GetToken' && c.userId === `29:${people.megan.aadObjectId}`).length >= 2,
-      'the worker fetched the token again from the token service',
-    );
-  });
+  it(
+    'Teams retries the click with the SSO token: exchanged by the token service, then the switch ' +
+      "runs with the approver's identity",
+    async () => {
+      const { msg, data } = await requestCard();
+      const teamsToken = await ssoToken(ft, people.megan.aadObjectId);
+      const r = await s.channel.click(people.megan, msg.id, 'approve', data, {
+        value: { authentication: { id: 'x', connectionName: 'graph', token: teamsToken } },
+      });
+      assert.match(cardText(r.card), /Approved by Megan Bowen/);
+      await s.channel.waitFor((o) => /Audit log:.*initiated by Megan Bowen/.test(o.activity.text ?? ''));
+      assert.deepEqual(
+        (await patches()).map((p) => p.userId),
+        [people.megan.aadObjectId],
+      );
+      assert.ok(tokens.calls.some((c) => c.op === 'exchange' && c.userId === `29:${people.megan.aadObjectId}`));
+      assert.ok(
+        tokens.calls.filter((c) => c.op === 'GetToken' && c.userId === `29:${people.megan.aadObjectId}`).length >= 2,
+        'the worker fetched the token again from the token service',
+      );
+    },
+  );
 
   it('a token that cannot be exchanged: 412 precondition failed, so Teams falls back to the sign-in card', async () => {
     const { msg, data } = await requestCard();
@@ -77,32 +81,35 @@ describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => 
     assert.equal((await patches()).length, 1);
   });
 
-  it('the acting user is the one who clicked: a held token of another Entra user is refused before any Graph call', async () => {
-    const { msg, data } = await requestCard();
-    // The token service holds Megan's (an approver's) token under Lee's Teams id: a mix-up the
-    // bot must not turn into Lee approving with Megan's rights.
-    tokens.hold(`29:${people.lee.aadObjectId}`, 'graph', await ssoToken(ft, people.megan.aadObjectId));
-    const graphBefore = (await s.graphRequests(() => true)).length;
-    const r = await s.channel.click(people.lee, msg.id, 'approve', data);
-    assert.equal(r.status, 200);
-    assert.match(r.message ?? cardText(r.card), /belongs to another Entra user, so nothing was done/);
-    assert.equal(
-      (await s.graphRequests(() => true)).length,
-      graphBefore,
-      'no Graph call, so no on-behalf-of exchange either',
-    );
-    assert.equal((await patches()).length, 0);
-    const req = (await s.bot.service.get(String(data.requestId)))!;
-    assert.equal(req.state, 'awaiting_approval');
-    assert.equal(req.approver, undefined);
-    // Megan's own click still works.
-    const ok = await s.channel.click(people.megan, msg.id, 'approve', data, {
-      value: {
-        authentication: { id: 'x', connectionName: 'graph', token: await ssoToken(ft, people.megan.aadObjectId) },
-      },
-    });
-    assert.match(cardText(ok.card), /Approved by Megan Bowen/);
-  });
+  it(
+    'the acting user is the one who clicked: a held token ' + 'of another Entra user is refused before any Graph call',
+    async () => {
+      const { msg, data } = await requestCard();
+      // The token service holds Megan's (an approver's) token under Lee's Teams id: a mix-up the
+      // bot must not turn into Lee approving with Megan's rights.
+      tokens.hold(`29:${people.lee.aadObjectId}`, 'graph', await ssoToken(ft, people.megan.aadObjectId));
+      const graphBefore = (await s.graphRequests(() => true)).length;
+      const r = await s.channel.click(people.lee, msg.id, 'approve', data);
+      assert.equal(r.status, 200);
+      assert.match(r.message ?? cardText(r.card), /belongs to another Entra user, so nothing was done/);
+      assert.equal(
+        (await s.graphRequests(() => true)).length,
+        graphBefore,
+        'no Graph call, so no on-behalf-of exchange either',
+      );
+      assert.equal((await patches()).length, 0);
+      const req = (await s.bot.service.get(String(data.requestId)))!;
+      assert.equal(req.state, 'awaiting_approval');
+      assert.equal(req.approver, undefined);
+      // Megan's own click still works.
+      const ok = await s.channel.click(people.megan, msg.id, 'approve', data, {
+        value: {
+          authentication: { id: 'x', connectionName: 'graph', token: await ssoToken(ft, people.megan.aadObjectId) },
+        },
+      });
+      assert.match(cardText(ok.card), /Approved by Megan Bowen/);
+    },
+  );
 
   describe('message sign-in (`sign in`)', () => {
     const oauthCard = (o: Outbound) =>
@@ -112,40 +119,47 @@ describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => 
     const signedIn = (name: string) => (o: Outbound) =>
       new RegExp(`signed in as \\*\\*${name}\\*\\*`).test(o.activity.text ?? '');
 
-    it('sends the OAuth card for SSO; Teams answers with signin/tokenExchange and the bot reports who the user is to Entra ID', async () => {
-      const since = s.channel.outbound.length;
-      await s.channel.say(people.megan, 'sign in');
-      const card = oauthCard(await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since));
-      assert.equal(card.content.connectionName, 'graph');
-      assert.equal(card.content.tokenExchangeResource.uri, 'api://botid-6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90');
-      assert.equal(card.content.buttons[0].type, 'signin');
-      // The invoke Teams sends when it obtained the SSO token silently.
-      const r = await s.channel.invoke(people.megan, 'signin/tokenExchange', {
-        id: 'exchange-1',
-        connectionName: 'graph',
-        token: await ssoToken(ft, people.megan.aadObjectId),
-      });
-      assert.equal(r.status, 200);
-      const reply = await s.channel.waitFor(signedIn('Megan Bowen'), 10_000, since);
-      assert.match(reply.activity.text, /Hybrid Identity Administrator.*You can approve requests/);
-      assert.ok(tokens.calls.some((c) => c.op === 'exchange' && c.userId === `29:${people.megan.aadObjectId}`));
-    });
+    it(
+      'sends the OAuth card for SSO; Teams answers with signin/tokenExchange and the bot reports who ' +
+        'the user is to Entra ID',
+      async () => {
+        const since = s.channel.outbound.length;
+        await s.channel.say(people.megan, 'sign in');
+        const card = oauthCard(await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since));
+        assert.equal(card.content.connectionName, 'graph');
+        assert.equal(card.content.tokenExchangeResource.uri, 'api://botid-6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90');
+        assert.equal(card.content.buttons[0].type, 'signin');
+        // The invoke Teams sends when it obtained the SSO token silently.
+        const r = await s.channel.invoke(people.megan, 'signin/tokenExchange', {
+          id: 'exchange-1',
+          connectionName: 'graph',
+          token: await ssoToken(ft, people.megan.aadObjectId),
+        });
+        assert.equal(r.status, 200);
+        const reply = await s.channel.waitFor(signedIn('Megan Bowen'), 10_000, since);
+        assert.match(reply.activity.text, /Hybrid Identity Administrator.*You can approve requests/);
+        assert.ok(tokens.calls.some((c) => c.op === 'exchange' && c.userId === `29:${people.megan.aadObjectId}`));
+      },
+    );
 
-    it('a token the service cannot exchange gets 412 on signin/tokenExchange, so Teams shows the sign-in button', async () => {
-      const since = s.channel.outbound.length;
-      await s.channel.say(people.megan, 'sign in');
-      await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since);
-      const r = await s.channel.invoke(people.megan, 'signin/tokenExchange', {
-        id: 'exchange-2',
-        connectionName: 'graph',
-        token: await ssoToken(ft, people.alex.aadObjectId),
-      });
-      assert.equal(r.status, 412);
-      assert.equal(r.body.id, 'exchange-2');
-      assert.equal(r.body.connectionName, 'graph');
-      assert.ok(r.body.failureDetail);
-      assert.ok(!s.channel.outbound.slice(since).some(signedIn('Megan Bowen')));
-    });
+    it(
+      'a token the service cannot exchange gets 412 on ' + 'signin/tokenExchange, so Teams shows the sign-in button',
+      async () => {
+        const since = s.channel.outbound.length;
+        await s.channel.say(people.megan, 'sign in');
+        await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since);
+        const r = await s.channel.invoke(people.megan, 'signin/tokenExchange', {
+          id: 'exchange-2',
+          connectionName: 'graph',
+          token: await ssoToken(ft, people.alex.aadObjectId),
+        });
+        assert.equal(r.status, 412);
+        assert.equal(r.body.id, 'exchange-2');
+        assert.equal(r.body.connectionName, 'graph');
+        assert.ok(r.body.failureDetail);
+        assert.ok(!s.channel.outbound.slice(since).some(signedIn('Megan Bowen')));
+      },
+    );
 
     it('the sign-in card fallback: signin/verifyState with the magic code completes it', async () => {
       const since = s.channel.outbound.length;
@@ -158,22 +172,25 @@ describe('bot: Teams SSO through an OAuth connection, then on-behalf-of', () => 
       assert.match(reply.activity.text, /You cannot approve requests: Approving needs one of these directory roles/);
     });
 
-    it('already signed in: `sign in` answers at once; `sign out` removes the token from the token service', async () => {
-      await s.channel.invoke(people.megan, 'signin/tokenExchange', {
-        id: 'exchange-3',
-        connectionName: 'graph',
-        token: await ssoToken(ft, people.megan.aadObjectId),
-      });
-      const since = s.channel.outbound.length;
-      await s.channel.say(people.megan, 'sign in');
-      await s.channel.waitFor(signedIn('Megan Bowen'), 10_000, since);
-      assert.ok(
-        !s.channel.outbound.slice(since).some((o) => !!oauthCard(o)),
-        'no sign-in card when the token service has a token',
-      );
-      await s.channel.say(people.megan, 'sign out');
-      await s.channel.waitFor((o) => /You are signed out/.test(o.activity.text ?? ''), 10_000, since);
-      assert.ok(tokens.calls.some((c) => c.op === 'SignOut' && c.userId === `29:${people.megan.aadObjectId}`));
-    });
+    it(
+      'already signed in: `sign in` answers at once; ' + '`sign out` removes the token from the token service',
+      async () => {
+        await s.channel.invoke(people.megan, 'signin/tokenExchange', {
+          id: 'exchange-3',
+          connectionName: 'graph',
+          token: await ssoToken(ft, people.megan.aadObjectId),
+        });
+        const since = s.channel.outbound.length;
+        await s.channel.say(people.megan, 'sign in');
+        await s.channel.waitFor(signedIn('Megan Bowen'), 10_000, since);
+        assert.ok(
+          !s.channel.outbound.slice(since).some((o) => !!oauthCard(o)),
+          'no sign-in card when the token service has a token',
+        );
+        await s.channel.say(people.megan, 'sign out');
+        await s.channel.waitFor((o) => /You are signed out/.test(o.activity.text ?? ''), 10_000, since);
+        assert.ok(tokens.calls.some((c) => c.op === 'SignOut' && c.userId === `29:${people.megan.aadObjectId}`));
+      },
+    );
   });
 });

@@ -15,7 +15,9 @@ describe('bot: tenant allow-list', () => {
   });
 
   /** The activity TestChannel would send, re-addressed to another tenant. */
-  async function fromOtherTenant(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
+  async function fromOtherTenant(
+    activity: Record<string, unknown>,
+  ): Promise<{ status: number; body: { type?: string; value: string } }> {
     const res = await fetch(`${s.bot.http.url}/api/messages`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -22,18 +22,22 @@ describe('bot: token-endpoint calls', () => {
       (t) => t.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer',
     );
 
-  it("one on-behalf-of exchange serves an approver's roles, re-check, PATCH and read-back; the next click reuses it", async () => {
-    const first = await requestCard(s);
-    await admin(s.tenant, 'DELETE', '/_fake/token-requests');
-    await s.channel.click(people.megan, first.msg.id, 'approve', { ...first.data, ackSyncVersions: 'true' });
-    await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''));
-    assert.equal((await onBehalfOf()).length, 1, 'four Graph calls as Megan, one exchange');
+  it(
+    "one on-behalf-of exchange serves an approver's roles, re-check, PATCH and read-back; the next " +
+      'click reuses it',
+    async () => {
+      const first = await requestCard(s);
+      await admin(s.tenant, 'DELETE', '/_fake/token-requests');
+      await s.channel.click(people.megan, first.msg.id, 'approve', { ...first.data, ackSyncVersions: 'true' });
+      await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''));
+      assert.equal((await onBehalfOf()).length, 1, 'four Graph calls as Megan, one exchange');
 
-    const second = await requestCard(s, 'move SecGroup1 to cloud');
-    await s.channel.click(people.megan, second.msg.id, 'approve', { ...second.data, ackSyncVersions: 'true' });
-    await s.channel.waitFor((o) => /Audit log:.*SecGroup1|SecGroup1.*Audit log:/.test(o.activity.text ?? ''));
-    assert.equal((await onBehalfOf()).length, 1, 'the same assertion: no new exchange');
-  });
+      const second = await requestCard(s, 'move SecGroup1 to cloud');
+      await s.channel.click(people.megan, second.msg.id, 'approve', { ...second.data, ackSyncVersions: 'true' });
+      await s.channel.waitFor((o) => /Audit log:.*SecGroup1|SecGroup1.*Audit log:/.test(o.activity.text ?? ''));
+      assert.equal((await onBehalfOf()).length, 1, 'the same assertion: no new exchange');
+    },
+  );
 });
 
 describe('bot: what is cached between cards', () => {
@@ -45,16 +49,24 @@ describe('bot: what is cached between cards', () => {
     await s.stop();
   });
 
-  it("the tenant's sync state is read for the first card and reused for the next ones within its lifetime; SOA state never is", async () => {
-    await admin(s.tenant, 'DELETE', '/_fake/requests');
-    await s.channel.say(people.alex, 'check SecGroup1');
-    await s.channel.say(people.alex, 'check SecGroup2');
-    const log = await s.graphRequests();
-    assert.equal(log.filter((e) => e.path.endsWith('/organization')).length, 1, 'one organization read for two cards');
-    assert.equal(
-      log.filter((e) => /onPremisesSyncBehavior\/isCloudManaged/.test(decodeURIComponent(e.query))).length,
-      2,
-      'SOA state read for each card',
-    );
-  });
+  it(
+    "the tenant's sync state is read for the first card and reused for the next ones within its " +
+      'lifetime; SOA state never is',
+    async () => {
+      await admin(s.tenant, 'DELETE', '/_fake/requests');
+      await s.channel.say(people.alex, 'check SecGroup1');
+      await s.channel.say(people.alex, 'check SecGroup2');
+      const log = await s.graphRequests();
+      assert.equal(
+        log.filter((e) => e.path.endsWith('/organization')).length,
+        1,
+        'one organization read for two cards',
+      );
+      assert.equal(
+        log.filter((e) => /onPremisesSyncBehavior\/isCloudManaged/.test(decodeURIComponent(e.query))).length,
+        2,
+        'SOA state read for each card',
+      );
+    },
+  );
 });

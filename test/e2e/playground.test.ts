@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -115,7 +115,7 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     if (this.currentTest?.state === 'failed' && page) {
       const name = (this.currentTest.title.split(':')[0] ?? 'test').replace(/\W+/g, '-');
       await page.screenshot({ path: join(artifacts, `failed-${name}.png`), fullPage: true }).catch(() => undefined);
-      require('node:fs').writeFileSync(join(artifacts, `failed-${name}.log`), output);
+      writeFileSync(join(artifacts, `failed-${name}.log`), output);
     }
   });
 
@@ -142,30 +142,34 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     assert.equal(res.status(), 200);
   }
 
-  it('channel: "move SecGroup1 to cloud" → card with the nesting warning → Megan approves → audit confirmation in the thread', async () => {
-    await page.getByRole('treeitem', { name: 'Identity Team - Group Migrations', exact: true }).click();
-    const newPost = page.getByRole('group').filter({ has: page.getByRole('button', { name: 'Post', exact: true }) });
-    await newPost.getByRole('textbox').click();
-    await page.keyboard.type('@SOA');
-    await page
-      .getByRole('listbox', { name: 'Typeahead menu' })
-      .getByRole('menuitem', { name: /SOA Bot/ })
-      .click();
-    await page.keyboard.type(' move SecGroup1 to cloud');
-    await newPost.getByRole('button', { name: 'Post', exact: true }).click();
+  it(
+    'channel: "move SecGroup1 to cloud" → card with the nesting warning → Megan approves → audit ' +
+      'confirmation in the thread',
+    async () => {
+      await page.getByRole('treeitem', { name: 'Identity Team - Group Migrations', exact: true }).click();
+      const newPost = page.getByRole('group').filter({ has: page.getByRole('button', { name: 'Post', exact: true }) });
+      await newPost.getByRole('textbox').click();
+      await page.keyboard.type('@SOA');
+      await page
+        .getByRole('listbox', { name: 'Typeahead menu' })
+        .getByRole('menuitem', { name: /SOA Bot/ })
+        .click();
+      await page.keyboard.type(' move SecGroup1 to cloud');
+      await newPost.getByRole('button', { name: 'Post', exact: true }).click();
 
-    const request = card('Move to cloud: SecGroup1', 'Nested groups stay in AD');
-    await request.waitFor();
-    assert.match(await request.innerText(), /SecGroup1-Leaf → SecGroup1-Nested → SecGroup1/);
-    await page.screenshot({ path: join(artifacts, '01-channel-approval-card.png'), fullPage: true });
+      const request = card('Move to cloud: SecGroup1', 'Nested groups stay in AD');
+      await request.waitFor();
+      assert.match(await request.innerText(), /SecGroup1-Leaf → SecGroup1-Nested → SecGroup1/);
+      await page.screenshot({ path: join(artifacts, '01-channel-approval-card.png'), fullPage: true });
 
-    await approve(request);
-    const confirmation = message(/Audit log:.*Change Source of Authority from AD to cloud.*initiated by Megan Bowen/);
-    await confirmation.waitFor();
-    await card('Move to cloud: SecGroup1', 'Completed').first().waitFor();
-    await confirmation.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(artifacts, '02-channel-audit-confirmed.png'), fullPage: true });
-  });
+      await approve(request);
+      const confirmation = message(/Audit log:.*Change Source of Authority from AD to cloud.*initiated by Megan Bowen/);
+      await confirmation.waitFor();
+      await card('Move to cloud: SecGroup1', 'Completed').first().waitFor();
+      await confirmation.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, '02-channel-audit-confirmed.png'), fullPage: true });
+    },
+  );
 
   /** A new post in the channel, @mentioning the bot. */
   async function post(text: string): Promise<void> {
@@ -181,32 +185,39 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     await newPost.getByRole('button', { name: 'Post', exact: true }).click();
   }
 
-  it('channel: the board, then a nested plan (the tree under SecGroup1-Nested) approved and run bottom-up; the board follows it', async () => {
-    await post('board');
-    const board = card('Group SOA requests in this conversation');
-    await board.first().waitFor();
+  it(
+    'channel: the board, then a nested plan (the tree under SecGroup1-Nested) approved and run ' +
+      'bottom-up; the board follows it',
+    async () => {
+      await post('board');
+      const board = card('Group SOA requests in this conversation');
+      await board.first().waitFor();
 
-    await post('move SecGroup1-Nested and its nested groups to cloud');
-    const plan = card('Move to cloud: the tree under SecGroup1-Nested', 'bottom-up');
-    await plan.waitFor();
-    const text = await plan.innerText();
-    assert.match(text, /2 groups to switch/);
-    const steps = text.slice(text.indexOf('groups to switch'));
-    assert.ok(
-      steps.indexOf('SecGroup1-Leaf') >= 0 && steps.indexOf('SecGroup1-Leaf') < steps.indexOf('SecGroup1-Nested'),
-      'the leaf goes first',
-    );
-    await card('Group SOA requests in this conversation', 'the tree under SecGroup1-Nested').first().waitFor();
-    await page.screenshot({ path: join(artifacts, '05-channel-plan-card.png'), fullPage: true });
+      await post('move SecGroup1-Nested and its nested groups to cloud');
+      const plan = card('Move to cloud: the tree under SecGroup1-Nested', 'bottom-up');
+      await plan.waitFor();
+      const text = await plan.innerText();
+      assert.match(text, /2 groups to switch/);
+      const steps = text.slice(text.indexOf('groups to switch'));
+      assert.ok(
+        steps.indexOf('SecGroup1-Leaf') >= 0 && steps.indexOf('SecGroup1-Leaf') < steps.indexOf('SecGroup1-Nested'),
+        'the leaf goes first',
+      );
+      await card('Group SOA requests in this conversation', 'the tree under SecGroup1-Nested').first().waitFor();
+      await page.screenshot({ path: join(artifacts, '05-channel-plan-card.png'), fullPage: true });
 
-    await approve(plan);
-    await message(
-      /Plan R-\w+ \(the tree under SecGroup1-Nested\) is complete: 2 groups are cloud-managed; 2 of 2 confirmed in the audit log/,
-    ).waitFor();
-    await card('Group SOA requests in this conversation', 'Finished in the last 24 hours').first().waitFor();
-    await board.first().scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(artifacts, '06-channel-board-after-plan.png'), fullPage: true });
-  });
+      await approve(plan);
+      await message(
+        new RegExp(
+          String.raw`Plan R-\w+ \(the tree under SecGroup1-Nested\) is complete: 2 groups are ` +
+            String.raw`cloud-managed; 2 of 2 confirmed in the audit log`,
+        ),
+      ).waitFor();
+      await card('Group SOA requests in this conversation', 'Finished in the last 24 hours').first().waitFor();
+      await board.first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, '06-channel-board-after-plan.png'), fullPage: true });
+    },
+  );
 
   it('group chat: rollback of SOAGroup3 → waiting for sync → a sync cycle → taken over by AD', async () => {
     await page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();

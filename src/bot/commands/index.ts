@@ -1,0 +1,39 @@
+/**
+ * The commands, keyed by the user's word. routeOf (routes.ts) gives each parsed message its
+ * key; a key without a handler here does not compile.
+ */
+import type { Command } from '../../domain/command';
+import { signIn, signOut } from './account';
+import { exportRecord } from './export';
+import { help, invalid, unknown } from './help';
+import { plan, rollbackPlan } from './plans';
+import { cancel, check, move, rollback } from './requests';
+import { routeOf, type CommandHandler, type MessageTurn, type RouteCommands, type RouteKey } from './routes';
+import { board, pending, status } from './status';
+
+export const COMMANDS: { [K in RouteKey]: CommandHandler<K> } = {
+  move,
+  rollback,
+  check,
+  plan,
+  'rollback plan': rollbackPlan,
+  cancel,
+  status,
+  pending,
+  board,
+  export: exportRecord,
+  'sign in': signIn,
+  'sign out': signOut,
+  help,
+  unknown,
+  invalid,
+};
+
+export async function runCommand(t: MessageTurn, command: Command): Promise<void> {
+  const route = routeOf(command);
+  await handle(t, route.key, route.command);
+}
+
+function handle<K extends RouteKey>(t: MessageTurn, key: K, command: RouteCommands[K]): Promise<void> {
+  return COMMANDS[key](t, command);
+}

@@ -1,0 +1,50 @@
+/** Requests for named groups: `move …`, `rollback …`, `check …`, and `cancel R-…`. */
+import type { GroupMatch } from '../../ports/directory';
+import { namedGroupsPlanLabel } from '../../views/plan-card';
+import { noGroupNamed } from '../../views/lookups';
+import { cancelled } from '../../views/request-replies';
+import { sendCard, sendText } from '../reply';
+import type { MessageTurn, RouteCommands } from './routes';
+import { checkGroup, submit, submitPlan } from './submit';
+
+/** `move SecGroup1 to cloud`: one request per group found, or one plan when several are named. */
+export async function move(t: MessageTurn, c: RouteCommands['move']): Promise<void> {
+  const groups = await lookUp(t, c);
+  // Several groups asked to move together: one plan, one approval, run bottom-up.
+  if (groups.length > 1) {
+    await submitPlan(t, {
+      kind: 'wave',
+      label: namedGroupsPlanLabel(groups.length),
+      groupIds: groups.map((g) => g.id),
+    });
+    return;
+  }
+  for (const g of groups) await submit(t, g.id, 'move');
+}
+
+/** `rollback SecGroup1`: one request per group found. */
+export async function rollback(t: MessageTurn, c: RouteCommands['rollback']): Promise<void> {
+  for (const g of await lookUp(t, c)) await submit(t, g.id, 'rollback');
+}
+
+/** `check SecGroup1`: the prerequisite report of each group found (a dry run). */
+export async function check(t: MessageTurn, c: RouteCommands['check']): Promise<void> {
+  for (const g of await lookUp(t, c)) await checkGroup(t, g.id, c.action);
+}
+
+/** `cancel R-…`: the requester withdraws a request before it is decided. */
+export async function cancel(t: MessageTurn, c: RouteCommands['cancel']): Promise<void> {
+  const r = await t.bot.service.cancel(c.requestId, t.who);
+  await sendText(t.ctx, r.outcome === 'done' ? cancelled(r.request.id) : r.message);
+}
+
+/**
+ * The groups the message names, found in the directory. A name not found is answered (with
+ * similar names); a name several groups have gets a pick list, whose buttons go on as clicks.
+ */
+async function lookUp(t: MessageTurn, c: RouteCommands['move' | 'rollback' | 'check']): Promise<GroupMatch[]> {
+  const res = await t.bot.service.resolve(c.targets, t.unsplit);
+  for (const m of res.missing) await sendText(t.ctx, noGroupNamed(m.name, m.suggestions));
+  for (const a of res.ambiguous) await sendCard(t.ctx, t.bot.presenter.pickCard(a.name, a.matches, c.action, c.kind));
+  return res.resolved;
+}

@@ -1,0 +1,72 @@
+/**
+ * Asking the service for a check or a request and posting what comes back: shared by the
+ * commands (move, rollback, check, plans) and the card clicks (request, check, rollbackPlan).
+ */
+import type { SoaAction } from '../../domain/command';
+import type { SoaRequest } from '../../domain/request';
+import { boardKey } from '../../ports/boards';
+import type { PlanSpec } from '../../services/soa-service';
+import { PLAN_ROWS } from '../../views/plan-card';
+import { ALREADY_OPEN, NOT_REQUESTED } from '../../views/request-replies';
+import type { Turn } from '../deps';
+import { sendCard, sendText } from '../reply';
+import { anchorFor } from '../turn';
+
+/** The check card of one group (a dry run: nothing is requested). */
+export async function checkGroup(t: Omit<Turn, 'who'>, groupId: string, action: SoaAction): Promise<void> {
+  const r = await t.bot.service.check(groupId, action);
+  await sendCard(t.ctx, t.bot.presenter.checkCard(r.facts, r.checks, action, r.blocked));
+}
+
+/** A request for one group: its card, or why not (a blocking check, an open request). */
+export async function submit(t: Turn, groupId: string, action: SoaAction): Promise<void> {
+  const anchor = anchorFor(t.ctx.activity);
+  const r = await t.bot.service.submit(groupId, action, t.who, anchor);
+  if (r.blocked) {
+    await sendCard(t.ctx, t.bot.presenter.checkCard(r.facts, r.checks, action, true), NOT_REQUESTED.blocked(action));
+    return;
+  }
+  if (r.duplicate) {
+    const name = r.facts.group.displayName;
+    // Its card never arrived (the post failed after retries): post it again here, so it can be decided.
+    if (
+      r.duplicate.state === 'awaiting_approval' &&
+      !r.duplicate.anchor.cardActivityId &&
+      boardKey(r.duplicate.anchor) === boardKey(anchor)
+    ) {
+      await sendText(t.ctx, ALREADY_OPEN.cardAgain(name, r.duplicate.id));
+      await postRequest(t, r.duplicate);
+      return;
+    }
+    await sendText(t.ctx, ALREADY_OPEN.elsewhere(name, r.duplicate.id, t.bot.presenter.statusLine(r.duplicate)));
+    return;
+  }
+  await postRequest(t, r.request!);
+}
+
+/** A request for a plan: its card, or why not (a blocking check, groups with open requests). */
+export async function submitPlan(t: Turn, spec: PlanSpec): Promise<void> {
+  const r = await t.bot.service.submitPlan(spec, t.who, anchorFor(t.ctx.activity));
+  if (r.blocked) {
+    await sendCard(
+      t.ctx,
+      t.bot.presenter.planCheckCard(r.plan, r.facts, r.checks, true, r.problem),
+      r.problem ? undefined : NOT_REQUESTED.planBlocked,
+    );
+    return;
+  }
+  if (r.conflicts?.length) {
+    await sendText(t.ctx, NOT_REQUESTED.planConflicts(r.conflicts));
+    return;
+  }
+  await postRequest(t, r.request!);
+}
+
+/** Posts a new request's card (and, for a long plan, every step in follow-up messages). */
+export async function postRequest(t: Omit<Turn, 'who'>, req: SoaRequest): Promise<void> {
+  const sent = await sendCard(t.ctx, t.bot.presenter.requestCard(req));
+  if (sent?.id) await t.bot.service.attachCard(req.id, { ...anchorFor(t.ctx.activity), cardActivityId: sent.id });
+  if (req.plan && req.plan.steps.length + req.plan.skipped.length > PLAN_ROWS) {
+    for (const m of t.bot.presenter.planListing(req)) await sendText(t.ctx, m.text);
+  }
+}

@@ -1,0 +1,146 @@
+/** A plan (several groups, in order) on the request card, its dry run, and its full listing. */
+import type { SoaAction } from '../domain/command';
+import { planCounts } from '../domain/plan';
+import type { CheckRow, GroupFacts } from '../domain/prerequisites';
+import type { Plan, PlanStep } from '../domain/request';
+import { checkRows } from './facts';
+import type { Card } from './labels';
+import { shownChecks, shownFacts, shownPlan } from './shown';
+import { render } from './templates';
+import { forCard, forMessage } from './text';
+
+/** Plan steps on a request card: keeps it well inside Teams' 28 KB card limit. */
+export const PLAN_ROWS = 30;
+
+/** The label of a plan over the groups whose names start with `prefix` (shown on its card). */
+export const prefixPlanLabel = (prefix: string) => `groups starting with "${prefix}"`;
+/** The label of a plan over several groups named in one message. */
+export const namedGroupsPlanLabel = (n: number) => `${n} named groups`;
+/** Stands for the request id in the listing of a plan's dry run (nothing was requested). */
+export const DRY_RUN_ID = '(dry run)';
+
+export interface PlanView {
+  heading: string;
+  summary: string;
+  rows: Array<{ text: string }>;
+  more: string;
+}
+
+function stepIcon(st: PlanStep): string {
+  if (st.state === 'done') return st.audit ? '✅' : '☑️';
+  if (st.state === 'failed') return '❌';
+  if (st.state === 'untouched') return '⏸️';
+  return '▫️';
+}
+
+function stepRow(plan: Plan, st: PlanStep, number: number): { text: string } {
+  const level = plan.kind === 'tree' ? ` · level ${st.depth}` : '';
+  const warnings = st.warnings.length ? ` · ⚠️ ${st.warnings.join('; ')}` : '';
+  const error = st.error ? ` · ${st.error}` : '';
+  return { text: `${number}. ${stepIcon(st)} **${st.groupName}**${level}${warnings}${error}` };
+}
+
+/** What the plan holds, in counts: to switch, done, confirmed, failed, skipped and why. */
+function summary(plan: Plan, action: SoaAction): string {
+  const n = plan.steps.length;
+  const counts = planCounts(plan);
+  const confirmed = plan.steps.filter((st) => st.audit).length;
+  const parts = [`${n} group${n === 1 ? '' : 's'} to ${action === 'move' ? 'switch' : 'roll back'}`];
+  if (counts.done) parts.push(`${counts.done} done`);
+  if (confirmed) parts.push(`${confirmed} confirmed in the audit log`);
+  if (counts.failed) parts.push(`${counts.failed} failed`);
+  if (counts.untouched) parts.push(`${counts.untouched} untouched`);
+  if (plan.skipped.length)
+    parts.push(`${plan.skipped.length} skipped (${[...new Set(plan.skipped.map((k) => k.reason))].join('; ')})`);
+  if (plan.sharedGroups.length) parts.push(`${plan.sharedGroups.length} under several parents (switched once)`);
+  if (plan.cycleGroups.length) parts.push(`${plan.cycleGroups.length} on a nesting cycle`);
+  const pre = plan.prerequisites;
+  if (pre?.extensionAttributes)
+    parts.push(`${pre.extensionAttributes} with extension attributes set (lost at the switch)`);
+  if (pre?.adParents) parts.push(`${pre.adParents} in groups still synced from AD outside the plan`);
+  if (pre?.unread) parts.push(`${pre.unread} whose prerequisites could not be read`);
+  return parts.join(' · ');
+}
+
+/**
+ * The plan on the card: counts, then up to PLAN_ROWS steps in execution order (around the
+ * failed step once there is one). Longer plans are listed in full by planListing.
+ */
+export function planView(req: { plan?: Plan; action: SoaAction }): PlanView {
+  const plan = req.plan!;
+  const n = plan.steps.length;
+  const order =
+    req.action === 'move'
+      ? 'bottom-up: nested groups first, each before every group it is in'
+      : 'top-down: parents first';
+  const failedAt = plan.steps.findIndex((st) => st.state === 'failed');
+  const start = failedAt >= PLAN_ROWS ? Math.max(0, failedAt - Math.floor(PLAN_ROWS / 2)) : 0;
+  const shown = plan.steps.slice(start, start + PLAN_ROWS);
+  return {
+    heading: `Plan (${plan.label}), ${order}`,
+    summary: summary(plan, req.action),
+    rows: shown.map((st, i) => stepRow(plan, st, start + i + 1)),
+    more:
+      n > shown.length
+        ? `Steps ${start + 1}–${start + shown.length} of ${n} shown; every step is listed in the thread.`
+        : '',
+  };
+}
+
+/** The dry run of a plan (check the tree under X): the plan and the checks, nothing requested. */
+export function planCheckCard(
+  rawPlan: Plan,
+  rawFacts: GroupFacts,
+  rawChecks: CheckRow[],
+  blocked: boolean,
+  problem?: string,
+): Card {
+  const plan = shownPlan(rawPlan, forCard);
+  const facts = shownFacts(rawFacts, forCard);
+  const checks = shownChecks(rawChecks, forCard);
+  return render('request', {
+    title: `Check (move to cloud): ${plan.label}`,
+    statusLine:
+      problem ??
+      (blocked
+        ? 'A blocking check failed: this plan cannot be requested.'
+        : 'Dry run: nothing was requested or changed. Ask with "move … to cloud" to request it.'),
+    headerStyle: blocked ? 'attention' : 'emphasis',
+    groupFacts: [{ label: 'Tenant facts from', value: `${facts.group.displayName} (${facts.group.id})` }],
+    checks: checkRows(checks),
+    outcome: [],
+    plan: planView({ plan, action: 'move' }),
+    canDecide: false,
+    canRequestFromCheck: false,
+  });
+}
+
+/** Every step and every skipped group, as messages of at most `perMessage` lines (nothing cut). */
+export function planListing(raw: { id: string; plan?: Plan }, perMessage = 100): Array<{ text: string }> {
+  const req = { id: raw.id, ...(raw.plan ? { plan: shownPlan(raw.plan, forMessage) } : {}) };
+  const plan = req.plan!;
+  const out: Array<{ text: string }> = [];
+  for (let i = 0; i < plan.steps.length; i += perMessage) {
+    const chunk = plan.steps.slice(i, i + perMessage);
+    out.push({
+      text: [
+        `Plan ${req.id}, steps ${i + 1}–${i + chunk.length} of ${plan.steps.length}:`,
+        ...chunk.map(
+          (st, k) =>
+            `${i + k + 1}. ${st.groupName} (${st.groupId})` +
+            (st.warnings.length ? ` ⚠️ ${st.warnings.join('; ')}` : ''),
+        ),
+      ].join('\n\n'),
+    });
+  }
+  for (let i = 0; i < plan.skipped.length; i += perMessage) {
+    const chunk = plan.skipped.slice(i, i + perMessage);
+    out.push({
+      text: [
+        `Plan ${req.id}, skipped ${i + 1}–${i + chunk.length} of ${plan.skipped.length}:`,
+        ...chunk.map((k) => `${k.groupName} (${k.groupId}): ${k.reason}`),
+      ].join('\n\n'),
+    });
+  }
+  return out;
+}

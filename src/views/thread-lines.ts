@@ -1,0 +1,197 @@
+/** The lines the bot posts in a request's thread: state changes, reminders, the post-switch watch. */
+import { planCounts } from '../domain/plan';
+import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
+import type { SoaRequest } from '../domain/request';
+import type { Outgoing } from '../ports/notifier';
+import { shortChange, time } from './labels';
+import { shownReq } from './shown';
+import { forMessage } from './text';
+
+type Line = { text: string };
+
+/**
+ * The thread line for a state change, naming the requester with an @mention so Teams
+ * notifies them (unless they caused the change themselves).
+ */
+export function threadUpdate(raw: SoaRequest): Outgoing | null {
+  const req = shownReq(raw, forMessage);
+  const line = threadLine(req);
+  if (!line) return null;
+  const r = req.requester;
+  const byRequester =
+    req.state === 'cancelled' || (req.approver?.id === r.id && ['approved', 'rejected'].includes(req.state));
+  if (!r.channelUserId || byRequester) return line;
+  return { text: `<at>${r.name}</at> ${line.text}`, mentions: [{ id: r.channelUserId, name: r.name }] };
+}
+
+function threadLine(req: SoaRequest): Line | null {
+  if (req.plan && req.state !== 'approved') return planLine(req);
+  const g = `**${req.groupName}**`;
+  switch (req.state) {
+    case 'approved':
+      return {
+        text:
+          `Request ${req.id} for ${g} was approved by ${req.approver?.name}` +
+          `${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; running it with their sign-in.`,
+      };
+    case 'awaiting_audit':
+      return {
+        text:
+          `${req.action === 'move' ? `Switched ${g} to cloud management` : `Rolled back ${g} to AD management`}` +
+          ` with ${req.approver?.name}'s sign-in; read back and verified. Waiting for the audit log entry…`,
+      };
+    case 'completed':
+    case 'waiting_for_sync': {
+      const lead =
+        req.state === 'completed'
+          ? `✅ ${g} is now cloud-managed.`
+          : `↩️ ${g} is rolled back; the next sync cycle will take it over from AD.`;
+      if (!req.audit)
+        return {
+          text:
+            `${lead} The change was verified, but its audit entry did not appear in time; ` +
+            `look for it in the Entra audit log (request ${req.id}).`,
+        };
+      const a = req.audit;
+      return {
+        text:
+          `${lead} Audit log: **${a.activityDisplayName}** at ${time(a.activityDateTime)}, ` +
+          `initiated by ${a.initiatedBy}, result ${a.result}. Audit record ${a.id}, correlation id ${a.correlationId}.`,
+      };
+    }
+    case 'taken_over':
+      return {
+        text:
+          `✅ ${g} is managed in AD again: the sync cycle at ${time(req.takenOverAt)} took it over ` +
+          `(request ${req.id}).`,
+      };
+    case 'failed':
+      return { text: `❌ Request ${req.id} for ${g} failed: ${req.reason ?? 'unknown reason'}` };
+    case 'rejected':
+      return { text: `Request ${req.id} for ${g} was rejected by ${req.approver?.name}: ${req.reason ?? ''}` };
+    case 'expired':
+      return {
+        text:
+          `Request ${req.id} for ${g} expired without a decision. ` +
+          `${req.requester.name}, ask again if it is still needed.`,
+      };
+    case 'cancelled':
+      return { text: `Request ${req.id} for ${g} was cancelled by ${req.requester.name}.` };
+    default:
+      return null;
+  }
+}
+
+function planLine(req: SoaRequest): Line | null {
+  const plan = req.plan!;
+  const n = plan.steps.length;
+  const c = planCounts(plan);
+  const confirmed = plan.steps.filter((st) => st.audit).length;
+  const what = req.action === 'move' ? 'switched to cloud management' : 'rolled back to AD management';
+  switch (req.state) {
+    case 'awaiting_audit':
+      return {
+        text:
+          `Plan ${req.id}: all ${n} groups ${what} in order with ${req.approver?.name}'s sign-in, ` +
+          'each read back and verified. Waiting for the audit log entries…',
+      };
+    case 'completed':
+      return {
+        text:
+          `✅ Plan ${req.id} (${plan.label}) is complete: ${n} groups are cloud-managed; ` +
+          `${confirmed} of ${n} confirmed in the audit log` +
+          `${confirmed < n ? ' (the rest did not appear in time; look in the Entra audit log)' : ''}.`,
+      };
+    case 'waiting_for_sync':
+      return {
+        text:
+          `↩️ Plan ${req.id}: ${n} groups rolled back (${confirmed} of ${n} confirmed in the audit log); ` +
+          'the next sync cycle takes them over from AD.',
+      };
+    case 'taken_over':
+      return { text: `✅ Plan ${req.id}: all ${n} groups are managed in AD again (taken over by the sync cycle).` };
+    case 'stopped': {
+      const failed = plan.steps.find((st) => st.state === 'failed');
+      return {
+        text:
+          `⏸️ Plan ${req.id} stopped at step ${plan.steps.indexOf(failed!) + 1} of ${n}, ` +
+          `**${failed?.groupName}**: ${failed?.error ?? 'failed'}. ` +
+          `${c.done} group(s) were switched; ${c.untouched} are untouched. ` +
+          'An approver can resume the plan from the card; the requester can cancel it.',
+      };
+    }
+    case 'failed':
+      return { text: `❌ Plan ${req.id} failed: ${req.reason ?? 'unknown reason'}` };
+    case 'rejected':
+      return { text: `Plan ${req.id} (${plan.label}) was rejected by ${req.approver?.name}: ${req.reason ?? ''}` };
+    case 'expired':
+      return { text: `Plan ${req.id} (${plan.label}) expired without a decision.` };
+    case 'cancelled':
+      return { text: `Plan ${req.id} (${plan.label}) was cancelled by ${req.requester.name}.` };
+    default:
+      return null;
+  }
+}
+
+export function reminder(raw: SoaRequest, policy: ApprovalPolicy): Outgoing {
+  const req = shownReq(raw, forMessage);
+  return {
+    text:
+      `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, ` +
+      `asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. ` +
+      `Who may decide: ${describeApprovers(policy)}.`,
+  };
+}
+
+/** What the sync cycle after a move showed: names from the directory, shown as in messages. */
+export interface Seen {
+  lastSync: string;
+  takenOver: string[];
+  skipped: Array<{ name: string; changes: string[] }> | null;
+}
+
+/** What a sync cycle after a move showed; `skipped` null when Graph cannot show skipped edits. */
+export function watchLine(raw: SoaRequest, rawSeen: Seen): Outgoing {
+  const req = shownReq(raw, forMessage);
+  const seen = {
+    ...rawSeen,
+    takenOver: rawSeen.takenOver.map((n) => forMessage(n)),
+    skipped:
+      rawSeen.skipped &&
+      rawSeen.skipped.map((x) => ({ name: forMessage(x.name), changes: x.changes.map((c) => forMessage(c)) })),
+  };
+  const what = req.plan
+    ? `the ${req.plan.steps.filter((st) => st.state === 'done').length} groups of plan ${req.id}`
+    : `**${req.groupName}**`;
+  const list = (xs: string[]) =>
+    xs.length > 10 ? `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more` : xs.join(', ');
+  const parts: string[] = [];
+  const one = seen.takenOver.length === 1;
+  if (seen.takenOver.length)
+    parts.push(
+      `⚠️ Drift after the sync cycle at ${time(seen.lastSync)}: ${list(seen.takenOver)} ${one ? 'is' : 'are'} ` +
+        `synced from AD again (taken over), not cloud-managed. Someone rolled ${one ? 'it' : 'them'} back, ` +
+        'or the sync client is older than the supported version.',
+    );
+  else
+    parts.push(
+      `🔍 Sync cycle at ${time(seen.lastSync)}: ${what} stayed cloud-managed; ` +
+        `the sync client skipped ${req.plan ? 'them' : 'it'}.`,
+    );
+  if (seen.skipped === null)
+    parts.push(
+      'Skipped AD-side edits are not visible through Graph here (Connect Sync logs them as event 6956 on its server).',
+    );
+  else if (seen.skipped.length) {
+    const skipped = seen.skipped
+      .slice(0, 10)
+      .map((x) => `${x.name} (${x.changes.join(', ') || 'changed'})`)
+      .join('; ');
+    const more = seen.skipped.length > 10 ? ` and ${seen.skipped.length - 10} more` : '';
+    parts.push(
+      `AD-side changes were skipped and are not in the cloud: ${skipped}${more}. ` +
+        'Make them in the cloud if they are still wanted.',
+    );
+  } else parts.push('No AD-side edits were skipped.');
+  return { text: `Request ${req.id}: ${parts.join(' ')}` };
+}

@@ -19,7 +19,7 @@ const SCAN_LIMIT = 500;
 
 export class BoardService {
   constructor(
-    private readonly d: {
+    private readonly ports: {
       boards: BoardStore;
       store: RequestStore;
       notifier: Notifier;
@@ -36,26 +36,26 @@ export class BoardService {
 
   private async render(key: string): Promise<Record<string, unknown>> {
     const [open, finished] = await Promise.all([
-      this.d.store.list({ states: OPEN_STATES, limit: SCAN_LIMIT }),
-      this.d.store.list({ states: FINAL_STATES, limit: 50 }),
+      this.ports.store.list({ states: OPEN_STATES, limit: SCAN_LIMIT }),
+      this.ports.store.list({ states: FINAL_STATES, limit: 50 }),
     ]);
     const here = (r: SoaRequest) => boardKey(r.anchor) === key;
-    const dayAgo = new Date(this.d.clock.now().getTime() - 86_400_000).toISOString();
-    return this.d.view.boardCard(
+    const dayAgo = new Date(this.ports.clock.now().getTime() - 86_400_000).toISOString();
+    return this.ports.view.boardCard(
       key,
       open.filter(here),
       finished.filter((r) => here(r) && r.updatedAt >= dayAgo).slice(0, 5),
-      this.d.clock.now().toISOString(),
+      this.ports.clock.now().toISOString(),
     );
   }
 
   /** Records where the board card now is; the previous card (if any) is pointed at the new one. */
   async posted(anchor: ConversationAnchor, postedBy: string): Promise<void> {
     const key = boardKey(anchor);
-    const previous = await this.d.boards.get(key);
-    await this.d.boards.put({ key, anchor, postedAt: this.d.clock.now().toISOString(), postedBy });
+    const previous = await this.ports.boards.get(key);
+    await this.ports.boards.put({ key, anchor, postedAt: this.ports.clock.now().toISOString(), postedBy });
     if (previous?.anchor.cardActivityId && previous.anchor.cardActivityId !== anchor.cardActivityId) {
-      await this.d.notifier.updateCard(previous.anchor, movedCard()).catch(() => undefined);
+      await this.ports.notifier.updateCard(previous.anchor, movedCard()).catch(() => undefined);
     }
   }
 
@@ -63,11 +63,11 @@ export class BoardService {
   async refreshFor(req: SoaRequest): Promise<void> {
     try {
       const key = boardKey(req.anchor);
-      const board = await this.d.boards.get(key);
+      const board = await this.ports.boards.get(key);
       if (!board?.anchor.cardActivityId) return;
-      await this.d.notifier.updateCard(board.anchor, await this.render(key));
+      await this.ports.notifier.updateCard(board.anchor, await this.render(key));
     } catch (e) {
-      this.d.logger.warn('board refresh failed', {
+      this.ports.logger.warn('board refresh failed', {
         requestId: req.id,
         error: e instanceof Error ? e.message : String(e),
       });

@@ -4,15 +4,15 @@
  * ack (the approver must confirm what Graph cannot show).
  */
 import type { SoaAction } from './command';
-import { mailRow, soaStateRow, syncedRow, syncVersionsRow, tenantSyncRow } from './checks/common';
-import { childrenRow, depthRow, extensionAttributesRow, parentsRow, reconciliationRow } from './checks/move';
-import { cloudEditsRow, cloudMembersRow, completesAtSyncRow } from './checks/rollback';
-import type { CheckRow, SyncMinimums } from './checks/row';
+import { mailRow, soaStateRow, syncedRow, syncVersionsRow, tenantSyncRow } from './checks-common';
+import { childrenRow, depthRow, extensionAttributesRow, parentsRow, reconciliationRow } from './checks-move';
+import { cloudEditsRow, cloudMembersRow, completesAtSyncRow } from './checks-rollback';
+import type { CheckRow, SyncMinimums } from './check-row';
 import { soaState, type GroupFacts } from './group-facts';
 
-export type { CheckRow, CheckStatus, SyncMinimums } from './checks/row';
-export { bottomUpOrder } from './checks/move';
-export { when } from './checks/row';
+export type { CheckRow, CheckStatus, SyncMinimums } from './check-row';
+export { bottomUpOrder } from './checks-move';
+export { when } from './check-row';
 export {
   isFromAd,
   kindLabel,

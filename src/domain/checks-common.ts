@@ -1,7 +1,7 @@
 /** The checks of a switch and of a rollback alike: the tenant, the group's origin and state, mail. Pure. */
-import type { SoaAction } from '../command';
-import { kindLabel, type GroupFacts, type SoaState } from '../group-facts';
-import { when, type CheckRow, type SyncMinimums } from './row';
+import type { SoaAction } from './command';
+import { kindLabel, type GroupFacts, type SoaState } from './group-facts';
+import { when, type CheckRow, type SyncMinimums } from './check-row';
 
 export function tenantSyncRow(f: GroupFacts): CheckRow {
   const t = f.tenant;

@@ -1,6 +1,6 @@
 /** The checks only a switch to the cloud has: nesting below and above, extension attributes, later AD edits. Pure. */
-import type { GroupFacts, TreeNode } from '../group-facts';
-import { list, type CheckRow } from './row';
+import type { GroupFacts, TreeNode } from './group-facts';
+import { list, type CheckRow } from './check-row';
 
 /** Bottom-up order for the groups still managed in AD below this one: deepest first. */
 export function bottomUpOrder(f: GroupFacts): TreeNode[] {

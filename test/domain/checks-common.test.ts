@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mailRow, soaStateRow, syncedRow, syncVersionsRow, tenantSyncRow } from '../../../src/domain/checks/common';
-import { soaState } from '../../../src/domain/group-facts';
-import { cloudManaged, facts } from '../fixtures';
+import { mailRow, soaStateRow, syncedRow, syncVersionsRow, tenantSyncRow } from '../../src/domain/checks-common';
+import { soaState } from '../../src/domain/group-facts';
+import { cloudManaged, facts } from './fixtures';
 
 describe('domain checks for a move and a rollback alike', () => {
   it('tenant sync: pass with the last sync time, fail when not enabled, unknown when not readable', () => {

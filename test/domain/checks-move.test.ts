@@ -6,8 +6,8 @@ import {
   extensionAttributesRow,
   parentsRow,
   reconciliationRow,
-} from '../../../src/domain/checks/move';
-import { facts, nested } from '../fixtures';
+} from '../../src/domain/checks-move';
+import { facts, nested } from './fixtures';
 
 describe('domain checks for a move only', () => {
   it('nested groups: pass without AD-managed ones; otherwise warn, lowest first, and name the plan command', () => {

@@ -1,6 +1,6 @@
 /** The checks only a rollback to AD has: cloud-only members, cloud edits, completion at the next sync. Pure. */
-import type { GroupFacts } from '../group-facts';
-import { list, type CheckRow } from './row';
+import type { GroupFacts } from './group-facts';
+import { list, type CheckRow } from './check-row';
 
 export function cloudMembersRow(f: GroupFacts): CheckRow {
   const cloudMembers = f.cloudOnlyMembers;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { cloudEditsRow, cloudMembersRow, completesAtSyncRow } from '../../../src/domain/checks/rollback';
-import { cloudManaged } from '../fixtures';
+import { cloudEditsRow, cloudMembersRow, completesAtSyncRow } from '../../src/domain/checks-rollback';
+import { cloudManaged } from './fixtures';
 
 describe('domain checks for a rollback only', () => {
   it('cloud-only members: pass when all come from AD, warn naming those AD removes, unknown when unread', () => {

@@ -31,7 +31,7 @@ export interface Page<T> {
   '@odata.nextLink'?: string;
 }
 
-/** The app identity's Graph client and its batch runner: what every read below needs. */
+/** The app identity's Graph client and its batch runner: what every app-identity read needs. */
 export interface AppGraph {
   client: Client;
   /** Runs the steps as JSON batches (or one by one for the benchmark's baseline). */

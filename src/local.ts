@@ -108,9 +108,10 @@ async function main(): Promise<void> {
   }
 
   console.log('Local stack is up.');
-  console.log(
-    `  Fake tenant: ${tenantUrl} (${owned ? `started here; sync cycle every ${Math.round(syncIntervalMs / 1000)} s` : 'already running, shared'})`,
-  );
+  const tenantNote = owned
+    ? `started here; sync cycle every ${Math.round(syncIntervalMs / 1000)} s`
+    : 'already running, shared';
+  console.log(`  Fake tenant: ${tenantUrl} (${tenantNote})`);
   console.log(`  Bot:         ${bot.http.url}/api/messages (local mode, store ${config.storeFile})`);
   if (playground)
     console.log(`  Playground:  ${playground.url}  ← open this, then type "help" or "move SecGroup1 to cloud"`);

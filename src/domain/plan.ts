@@ -60,10 +60,7 @@ function warningsFor(
   if (ext === null) w.push('extension attributes 1–15 could not be read (they are lost at the switch)');
   else {
     const set = Object.entries(ext);
-    if (set.length)
-      w.push(
-        `extension attributes lost at the switch: ${few(set.map(([k, v]) => `${k.replace('extensionAttribute', 'ext')} = ${v.length > EXT_VALUE_SHOWN ? `${v.slice(0, EXT_VALUE_SHOWN - 1)}…` : v}`))}`,
-      );
+    if (set.length) w.push(`extension attributes lost at the switch: ${few(set.map(([k, v]) => extShown(k, v)))}`);
   }
   if (facts.parents === null) w.push('parent groups could not be read');
   else {
@@ -71,10 +68,17 @@ function warningsFor(
     const adParents = facts.parents.filter((p) => p.onPremisesSyncEnabled === true && !steps.has(p.id));
     if (adParents.length)
       w.push(
-        `member of ${few(adParents.map((p) => p.displayName))}, still synced from AD and not in this plan: that membership is not written back to AD (no dual write)`,
+        `member of ${few(adParents.map((p) => p.displayName))}, still synced from AD and not in this plan: ` +
+          'that membership is not written back to AD (no dual write)',
       );
   }
   return w;
+}
+
+/** "ext3 = value", the value cut to what a card row shows. */
+function extShown(name: string, value: string): string {
+  const shown = value.length > EXT_VALUE_SHOWN ? `${value.slice(0, EXT_VALUE_SHOWN - 1)}…` : value;
+  return `${name.replace('extensionAttribute', 'ext')} = ${shown}`;
 }
 
 /** At most three items, then how many more: a card row stays short whatever the data. */

@@ -40,10 +40,8 @@ export function describeApprovers(p: ApprovalPolicy, approverGroupName?: string)
 /** Whether someone could approve at all (roles and group), before any particular request. */
 export function approverStanding(policy: ApprovalPolicy, who: Decider): { ok: true } | { ok: false; reason: string } {
   if (!who.roles.some((r) => policy.approverRoles.includes(r))) {
-    return {
-      ok: false,
-      reason: `Approving needs one of these directory roles, active now: ${policy.approverRoles.map((r) => ROLE_LABEL[r] ?? r).join(', ')}.`,
-    };
+    const roles = policy.approverRoles.map((r) => ROLE_LABEL[r] ?? r).join(', ');
+    return { ok: false, reason: `Approving needs one of these directory roles, active now: ${roles}.` };
   }
   if (policy.approverGroupId && !who.groupIds.includes(policy.approverGroupId)) {
     return { ok: false, reason: 'Approving needs membership of the configured approvers group.' };

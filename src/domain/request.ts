@@ -109,7 +109,10 @@ export interface Plan {
   sharedGroups: string[];
   /** The move plan this rollback plan undoes. */
   rollbackOf?: string;
-  /** Move plans: how many steps have extension attributes set (lost), AD-synced parents outside the plan, or facts not read. */
+  /**
+   * Move plans: how many steps have extension attributes set (lost), AD-synced parents outside
+   * the plan, or facts not read.
+   */
   prerequisites?: { extensionAttributes: number; adParents: number; unread: number };
 }
 

@@ -39,8 +39,12 @@ export function fillPlaceholders(
   return { text: filled, missing: [...missing].sort() };
 }
 
+/** The Teams manifest JSON schema of this version, as @microsoft/app-manifest ships it; throws if there is none. */
 export function manifestSchema(version: string): object {
-  return require(`@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`) as object;
+  const file = require.resolve(
+    `@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`,
+  );
+  return JSON.parse(readFileSync(file, 'utf8')) as object;
 }
 
 /** Schema errors as lines people can act on; empty when valid. */
@@ -55,10 +59,10 @@ export function validateManifest(manifest: Record<string, unknown>): string[] {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const validate = ajv.compile(schema);
   if (validate(manifest)) return [];
-  return (validate.errors ?? []).map(
-    (e) =>
-      `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-  );
+  return (validate.errors ?? []).map((e) => {
+    const extra = e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : '';
+    return `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${extra}`;
+  });
 }
 
 export function packageApp(o: PackageOptions): { zipPath: string; manifest: Record<string, unknown> } {

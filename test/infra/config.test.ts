@@ -141,65 +141,68 @@ describe('configuration is validated once, at start, naming each bad setting', (
     }
   });
 
-  it('a user-assigned managed identity for Bot Framework: no BOT_PASSWORD; a separate Entra app does on-behalf-of', async () => {
-    const mi = {
-      BOT_ID: '5c1f0e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f',
-      BOT_TYPE: 'UserAssignedMSI',
-      BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
-      OAUTH_CONNECTION_NAME: 'graph',
-      STORAGE: 'sqlite',
-    };
-    assert.match(problems(mi), /AAD_APP_CLIENT_ID is missing: with BOT_TYPE=UserAssignedMSI/);
-    assert.match(
-      problems({ ...mi, AAD_APP_CLIENT_ID: mi.BOT_ID, AAD_APP_CLIENT_SECRET: 'x' }),
-      /must differ from BOT_ID/,
-    );
-    assert.match(problems({ ...mi, BOT_TYPE: 'MultiTenant' }), /BOT_TYPE must be SingleTenant or UserAssignedMSI/);
-    assert.match(
-      problems({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: randomUUID() }),
-      /AAD_APP_CLIENT_SECRET \(or AAD_APP_CERTIFICATE_PATH\) is missing/,
-    );
-    const dir = mkdtempSync(join(tmpdir(), 'soa-mi-'));
-    try {
-      const c = loadConfig(
-        {
-          ...mi,
-          AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
-          AAD_APP_CLIENT_SECRET: 'x',
-          STORE_FILE: join(dir, 'r.sqlite'),
-          HOST: '127.0.0.1',
-          PORT: '0',
-        },
-        dir,
+  it(
+    'a user-assigned managed identity for Bot Framework: no BOT_PASSWORD; ' + 'a separate Entra app does on-behalf-of',
+    async () => {
+      const mi = {
+        BOT_ID: '5c1f0e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f',
+        BOT_TYPE: 'UserAssignedMSI',
+        BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
+        OAUTH_CONNECTION_NAME: 'graph',
+        STORAGE: 'sqlite',
+      };
+      assert.match(problems(mi), /AAD_APP_CLIENT_ID is missing: with BOT_TYPE=UserAssignedMSI/);
+      assert.match(
+        problems({ ...mi, AAD_APP_CLIENT_ID: mi.BOT_ID, AAD_APP_CLIENT_SECRET: 'x' }),
+        /must differ from BOT_ID/,
       );
-      assert.equal(c.botType, 'UserAssignedMSI');
-      assert.equal(
-        c.sso?.tokenExchangeUri,
-        'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
-        'SSO resource is the Entra app, not the identity',
+      assert.match(problems({ ...mi, BOT_TYPE: 'MultiTenant' }), /BOT_TYPE must be SingleTenant or UserAssignedMSI/);
+      assert.match(
+        problems({ ...mi, AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e', BOT_PASSWORD: randomUUID() }),
+        /AAD_APP_CLIENT_SECRET \(or AAD_APP_CERTIFICATE_PATH\) is missing/,
       );
-      const bot = await startBot(c, { logger: silentLogger });
+      const dir = mkdtempSync(join(tmpdir(), 'soa-mi-'));
       try {
-        assert.equal((await fetch(`${bot.http.url}/readyz`)).status, 200);
-        const anonymous = await fetch(`${bot.http.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({
-            type: 'message',
-            text: 'help',
-            channelId: 'msteams',
-            serviceUrl: 'http://127.0.0.1:9/',
-            from: { id: 'x' },
-            conversation: { id: 'c' },
-            recipient: { id: 'b' },
-          }),
-        });
-        assert.equal(anonymous.status, 401);
+        const c = loadConfig(
+          {
+            ...mi,
+            AAD_APP_CLIENT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+            AAD_APP_CLIENT_SECRET: 'x',
+            STORE_FILE: join(dir, 'r.sqlite'),
+            HOST: '127.0.0.1',
+            PORT: '0',
+          },
+          dir,
+        );
+        assert.equal(c.botType, 'UserAssignedMSI');
+        assert.equal(
+          c.sso?.tokenExchangeUri,
+          'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+          'SSO resource is the Entra app, not the identity',
+        );
+        const bot = await startBot(c, { logger: silentLogger });
+        try {
+          assert.equal((await fetch(`${bot.http.url}/readyz`)).status, 200);
+          const anonymous = await fetch(`${bot.http.url}/api/messages`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              type: 'message',
+              text: 'help',
+              channelId: 'msteams',
+              serviceUrl: 'http://127.0.0.1:9/',
+              from: { id: 'x' },
+              conversation: { id: 'c' },
+              recipient: { id: 'b' },
+            }),
+          });
+          assert.equal(anonymous.status, 401);
+        } finally {
+          await bot.close();
+        }
       } finally {
-        await bot.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

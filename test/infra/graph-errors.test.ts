@@ -31,7 +31,8 @@ describe('Graph edge: sign-in and Graph failures become coded errors with a next
     }
     assert.equal(
       adminConsentUrl(consent),
-      'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent' +
+        '?client_id=7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
     );
   });
 

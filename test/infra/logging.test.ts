@@ -71,38 +71,43 @@ describe('logs: structured, and never carrying a credential', () => {
     assert.match(String(line!.msg), /^exchange failed for \[token\] with \[secret\]$/);
   });
 
-  it('a whole run of the bot process (request, approval, switch, audit, a consent failure) writes no token-shaped string and not its secret', async function () {
-    this.timeout(60_000);
-    const dir = mkdtempSync(join(tmpdir(), 'soa-log-'));
-    const bot = await startBotProcess({
-      FAKE_TENANT_PORT: new URL(ft.url).port,
-      STORE_FILE: join(dir, 'requests.sqlite'),
-    });
-    const channel = await new TestChannel(bot.url).start();
-    try {
-      await channel.say(people.alex, 'move SecGroup2 to cloud', { kind: 'channel' });
-      const card = await channel.waitFor((o) => /waiting for approval/.test(cardText(cardOf(o))), 20_000);
-      const data = { ...actions(cardOf(card)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
-      await channel.click(people.megan, card.id, 'approve', data, { kind: 'channel' });
-      await channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
-      // Consent withdrawn: the on-behalf-of exchange fails and the failure is logged.
-      await admin(ft, 'PATCH', '/_fake/apps/6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90', { delegatedScopes: [] });
-      await channel.say(people.alex, 'move SecGroup1 to cloud', { kind: 'channel' });
-      const second = await channel.waitFor(
-        (o) => /Move to cloud: SecGroup1/.test(cardText(cardOf(o))) && /waiting for approval/.test(cardText(cardOf(o))),
-        20_000,
-      );
-      const d2 = { ...actions(cardOf(second)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
-      await channel.click(people.megan, second.id, 'approve', d2, { kind: 'channel' });
-      await channel.say(people.megan, 'who am I', { kind: 'personal' });
-    } finally {
-      await channel.stop();
-      await bot.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
-    const output = bot.output();
-    assert.match(output, /"level":"info"/, 'the run logged');
-    assert.doesNotMatch(output, TOKEN_SHAPED);
-    assert.ok(!output.includes(LOCAL_BOT_SECRET), 'the client secret is never printed');
-  });
+  it(
+    'a whole run of the bot process (request, approval, switch, audit, a consent failure) ' +
+      'writes no token-shaped string and not its secret',
+    async function () {
+      this.timeout(60_000);
+      const dir = mkdtempSync(join(tmpdir(), 'soa-log-'));
+      const bot = await startBotProcess({
+        FAKE_TENANT_PORT: new URL(ft.url).port,
+        STORE_FILE: join(dir, 'requests.sqlite'),
+      });
+      const channel = await new TestChannel(bot.url).start();
+      try {
+        await channel.say(people.alex, 'move SecGroup2 to cloud', { kind: 'channel' });
+        const card = await channel.waitFor((o) => /waiting for approval/.test(cardText(cardOf(o))), 20_000);
+        const data = { ...actions(cardOf(card)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
+        await channel.click(people.megan, card.id, 'approve', data, { kind: 'channel' });
+        await channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
+        // Consent withdrawn: the on-behalf-of exchange fails and the failure is logged.
+        await admin(ft, 'PATCH', '/_fake/apps/6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90', { delegatedScopes: [] });
+        await channel.say(people.alex, 'move SecGroup1 to cloud', { kind: 'channel' });
+        const second = await channel.waitFor(
+          (o) =>
+            /Move to cloud: SecGroup1/.test(cardText(cardOf(o))) && /waiting for approval/.test(cardText(cardOf(o))),
+          20_000,
+        );
+        const d2 = { ...actions(cardOf(second)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
+        await channel.click(people.megan, second.id, 'approve', d2, { kind: 'channel' });
+        await channel.say(people.megan, 'who am I', { kind: 'personal' });
+      } finally {
+        await channel.stop();
+        await bot.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const output = bot.output();
+      assert.match(output, /"level":"info"/, 'the run logged');
+      assert.doesNotMatch(output, TOKEN_SHAPED);
+      assert.ok(!output.includes(LOCAL_BOT_SECRET), 'the client secret is never printed');
+    },
+  );
 });

@@ -51,37 +51,41 @@ describe('least privilege: the permissions the bot asks for, and that each is ne
     );
   });
 
-  describe('each delegated scope is needed: without it the approval is refused with the consent to give, and nothing changes', () => {
-    let s: Stack;
-    afterEach(async () => {
-      await s?.stop();
-    });
-    for (const missing of BOT_DELEGATED_SCOPES) {
-      it(`without ${missing}`, async () => {
+  describe(
+    'each delegated scope is needed: without it the approval is refused with the consent to give, ' +
+      'and nothing changes',
+    () => {
+      let s: Stack;
+      afterEach(async () => {
+        await s?.stop();
+      });
+      for (const missing of BOT_DELEGATED_SCOPES) {
+        it(`without ${missing}`, async () => {
+          s = await startStack();
+          const { msg, data } = await requestCard(s, undefined, undefined, { ackSyncVersions: 'true' });
+          await admin(s.tenant, 'PATCH', `/_fake/apps/${LOCAL_BOT_APP_ID}`, {
+            delegatedScopes: BOT_DELEGATED_SCOPES.filter((p) => p !== missing),
+          });
+          const r = await s.channel.click(people.megan, msg.id, 'approve', data);
+          const text = `${r.message ?? ''} ${r.card ? cardText(r.card) : ''}`;
+          if (missing === 'User.Read') assert.match(text, /consent/i);
+          else {
+            // The roles are read (User.Read is there); the re-check or the write is refused.
+            await s.channel.waitFor((o) => /failed:.*consent/i.test(o.activity.text ?? ''), 10_000);
+          }
+          assert.equal((await soaPatches(s, GROUP.secGroup2)).filter((p) => p.status < 300).length, 0);
+        });
+      }
+      it('with exactly these, the approval runs and is confirmed', async () => {
         s = await startStack();
         const { msg, data } = await requestCard(s, undefined, undefined, { ackSyncVersions: 'true' });
         await admin(s.tenant, 'PATCH', `/_fake/apps/${LOCAL_BOT_APP_ID}`, {
-          delegatedScopes: BOT_DELEGATED_SCOPES.filter((p) => p !== missing),
+          delegatedScopes: [...BOT_DELEGATED_SCOPES],
+          applicationPermissions: [...BOT_APPLICATION_PERMISSIONS],
         });
-        const r = await s.channel.click(people.megan, msg.id, 'approve', data);
-        const text = `${r.message ?? ''} ${r.card ? cardText(r.card) : ''}`;
-        if (missing === 'User.Read') assert.match(text, /consent/i);
-        else {
-          // The roles are read (User.Read is there); the re-check or the write is refused.
-          await s.channel.waitFor((o) => /failed:.*consent/i.test(o.activity.text ?? ''), 10_000);
-        }
-        assert.equal((await soaPatches(s, GROUP.secGroup2)).filter((p) => p.status < 300).length, 0);
+        await s.channel.click(people.megan, msg.id, 'approve', data);
+        await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 10_000);
       });
-    }
-    it('with exactly these, the approval runs and is confirmed', async () => {
-      s = await startStack();
-      const { msg, data } = await requestCard(s, undefined, undefined, { ackSyncVersions: 'true' });
-      await admin(s.tenant, 'PATCH', `/_fake/apps/${LOCAL_BOT_APP_ID}`, {
-        delegatedScopes: [...BOT_DELEGATED_SCOPES],
-        applicationPermissions: [...BOT_APPLICATION_PERMISSIONS],
-      });
-      await s.channel.click(people.megan, msg.id, 'approve', data);
-      await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 10_000);
-    });
-  });
+    },
+  );
 });

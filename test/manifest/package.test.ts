@@ -37,28 +37,33 @@ describe('Teams app package', () => {
     writeFileSync(join(dir, `.env.${name}`), text);
   }
 
-  it('fills placeholders from env/.env.<name> and .user, validates against the Teams 1.17 schema, zips manifest and icons', () => {
-    env(
-      'test',
-      'TEAMS_APP_ID=3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90\nBOT_DOMAIN=soa-bot.contoso.example\nAPP_NAME_SUFFIX=-test\n',
-    );
-    env('test.user', 'BOT_ID=7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e\n');
-    const { zipPath } = packageApp({ root, envName: 'test', envDir: dir, outDir: dir });
-    const entries = unzip(readFileSync(zipPath));
-    assert.deepEqual([...entries.keys()].sort(), ['color.png', 'manifest.json', 'outline.png']);
-    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8'));
-    assert.deepEqual(validateManifest(manifest), []);
-    assert.equal(manifest.bots[0].botId, '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
-    assert.equal(manifest.webApplicationInfo.resource, 'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
-    assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team', 'groupChat']);
-    assert.deepEqual(
-      manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title),
-      ['move', 'rollback', 'check', 'status', 'pending', 'board', 'export', 'help'],
-    );
-    assert.ok(!JSON.stringify(manifest).includes('${{'), 'every placeholder resolved');
-    assert.deepEqual(pngSize(entries.get('color.png')!), [192, 192]);
-    assert.deepEqual(pngSize(entries.get('outline.png')!), [32, 32]);
-  });
+  it(
+    'fills placeholders from env/.env.<name> and .user, validates against the Teams 1.17 schema, ' +
+      'zips manifest and icons',
+    () => {
+      env(
+        'test',
+        'TEAMS_APP_ID=3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90\n' +
+          'BOT_DOMAIN=soa-bot.contoso.example\nAPP_NAME_SUFFIX=-test\n',
+      );
+      env('test.user', 'BOT_ID=7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e\n');
+      const { zipPath } = packageApp({ root, envName: 'test', envDir: dir, outDir: dir });
+      const entries = unzip(readFileSync(zipPath));
+      assert.deepEqual([...entries.keys()].sort(), ['color.png', 'manifest.json', 'outline.png']);
+      const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8'));
+      assert.deepEqual(validateManifest(manifest), []);
+      assert.equal(manifest.bots[0].botId, '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
+      assert.equal(manifest.webApplicationInfo.resource, 'api://botid-7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e');
+      assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team', 'groupChat']);
+      assert.deepEqual(
+        manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title),
+        ['move', 'rollback', 'check', 'status', 'pending', 'board', 'export', 'help'],
+      );
+      assert.ok(!JSON.stringify(manifest).includes('${{'), 'every placeholder resolved');
+      assert.deepEqual(pngSize(entries.get('color.png')!), [192, 192]);
+      assert.deepEqual(pngSize(entries.get('outline.png')!), [32, 32]);
+    },
+  );
 
   it('names the placeholders an environment does not give', () => {
     env('dev', 'TEAMS_APP_ID=\n');

@@ -36,7 +36,8 @@ function checkerFor(version: unknown): Checker {
   const file = join(schemaDir, `${v}.yaml.schema.json`);
   assert.ok(
     existsSync(file),
-    `no Toolkit YAML schema for version '${v}' in test/schemas/teamsapp (have: ${vendored().join(', ')}); add it as SOURCE.md describes`,
+    `no Toolkit YAML schema for version '${v}' in test/schemas/teamsapp (have: ${vendored().join(', ')}); ` +
+      'add it as SOURCE.md describes',
   );
   const schema = JSON.parse(readFileSync(file, 'utf8')) as {
     $schema?: string;
@@ -44,7 +45,8 @@ function checkerFor(version: unknown): Checker {
   };
   // The Toolkit schemas are draft-07, which the default Ajv class implements.
   assert.match(String(schema.$schema), /draft-07/, `${v}: unexpected $schema ${String(schema.$schema)}`);
-  // Strict mode stays on; the schemas use union types (e.g. additionalMetadata.sampleTag), which it refuses unless allowed.
+  // Strict mode stays on; the schemas use union types (e.g. additionalMetadata.sampleTag), which it refuses
+  // unless allowed.
   const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
   ajv.addSchema(schema, v);
   const branches = schema.definitions?.lifeCycleArray?.items?.anyOf ?? [];

@@ -13,10 +13,11 @@ export interface BatchStep {
   body?: unknown;
 }
 
-export interface StepResult {
+/** One step's answer; `B` is what the caller expects the body to hold when the step succeeded. */
+export interface StepResult<B = unknown> {
   status: number;
   headers: Record<string, string>;
-  body: any;
+  body: B;
 }
 
 export const MAX_BATCH = 20;

@@ -18,7 +18,7 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import * as azureAuth from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -92,7 +92,9 @@ export function graphClient(endpoint: GraphEndpoint, credential: TokenCredential
     (_delay, _attempt, _request, _options, response) => retryAfterSeconds(response) <= MAX_INLINE_RETRY_AFTER_S,
   );
   const middleware: Middleware[] = [
-    new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT_SCOPE] })),
+    new AuthenticationHandler(
+      new azureAuth.TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT_SCOPE] }),
+    ),
     new RetryHandler(retry),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),

@@ -30,7 +30,8 @@ export interface ConsentTarget {
 }
 
 export function adminConsentUrl(t: ConsentTarget): string {
-  return `${t.authorityHost.replace(/\/$/, '')}/${encodeURIComponent(t.tenantId)}/adminconsent?client_id=${encodeURIComponent(t.clientId)}`;
+  const tenant = encodeURIComponent(t.tenantId);
+  return `${t.authorityHost.replace(/\/$/, '')}/${tenant}/adminconsent?client_id=${encodeURIComponent(t.clientId)}`;
 }
 
 /** Client secret invalid / expired, client assertion bad signature / time range / issuer / malformed. */
@@ -42,7 +43,8 @@ export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): 
     const link = consent ? ` An administrator can grant it here: ${adminConsentUrl(consent)}` : '';
     return new CodedError(
       'ConsentRequired',
-      `The bot has not been given consent to act for you in Microsoft Graph. An administrator must grant admin consent to the bot's delegated permissions.${link}`,
+      'The bot has not been given consent to act for you in Microsoft Graph. ' +
+        `An administrator must grant admin consent to the bot's delegated permissions.${link}`,
       { aadsts: code, ...(consent ? { consentUrl: adminConsentUrl(consent) } : {}) },
     );
   }
@@ -55,7 +57,8 @@ export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): 
   if (INTERACTION.has(code)) {
     return new CodedError(
       'InteractionRequired',
-      'Your organisation requires you to sign in again (for example with multi-factor authentication) before this action. Sign in, then click again.',
+      'Your organisation requires you to sign in again (for example with multi-factor authentication) ' +
+        'before this action. Sign in, then click again.',
       { aadsts: code },
     );
   }
@@ -63,7 +66,8 @@ export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): 
   if (APP_CREDENTIAL.has(code)) {
     return new CodedError(
       'AppCredentialRejected',
-      `Entra ID refused the bot's own app credential (AADSTS${code}: the client secret or certificate is wrong, expired or not registered on the app). An administrator must renew it; nothing was changed.`,
+      `Entra ID refused the bot's own app credential (AADSTS${code}: the client secret or certificate is wrong, ` +
+        'expired or not registered on the app). An administrator must renew it; nothing was changed.',
       { aadsts: code },
     );
   }
@@ -90,7 +94,8 @@ export function mapGraphError(e: unknown, context: { groupId?: string; consent?:
   if (err.name === 'CredentialUnavailableError' || err.code === 'CredentialUnavailableError') {
     return new CodedError(
       'Unauthorized',
-      'The bot could not sign in to Microsoft Entra ID: check its app settings (AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID, secret or certificate) and that the sign-in authority is reachable.',
+      'The bot could not sign in to Microsoft Entra ID: check its app settings (AAD_APP_CLIENT_ID, ' +
+        'AAD_APP_TENANT_ID, secret or certificate) and that the sign-in authority is reachable.',
       { credential: true },
     );
   }
@@ -113,7 +118,8 @@ export function mapGraphError(e: unknown, context: { groupId?: string; consent?:
     case status === 403:
       return new CodedError(
         'PermissionDenied',
-        'Microsoft Graph refused: the signed-in user lacks the directory role, or the bot lacks the permission, for this operation.',
+        'Microsoft Graph refused: the signed-in user lacks the directory role, or the bot lacks the permission, ' +
+          'for this operation.',
         { status, code },
       );
     case status === 401:

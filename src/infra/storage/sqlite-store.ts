@@ -121,7 +121,8 @@ export class SqliteRequestStore extends SqliteTables implements RequestStore {
     try {
       this.db
         .prepare(
-          'INSERT INTO requests (id, version, state, requester_id, group_id, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO requests (id, version, state, requester_id, group_id, created_at, updated_at, doc) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(
           req.id,
@@ -179,7 +180,8 @@ export class SqliteRequestStore extends SqliteTables implements RequestStore {
     const states = FINAL_STATES.map(() => '?').join(',');
     const move = this.db.transaction(() => {
       this.stmt(
-        `INSERT OR REPLACE INTO requests_archive (id, updated_at, doc) SELECT id, updated_at, doc FROM requests WHERE state IN (${states}) AND updated_at < ?`,
+        'INSERT OR REPLACE INTO requests_archive (id, updated_at, doc) ' +
+          `SELECT id, updated_at, doc FROM requests WHERE state IN (${states}) AND updated_at < ?`,
       ).run(...FINAL_STATES, before);
       return this.stmt(`DELETE FROM requests WHERE state IN (${states}) AND updated_at < ?`).run(
         ...FINAL_STATES,

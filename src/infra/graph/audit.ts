@@ -1,0 +1,100 @@
+/** The audit trail of switches and rollbacks, and the AD edits the sync client skipped since. */
+import type { SoaAction } from '../../domain/command';
+import { isCoded } from '../../domain/errors';
+import type { AuditConfirmation } from '../../domain/request';
+import { mapGraphError } from './errors';
+import { auditOf, type WireAudit } from './mapping';
+import { allPages, type AppGraph, type Page } from './wire';
+
+/** Microsoft's audit activity names come in two spellings ("AD" / "AD DS"): match the stem. */
+export const AUDIT_PREFIX: Record<SoaAction, string> = {
+  move: 'Change Source of Authority',
+  rollback: 'Undo changes to Source of Authority',
+};
+
+/** A provisioning log entry as Graph sends it (the properties read here). */
+interface WireProvisioning {
+  activityDateTime: string;
+  targetIdentity?: { id?: string } | null;
+  provisioningStatusInfo?: { status?: string } | null;
+  modifiedProperties?: Array<{ displayName?: string }> | null;
+}
+
+/** The newest audit entry of this action on this group since `since`, or null. */
+export async function findSoaAudit(
+  graph: AppGraph,
+  groupId: string,
+  action: SoaAction,
+  since: string,
+): Promise<AuditConfirmation | null> {
+  try {
+    const res = (await graph.client
+      .api('/auditLogs/directoryAudits')
+      .filter(
+        `startswith(activityDisplayName,'${AUDIT_PREFIX[action]}') and ` +
+          `targetResources/any(t:t/id eq '${groupId}') and activityDateTime ge ${since}`,
+      )
+      .orderby('activityDateTime desc')
+      .top(1)
+      .get()) as Page<WireAudit>;
+    const a = res.value[0];
+    return a ? auditOf(a) : null;
+  } catch (e) {
+    throw mapGraphError(e);
+  }
+}
+
+/** Every audit entry of this action since `since` (every page), each with the group it targets. */
+export async function findSoaAudits(
+  graph: AppGraph,
+  action: SoaAction,
+  since: string,
+): Promise<Array<AuditConfirmation & { groupId: string }>> {
+  try {
+    const first = (await graph.client
+      .api('/auditLogs/directoryAudits')
+      .filter(`startswith(activityDisplayName,'${AUDIT_PREFIX[action]}') and activityDateTime ge ${since}`)
+      .orderby('activityDateTime asc')
+      .top(999)
+      .get()) as Page<WireAudit>;
+    const { items } = await allPages(graph.client, first, 50_000);
+    return items.flatMap((a) =>
+      (a.targetResources ?? [])
+        .filter((t) => t.id && (t.type ?? 'Group') === 'Group')
+        .slice(0, 1)
+        .map((t) => ({ ...auditOf(a), groupId: t.id! })),
+    );
+  } catch (e) {
+    throw mapGraphError(e);
+  }
+}
+
+/** AD-side changes to these groups that the sync client skipped since `since` (Cloud Sync's log). */
+export async function findSkippedAdEdits(
+  graph: AppGraph,
+  groupIds: string[],
+  since: string,
+): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }> {
+  const ids = new Set(groupIds);
+  try {
+    const first = (await graph.client
+      .api('/auditLogs/provisioning')
+      .filter(`activityDateTime ge ${since}`)
+      .top(999)
+      .get()) as Page<WireProvisioning>;
+    const { items } = await allPages(graph.client, first, 50_000);
+    const edits = items
+      .filter((e) => ids.has(e.targetIdentity?.id as string) && e.provisioningStatusInfo?.status === 'skipped')
+      .map((e) => ({
+        groupId: e.targetIdentity!.id!,
+        at: e.activityDateTime,
+        changes: (e.modifiedProperties ?? []).map((m) => m.displayName ?? '').filter(Boolean),
+      }));
+    return { visible: true, edits };
+  } catch (e) {
+    const mapped = mapGraphError(e);
+    // No provisioning log (Connect Sync only, or no licence for it): not visible, not an error.
+    if (isCoded(mapped, 'PermissionDenied', 'BadRequest', 'GroupNotFound')) return { visible: false, edits: [] };
+    throw mapped;
+  }
+}

@@ -64,7 +64,7 @@ export function adSide(sam: string, displayName: string, ou = 'OU=Groups'): NonN
   };
 }
 
-/** The documented default seed (README, "Default seed"). A fresh copy every call. */
+/** The documented default seed (docs/fake-tenant.md, "Default seed"). A fresh copy every call. */
 export function defaultSeed(): Seed {
   sidCounter = 1100;
   const extraUsers = [

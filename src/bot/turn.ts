@@ -8,7 +8,7 @@ export function person(activity: Activity): Person | null {
   return { id, name: activity.from.name || id, ...(activity.from.id ? { channelUserId: activity.from.id } : {}) };
 }
 
-export function conversationType(activity: Activity): ConversationAnchor['conversationType'] {
+function conversationType(activity: Activity): ConversationAnchor['conversationType'] {
   const t = activity.conversation?.conversationType;
   if (t === 'channel') return 'channel';
   if (t === 'groupChat') return 'groupChat';

@@ -10,9 +10,8 @@ import { normalise } from './command-text';
 import { MAX_COMMAND_LENGTH, MAX_NAME_LENGTH, type Command, type ParseResult } from './command-types';
 
 export type { Command, ParsedTargets, ParseResult, SoaAction, Target } from './command-types';
-export { MAX_COMMAND_LENGTH, MAX_NAME_LENGTH } from './command-types';
+export { MAX_NAME_LENGTH } from './command-types';
 export { isObjectId, isRequestId } from './command-ids';
-export { normalise, splitTargets } from './command-text';
 export { parseExport } from './command-export';
 
 export function parseCommand(input: string): ParseResult {

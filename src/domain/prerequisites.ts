@@ -11,12 +11,9 @@ import type { CheckRow, SyncMinimums } from './check-row';
 import { soaState, type GroupFacts } from './group-facts';
 
 export type { CheckRow, CheckStatus, SyncMinimums } from './check-row';
-export { bottomUpOrder } from './checks-move';
 export { when } from './check-row';
 export {
-  isFromAd,
   kindLabel,
-  soaState,
   type GroupFacts,
   type GroupKind,
   type GroupSummary,

@@ -24,7 +24,7 @@ export interface ServerCert {
 }
 
 /** Default folder for the local CA: `.local/ca` under the project root, or LOCAL_CA_DIR. */
-export function defaultCaDir(): string {
+function defaultCaDir(): string {
   return resolve(process.env.LOCAL_CA_DIR ?? join(__dirname, projectRootHops(), '.local', 'ca'));
 }
 

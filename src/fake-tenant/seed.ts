@@ -6,7 +6,7 @@ export const LOCAL_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
 /** The bot's app registration in the local tenant (also in env/.env.playground). */
 export const LOCAL_BOT_APP_ID = '6d7e1c52-9a3b-4f0e-8c21-5b4a3f2e1d90';
 export const LOCAL_BOT_SECRET = 'local-fake-tenant-only';
-export const LOCAL_BOT_SP_ID = '6d7e1c52-0000-4000-8000-00000000b075';
+const LOCAL_BOT_SP_ID = '6d7e1c52-0000-4000-8000-00000000b075';
 
 /**
  * Delegated Graph scopes the bot asks for (least privilege), consented tenant-wide in the

@@ -8,8 +8,8 @@ import type { Group, SyncCycleResult, SyncEvent } from './model';
 import type { Tenant } from './tenant';
 
 /** Connect Sync's event for a skipped object whose source of authority is in the cloud. */
-export const SOA_SKIP_EVENT_ID = 6956;
-export const SOA_SKIP_MESSAGE = 'As the SOA of this group is in the cloud, this object will not sync.';
+const SOA_SKIP_EVENT_ID = 6956;
+const SOA_SKIP_MESSAGE = 'As the SOA of this group is in the cloud, this object will not sync.';
 
 const MAX_PROVISIONING_LOG = 5000;
 const MAX_SYNC_HISTORY = 200;

@@ -33,7 +33,7 @@ const REDACT_PATHS = [
 /** A JWT (three base64url parts, the first two JSON), or what follows "Bearer ". */
 const TOKEN_SHAPED = /eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*|\bBearer\s+[\w.~+/=-]{8,}/g;
 
-export function scrub(text: string, secrets: string[]): string {
+function scrub(text: string, secrets: string[]): string {
   let out = text.replace(TOKEN_SHAPED, '[token]');
   for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[secret]');
   return out;

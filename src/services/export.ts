@@ -37,7 +37,7 @@ export const EXPORT_HEADER = [
  * One export holds at most this many requests (read into memory at once, within the bot's
  * bounded heap); a wider range is refused, never cut short.
  */
-export const MAX_EXPORT_REQUESTS = 5_000;
+const MAX_EXPORT_REQUESTS = 5_000;
 
 /** When the request was approved or rejected (the first such history entry). */
 function decidedAt(req: SoaRequest): string | undefined {

@@ -16,7 +16,7 @@ interface ErrorText {
 const DEFAULT_TITLE = 'That did not work';
 const SIGN_IN_AGAIN = 'Sign in again';
 
-export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
+const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   GroupNotFound: { title: 'Group not found', message: () => 'The group no longer exists in Entra ID.' },
   PermissionDenied: {
     title: 'Not allowed',

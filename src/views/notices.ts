@@ -12,7 +12,7 @@ const STATE_DONE_BY: Partial<Record<SoaRequest['state'], string>> = {
 };
 
 /** Where a request stands, in a sentence, naming who decided it when someone did. */
-export function describe(req: SoaRequest): string {
+function describe(req: SoaRequest): string {
   const by = req.approver ? ` by ${req.approver.name}` : '';
   if (req.state === 'rejected') return `rejected${by}`;
   const done = STATE_DONE_BY[req.state];

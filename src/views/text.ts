@@ -14,7 +14,7 @@
 // eslint-disable-next-line no-control-regex -- matching them is the point
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
-export const MAX_SHOWN = 300;
+const MAX_SHOWN = 300;
 
 export function forCard(value: string | null | undefined, max = MAX_SHOWN): string {
   if (value === null || value === undefined) return '';

@@ -24,7 +24,7 @@ export interface User {
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
-export const TENANT = '00000000-0000-0000-0000-0000000000001';
+const TENANT = '00000000-0000-0000-0000-0000000000001';
 
 export class TestChannel {
   readonly outbound: Outbound[] = [];
@@ -241,7 +241,7 @@ export class TestChannel {
   }
 }
 
-export function describe(o: Outbound): string {
+function describe(o: Outbound): string {
   const a = o.activity;
   const card = a.attachments?.[0]?.content;
   const target = o.targetId ? ` → ${o.targetId}` : '';

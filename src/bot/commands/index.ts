@@ -11,7 +11,7 @@ import { cancel, check, move, rollback } from './requests';
 import { routeOf, type CommandHandler, type MessageTurn, type RouteCommands, type RouteKey } from './routes';
 import { board, pending, status } from './status';
 
-export const COMMANDS: { [K in RouteKey]: CommandHandler<K> } = {
+const COMMANDS: { [K in RouteKey]: CommandHandler<K> } = {
   move,
   rollback,
   check,

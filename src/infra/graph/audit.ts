@@ -7,7 +7,7 @@ import { auditOf, type WireAudit } from './mapping';
 import { allPages, type AppGraph, type Page } from './wire';
 
 /** Microsoft's audit activity names come in two spellings ("AD" / "AD DS"): match the stem. */
-export const AUDIT_PREFIX: Record<SoaAction, string> = {
+const AUDIT_PREFIX: Record<SoaAction, string> = {
   move: 'Change Source of Authority',
   rollback: 'Undo changes to Source of Authority',
 };

@@ -20,7 +20,7 @@ export interface StepResult<B = unknown> {
   body: B;
 }
 
-export const MAX_BATCH = 20;
+const MAX_BATCH = 20;
 const MAX_ROUNDS = 3;
 const MAX_WAIT_MS = 30_000;
 

@@ -20,7 +20,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import * as azureAuth from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
-export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
+const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 
 export interface GraphEndpoint {
   tenantId: string;
@@ -38,18 +38,18 @@ export interface GraphEndpoint {
 }
 
 /** How long one Graph request may take before it is abandoned (each retry gets its own). */
-export const DEFAULT_GRAPH_TIMEOUT_MS = 30_000;
+const DEFAULT_GRAPH_TIMEOUT_MS = 30_000;
 /**
  * The longest Retry-After waited for inside one call (a click or a job step). Longer ones are
  * not slept through here: the call fails as Throttled and the job is retried later, so a
  * throttled tenant cannot hold a click or a worker for minutes.
  */
-export const MAX_INLINE_RETRY_AFTER_S = 10;
+const MAX_INLINE_RETRY_AFTER_S = 10;
 /** Retries of one call after 429, 503 or 504 (the SDK's default is 3, at most 10). */
 const MAX_RETRIES = 3;
 
 /** A Graph request that got no answer within its time. */
-export class GraphTimeoutError extends Error {
+class GraphTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`Microsoft Graph did not answer within ${timeoutMs} ms.`);
     this.name = 'GraphTimeoutError';
@@ -134,7 +134,7 @@ export function appCredential(endpoint: GraphEndpoint): TokenCredential {
  * on-behalf-of: OnBehalfOfCredential (@azure/identity 4.13) runs the exchange again on every
  * getToken, even on the same instance; one exchange per assertion is enough.
  */
-export function reusingTokens(inner: TokenCredential): TokenCredential {
+function reusingTokens(inner: TokenCredential): TokenCredential {
   const cache = new Map<string, AccessToken>();
   const pending = new Map<string, Promise<AccessToken | null>>();
   return {

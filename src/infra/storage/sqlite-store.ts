@@ -6,7 +6,7 @@ import { CodedError } from '../../domain/errors';
 import { FINAL_STATES, type SoaRequest } from '../../domain/request';
 import type { RequestQuery, RequestStore } from '../../ports/store';
 
-export function openDatabase(file: string): Database.Database {
+function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -61,7 +61,7 @@ function filter(q: RequestQuery, c: Columns, extra: string[] = []): { where: str
 }
 
 /** A prepare-once cache over a database (bounded: the SQL texts come from a fixed set). */
-export function statements(db: Database.Database): (sql: string) => Database.Statement {
+function statements(db: Database.Database): (sql: string) => Database.Statement {
   const cache = new Map<string, Database.Statement>();
   return (sql) => {
     let st = cache.get(sql);

@@ -48,9 +48,7 @@ export function notice(n: Notice): string {
     case 'treeLabel':
       return `the tree under ${n.rootName}`;
     case 'planTooLarge':
-      return (
-        `The plan would cover more than ${n.maxGroups} groups; ` + 'split it (for example by sub-tree or name prefix).'
-      );
+      return `The plan would cover more than ${n.maxGroups} groups; split it (for example by sub-tree or name prefix).`;
     case 'planEmpty': {
       if (!n.skipped.length) return `Nothing to switch: ${n.label} has no groups.`;
       const reasons = [...new Set(n.skipped.map((k) => k.reason))].join('; ');
@@ -59,9 +57,7 @@ export function notice(n: Notice): string {
     case 'rollbackNotMovePlan':
       return `Request ${n.requestId} is not a move plan; roll single groups back with \`rollback <group>\`.`;
     case 'rollbackNotFinished':
-      return (
-        `Plan ${n.request.id} is ${describe(n.request)}; ` + 'it can be rolled back once it has finished or stopped.'
-      );
+      return `Plan ${n.request.id} is ${describe(n.request)}; it can be rolled back once it has finished or stopped.`;
     case 'rollbackNothingSwitched':
       return `Plan ${n.requestId} switched no group, so there is nothing to roll back.`;
     case 'rollbackConflicts':

@@ -172,7 +172,7 @@ function conditionalAccess(user: User, amr: unknown[]): TokenResult | null {
       400,
       'invalid_grant',
       53003,
-      'Access has been blocked by Conditional Access policies. ' + 'The access policy does not allow token issuance.',
+      'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
       { suberror: 'message_only' },
     );
   }

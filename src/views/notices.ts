@@ -1,6 +1,7 @@
 /** The words of every notice the use cases need (see `Notice` in ports/presenter). No I/O. */
 import type { SoaRequest } from '../domain/request';
 import type { Notice } from '../ports/presenter';
+import { forMessage } from './text';
 
 const STATE_DONE_BY: Partial<Record<SoaRequest['state'], string>> = {
   approved: 'approved',
@@ -84,7 +85,7 @@ export function notice(n: Notice): string {
       );
     case 'takeoverLate':
       return (
-        `Request ${n.request.id}: the sync cycle has not taken **${n.request.groupName}** over yet. ` +
+        `Request ${n.request.id}: the sync cycle has not taken **${forMessage(n.request.groupName)}** over yet. ` +
         `Check that the AD group is still in sync scope; \`status ${n.request.id}\` shows it, ` +
         'and the bot looks again at its next start.'
       );

@@ -87,6 +87,17 @@ describe('use cases: follow-up', () => {
     assert.ok(w.logger.warn.calledWith('sync take-over not seen in time', { requestId: req.id }));
   });
 
+  it('the take-over notice shows a hostile group name as text: no link, no HTML', async () => {
+    w.directory.groups.get(G.payroll)!.displayName = '[Approve here](https://evil.example) <b>x</b>';
+    const req = await switched('rollback');
+    await w.service.pollAudit(req.id, 0);
+    clock.advance(180 * MIN);
+    await w.service.pollTakeover(req.id, 9);
+    const text = w.notifier.texts().at(-1)!;
+    assert.match(text, /has not taken \*\*\[Approve here\]/);
+    assert.doesNotMatch(text, /\]\(|<b>/);
+  });
+
   it('after a move, the next two sync cycles are watched: skipped AD edits, then drift', async () => {
     const req = await switched();
     await w.service.pollAudit(req.id, 0);

@@ -5,21 +5,21 @@
  *   the local launcher and these tools stay out: production never loads them);
  * - the card templates, read from disk at run time;
  * - package.json without scripts or devDependencies, and the lock file;
- * - the production dependencies, copied from node_modules as npm resolved them (`npm ls
- *   --omit=dev`), so the native SQLite binding is the one the tests ran with and nothing is
- *   downloaded or compiled while deploying.
+ * - the installed packages minus those only development needs (`npm ls` with and without
+ *   `--omit=dev`), copied as npm resolved them, so the native SQLite binding is the one the
+ *   tests ran with and nothing is downloaded or compiled while deploying.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 export interface WebAppPlan {
   /** Files of the app itself, relative to the repository root. */
   appFiles: string[];
   /** Packages the app's modules require by name (their closure comes from npm). */
   requiredPackages: string[];
-  /** node_modules folders to copy, relative to the root, outermost only. */
+  /** node_modules folders to copy (each package or scope member, with what is nested in it). */
   packageDirs: string[];
 }
 
@@ -58,16 +58,35 @@ function closure(root: string): { modules: string[]; packages: string[] } {
   return { modules: [...seen].map((f) => relative(root, f)).sort(), packages: [...packages].sort() };
 }
 
-/** The production dependency folders npm installed, outermost first (nested ones come with their parent). */
-function productionDirs(root: string): string[] {
-  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' });
-  const dirs = out
+/**
+ * Every folder `npm ls` lists. Its exit status is not read: botbuilder-dialogs' install script
+ * rearranges a few packages, which npm then reports as extraneous or invalid while still
+ * listing them, and the tests ran with them as they are.
+ */
+function listed(root: string, args: string[]): Set<string> {
+  const r = spawnSync('npm', ['ls', '--all', '--parseable', ...args], { cwd: root, encoding: 'utf8' });
+  const dirs = r.stdout
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && resolve(l) !== resolve(root))
-    .map((l) => relative(root, l))
-    .sort();
-  return dirs.filter((d) => !dirs.some((p) => p !== d && d.startsWith(p + sep)));
+    .map((l) => relative(root, l));
+  if (!dirs.length) throw new Error(`npm ls listed nothing: ${r.stderr.slice(0, 300)}`);
+  return new Set(dirs);
+}
+
+/**
+ * The node_modules folders to ship: everything npm installed except what only development
+ * needs (listed with devDependencies, not without). Anything npm cannot place stays in.
+ */
+function productionDirs(root: string): string[] {
+  const production = listed(root, ['--omit=dev']);
+  const devOnly = [...listed(root, [])].filter((d) => !production.has(d));
+  const modules = join(root, 'node_modules');
+  const top = readdirSync(modules)
+    .filter((e) => !e.startsWith('.'))
+    .flatMap((e) => (e.startsWith('@') ? readdirSync(join(modules, e)).map((s) => `${e}/${s}`) : [e]))
+    .map((e) => join('node_modules', e));
+  return top.filter((d) => !devOnly.includes(d)).sort();
 }
 
 export function planWebApp(root: string): WebAppPlan {
@@ -82,11 +101,8 @@ export function planWebApp(root: string): WebAppPlan {
   };
 }
 
-/**
- * Writes the plan to `out` (emptied first). `link` puts symbolic links to the installed
- * packages instead of copies: a quick way to try the staged app where it was built.
- */
-export function stageWebApp(root: string, out: string, options: { link?: boolean } = {}): WebAppPlan {
+/** Writes the plan to `out` (emptied first). */
+export function stageWebApp(root: string, out: string): WebAppPlan {
   const plan = planWebApp(root);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -101,8 +117,7 @@ export function stageWebApp(root: string, out: string, options: { link?: boolean
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
   for (const d of plan.packageDirs) {
     mkdirSync(dirname(join(out, d)), { recursive: true });
-    if (options.link) symlinkSync(join(root, d), join(out, d), 'dir');
-    else cpSync(join(root, d), join(out, d), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(root, d), join(out, d), { recursive: true, verbatimSymlinks: true });
   }
   return plan;
 }

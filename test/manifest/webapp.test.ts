@@ -57,10 +57,10 @@ describe('deployed package: production code and dependencies only', function () 
     for (const d of Object.keys(pkg.dependencies)) assert.ok(top.has(d), `${d} is not staged`);
   });
 
-  it('the staged app starts: with no configuration it names the missing settings', async () => {
+  it('the staged app starts on its own copy of the packages: with no configuration it names the settings', async () => {
     const out = mkdtempSync(join(tmpdir(), 'soa-webapp-'));
     try {
-      stageWebApp(root, out, { link: true });
+      stageWebApp(root, out);
       const staged = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')) as Record<string, unknown>;
       assert.equal(staged.devDependencies, undefined);
       assert.equal(staged.scripts, undefined);

@@ -125,6 +125,11 @@ export interface Settings {
   auditActivityNames: { convert: string; rollback: string };
   /** Lifetime of issued access tokens, in seconds. */
   accessTokenLifetimeSeconds: number;
+  /**
+   * The sync client that skips cloud-managed groups: Cloud Sync writes each skip of a changed
+   * group to the provisioning log; Connect Sync records it only as event 6956 on its server.
+   */
+  syncClient: 'cloudSync' | 'connectSync';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -137,6 +142,7 @@ export const DEFAULT_SETTINGS: Settings = {
     rollback: 'Undo changes to Source of Authority from AD DS to cloud',
   },
   accessTokenLifetimeSeconds: 3600,
+  syncClient: 'cloudSync',
 };
 
 export const DEFAULT_POLICY: Policy = {

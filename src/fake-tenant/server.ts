@@ -68,7 +68,7 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
     if (syncTimer) clearInterval(syncTimer);
     syncTimer = null;
     if (settings.syncIntervalMs > 0) {
-      syncTimer = setInterval(() => tenant.runSyncCycle(), settings.syncIntervalMs);
+      syncTimer = setInterval(() => tenant.runSyncCycle(settings.syncClient), settings.syncIntervalMs);
       syncTimer.unref();
     }
   };

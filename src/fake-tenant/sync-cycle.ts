@@ -1,10 +1,10 @@
 /**
  * One sync cycle, the stand-in for Start-ADSyncSyncCycle: AD-managed groups take the AD
- * values; cloud-managed groups are skipped (event 6956, and a provisioning log entry when their
- * AD side changed); rolled-back groups are taken over.
+ * values; cloud-managed groups are skipped (event 6956; with Cloud Sync, also a provisioning log
+ * entry when their AD side changed); rolled-back groups are taken over.
  */
 import { randomUUID } from 'node:crypto';
-import type { Group, SyncCycleResult, SyncEvent } from './model';
+import type { Group, Settings, SyncCycleResult, SyncEvent } from './model';
 import type { Tenant } from './tenant';
 
 /** Connect Sync's event for a skipped object whose source of authority is in the cloud. */
@@ -14,7 +14,7 @@ const SOA_SKIP_MESSAGE = 'As the SOA of this group is in the cloud, this object 
 const MAX_PROVISIONING_LOG = 5000;
 const MAX_SYNC_HISTORY = 200;
 
-export function runSyncCycle(t: Tenant): SyncCycleResult {
+export function runSyncCycle(t: Tenant, client: Settings['syncClient']): SyncCycleResult {
   const startedAt = new Date(t.now()).toISOString();
   const events: SyncEvent[] = [];
   for (const g of t.groups.values()) {
@@ -29,7 +29,8 @@ export function runSyncCycle(t: Tenant): SyncCycleResult {
         detail: SOA_SKIP_MESSAGE,
         changes,
       });
-      if (changes.length) {
+      // Connect Sync writes nothing to the provisioning log: the event on its server is all there is.
+      if (changes.length && client === 'cloudSync') {
         t.provisioningLog.push(skippedExport(g, changes, startedAt));
         if (t.provisioningLog.length > MAX_PROVISIONING_LOG) t.provisioningLog.shift();
       }

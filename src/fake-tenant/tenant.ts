@@ -138,7 +138,7 @@ export class Tenant {
    * One sync cycle, the stand-in for Start-ADSyncSyncCycle: AD-managed groups take the AD
    * values; cloud-managed groups are skipped (event 6956); rolled-back groups are taken over.
    */
-  runSyncCycle(): SyncCycleResult {
-    return runSyncCycle(this);
+  runSyncCycle(client: Settings['syncClient'] = 'cloudSync'): SyncCycleResult {
+    return runSyncCycle(this, client);
   }
 }

@@ -14,6 +14,16 @@ export interface GroupMatch {
   onPremisesSamAccountName: string | null;
 }
 
+/** The provisioning log's view of some groups over a time window. */
+export interface SkippedAdEdits {
+  /** false: the provisioning log could not be read (no permission or licence, or not offered). */
+  visible: boolean;
+  /** Entries of skipped AD-side changes, per group. */
+  edits: Array<{ groupId: string; at: string; changes: string[] }>;
+  /** The groups with at least one entry (skipped or not) in the window. */
+  logged: string[];
+}
+
 /** Reads with the bot's own identity and read-only application permissions. */
 export interface AppDirectory {
   /** Exact display-name (case-insensitive) or object-id matches, per name asked. */
@@ -39,14 +49,12 @@ export interface AppDirectory {
   /** When the tenant's directory sync last ran (null: never, or not synced). */
   readTenantLastSync(): Promise<string | null>;
   /**
-   * AD-side changes the sync client skipped for these groups since `since` (Cloud Sync's
-   * provisioning log). Connect Sync reports them only in its server's event log (6956), which
-   * Graph cannot see: then this is empty, and the bot says the data is not visible.
+   * What the provisioning log (Cloud Sync's) shows for these groups since `since`: the AD-side
+   * changes the sync client skipped, and which groups have any entry at all. Connect Sync writes
+   * nothing there (a skip is event 6956 in its server's event log, which Graph cannot see), so
+   * a group without entries tells nothing about Connect Sync's skips.
    */
-  findSkippedAdEdits(
-    groupIds: string[],
-    since: string,
-  ): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }>;
+  findSkippedAdEdits(groupIds: string[], since: string): Promise<SkippedAdEdits>;
   /** Every SOA audit entry of this action since `since`, with the group it targets (every page). */
   findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>>;
 }

@@ -42,6 +42,24 @@ export type Notice =
   | { kind: 'takeoverLate'; request: SoaRequest }
   | { kind: 'watchStopped'; requestId: string; withinMs: number };
 
+/** What a sync cycle after a move showed: names from the directory. */
+export interface WatchSeen {
+  lastSync: string;
+  /** Where the window looked at starts: null since the switch, else the previous cycle's time. */
+  since: string | null;
+  takenOver: string[];
+  /**
+   * The provisioning log over the window; null when it could not be read. `skipped`: the
+   * skipped AD-side changes per group; `unlogged`: the groups with no entry at all; `groups`:
+   * how many groups were looked at.
+   */
+  provisioning: {
+    skipped: Array<{ name: string; changes: string[] }>;
+    unlogged: string[];
+    groups: number;
+  } | null;
+}
+
 export interface Presenter {
   /** The request's card as everyone sees it, for its current state. */
   requestCard(req: SoaRequest): Record<string, unknown>;
@@ -53,9 +71,6 @@ export interface Presenter {
   notice(n: Notice): string;
   /** The reminder posted in the thread of a request still waiting for a decision. */
   reminder(req: SoaRequest): Outgoing;
-  /** What a sync cycle after a move showed; `skipped` null when Graph cannot show skipped edits. */
-  watchLine(
-    req: SoaRequest,
-    seen: { lastSync: string; takenOver: string[]; skipped: Array<{ name: string; changes: string[] }> | null },
-  ): Outgoing;
+  /** What a sync cycle after a move showed, and what the bot could not see. */
+  watchLine(req: SoaRequest, seen: WatchSeen): Outgoing;
 }

@@ -3,6 +3,7 @@ import { planCounts } from '../domain/plan';
 import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
 import type { SoaRequest } from '../domain/request';
 import type { Outgoing } from '../ports/notifier';
+import type { WatchSeen } from '../ports/presenter';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
@@ -143,33 +144,34 @@ export function reminder(raw: SoaRequest, policy: ApprovalPolicy): Outgoing {
   };
 }
 
-/** What the sync cycle after a move showed: names from the directory, shown as in messages. */
-export interface Seen {
-  lastSync: string;
-  takenOver: string[];
-  skipped: Array<{ name: string; changes: string[] }> | null;
-}
+/** At most ten names, then how many more. */
+const listed = (xs: string[]) =>
+  xs.length > 10 ? `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more` : xs.join(', ');
 
-/** What a sync cycle after a move showed; `skipped` null when Graph cannot show skipped edits. */
-export function watchLine(raw: SoaRequest, rawSeen: Seen): Outgoing {
+/**
+ * What a sync cycle after a move showed, and what it could not show: the provisioning log is
+ * Cloud Sync's; Connect Sync records a skipped AD-side edit only as event 6956 on its server.
+ */
+export function watchLine(raw: SoaRequest, rawSeen: WatchSeen): Outgoing {
   const req = shownReq(raw, forMessage);
+  const log = rawSeen.provisioning;
   const seen = {
     ...rawSeen,
     takenOver: rawSeen.takenOver.map((n) => forMessage(n)),
-    skipped:
-      rawSeen.skipped &&
-      rawSeen.skipped.map((x) => ({ name: forMessage(x.name), changes: x.changes.map((c) => forMessage(c)) })),
+    provisioning: log && {
+      ...log,
+      skipped: log.skipped.map((x) => ({ name: forMessage(x.name), changes: x.changes.map((c) => forMessage(c)) })),
+      unlogged: log.unlogged.map((n) => forMessage(n)),
+    },
   };
   const what = req.plan
     ? `the ${req.plan.steps.filter((st) => st.state === 'done').length} groups of plan ${req.id}`
     : `**${req.groupName}**`;
-  const list = (xs: string[]) =>
-    xs.length > 10 ? `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more` : xs.join(', ');
   const parts: string[] = [];
   const one = seen.takenOver.length === 1;
   if (seen.takenOver.length)
     parts.push(
-      `⚠️ Drift after the sync cycle at ${time(seen.lastSync)}: ${list(seen.takenOver)} ${one ? 'is' : 'are'} ` +
+      `⚠️ Drift after the sync cycle at ${time(seen.lastSync)}: ${listed(seen.takenOver)} ${one ? 'is' : 'are'} ` +
         `synced from AD again (taken over), not cloud-managed. Someone rolled ${one ? 'it' : 'them'} back, ` +
         'or the sync client is older than the supported version.',
     );
@@ -178,20 +180,44 @@ export function watchLine(raw: SoaRequest, rawSeen: Seen): Outgoing {
       `🔍 Sync cycle at ${time(seen.lastSync)}: ${what} stayed cloud-managed; ` +
         `the sync client skipped ${req.plan ? 'them' : 'it'}.`,
     );
-  if (seen.skipped === null)
-    parts.push(
-      'Skipped AD-side edits are not visible through Graph here (Connect Sync logs them as event 6956 on its server).',
-    );
-  else if (seen.skipped.length) {
-    const skipped = seen.skipped
+  parts.push(...provisioningSeen(seen.provisioning, seen.since, req.plan ? null : `**${req.groupName}**`));
+  return { text: `Request ${req.id}: ${parts.join(' ')}` };
+}
+
+/** What the provisioning log showed over the window, and what Graph cannot show. `single`: the one group's name. */
+function provisioningSeen(log: WatchSeen['provisioning'], since: string | null, single: string | null): string[] {
+  if (log === null)
+    return [
+      'The provisioning log could not be read, so no skipped AD-side edit was seen: Cloud Sync records them ' +
+        'there, Connect Sync only as event 6956 on the sync server.',
+    ];
+  const window = since ? `since the sync cycle at ${time(since)}` : 'since the switch';
+  const out: string[] = [];
+  const logged = log.groups - log.unlogged.length;
+  if (log.skipped.length) {
+    const skipped = log.skipped
       .slice(0, 10)
       .map((x) => `${x.name} (${x.changes.join(', ') || 'changed'})`)
       .join('; ');
-    const more = seen.skipped.length > 10 ? ` and ${seen.skipped.length - 10} more` : '';
-    parts.push(
+    const more = log.skipped.length > 10 ? ` and ${log.skipped.length - 10} more` : '';
+    out.push(
       `AD-side changes were skipped and are not in the cloud: ${skipped}${more}. ` +
         'Make them in the cloud if they are still wanted.',
     );
-  } else parts.push('No AD-side edits were skipped.');
-  return { text: `Request ${req.id}: ${parts.join(' ')}` };
+  } else if (logged > 0)
+    out.push(
+      `The provisioning log has entries ${window} for ${single ?? `${logged} of the groups`}, ` +
+        'none of them a skipped AD-side edit.',
+    );
+  if (log.unlogged.length) {
+    const all = log.unlogged.length === log.groups;
+    const whom = single ?? (all ? `the ${log.groups} groups` : listed(log.unlogged));
+    const them = single || log.unlogged.length === 1 ? 'it' : 'them';
+    out.push(
+      `The provisioning log has no entry ${window} for ${whom}: if Cloud Sync syncs ${them}, no AD-side edit ` +
+        'was skipped. Connect Sync records skipped edits only as event 6956 on the sync server, which Graph ' +
+        'does not show.',
+    );
+  }
+  return out;
 }

@@ -170,7 +170,9 @@ describe('fake tenant: bad input gets Graph-shaped errors, never a crash', () =>
     assert.equal((await admin(ft, 'PUT', '/_fake/settings', { latencyMs: -5 })).status, 400);
     assert.equal((await admin(ft, 'PUT', '/_fake/settings', { soaPatchStatus: 201 })).status, 400);
     assert.equal((await admin(ft, 'PUT', '/_fake/settings', { bogus: 1 })).status, 400);
+    assert.equal((await admin(ft, 'PUT', '/_fake/settings', { syncClient: 'dirSync', latencyMs: 5 })).status, 400);
     assert.equal(ft.settings.latencyMs, 0);
+    assert.equal(ft.settings.syncClient, 'cloudSync');
     assert.equal(
       (await admin(ft, 'POST', '/_fake/sso-token', { oid: '00000000-0000-4000-8000-0000000000ff' })).status,
       404,

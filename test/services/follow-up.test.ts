@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import type { SoaRequest } from '../../src/domain/request';
 import type { ManualClock } from '../support/manual-clock';
-import { approved, G, jobs, requested, world, type World } from './fixture';
+import { time } from '../../src/views/labels';
+import { anchor, approved, G, jobs, people, requested, world, type World } from './fixture';
 
 const MIN = 60_000;
 
@@ -125,6 +126,76 @@ describe('use cases: follow-up', () => {
     assert.match(w.notifier.texts().at(-1)!, /Drift after the sync cycle at .*: FIN-Payroll is synced from AD again/);
     assert.deepEqual((await stored(req.id)).watch?.cycles, 2);
     assert.deepEqual(jobs(w), [], 'two cycles watched');
+  });
+
+  it('a cycle with no provisioning log entry says what was seen and what Graph cannot show', async () => {
+    const req = await switched();
+    await w.service.pollAudit(req.id, 0);
+    w.queue.clear();
+    clock.advance(MIN);
+    const first = w.directory.syncCycle();
+    await w.service.watch(req.id, 0);
+    // Connect Sync writes nothing to the provisioning log: no entry is not "nothing skipped".
+    assert.equal(
+      w.notifier.texts().at(-1),
+      `Request ${req.id}: 🔍 Sync cycle at ${time(first)}: **FIN-Payroll** stayed cloud-managed; the sync ` +
+        'client skipped it. The provisioning log has no entry since the switch for **FIN-Payroll**: if Cloud ' +
+        'Sync syncs it, no AD-side edit was skipped. Connect Sync records skipped edits only as event 6956 on ' +
+        'the sync server, which Graph does not show.',
+    );
+    assert.doesNotMatch(w.notifier.texts().at(-1)!, /No AD-side edits were skipped/);
+
+    // The next cycle: the provisioning log cannot be read at all.
+    w.directory.skipped.visible = false;
+    clock.advance(30_000);
+    const second = w.directory.syncCycle();
+    await w.service.watch(req.id, 1);
+    assert.equal(
+      w.notifier.texts().at(-1),
+      `Request ${req.id}: 🔍 Sync cycle at ${time(second)}: **FIN-Payroll** stayed cloud-managed; the sync ` +
+        'client skipped it. The provisioning log could not be read, so no skipped AD-side edit was seen: ' +
+        'Cloud Sync records them there, Connect Sync only as event 6956 on the sync server.',
+    );
+  });
+
+  it('a plan: skipped edits listed, groups with other entries counted, groups without entries named', async () => {
+    const p = await w.service.submitPlan({ kind: 'tree', rootId: G.sales }, people.alex, anchor);
+    const req = await approved(w, p.request!);
+    await w.service.execute(req.id);
+    await w.service.pollAudit(req.id, 0);
+    assert.equal((await stored(req.id)).state, 'completed');
+    w.queue.clear();
+    clock.advance(MIN);
+    const at = clock.now().toISOString();
+    w.directory.skipped.edits.push({ groupId: G.eu, at, changes: ['description'] });
+    w.directory.skipped.others.push({ groupId: G.us, at });
+    clock.advance(MIN);
+    const first = w.directory.syncCycle();
+    await w.service.watch(req.id, 0);
+    assert.equal(
+      w.notifier.texts().at(-1),
+      `Request ${req.id}: 🔍 Sync cycle at ${time(first)}: the 4 groups of plan ${req.id} stayed ` +
+        'cloud-managed; the sync client skipped them. AD-side changes were skipped and are not in the cloud: ' +
+        'Sales-EU (description). Make them in the cloud if they are still wanted. The provisioning log has no ' +
+        'entry since the switch for Sales-DACH, Sales: if Cloud Sync syncs them, no AD-side edit was skipped. ' +
+        'Connect Sync records skipped edits only as event 6956 on the sync server, which Graph does not show.',
+    );
+    w.queue.clear();
+    // The next cycle: only Sales-US has an entry (not a skip) since the first cycle.
+    clock.advance(MIN);
+    w.directory.skipped.others.push({ groupId: G.us, at: clock.now().toISOString() });
+    clock.advance(MIN);
+    const second = w.directory.syncCycle();
+    await w.service.watch(req.id, 1);
+    assert.match(
+      w.notifier.texts().at(-1)!,
+      new RegExp(
+        String.raw`The provisioning log has entries since the sync cycle at ${time(first)} for 1 of the ` +
+          String.raw`groups, none of them a skipped AD-side edit\. The provisioning log has no entry since the ` +
+          String.raw`sync cycle at ${time(first)} for Sales-DACH, Sales-EU, Sales: if Cloud Sync syncs them`,
+      ),
+    );
+    assert.match(w.notifier.texts().at(-1)!, new RegExp(`Sync cycle at ${time(second)}`));
   });
 
   it('no sync cycle in time after a move: the watch stops and says so', async () => {

@@ -35,11 +35,15 @@ export class FakeDirectory implements DirectoryFactory {
   /** How long a write's audit entry takes to show (Infinity: it never does in time). */
   auditDelayMs = 0;
   tenantLastSync: string | null = null;
-  /** AD-side edits the sync client skipped; `visible` false as with Connect Sync. */
-  skipped: { visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> } = {
-    visible: true,
-    edits: [],
-  };
+  /**
+   * The provisioning log: AD-side edits the sync client skipped, and other entries (not skips);
+   * `visible` false when it cannot be read. Connect Sync writes nothing there.
+   */
+  skipped: {
+    visible: boolean;
+    edits: Array<{ groupId: string; at: string; changes: string[] }>;
+    others: Array<{ groupId: string; at: string }>;
+  } = { visible: true, edits: [], others: [] };
   /** How long every call takes, on the clock (a slow tenant). */
   latencyMs = 0;
   /** Groups whose writes Graph accepts without effect (reading back shows the old value). */
@@ -126,10 +130,12 @@ export class FakeDirectory implements DirectoryFactory {
         ),
       readTenantLastSync: async () => call('readTenantLastSync', [], () => this.tenantLastSync),
       findSkippedAdEdits: async (ids, since) =>
-        call('findSkippedAdEdits', [ids, since], () => ({
-          visible: this.skipped.visible,
-          edits: this.skipped.visible ? this.skipped.edits.filter((e) => ids.includes(e.groupId) && e.at > since) : [],
-        })),
+        call('findSkippedAdEdits', [ids, since], () => {
+          if (!this.skipped.visible) return { visible: false, edits: [], logged: [] };
+          const edits = this.skipped.edits.filter((e) => ids.includes(e.groupId) && e.at > since);
+          const others = this.skipped.others.filter((e) => ids.includes(e.groupId) && e.at > since);
+          return { visible: true, edits, logged: [...new Set([...edits, ...others].map((e) => e.groupId))] };
+        }),
       findSoaAudits: async (action, since) =>
         call('findSoaAudits', [action, since], () => this.visibleAudits(action, since).map(logged)),
     };

@@ -19,7 +19,7 @@ type ObjectHandler = (ctx: AdminContext, input: AdminInput, rawId: string, metho
 
 const ROUTES = new Map<string, Handler>([
   ['POST /_fake/reset', resetTenant],
-  ['POST /_fake/sync', (ctx) => jsonReply(200, ctx.tenant().runSyncCycle())],
+  ['POST /_fake/sync', (ctx) => jsonReply(200, ctx.tenant().runSyncCycle(ctx.settings.syncClient))],
   ['GET /_fake/sync', (ctx) => jsonReply(200, { history: ctx.tenant().syncHistory })],
   ['GET /_fake/requests', (ctx) => jsonReply(200, ctx.requests)],
   ['DELETE /_fake/requests', (ctx) => clear(ctx.requests)],

@@ -10,6 +10,7 @@ const KNOWN = [
   'soaPatchStatus',
   'auditActivityNames',
   'accessTokenLifetimeSeconds',
+  'syncClient',
 ];
 
 export function putSettings(ctx: AdminContext, input: AdminInput): HttpReply {
@@ -32,6 +33,8 @@ function applySettings(settings: Settings, input: Record<string, unknown>): stri
   nonNegative('syncIntervalMs', 86_400_000);
   if (input.soaPatchStatus !== undefined && input.soaPatchStatus !== 200 && input.soaPatchStatus !== 204)
     problems.push("'soaPatchStatus' must be 200 or 204.");
+  if (input.syncClient !== undefined && input.syncClient !== 'cloudSync' && input.syncClient !== 'connectSync')
+    problems.push("'syncClient' must be cloudSync or connectSync.");
   // Negative lifetimes mint already-expired tokens, for tests of expiry handling.
   const life = input.accessTokenLifetimeSeconds;
   if (

@@ -5,7 +5,7 @@ import type { GroupGraph } from '../../domain/plan';
 import type { GroupFacts } from '../../domain/prerequisites';
 import type { AuditConfirmation } from '../../domain/request';
 import type { Clock } from '../../ports/clock';
-import type { AppDirectory, GroupMatch } from '../../ports/directory';
+import type { AppDirectory, GroupMatch, SkippedAdEdits } from '../../ports/directory';
 import { findSkippedAdEdits, findSoaAudit, findSoaAudits } from './audit';
 import { GroupFactsReader } from './facts';
 import { findGroups, findGroupsByPrefix, suggestGroups } from './group-search';
@@ -66,10 +66,7 @@ export class GraphAppDirectory implements AppDirectory {
     return findSoaAudits(this.graph, action, since);
   }
 
-  findSkippedAdEdits(
-    groupIds: string[],
-    since: string,
-  ): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }> {
+  findSkippedAdEdits(groupIds: string[], since: string): Promise<SkippedAdEdits> {
     return findSkippedAdEdits(this.graph, groupIds, since);
   }
 }

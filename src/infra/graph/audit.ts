@@ -2,6 +2,7 @@
 import type { SoaAction } from '../../domain/command';
 import { isCoded } from '../../domain/errors';
 import type { AuditConfirmation } from '../../domain/request';
+import type { SkippedAdEdits } from '../../ports/directory';
 import { mapGraphError } from './errors';
 import { auditOf, type WireAudit } from './mapping';
 import { allPages, type AppGraph, type Page } from './wire';
@@ -69,12 +70,11 @@ export async function findSoaAudits(
   }
 }
 
-/** AD-side changes to these groups that the sync client skipped since `since` (Cloud Sync's log). */
-export async function findSkippedAdEdits(
-  graph: AppGraph,
-  groupIds: string[],
-  since: string,
-): Promise<{ visible: boolean; edits: Array<{ groupId: string; at: string; changes: string[] }> }> {
+/**
+ * What the provisioning log (Cloud Sync's view of each object per cycle) shows for these groups
+ * since `since`: the skipped AD-side changes, and which groups have any entry at all.
+ */
+export async function findSkippedAdEdits(graph: AppGraph, groupIds: string[], since: string): Promise<SkippedAdEdits> {
   const ids = new Set(groupIds);
   try {
     const first = (await graph.client
@@ -83,18 +83,24 @@ export async function findSkippedAdEdits(
       .top(999)
       .get()) as Page<WireProvisioning>;
     const { items } = await allPages(graph.client, first, 50_000);
-    const edits = items
-      .filter((e) => ids.has(e.targetIdentity?.id as string) && e.provisioningStatusInfo?.status === 'skipped')
+    // `ge` on the server; an entry stamped at `since` itself belongs to the cycle seen before.
+    const from = Date.parse(since);
+    const mine = items.filter(
+      (e) => ids.has(e.targetIdentity?.id as string) && !(Date.parse(e.activityDateTime) <= from),
+    );
+    const edits = mine
+      .filter((e) => e.provisioningStatusInfo?.status === 'skipped')
       .map((e) => ({
         groupId: e.targetIdentity!.id!,
         at: e.activityDateTime,
         changes: (e.modifiedProperties ?? []).map((m) => m.displayName ?? '').filter(Boolean),
       }));
-    return { visible: true, edits };
+    return { visible: true, edits, logged: [...new Set(mine.map((e) => e.targetIdentity!.id!))] };
   } catch (e) {
     const mapped = mapGraphError(e);
-    // No provisioning log (Connect Sync only, or no licence for it): not visible, not an error.
-    if (isCoded(mapped, 'PermissionDenied', 'BadRequest', 'GroupNotFound')) return { visible: false, edits: [] };
+    // No provisioning log (no licence for it, or not offered): not visible, not an error.
+    if (isCoded(mapped, 'PermissionDenied', 'BadRequest', 'GroupNotFound'))
+      return { visible: false, edits: [], logged: [] };
     throw mapped;
   }
 }

@@ -7,8 +7,9 @@ const WATCH_CYCLES = 2;
 
 /**
  * After a move: at the next sync cycles, is every switched group still cloud-managed (not
- * taken over by AD again), and did the sync client skip AD-side edits (where Graph shows
- * them)? One thread line per cycle seen, WATCH_CYCLES cycles, so drift is seen, not assumed.
+ * taken over by AD again), and what does the provisioning log show of skipped AD-side edits
+ * (Cloud Sync's; Connect Sync's skips are not in Graph)? One thread line per cycle seen,
+ * WATCH_CYCLES cycles, so drift is seen, not assumed.
  */
 export async function watch(ports: ServicePorts, id: string, attempt: number): Promise<'done' | 'retry'> {
   const req = await ports.store.get(id);
@@ -33,6 +34,7 @@ export async function watch(ports: ServicePorts, id: string, attempt: number): P
   const names = new Map(
     req.plan ? req.plan.steps.map((st) => [st.groupId, st.groupName]) : [[req.groupId, req.groupName]],
   );
+  const name = (g: string) => names.get(g) ?? g;
   const states = await app.readSyncStates(ids);
   const takenOver = ids.filter((g) => states.get(g)?.onPremisesSyncEnabled === true);
   const skipped = await app.findSkippedAdEdits(ids, since);
@@ -58,9 +60,14 @@ export async function watch(ports: ServicePorts, id: string, attempt: number): P
       req.anchor,
       ports.presenter.watchLine(req, {
         lastSync,
-        takenOver: takenOver.map((g) => names.get(g) ?? g),
-        skipped: skipped.visible
-          ? skipped.edits.map((e) => ({ name: names.get(e.groupId) ?? e.groupId, changes: e.changes }))
+        since: req.watch?.lastCycleAt ?? null,
+        takenOver: takenOver.map(name),
+        provisioning: skipped.visible
+          ? {
+              skipped: skipped.edits.map((e) => ({ name: name(e.groupId), changes: e.changes })),
+              unlogged: ids.filter((g) => !skipped.logged.includes(g)).map(name),
+              groups: ids.length,
+            }
           : null,
       }),
     )

@@ -10,6 +10,10 @@ export interface AuditedChange {
   modified: Array<{ displayName: string; oldValue: string; newValue: string }>;
   /** Epoch ms from which the entry is returned by the API. */
   visibleAt: number;
+  /** Add/Assign for a member added; Update by default. */
+  operationType?: string;
+  /** A member added or removed: Entra lists it as the first target, the group after it. */
+  member?: { id: string; displayName: string; type: 'User' | 'Group'; userPrincipalName: string | null };
 }
 
 /** `at`: epoch ms of the change. */
@@ -24,7 +28,7 @@ export function auditEntry(args: AuditedChange, at: number): AuditEntry {
     activityDisplayName: args.activityDisplayName,
     activityDateTime: new Date(at).toISOString(),
     loggedByService: 'Core Directory',
-    operationType: 'Update',
+    operationType: args.operationType ?? 'Update',
     initiatedBy: {
       user: user
         ? {
@@ -44,6 +48,18 @@ export function auditEntry(args: AuditedChange, at: number): AuditEntry {
           },
     },
     targetResources: [
+      ...(args.member
+        ? [
+            {
+              id: args.member.id,
+              displayName: args.member.displayName,
+              type: args.member.type,
+              userPrincipalName: args.member.userPrincipalName,
+              groupType: null,
+              modifiedProperties: [],
+            },
+          ]
+        : []),
       {
         id: args.group.id,
         displayName: args.group.displayName,

@@ -1,5 +1,5 @@
 /** In-memory state of the fake tenant and the directory rules that act on it. */
-import { auditEntry } from './audit-entry';
+import { auditEntry, type AuditedChange } from './audit-entry';
 import {
   DEFAULT_POLICY,
   type AuditEntry,
@@ -114,7 +114,7 @@ export class Tenant {
     // Entra's attribute table: converting clears onPremisesSyncEnabled; a rollback leaves
     // it null until the next sync cycle takes the object over again.
     g.onPremisesSyncEnabled = null;
-    const entry = auditEntry(
+    return this.audit(
       {
         activityDisplayName: value ? settings.auditActivityNames.convert : settings.auditActivityNames.rollback,
         group: g,
@@ -126,10 +126,14 @@ export class Tenant {
             newValue: JSON.stringify(String(value)),
           },
         ],
-        visibleAt: this.clock() + settings.auditDelayMs,
       },
-      this.clock(),
+      settings,
     );
+  }
+
+  /** Writes the audit entry of a change, visible after the tenant's audit delay. */
+  audit(change: Omit<AuditedChange, 'visibleAt'>, settings: Settings): AuditEntry {
+    const entry = auditEntry({ ...change, visibleAt: this.clock() + settings.auditDelayMs }, this.clock());
     this.audits.push(entry);
     return entry;
   }

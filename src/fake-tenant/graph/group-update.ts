@@ -1,5 +1,7 @@
 /** PATCH /groups/{id}: the writable properties, and why synced or mail-enabled groups refuse writes. */
 import { noContent, type HttpReply } from '../http';
+import type { Principal } from '../identity/principal';
+import type { SeedApp, User } from '../model';
 import { findGroup } from './directory-objects';
 import { fail } from './errors';
 import { GROUP_WRITE, requirePermission } from './permissions';
@@ -24,6 +26,11 @@ const READ_ONLY = [
   'createdDateTime',
   'groupTypes',
 ];
+
+/** Who made a change, as the audit log names them: the user (through the app), or the app alone. */
+export function actorOf(p: Principal): { user: User | null; app: SeedApp } {
+  return { user: p.kind === 'user' ? p.user : null, app: p.app };
+}
 
 export function patchGroup(call: Call, id: string): HttpReply {
   const { req, principal: p, tenant } = call;
@@ -64,8 +71,15 @@ export function patchGroup(call: Call, id: string): HttpReply {
         'or objects currently undergoing migration.',
     );
   }
+  const modified = Object.entries(updates).map(([k, v]) => ({
+    displayName: k[0]!.toUpperCase() + k.slice(1),
+    oldValue: JSON.stringify([g[k as 'displayName' | 'description' | 'mailNickname']]),
+    newValue: JSON.stringify([v]),
+  }));
   if (updates.displayName !== undefined) g.displayName = updates.displayName!;
   if (updates.description !== undefined) g.description = updates.description;
   if (updates.mailNickname !== undefined) g.mailNickname = updates.mailNickname!;
+  if (modified.length)
+    tenant.audit({ activityDisplayName: 'Update group', group: g, actor: actorOf(p), modified }, call.settings);
   return noContent();
 }

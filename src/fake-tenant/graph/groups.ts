@@ -5,6 +5,7 @@ import type { FilterSpec } from '../odata/check';
 import { evaluate } from '../odata/evaluate';
 import { findGroup, groupRelation } from './directory-objects';
 import { fail } from './errors';
+import { addMemberRef } from './group-members';
 import { patchGroup } from './group-update';
 import { GROUP_READ, requirePermission } from './permissions';
 import { isAdvanced, isEventual, parseChecked, project } from './query';
@@ -72,6 +73,11 @@ export async function groups(call: Call, rest: string[]): Promise<HttpReply> {
   if (sub === 'onPremisesSyncBehavior') {
     if (rest.length > 2) throw fail.segment(rest[2]!);
     return syncBehavior(call, id);
+  }
+  if (sub === 'members' && rest[2] === '$ref') {
+    if (m !== 'POST') throw fail.methodNotAllowed();
+    if (rest.length > 3) throw fail.segment(rest[3]!);
+    return addMemberRef(call, id);
   }
   if (RELATIONS.includes(sub)) {
     if (m !== 'GET') throw fail.methodNotAllowed();

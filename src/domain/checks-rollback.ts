@@ -2,6 +2,35 @@
 import type { GroupFacts } from './group-facts';
 import { list, type CheckRow } from './check-row';
 
+/** What one group's rollback checks need, read fresh for each step of a rollback plan. */
+export interface RollbackFacts {
+  /** Member users not synced from AD (AD's membership replaces them); null: could not be read. */
+  cloudOnlyMembers: Array<{ id: string; displayName: string }> | null;
+  /** Changes made in the cloud since the group's switch (audit log activities); null: could not be read. */
+  cloudEdits: Array<{ activity: string; at: string }> | null;
+}
+
+/** A rollback plan step's warnings; `f` undefined: nothing could be read for the group. */
+export function rollbackWarnings(f: RollbackFacts | undefined): string[] {
+  const members = f?.cloudOnlyMembers ?? null;
+  const edits = f?.cloudEdits ?? null;
+  const w: string[] = [];
+  if (members === null) w.push('members could not be read (cloud-only members are removed when AD takes it over)');
+  else if (members.length)
+    w.push(`${members.length} cloud-only member(s), removed when AD takes it over: ${list(members, 3)}`);
+  if (edits === null)
+    w.push('cloud edits since the switch could not be read (AD values replace them at the take-over)');
+  else if (edits.length) {
+    const kinds = [...new Set(edits.map((e) => e.activity))].map((displayName) => ({ displayName }));
+    w.push(`edited in the cloud since the switch (${list(kinds, 3)}): AD values replace these edits at the take-over`);
+  }
+  return w;
+}
+
+/** Whether a step's rollback facts were read in full. */
+export const rollbackFactsRead = (f: RollbackFacts | undefined): f is RollbackFacts =>
+  !!f && f.cloudOnlyMembers !== null && f.cloudEdits !== null;
+
 export function cloudMembersRow(f: GroupFacts): CheckRow {
   const cloudMembers = f.cloudOnlyMembers;
   const title = 'Cloud-only members';

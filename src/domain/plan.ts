@@ -6,6 +6,7 @@
  * children before parents (every group after all groups below it), a rollback plan the
  * reverse. AD allows cycles and a group under several parents: each group is switched once.
  */
+import { rollbackFactsRead, rollbackWarnings, type RollbackFacts } from './checks-rollback';
 import type { SoaAction } from './command';
 import type { GroupKind } from './prerequisites';
 import type { Plan, PlanStep } from './request';
@@ -236,6 +237,31 @@ export function rollbackPlanOf(plan: Plan, requestId: string): Plan {
     sharedGroups: [],
     rollbackOf: requestId,
   };
+}
+
+/**
+ * A rollback plan with each step's warnings from its group's fresh facts (cloud-only members,
+ * cloud edits since the switch; a group not read says so), counted for the card's summary.
+ */
+export function withRollbackChecks(plan: Plan, facts: Map<string, RollbackFacts>): Plan {
+  const steps = plan.steps.map((st) => ({ ...st, warnings: rollbackWarnings(facts.get(st.groupId)) }));
+  const f = (st: PlanStep) => facts.get(st.groupId);
+  return {
+    ...plan,
+    steps,
+    rollbackChecks: {
+      cloudMembers: steps.filter((st) => (f(st)?.cloudOnlyMembers ?? []).length > 0).length,
+      cloudEdits: steps.filter((st) => (f(st)?.cloudEdits ?? []).length > 0).length,
+      unread: steps.filter((st) => !rollbackFactsRead(f(st))).length,
+    },
+  };
+}
+
+/** A rollback plan's steps by level (depth from the root), top-down: the order they are read in. */
+export function rollbackLevels(plan: Plan): PlanStep[][] {
+  const levels = new Map<number, PlanStep[]>();
+  for (const st of plan.steps) levels.set(st.depth, [...(levels.get(st.depth) ?? []), st]);
+  return [...levels.entries()].sort(([a], [b]) => a - b).map(([, steps]) => steps);
 }
 
 /** The next step to run, or null when every step is done. */

@@ -114,6 +114,8 @@ export interface Plan {
    * the plan, or facts not read.
    */
   prerequisites?: { extensionAttributes: number; adParents: number; unread: number };
+  /** Rollback plans: how many steps have cloud-only members, cloud edits since the switch, or facts not read. */
+  rollbackChecks?: { cloudMembers: number; cloudEdits: number; unread: number };
 }
 
 export interface SoaRequest {

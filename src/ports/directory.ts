@@ -1,4 +1,5 @@
 /** The directory as the services see it. Implemented over Microsoft Graph in infra/graph. */
+import type { RollbackFacts } from '../domain/checks-rollback';
 import type { SoaAction } from '../domain/command';
 import type { GroupGraph } from '../domain/plan';
 import type { Decider } from '../domain/policy';
@@ -55,6 +56,12 @@ export interface AppDirectory {
    * a group without entries tells nothing about Connect Sync's skips.
    */
   findSkippedAdEdits(groupIds: string[], since: string): Promise<SkippedAdEdits>;
+  /**
+   * What each group's rollback checks need, read fresh: its cloud-only members and the cloud
+   * edits since `since` (the directory audit log). One batched round trip per level, in the
+   * order given. A group whose reads failed has null facts: it is never passed as clean.
+   */
+  readRollbackFacts(levels: Array<Array<{ groupId: string; since: string }>>): Promise<Map<string, RollbackFacts>>;
   /** Every SOA audit entry of this action since `since`, with the group it targets (every page). */
   findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>>;
 }

@@ -40,7 +40,7 @@ function stepRow(plan: Plan, st: PlanStep, number: number): { text: string } {
   return { text: `${number}. ${stepIcon(st)} **${st.groupName}**${level}${warnings}${error}` };
 }
 
-/** What the plan holds, in counts: to switch, done, confirmed, failed, skipped and why. */
+/** What the plan holds, in counts: to switch, done, confirmed, failed, skipped and why, and what its checks found. */
 function summary(plan: Plan, action: SoaAction): string {
   const n = plan.steps.length;
   const counts = planCounts(plan);
@@ -59,6 +59,11 @@ function summary(plan: Plan, action: SoaAction): string {
     parts.push(`${pre.extensionAttributes} with extension attributes set (lost at the switch)`);
   if (pre?.adParents) parts.push(`${pre.adParents} in groups still synced from AD outside the plan`);
   if (pre?.unread) parts.push(`${pre.unread} whose prerequisites could not be read`);
+  const back = plan.rollbackChecks;
+  if (back?.cloudMembers) parts.push(`${back.cloudMembers} with cloud-only members (removed when AD takes over)`);
+  if (back?.cloudEdits)
+    parts.push(`${back.cloudEdits} edited in the cloud since the switch (AD values replace the edits)`);
+  if (back?.unread) parts.push(`${back.unread} whose rollback checks could not be read`);
   return parts.join(' · ');
 }
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { Seed, SeedGroup } from '../../src/fake-tenant/model';
 import { largeSeed } from '../../src/fake-tenant/large-seed';
-import { defaultSeed } from '../../src/fake-tenant/seed';
+import { defaultSeed, USER } from '../../src/fake-tenant/seed';
 import type { FakeTenant } from '../../src/fake-tenant/server';
 import { actions, cardOf, cardText, type Outbound } from '../support/connector';
-import { admin, startTestTenant } from '../support/fake-tenant';
+import { admin, graphAs, startTestTenant } from '../support/fake-tenant';
 import { people, startStack, type Stack } from '../support/stack';
 
 /**
@@ -26,6 +26,8 @@ const T = {
   outer: 'd4000000-0000-4000-8000-00000000000a',
   cloudParent: 'd4000000-0000-4000-8000-00000000000b',
 };
+/** A user of the default seed who exists only in the cloud. */
+const PRADEEP = '00000000-0000-0000-0000-0000000000036';
 const EXT_A1 = { extensionAttribute3: 'FIN-cost-center-4711', extensionAttribute9: 'x'.repeat(200) };
 const NAME: Record<string, string> = {
   [T.root]: 'Tree-Root',
@@ -338,6 +340,79 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
       assert.deepEqual(rollbackOrder, [...planned].reverse(), 'top-down: the exact reverse');
       await admin(ft, 'POST', '/_fake/sync');
       await s.channel.waitFor((o) => /all 8 groups are managed in AD again/.test(o.activity.text ?? ''), 15_000);
+    },
+  );
+
+  it(
+    "a plan's rollback reads each group fresh, level by level: cloud-only members and cloud edits made " +
+      'after the move, and a group that cannot be read, are on its steps and counted',
+    async () => {
+      // An admin tool may edit groups here (the same app registration, granted more for the test).
+      const seed = treeSeed();
+      seed.apps[0]!.delegatedScopes.push('Group.ReadWrite.All');
+      await admin(ft, 'POST', '/_fake/reset', seed);
+      await admin(ft, 'PUT', '/_fake/settings', { auditDelayMs: 0 });
+      const c = await planCard('move Tree-Root and its nested groups to cloud');
+      await approve(c);
+      await s.channel.waitFor(
+        (o) => /Plan R-\w+ \(the tree under Tree-Root\) is complete/.test(o.activity.text ?? ''),
+        15_000,
+      );
+
+      // After the move, Adele edits Tree-A and adds a cloud-only user to Tree-Shared, in the cloud.
+      const adele = await graphAs(ft, USER.adele);
+      await adele.api(`/groups/${T.a}`).patch({ description: 'edited in the cloud' });
+      await adele
+        .api(`/groups/${T.shared}/members/$ref`)
+        .post({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${PRADEEP}` });
+      // Tree-Leaf2's members cannot be read this time.
+      await admin(ft, 'POST', '/_fake/faults', {
+        match: `/groups/${T.leaf2}/members/microsoft.graph.user$`,
+        status: 403,
+        count: 1,
+      });
+      await admin(ft, 'DELETE', '/_fake/requests');
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.alex, `rollback ${c.requestId}`, { kind: 'channel', key: 'plans' });
+      const rb = await s.channel.waitFor(
+        (o) => /Roll back to AD: rollback of R-/.test(cardText(cardOf(o))),
+        10_000,
+        since,
+      );
+      const text = cardText(cardOf(rb));
+      assert.match(
+        text,
+        new RegExp(
+          String.raw`8 groups to roll back · 1 with cloud-only members \(removed when AD takes over\) · 2 edited ` +
+            String.raw`in the cloud since the switch \(AD values replace the edits\) · 1 whose rollback checks ` +
+            String.raw`could not be read`,
+        ),
+      );
+      assert.match(
+        text,
+        new RegExp(
+          String.raw`Tree-Shared\*\* · level 2 · ⚠️ 1 cloud-only member\(s\), removed when AD takes it over: ` +
+            String.raw`Pradeep Gupta; edited in the cloud since the switch \(Add member to group\)`,
+        ),
+      );
+      assert.match(
+        text,
+        /Tree-A\*\* · level 1 · ⚠️ edited in the cloud since the switch \(Update group\): AD values replace/,
+      );
+      assert.match(text, /Tree-Leaf2\*\* · level 3 · ⚠️ members could not be read/);
+      const rollback = (await s.bot.service.get(
+        String(actions(cardOf(rb)).find((a) => a.verb === 'approve')!.data.requestId),
+      ))!;
+      const clean = rollback.plan!.steps.filter((st) => !st.warnings.length).map((st) => st.groupName);
+      assert.deepEqual(clean.sort(), ['Tree-A1', 'Tree-B', 'Tree-Leaf1', 'Tree-Leaf3', 'Tree-Root']);
+
+      // Read with the bot's own identity: two requests per group, one $batch per level (4 levels).
+      const reads = await s.graphRequests(
+        (e) => e.userId === null && /\/members\/microsoft\.graph\.user$|\/auditLogs\/directoryAudits$/.test(e.path),
+      );
+      assert.equal(reads.length, 16);
+      assert.ok(reads.every((e) => e.batch));
+      assert.equal(new Set(reads.map((e) => e.batch)).size, 4);
     },
   );
 

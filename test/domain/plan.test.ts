@@ -3,8 +3,10 @@ import {
   buildPlan,
   nextStep,
   planCounts,
+  rollbackLevels,
   rollbackPlanOf,
   setExtensionAttributes,
+  withRollbackChecks,
   type NodeFacts,
 } from '../../src/domain/plan';
 import type { Plan } from '../../src/domain/request';
@@ -126,6 +128,49 @@ describe('domain: plans of several groups under one approval', () => {
     assert.equal(back.label, 'rollback of R-ABC234 (the tree under R)');
     assert.equal(back.rollbackOf, 'R-ABC234');
     assert.deepEqual([back.skipped, back.cycleGroups, back.sharedGroups], [[], [], []]);
+  });
+
+  it("a rollback plan is read level by level, top-down; each step's checks become its warnings, counted", () => {
+    const move = buildPlan('tree', 'the tree under R', ['R'], graph({ R: ['A', 'B'], A: ['C'] }), 'move');
+    for (const st of move.steps) st.state = 'done';
+    const back = rollbackPlanOf(move, 'R-ABC234');
+    assert.deepEqual(
+      rollbackLevels(back).map((level) => level.map((st) => st.groupId)),
+      [['R'], ['B', 'A'], ['C']],
+    );
+    const users = Array.from({ length: 5 }, (_, i) => ({ id: `u${i}`, displayName: `User ${i}` }));
+    const checked = withRollbackChecks(
+      back,
+      new Map([
+        ['R', { cloudOnlyMembers: [], cloudEdits: [] }],
+        [
+          'A',
+          {
+            cloudOnlyMembers: users,
+            cloudEdits: [
+              { activity: 'Update group', at: '2026-03-02T09:00:00Z' },
+              { activity: 'Add member to group', at: '2026-03-02T09:01:00Z' },
+              { activity: 'Update group', at: '2026-03-02T09:02:00Z' },
+            ],
+          },
+        ],
+        ['B', { cloudOnlyMembers: [], cloudEdits: null }],
+      ]),
+    );
+    assert.deepEqual(warningsOf(checked, 'R'), []);
+    assert.deepEqual(warningsOf(checked, 'A'), [
+      '5 cloud-only member(s), removed when AD takes it over: User 0, User 1, User 2 and 2 more',
+      'edited in the cloud since the switch (Update group, Add member to group): AD values replace these edits ' +
+        'at the take-over',
+    ]);
+    assert.deepEqual(warningsOf(checked, 'B'), [
+      'cloud edits since the switch could not be read (AD values replace them at the take-over)',
+    ]);
+    // C was not read at all: both facts are said to be unread, never passed as clean.
+    assert.equal(warningsOf(checked, 'C').length, 2);
+    assert.ok(warningsOf(checked, 'C').every((w) => w.includes('could not be read')));
+    assert.deepEqual(checked.rollbackChecks, { cloudMembers: 1, cloudEdits: 1, unread: 2 });
+    assert.deepEqual(back.rollbackChecks, undefined, 'the plan it was given is not changed');
   });
 
   it('the next step is the first not done; the counts add up', () => {

@@ -1,6 +1,7 @@
 /** Use cases: plans (a tree bottom-up, stopped at a failed step, resumed, audited, rolled back). */
 import assert from 'node:assert/strict';
 import type { SoaRequest } from '../../src/domain/request';
+import { planView } from '../../src/views/plan-card';
 import type { ManualClock } from '../support/manual-clock';
 import { anchor, approved, G, jobs, people, requested, world, type World } from './fixture';
 
@@ -181,6 +182,51 @@ describe('use cases: plans', () => {
         .filter((x) => !x.value)
         .map((x) => x.groupId),
       [...BOTTOM_UP].reverse(),
+    );
+  });
+
+  it("a rollback plan reads each step's group fresh, level by level, and shows its warnings", async () => {
+    const req = await approvedTree();
+    await w.service.execute(req.id);
+    await w.service.pollAudit(req.id, 0);
+    const moved = await stored(req.id);
+    assert.equal(moved.state, 'completed');
+    // After the move: a cloud-only member in Sales-EU, a cloud edit of Sales-US, Sales-DACH unreadable.
+    const before = moved.plan!.steps[0]!.switchedAt!;
+    (w.clock as ManualClock).advance(60_000);
+    w.directory.groups.get(G.eu)!.cloudOnlyMembers = [{ id: 'u-pradeep', displayName: 'Pradeep Gupta' }];
+    w.directory.cloudEdits.push({ groupId: G.us, activity: 'Update group', at: w.clock.now().toISOString() });
+    w.directory.unreadable.add(G.dach);
+
+    const rollback = (await w.service.requestPlanRollback(req.id, people.alex, anchor)).request!;
+    const reads = w.directory.calls.filter((c) => c.method === 'readRollbackFacts');
+    assert.equal(reads.length, 1);
+    assert.deepEqual(reads[0]!.args[0], [
+      [{ groupId: G.sales, since: before }],
+      [
+        { groupId: G.us, since: before },
+        { groupId: G.eu, since: before },
+      ],
+      [{ groupId: G.dach, since: before }],
+    ]);
+    const warnings = new Map(rollback.plan!.steps.map((st) => [st.groupId, st.warnings]));
+    assert.deepEqual(warnings.get(G.sales), []);
+    assert.deepEqual(warnings.get(G.eu), ['1 cloud-only member(s), removed when AD takes it over: Pradeep Gupta']);
+    assert.deepEqual(warnings.get(G.us), [
+      'edited in the cloud since the switch (Update group): AD values replace these edits at the take-over',
+    ]);
+    assert.deepEqual(warnings.get(G.dach), [
+      'members could not be read (cloud-only members are removed when AD takes it over)',
+      'cloud edits since the switch could not be read (AD values replace them at the take-over)',
+    ]);
+    assert.deepEqual(rollback.plan!.rollbackChecks, { cloudMembers: 1, cloudEdits: 1, unread: 1 });
+    assert.match(
+      planView(rollback).summary,
+      new RegExp(
+        String.raw`^4 groups to roll back · 1 with cloud-only members \(removed when AD takes over\) · 1 edited ` +
+          String.raw`in the cloud since the switch \(AD values replace the edits\) · 1 whose rollback checks could ` +
+          String.raw`not be read$`,
+      ),
     );
   });
 });

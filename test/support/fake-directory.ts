@@ -4,6 +4,7 @@
  * show after a delay, sync cycles run by the test, latency, and failures to inject per method.
  * Every call is recorded with the identity it ran as ('app' or the user's id).
  */
+import type { RollbackFacts } from '../../src/domain/checks-rollback';
 import type { SoaAction } from '../../src/domain/command';
 import { CodedError } from '../../src/domain/errors';
 import type { GroupGraph, PlanNode } from '../../src/domain/plan';
@@ -22,6 +23,8 @@ export interface FakeGroup {
   isCloudManaged: boolean;
   lastSyncAt: string | null;
   children: string[];
+  /** Member users not synced from AD. */
+  cloudOnlyMembers: Array<{ id: string; displayName: string }>;
 }
 
 type Audit = AuditConfirmation & { groupId: string; action: SoaAction; visibleAt: number };
@@ -44,6 +47,10 @@ export class FakeDirectory implements DirectoryFactory {
     edits: Array<{ groupId: string; at: string; changes: string[] }>;
     others: Array<{ groupId: string; at: string }>;
   } = { visible: true, edits: [], others: [] };
+  /** Changes made in the cloud to a group (the audit log's entries other than switches). */
+  readonly cloudEdits: Array<{ groupId: string; activity: string; at: string }> = [];
+  /** Groups whose rollback reads fail (a step of a rollback plan that cannot be read). */
+  readonly unreadable = new Set<string>();
   /** How long every call takes, on the clock (a slow tenant). */
   latencyMs = 0;
   /** Groups whose writes Graph accepts without effect (reading back shows the old value). */
@@ -59,6 +66,7 @@ export class FakeDirectory implements DirectoryFactory {
       isCloudManaged: false,
       lastSyncAt: '2026-03-02T08:30:00.000Z',
       children: [],
+      cloudOnlyMembers: [],
       ...g,
     };
     this.groups.set(group.id, group);
@@ -135,6 +143,25 @@ export class FakeDirectory implements DirectoryFactory {
           const edits = this.skipped.edits.filter((e) => ids.includes(e.groupId) && e.at > since);
           const others = this.skipped.others.filter((e) => ids.includes(e.groupId) && e.at > since);
           return { visible: true, edits, logged: [...new Set([...edits, ...others].map((e) => e.groupId))] };
+        }),
+      readRollbackFacts: async (levels) =>
+        call('readRollbackFacts', [levels], () => {
+          const facts = new Map<string, RollbackFacts>();
+          for (const { groupId, since } of levels.flat()) {
+            const g = this.groups.get(groupId);
+            facts.set(
+              groupId,
+              !g || this.unreadable.has(groupId)
+                ? { cloudOnlyMembers: null, cloudEdits: null }
+                : {
+                    cloudOnlyMembers: g.cloudOnlyMembers,
+                    cloudEdits: this.cloudEdits
+                      .filter((e) => e.groupId === groupId && e.at >= since)
+                      .map((e) => ({ activity: e.activity, at: e.at })),
+                  },
+            );
+          }
+          return facts;
         }),
       findSoaAudits: async (action, since) =>
         call('findSoaAudits', [action, since], () => this.visibleAudits(action, since).map(logged)),
@@ -268,7 +295,7 @@ export class FakeDirectory implements DirectoryFactory {
       cycle: false,
       truncated: false,
       parents: parents.map((p) => this.summary(p)),
-      cloudOnlyMembers: [],
+      cloudOnlyMembers: g.cloudOnlyMembers,
       readAt: this.clock.now().toISOString(),
     };
   }

@@ -1,5 +1,6 @@
 /** The directory read with the bot's own identity: the fewest round trips, batched, errors mapped. */
 import type { Client } from '@microsoft/microsoft-graph-client';
+import type { RollbackFacts } from '../../domain/checks-rollback';
 import type { SoaAction } from '../../domain/command';
 import type { GroupGraph } from '../../domain/plan';
 import type { GroupFacts } from '../../domain/prerequisites';
@@ -10,6 +11,7 @@ import { findSkippedAdEdits, findSoaAudit, findSoaAudits } from './audit';
 import { GroupFactsReader } from './facts';
 import { findGroups, findGroupsByPrefix, suggestGroups } from './group-search';
 import { readSet, readTree } from './nesting';
+import { readRollbackFacts } from './rollback-facts';
 import { readSyncState, readSyncStates, readTenantLastSync, type SyncState } from './sync-state';
 import { appGraph, type AppGraph } from './wire';
 
@@ -56,6 +58,10 @@ export class GraphAppDirectory implements AppDirectory {
 
   readTenantLastSync(): Promise<string | null> {
     return readTenantLastSync(this.graph);
+  }
+
+  readRollbackFacts(levels: Array<Array<{ groupId: string; since: string }>>): Promise<Map<string, RollbackFacts>> {
+    return readRollbackFacts(this.graph, levels);
   }
 
   findSoaAudit(groupId: string, action: SoaAction, since: string): Promise<AuditConfirmation | null> {

@@ -13,6 +13,9 @@ const AUDIT_PREFIX: Record<SoaAction, string> = {
   rollback: 'Undo changes to Source of Authority',
 };
 
+/** A switch or a rollback itself (either spelling), as opposed to any other change to a group. */
+export const isSoaActivity = (name: string) => Object.values(AUDIT_PREFIX).some((p) => name.startsWith(p));
+
 /** A provisioning log entry as Graph sends it (the properties read here). */
 interface WireProvisioning {
   activityDateTime: string;

@@ -1,6 +1,6 @@
 /** Plans: several groups under one approval (a tree or a wave), and the rollback of a move plan. */
 import { CodedError } from '../../domain/errors';
-import { buildPlan, MAX_PLAN_GROUPS, rollbackPlanOf } from '../../domain/plan';
+import { buildPlan, MAX_PLAN_GROUPS, rollbackLevels, rollbackPlanOf, withRollbackChecks } from '../../domain/plan';
 import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../../domain/prerequisites';
 import type { ConversationAnchor, Person, Plan, SoaRequest } from '../../domain/request';
 import type { GroupMatch } from '../../ports/directory';
@@ -101,7 +101,11 @@ export async function groupsByPrefix(ports: ServicePorts, prefix: string): Promi
   return found;
 }
 
-/** A rollback plan for what a move plan switched, top-down; it needs its own approval. */
+/**
+ * A rollback plan for what a move plan switched, top-down; it needs its own approval. Each
+ * group's rollback checks are read fresh and shown on its step; the plan-wide rows come from
+ * the move's tenant facts.
+ */
 export async function requestPlanRollback(
   ports: ServicePorts,
   sourceId: string,
@@ -113,13 +117,24 @@ export async function requestPlanRollback(
   if (!src.plan || src.action !== 'move') return say({ kind: 'rollbackNotMovePlan', requestId: src.id });
   if (!['completed', 'stopped', 'failed'].includes(src.state))
     return say({ kind: 'rollbackNotFinished', request: src });
-  const plan = rollbackPlanOf(src.plan, src.id);
-  if (!plan.steps.length) return say({ kind: 'rollbackNothingSwitched', requestId: src.id });
+  const steps = rollbackPlanOf(src.plan, src.id);
+  if (!steps.steps.length) return say({ kind: 'rollbackNothingSwitched', requestId: src.id });
   const conflicts = await openRequestsTouching(
     ports,
-    plan.steps.map((st) => st.groupId),
+    steps.steps.map((st) => st.groupId),
   );
   if (conflicts.length) return say({ kind: 'rollbackConflicts', requestIds: conflicts.map((r) => r.id) });
+  // Each group as it is now (cloud-only members, cloud edits since its switch), level by level.
+  const switchedAt = new Map(src.plan.steps.map((st) => [st.groupId, st.switchedAt]));
+  const facts = await ports.directory.app().readRollbackFacts(
+    rollbackLevels(steps).map((level) =>
+      level.map((st) => ({
+        groupId: st.groupId,
+        since: switchedAt.get(st.groupId) ?? src.switchedAt ?? src.updatedAt,
+      })),
+    ),
+  );
+  const plan = withRollbackChecks(steps, facts);
   const checks = evaluate(src.facts, 'rollback', ports.settings.minimums).filter((c) => ROLLBACK_PLAN_CHECKS.has(c.id));
   const request = await createRequest(ports, {
     action: 'rollback',

@@ -10,7 +10,7 @@
  *   tests ran with and nothing is downloaded or compiled while deploying.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -101,8 +101,12 @@ export function planWebApp(root: string): WebAppPlan {
   };
 }
 
-/** Writes the plan to `out` (emptied first). */
-export function stageWebApp(root: string, out: string): WebAppPlan {
+/**
+ * Writes the plan to `out` (emptied first). `link` puts a symbolic link to each installed
+ * package instead of a copy: run with `node --preserve-symlinks`, the staged app then resolves
+ * every package through the staged folder only, without copying hundreds of megabytes.
+ */
+export function stageWebApp(root: string, out: string, options: { link?: boolean } = {}): WebAppPlan {
   const plan = planWebApp(root);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -117,7 +121,8 @@ export function stageWebApp(root: string, out: string): WebAppPlan {
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(runtime, null, 2)}\n`);
   for (const d of plan.packageDirs) {
     mkdirSync(dirname(join(out, d)), { recursive: true });
-    cpSync(join(root, d), join(out, d), { recursive: true, verbatimSymlinks: true });
+    if (options.link) symlinkSync(resolve(root, d), join(out, d), 'dir');
+    else cpSync(join(root, d), join(out, d), { recursive: true, verbatimSymlinks: true });
   }
   return plan;
 }

@@ -69,6 +69,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
       /BOT_TENANT_ID is missing/,
       /OAUTH_CONNECTION_NAME is missing/,
       /STORAGE is missing/,
+      /PUBLIC_URL is missing/,
     ])
       assert.match(msg, re);
     assert.match(
@@ -81,6 +82,23 @@ describe('configuration is validated once, at start, naming each bad setting', (
       }),
       /BOT_ID must be .*GUID[\s\S]*BOT_TENANT_ID must be a tenant id/,
     );
+    const bot = {
+      BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+      BOT_PASSWORD: 'x',
+      BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
+      OAUTH_CONNECTION_NAME: 'graph',
+      STORAGE: 'sqlite',
+    };
+    // Export links and the privacy and terms pages are addressed with it; never the listening address.
+    assert.match(problems({ ...bot, PUBLIC_URL: 'http://soa-bot.contoso.example' }), /PUBLIC_URL must be https/);
+    assert.match(
+      problems({ ...bot, PUBLIC_URL: 'https://soa-bot.contoso.example/bot' }),
+      /PUBLIC_URL must be the bot's base URL/,
+    );
+    assert.match(
+      problems({ ...bot, PUBLIC_URL: 'https://soa-bot.contoso.example', EXPORT_LINK_MINUTES: '120' }),
+      /EXPORT_LINK_MINUTES must be at most 60/,
+    );
     const c = loadConfig(
       {
         BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
@@ -88,6 +106,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
         BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
         OAUTH_CONNECTION_NAME: 'graph',
         STORAGE: 'sqlite',
+        PUBLIC_URL: 'https://soa-bot.contoso.example',
       },
       '/srv/bot',
     );
@@ -111,6 +130,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
         STORE_FILE: join(dir, 'r.sqlite'),
         HOST: '127.0.0.1',
         PORT: '0',
+        PUBLIC_URL: 'https://soa-bot.contoso.example',
       };
       const bot = await startBot(loadConfig(env, dir), { logger: silentLogger });
       try {
@@ -171,6 +191,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
             STORE_FILE: join(dir, 'r.sqlite'),
             HOST: '127.0.0.1',
             PORT: '0',
+            PUBLIC_URL: 'https://soa-bot.contoso.example',
           },
           dir,
         );

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { startBot } from '../../src/index';
+import { playgroundEnv } from '../../src/local';
 import { silentLogger } from '../../src/ports/logger';
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
 
@@ -32,6 +33,21 @@ describe('configuration is validated once, at start, naming each bad setting', (
     assert.equal(c.graph.graphBaseUrl, 'https://localhost:3979');
     assert.equal(c.storage.kind, 'sqlite');
     assert.match(problems({ ...local, HOST: '0.0.0.0' }), /only binds to loopback; HOST is '0.0.0.0'/);
+  });
+
+  it('npm start names a missing env/.env.playground instead of the settings it would have held', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soa-root-'));
+    try {
+      assert.throws(
+        () => playgroundEnv(dir, {}),
+        (e) => e instanceof ConfigError && /^env\/\.env\.playground is missing \(/.test(e.message),
+      );
+      mkdirSync(join(dir, 'env'));
+      writeFileSync(join(dir, 'env', '.env.playground'), 'PORT=3978\nPLAYGROUND_PORT=56150\n');
+      assert.deepEqual(playgroundEnv(dir, { PORT: '4000' }), { PORT: '4000', PLAYGROUND_PORT: '56150' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names missing and malformed settings together', () => {

@@ -91,6 +91,7 @@ export async function startBot(
     service,
     boards,
     exports,
+    privately: notifier,
     presenter,
     logger,
     store,
@@ -108,7 +109,7 @@ export async function startBot(
       return true;
     },
     turnGuard({ adapter, allowedTenants: config.allowedTenants, logger, userTokenClient }),
-    exports.downloads,
+    { exports },
   );
   exports.listening(http.url);
 

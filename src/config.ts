@@ -138,13 +138,23 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
   const publicUrl = r.str('PUBLIC_URL')?.replace(/\/+$/, '');
   if (publicUrl && !/^https?:\/\/[^/]+$/.test(publicUrl))
     r.problem(`PUBLIC_URL must be the bot's base URL (scheme and host, no path), not '${publicUrl}'.`);
-  if (mode === 'production' && publicUrl && !publicUrl.startsWith('https://'))
+  if (mode === 'production' && !publicUrl)
+    r.problem(
+      "PUBLIC_URL is missing: the bot's public https address (as Teams reaches it), " +
+        'the base of export links and of the privacy and terms pages.',
+    );
+  else if (mode === 'production' && publicUrl && !publicUrl.startsWith('https://'))
     r.problem('PUBLIC_URL must be https in production: export links carry request data.');
   const linkKeyMaterial =
     r.str('EXPORT_LINK_KEY') ??
     r.str('AAD_APP_CLIENT_SECRET') ??
     r.str('BOT_PASSWORD') ??
     (certificatePath && !certificateProblem(certificatePath) ? readFileSync(certificatePath, 'utf8') : undefined);
+  const linkMinutes = r.num('EXPORT_LINK_MINUTES', 15, 1);
+  if (linkMinutes > 60)
+    r.problem(
+      `EXPORT_LINK_MINUTES must be at most 60, not '${linkMinutes}': an export link is meant to be used at once.`,
+    );
   const port = r.num('PORT', 3978, 0);
   if (port > 65535) r.problem(`PORT must be a port number, not '${port}'.`);
   const config: Config = {
@@ -187,7 +197,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     exports: {
       ...(publicUrl ? { publicUrl } : {}),
       linkKeyMaterial: linkKeyMaterial ?? '',
-      linkMinutes: r.num('EXPORT_LINK_MINUTES', 15, 1),
+      linkMinutes,
     },
     policy: {
       approverRoles: roles,

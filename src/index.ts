@@ -30,6 +30,7 @@ import { exportLinks } from './server/export-links';
 import { startHttpServer, type HttpServer } from './server/http';
 import { BoardService } from './services/boards';
 import { SoaService } from './services/soa-service';
+import { aboutPage, privacyPage, termsPage } from './views/pages';
 import { CardPresenter } from './views/presenter';
 
 export interface RunningBot {
@@ -91,6 +92,7 @@ export async function startBot(
     service,
     boards,
     exports,
+    privately: notifier,
     presenter,
     logger,
     store,
@@ -108,7 +110,19 @@ export async function startBot(
       return true;
     },
     turnGuard({ adapter, allowedTenants: config.allowedTenants, logger, userTokenClient }),
-    exports.downloads,
+    {
+      exports,
+      // The pages the Teams app manifest links to (websiteUrl, privacyUrl, termsOfUseUrl).
+      pages: {
+        '/': aboutPage(),
+        '/privacy': privacyPage({
+          requestTtlHours: config.requestTtlMs / 3_600_000,
+          archiveAfterDays: config.archiveAfterMs / 86_400_000,
+          linkMinutes: config.exports.linkMinutes,
+        }),
+        '/terms': termsPage(),
+      },
+    },
   );
   exports.listening(http.url);
 

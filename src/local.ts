@@ -4,7 +4,7 @@
  * settings in env/.env.playground (variables already set in the environment win).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig } from './config';
@@ -76,8 +76,19 @@ function startPlayground(port: number, botPort: number): Promise<{ child: ChildP
   });
 }
 
+/** The local stack's settings: env/.env.playground under `projectRoot`, which must exist. */
+export function playgroundEnv(projectRoot: string, env: NodeJS.ProcessEnv = process.env) {
+  const file = join(projectRoot, 'env', '.env.playground');
+  if (!existsSync(file))
+    throw new ConfigError(
+      `env/.env.playground is missing (${file}): npm start reads the local stack's settings from it. ` +
+        'Restore it with `git checkout -- env/.env.playground`.',
+    );
+  return loadEnvFile(file, env);
+}
+
 async function main(): Promise<void> {
-  const env = loadEnvFile(join(root, 'env', '.env.playground'));
+  const env = playgroundEnv(root);
   const tenantId = env.AAD_APP_TENANT_ID ?? '00000000-0000-0000-0000-0000000000001';
   const ftPort = Number(env.FAKE_TENANT_PORT ?? 3979);
   const syncIntervalMs = Number(env.FAKE_TENANT_SYNC_INTERVAL_MS ?? 120_000);
@@ -133,11 +144,13 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((e) => {
-  console.error(
-    e instanceof ConfigError
-      ? e.message
-      : `Could not start the local stack: ${e instanceof Error ? e.message : String(e)}`,
-  );
-  process.exit(1);
-});
+// Imported (tests), it only lends playgroundEnv; run, it starts the stack.
+if (require.main === module)
+  main().catch((e) => {
+    console.error(
+      e instanceof ConfigError
+        ? e.message
+        : `Could not start the local stack: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    process.exit(1);
+  });

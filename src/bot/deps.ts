@@ -3,6 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import type { TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Person } from '../domain/request';
 import type { Logger } from '../ports/logger';
+import type { PrivateNotifier } from '../ports/notifier';
 import type { RequestStore } from '../ports/store';
 import type { BoardService } from '../services/boards';
 import type { SoaService } from '../services/soa-service';
@@ -18,11 +19,15 @@ export interface BotDeps {
   boards: BoardService;
   /** How long a click waits for its decision before answering at once (default 700 ms). */
   clickBudgetMs?: number;
-  /** Signed, expiring download links for the audit export. */
+  /** Signed, one-time, expiring download links for the audit export, made for one approver. */
   exports: {
     count(range: { from: string; to: string }): Promise<number>;
     link(range: { from: string; to: string }, by: Person): string;
+    /** How long a link lives. */
+    minutes: number;
   };
+  /** One-to-one messages: what only the person who asked may see (the export link). */
+  privately: PrivateNotifier;
   /** Teams SSO through an OAuth connection: sign-in is required for Approve and Reject. */
   sso?: { connectionName: string; tokenExchangeUri: string };
 }

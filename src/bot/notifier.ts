@@ -1,9 +1,16 @@
 /** Posts into conversations and updates cards outside the turn (Bot Framework proactive calls). */
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import type { ConversationAnchor } from '../domain/request';
-import type { Notifier, Outgoing } from '../ports/notifier';
+import {
+  CardFactory,
+  MessageFactory,
+  type Activity,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+} from 'botbuilder';
+import type { ConversationAnchor, Person } from '../domain/request';
+import type { Notifier, Outgoing, PrivateNotifier } from '../ports/notifier';
 
-export class BotNotifier implements Notifier {
+export class BotNotifier implements Notifier, PrivateNotifier {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
@@ -14,19 +21,7 @@ export class BotNotifier implements Notifier {
       this.botAppId,
       anchor.reference as Partial<ConversationReference>,
       async (ctx) => {
-        const activity =
-          'card' in message
-            ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text)
-            : MessageFactory.text(message.text);
-        activity.textFormat = 'markdown';
-        if ('mentions' in message && message.mentions?.length) {
-          activity.entities = message.mentions.map((m) => ({
-            type: 'mention',
-            text: `<at>${m.name}</at>`,
-            mentioned: { id: m.id, name: m.name },
-          }));
-        }
-        await ctx.sendActivity(activity);
+        await ctx.sendActivity(activityOf(message));
       },
     );
   }
@@ -45,4 +40,49 @@ export class BotNotifier implements Notifier {
       },
     );
   }
+
+  /**
+   * Bot Connector createConversation with the person as the only member: Teams answers with the
+   * person's one-to-one chat with the bot (the bot must be installed for them, or in a team or
+   * chat they are in), and the message is posted there.
+   */
+  async postPrivately(via: ConversationAnchor, to: Person, message: Outgoing): Promise<void> {
+    const ref = via.reference as Partial<ConversationReference> & { conversation?: { tenantId?: string } };
+    if (!to.channelUserId) throw new Error('no Teams user id to reach the person by');
+    if (!ref.serviceUrl || !ref.bot) throw new Error('no service to reach the person through');
+    const tenantId = ref.conversation?.tenantId;
+    const parameters = {
+      isGroup: false,
+      bot: ref.bot,
+      members: [{ id: to.channelUserId, name: to.name }],
+      ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}),
+    } as ConversationParameters;
+    await this.adapter.createConversationAsync(
+      this.botAppId,
+      ref.channelId ?? 'msteams',
+      ref.serviceUrl,
+      // No audience: the connector uses the configured cloud's channel audience.
+      undefined as unknown as string,
+      parameters,
+      async (ctx) => {
+        await ctx.sendActivity(activityOf(message));
+      },
+    );
+  }
+}
+
+function activityOf(message: Outgoing): Partial<Activity> {
+  const activity =
+    'card' in message
+      ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text)
+      : MessageFactory.text(message.text);
+  activity.textFormat = 'markdown';
+  if ('mentions' in message && message.mentions?.length) {
+    activity.entities = message.mentions.map((m) => ({
+      type: 'mention',
+      text: `<at>${m.name}</at>`,
+      mentioned: { id: m.id, name: m.name },
+    }));
+  }
+  return activity;
 }

@@ -1,5 +1,5 @@
 /** Posts into Teams outside the turn that started the work. */
-import type { ConversationAnchor } from '../domain/request';
+import type { ConversationAnchor, Person } from '../domain/request';
 
 /** People named in `text` as `<at>Name</at>`: Teams notifies them. */
 export interface Mention {
@@ -15,4 +15,13 @@ export interface Notifier {
   post(anchor: ConversationAnchor, message: Outgoing): Promise<void>;
   /** Replaces the request's card for everyone. */
   updateCard(anchor: ConversationAnchor, card: Record<string, unknown>): Promise<void>;
+}
+
+/** A message for one person alone: their one-to-one chat with the bot, not a shared conversation. */
+export interface PrivateNotifier {
+  /**
+   * Posts into `to`'s one-to-one chat with the bot (Teams gives the same chat each time).
+   * `via` is a conversation they are in: it gives the tenant and the service to reach them through.
+   */
+  postPrivately(via: ConversationAnchor, to: Person, message: Outgoing): Promise<void>;
 }

@@ -1,7 +1,12 @@
 /**
- * The audit export's links: the bot hands out a signed, expiring link (never logged), and
- * GET /api/exports checks it and answers with the CSV. The key is derived from configuration
- * every instance shares, so any instance serves a link another one issued.
+ * The audit export's links. The bot hands an approver a signed link that names them (`by`),
+ * carries a random link id, and expires after EXPORT_LINK_MINUTES; it is delivered to them alone.
+ * The link opens a page (GET /api/exports: nothing is read or used up, so a link scanner that
+ * fetches it spends nothing), whose button downloads the CSV (POST /api/exports) once: the link
+ * id is recorded in the shared store at the first download, and every later one is refused. Each
+ * step is logged with the approver the link was made for and the link id, never with the
+ * signature. The key is derived from configuration every instance shares, so any instance serves
+ * a link another one issued.
  */
 import { randomBytes } from 'node:crypto';
 import type { Person } from '../domain/request';
@@ -11,19 +16,30 @@ import type { Logger } from '../ports/logger';
 import type { RequestStore } from '../ports/store';
 import { exportCsv, exportRequests } from '../services/export';
 import { DOWNLOAD } from '../views/export';
-import type { Download } from './http';
+import type { Download, ExportRoutes } from './http';
 
 type Range = { from: string; to: string };
 
-export interface ExportLinks {
-  /** For the bot: how many requests the range holds, and the user's link to their CSV. */
+/** What a valid link says: the range, who it was made for, and its id. */
+interface Issued extends Range {
+  by: string;
+  id: string;
+}
+
+export interface ExportLinks extends ExportRoutes {
+  /** For the bot: how many requests the range holds, and a one-time link to their CSV for `by`. */
   count(range: Range): Promise<number>;
   link(range: Range, by: Person): string;
-  /** For the server: what a link answers. */
-  downloads(query: Record<string, string>): Promise<Download>;
-  /** The server's own URL, the links' base when no public URL is configured. */
+  /** How long a link lives. */
+  minutes: number;
+  /** The server's own URL, the links' base when no public URL is configured (local mode). */
   listening(url: string): void;
 }
+
+const TEXT = 'text/plain; charset=utf-8';
+
+/** The once-only record of a used link; it never contains "|", unlike a delivery id. */
+const usedMarker = (id: string) => `export-link ${id}`;
 
 export function exportLinks(o: {
   settings: { publicUrl?: string; linkKeyMaterial: string; linkMinutes: number };
@@ -33,24 +49,57 @@ export function exportLinks(o: {
 }): ExportLinks {
   const key = o.settings.linkKeyMaterial ? linkKey(o.settings.linkKeyMaterial) : randomBytes(32);
   let publicUrl = o.settings.publicUrl ?? '';
+
+  /** The link's payload when its signature, expiry and fields hold; else the refusal (logged). */
+  const check = (fields: Record<string, string>, step: 'page' | 'download'): Issued | Download => {
+    const checked = verifyLink(key, fields, o.clock.now());
+    const p = checked.ok ? checked.payload : {};
+    const issued = p.from && p.to && p.by && p.id ? { from: p.from, to: p.to, by: p.by, id: p.id } : null;
+    if (checked.ok && issued) return issued;
+    const reason = checked.ok ? 'malformed' : checked.reason;
+    // Only a link this service signed names an approver; anything else is logged by its reason alone.
+    o.logger.warn('export link refused', { step, reason, ...(issued ? { by: issued.by, link: issued.id } : {}) });
+    return reason === 'expired'
+      ? { status: 410, body: DOWNLOAD.expired, contentType: TEXT }
+      : { status: 403, body: DOWNLOAD.invalid, contentType: TEXT };
+  };
+  const isRefusal = (x: Issued | Download): x is Download => 'status' in x;
+
   return {
+    minutes: o.settings.linkMinutes,
     // Counting needs the listing (and its bound), not the CSV.
     count: async (range) => (await exportRequests(o.store, range)).length,
     link: (range, by) => {
       const expires = new Date(o.clock.now().getTime() + o.settings.linkMinutes * 60_000);
-      return `${publicUrl}/api/exports?${signLink(key, { from: range.from, to: range.to, by: by.id }, expires)}`;
+      const id = randomBytes(16).toString('base64url');
+      o.logger.info('export link issued', {
+        by: by.id,
+        link: id,
+        from: range.from,
+        to: range.to,
+        expiresAt: expires.toISOString(),
+      });
+      const query = signLink(key, { from: range.from, to: range.to, by: by.id, id }, expires);
+      return `${publicUrl}/api/exports?${query}`;
     },
-    downloads: async (query) => {
-      const check = verifyLink(key, query, o.clock.now());
-      if (!check.ok)
-        return {
-          status: check.reason === 'expired' ? 410 : 403,
-          body: check.reason === 'expired' ? DOWNLOAD.expired : DOWNLOAD.invalid,
-          contentType: 'text/plain; charset=utf-8',
-        };
-      const range = { from: check.payload.from!, to: check.payload.to! };
+    page: async (query) => {
+      const issued = check(query, 'page');
+      if (isRefusal(issued)) return issued;
+      o.logger.info('export link opened', { by: issued.by, link: issued.id });
+      const { p, exp, sig } = query as { p: string; exp: string; sig: string };
+      return { status: 200, body: DOWNLOAD.page(issued, { p, exp, sig }), contentType: 'text/html; charset=utf-8' };
+    },
+    download: async (fields) => {
+      const issued = check(fields, 'download');
+      if (isRefusal(issued)) return issued;
+      const range = { from: issued.from, to: issued.to };
       const { csv, count } = await exportCsv(o.store, range);
-      o.logger.info('export downloaded', { by: check.payload.by, from: range.from, to: range.to, requests: count });
+      // Used up here, after the CSV is made (a failure leaves the link usable) and before it is sent.
+      if (!(await o.store.firstDelivery(usedMarker(issued.id)))) {
+        o.logger.warn('export link refused', { step: 'download', reason: 'used', by: issued.by, link: issued.id });
+        return { status: 410, body: DOWNLOAD.used, contentType: TEXT };
+      }
+      o.logger.info('export downloaded', { by: issued.by, link: issued.id, ...range, requests: count });
       return { status: 200, body: csv, contentType: 'text/csv; charset=utf-8', filename: DOWNLOAD.filename(range) };
     },
     listening: (url) => {

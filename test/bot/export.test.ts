@@ -4,7 +4,30 @@ import { parseCsv } from '../support/csv';
 import { admin } from '../support/fake-tenant';
 import { people, requestCard, startStack, type Stack } from '../support/stack';
 
-describe('bot: audit export (CSV through a signed link)', () => {
+/** The link in the bot's Markdown: `[download the CSV](<url>)`. */
+function linkIn(text: string): string {
+  return /\((http[^)]+)\)/.exec(text)![1]!;
+}
+
+/** The link's form post, as its page's button sends it. */
+function post(url: string): Promise<Response> {
+  const u = new URL(url);
+  return fetch(`${u.origin}${u.pathname}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: u.searchParams.toString(),
+  });
+}
+
+/** Opens the link (its page), then presses the page's button. */
+async function download(url: string): Promise<Response> {
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<button type="submit">Download the CSV<\/button>/);
+  return post(url);
+}
+
+describe('bot: audit export (CSV through a signed, one-time link for the approver alone)', () => {
   let s: Stack;
   before(async () => {
     s = await startStack();
@@ -49,11 +72,14 @@ describe('bot: audit export (CSV through a signed link)', () => {
       await s.channel.click(people.megan, msg.id, 'approve', { ...data, ackSyncVersions: 'true' });
       await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''));
       const since = s.channel.outbound.length;
+      // A one-to-one chat: the link is answered in place.
       await s.channel.say(people.megan, 'export last 2 days');
       const reply = await s.channel.waitFor((o) => /download the CSV/.test(o.activity.text ?? ''), 10_000, since);
       assert.match(reply.activity.text, /^1 request created from /);
-      const url = /\((http[^)]+)\)/.exec(reply.activity.text)![1]!;
-      const res = await fetch(url);
+      assert.match(reply.activity.text, /works once, expires in 15 minutes/);
+      assert.equal(s.channel.created.length, 0, 'no other conversation needed');
+      const url = linkIn(reply.activity.text);
+      const res = await download(url);
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
       assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="soa-requests-/);
@@ -68,22 +94,79 @@ describe('bot: audit export (CSV through a signed link)', () => {
       assert.equal(row['approver name'], 'Megan Bowen');
       assert.match(String(row['audit record id']), /\S/);
       assert.match(String(row['audit activity']), /^Change Source of Authority/);
-      const forged = await fetch(
-        url.replace(
-          /p=([^&]+)/,
-          (_m, p: string) =>
-            'p=' +
-            Buffer.from(
-              JSON.stringify({
-                ...JSON.parse(Buffer.from(p, 'base64url').toString()),
-                from: '2000-01-01T00:00:00.000Z',
-              }),
-            ).toString('base64url'),
-        ),
+      const forged = url.replace(
+        /p=([^&]+)/,
+        (_m, p: string) =>
+          'p=' +
+          Buffer.from(
+            JSON.stringify({
+              ...JSON.parse(Buffer.from(p, 'base64url').toString()),
+              from: '2000-01-01T00:00:00.000Z',
+            }),
+          ).toString('base64url'),
       );
-      assert.equal(forged.status, 403);
+      assert.equal((await fetch(forged)).status, 403);
+      assert.equal((await post(forged)).status, 403);
     },
   );
+
+  for (const [kind, group] of [
+    ['channel', 'SecGroup1'],
+    ['groupChat', 'SecGroup1-Nested'],
+  ] as const)
+    it(`in a ${kind}, the link goes to the approver alone; the other members see no link at all`, async () => {
+      await requestCard(s, `move ${group} to cloud`);
+      const key = `export-${kind}`;
+      const conversationId = s.channel.conversation(kind, key).id;
+      const since = s.channel.outbound.length;
+      await s.channel.say(people.megan, 'export last 2 days', { kind, key });
+      const said = await s.channel.waitFor((o) => o.conversationId.startsWith(conversationId), 10_000, since);
+      assert.equal(said.activity.text, 'I sent you the export link privately, in your one-to-one chat with me.');
+      // Bot Connector createConversation: Megan's one-to-one chat, with her as its only member.
+      const chat = s.channel.created.at(-1)!;
+      assert.equal(chat.parameters.isGroup, false);
+      assert.deepEqual(
+        chat.parameters.members.map((m: { id: string }) => m.id),
+        [`29:${people.megan.aadObjectId}`],
+      );
+      const privately = await s.channel.waitFor(
+        (o) => o.conversationId === chat.id && /download the CSV/.test(o.activity.text ?? ''),
+        10_000,
+        since,
+      );
+      const url = linkIn(privately.activity.text);
+      // Lee, another member, asks too: refused, and nothing in the conversation carries the link.
+      await s.channel.say(people.lee, 'export last 2 days', { kind, key });
+      await s.channel.waitFor((o) => /^Only approvers can export/.test(o.activity.text ?? ''), 10_000, since);
+      // Everything the members are shown (the service address the activity travels by is not shown).
+      const shared = JSON.stringify(s.channel.sentTo(conversationId).map((o) => ({ ...o.activity, serviceUrl: '' })));
+      for (const part of ['http', '/api/exports', new URL(url).searchParams.get('sig')!])
+        assert.ok(!shared.includes(part), `the ${kind} saw ${part}`);
+      const carriers = s.channel.outbound
+        .slice(since)
+        .filter((o) => JSON.stringify(o.activity).includes('/api/exports'));
+      assert.deepEqual([...new Set(carriers.map((o) => o.conversationId))], [chat.id]);
+      // The link works for Megan, once.
+      const res = await download(url);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), new RegExp(`,${group},`));
+      const again = await post(url);
+      assert.equal(again.status, 410);
+      assert.match(await again.text(), /already been used/);
+    });
+
+  it('when the one-to-one chat cannot be reached, the channel still gets no link', async () => {
+    await requestCard(s, 'move SecGroup1-Leaf to cloud');
+    const conversationId = s.channel.conversation('channel', 'export-blocked').id;
+    const created = s.channel.created.length;
+    const since = s.channel.outbound.length;
+    s.channel.failNext(1, 403, { kinds: ['create'] });
+    await s.channel.say(people.megan, 'export last 2 days', { kind: 'channel', key: 'export-blocked' });
+    const said = await s.channel.waitFor((o) => o.conversationId.startsWith(conversationId), 10_000, since);
+    assert.match(said.activity.text, /^I could not send you the export link privately/);
+    assert.equal(s.channel.created.length, created);
+    assert.ok(!s.channel.outbound.slice(since).some((o) => JSON.stringify(o.activity).includes('/api/exports')));
+  });
 
   it('is refused to someone who cannot approve, with the reason', async () => {
     const since = s.channel.outbound.length;

@@ -91,6 +91,7 @@ describe('bot: inbound Bot Framework authentication (production mode)', () => {
       HOST: '127.0.0.1',
       PORT: '0',
       BOT_OPENID_METADATA_URL: `${ft.url}${CHANNEL_METADATA_PATH}`,
+      PUBLIC_URL: 'https://soa-bot.contoso.example',
     };
     bot = await startBot(loadConfig(env, dir), { logger });
   });

@@ -236,6 +236,7 @@ const REQUIRED_SETTINGS = [
   'OAUTH_CONNECTION_NAME',
   'STORAGE',
   'AZURE_STORAGE_CONNECTION_STRING',
+  'PUBLIC_URL',
 ];
 
 /** Settings App Service itself reads; the bot does not. */

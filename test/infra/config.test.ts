@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { startBot } from '../../src/index';
+import { playgroundEnv } from '../../src/local';
 import { silentLogger } from '../../src/ports/logger';
 import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
 
@@ -32,6 +33,21 @@ describe('configuration is validated once, at start, naming each bad setting', (
     assert.equal(c.graph.graphBaseUrl, 'https://localhost:3979');
     assert.equal(c.storage.kind, 'sqlite');
     assert.match(problems({ ...local, HOST: '0.0.0.0' }), /only binds to loopback; HOST is '0.0.0.0'/);
+  });
+
+  it('npm start names a missing env/.env.playground instead of the settings it would have held', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soa-root-'));
+    try {
+      assert.throws(
+        () => playgroundEnv(dir, {}),
+        (e) => e instanceof ConfigError && /^env\/\.env\.playground is missing \(/.test(e.message),
+      );
+      mkdirSync(join(dir, 'env'));
+      writeFileSync(join(dir, 'env', '.env.playground'), 'PORT=3978\nPLAYGROUND_PORT=56150\n');
+      assert.deepEqual(playgroundEnv(dir, { PORT: '4000' }), { PORT: '4000', PLAYGROUND_PORT: '56150' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names missing and malformed settings together', () => {
@@ -69,6 +85,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
       /BOT_TENANT_ID is missing/,
       /OAUTH_CONNECTION_NAME is missing/,
       /STORAGE is missing/,
+      /PUBLIC_URL is missing/,
     ])
       assert.match(msg, re);
     assert.match(
@@ -81,6 +98,23 @@ describe('configuration is validated once, at start, naming each bad setting', (
       }),
       /BOT_ID must be .*GUID[\s\S]*BOT_TENANT_ID must be a tenant id/,
     );
+    const bot = {
+      BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
+      BOT_PASSWORD: 'x',
+      BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
+      OAUTH_CONNECTION_NAME: 'graph',
+      STORAGE: 'sqlite',
+    };
+    // Export links and the privacy and terms pages are addressed with it; never the listening address.
+    assert.match(problems({ ...bot, PUBLIC_URL: 'http://soa-bot.contoso.example' }), /PUBLIC_URL must be https/);
+    assert.match(
+      problems({ ...bot, PUBLIC_URL: 'https://soa-bot.contoso.example/bot' }),
+      /PUBLIC_URL must be the bot's base URL/,
+    );
+    assert.match(
+      problems({ ...bot, PUBLIC_URL: 'https://soa-bot.contoso.example', EXPORT_LINK_MINUTES: '120' }),
+      /EXPORT_LINK_MINUTES must be at most 60/,
+    );
     const c = loadConfig(
       {
         BOT_ID: '7b9e2d41-0c3f-4a5b-8d6e-1f2a3b4c5d6e',
@@ -88,6 +122,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
         BOT_TENANT_ID: '3f2a8c10-6b1d-4e2f-9a3b-5c4d6e7f8a90',
         OAUTH_CONNECTION_NAME: 'graph',
         STORAGE: 'sqlite',
+        PUBLIC_URL: 'https://soa-bot.contoso.example',
       },
       '/srv/bot',
     );
@@ -111,6 +146,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
         STORE_FILE: join(dir, 'r.sqlite'),
         HOST: '127.0.0.1',
         PORT: '0',
+        PUBLIC_URL: 'https://soa-bot.contoso.example',
       };
       const bot = await startBot(loadConfig(env, dir), { logger: silentLogger });
       try {
@@ -171,6 +207,7 @@ describe('configuration is validated once, at start, naming each bad setting', (
             STORE_FILE: join(dir, 'r.sqlite'),
             HOST: '127.0.0.1',
             PORT: '0',
+            PUBLIC_URL: 'https://soa-bot.contoso.example',
           },
           dir,
         );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { linkKey, signLink, verifyLink } from '../../src/infra/links';
-import { startHttpServer, type HttpServer } from '../../src/server/http';
+import { startHttpServer, type Download, type HttpServer } from '../../src/server/http';
 import { toCsv, UTF8_BOM } from '../../src/domain/csv';
 
 const KEY = linkKey('local-only test secret, not a real one');
@@ -128,7 +128,7 @@ describe('infra: signed, expiring download links', () => {
   });
 });
 
-describe('server: GET /api/exports serves the download verbatim', () => {
+describe('server: the export link opens a page (GET) and downloads verbatim (POST of its form)', () => {
   let server: HttpServer;
   const body = toCsv(
     ['request id', 'group name', 'result detail'],
@@ -137,13 +137,14 @@ describe('server: GET /api/exports serves the download verbatim', () => {
       ['R-PL4N3T', '=Sales-EU', -1],
     ],
   );
-  const seen: Array<Record<string, string>> = [];
+  const seen: Array<{ step: string; fields: Record<string, string> }> = [];
 
-  before(async () => {
-    // The route uses neither the adapter nor the bot application.
-    server = await startHttpServer({} as never, {} as never, 0, '127.0.0.1', undefined, undefined, async (query) => {
-      seen.push(query);
-      const check = verifyLink(KEY, query, new Date());
+  /** A stand-in for the export links: the transport is under test here, not the links. */
+  const route =
+    (step: 'page' | 'download') =>
+    async (fields: Record<string, string>): Promise<Download> => {
+      seen.push({ step, fields });
+      const check = verifyLink(KEY, fields, new Date());
       if (!check.ok)
         return {
           status: check.reason === 'expired' ? 410 : 403,
@@ -151,21 +152,53 @@ describe('server: GET /api/exports serves the download verbatim', () => {
           contentType: 'text/plain; charset=utf-8',
         };
       if (check.payload.fail) throw new Error('boom');
+      if (step === 'page') return { status: 200, body: '<p>page</p>', contentType: 'text/html; charset=utf-8' };
       return {
         status: 200,
         body,
         contentType: 'text/csv; charset=utf-8',
         filename: check.payload.name ?? 'export.csv',
       };
+    };
+
+  const post = (query: string) =>
+    fetch(`${server.url}/api/exports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: query,
+    });
+
+  before(async () => {
+    // The routes use neither the adapter nor the bot application.
+    server = await startHttpServer({} as never, {} as never, 0, '127.0.0.1', undefined, undefined, {
+      exports: { page: route('page'), download: route('download') },
+      pages: { '/privacy': '<p>privacy</p>' },
     });
   });
   after(async () => {
     await server.close();
   });
 
-  it('a valid link downloads the CSV byte for byte, as an attachment that is not cached', async () => {
+  it('GET hands the query to the page; POST hands the form fields to the download', async () => {
     const query = signLink(KEY, { name: 'soa-export-2026-03.csv' }, new Date(Date.now() + 60_000));
-    const res = await fetch(`${server.url}/api/exports?${query}`);
+    const page = await fetch(`${server.url}/api/exports?${query}`);
+    assert.equal(page.status, 200);
+    assert.equal(await page.text(), '<p>page</p>');
+    assert.deepEqual(seen.at(-1), { step: 'page', fields: Object.fromEntries(new URLSearchParams(query)) });
+    await post(query);
+    assert.deepEqual(seen.at(-1), { step: 'download', fields: Object.fromEntries(new URLSearchParams(query)) });
+    // Browsers add a charset to the form's type; a repeated field keeps its first value.
+    await fetch(`${server.url}/api/exports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+      body: `${query}&sig=second`,
+    });
+    assert.deepEqual(seen.at(-1), { step: 'download', fields: Object.fromEntries(new URLSearchParams(query)) });
+  });
+
+  it('the download is the CSV byte for byte, as an attachment that is not cached', async () => {
+    const query = signLink(KEY, { name: 'soa-export-2026-03.csv' }, new Date(Date.now() + 60_000));
+    const res = await post(query);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
     assert.equal(res.headers.get('content-disposition'), 'attachment; filename="soa-export-2026-03.csv"');
@@ -173,12 +206,28 @@ describe('server: GET /api/exports serves the download verbatim', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     assert.deepEqual(bytes, Buffer.from(body, 'utf8'), 'no JSON quoting, no re-encoding');
     assert.ok(bytes.toString('utf8').startsWith(UTF8_BOM));
-    assert.deepEqual(seen.at(-1), Object.fromEntries(new URLSearchParams(query)));
+  });
+
+  it('pages and downloads pass no referrer, load nothing, cannot be framed and are not cached', async () => {
+    const query = signLink(KEY, { name: 'x.csv' }, new Date(Date.now() + 60_000));
+    for (const res of [
+      await fetch(`${server.url}/api/exports?${query}`),
+      await post(query),
+      await fetch(`${server.url}/privacy`),
+    ]) {
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'.*frame-ancestors 'none'/);
+    }
+    const privacy = await fetch(`${server.url}/privacy`);
+    assert.equal(privacy.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(await privacy.text(), '<p>privacy</p>');
   });
 
   it('refusals are plain text without a filename; a quote in a filename cannot break the header', async () => {
     const expired = signLink(KEY, {}, new Date(Date.now() - 1000));
-    const res = await fetch(`${server.url}/api/exports?${expired}`);
+    const res = await post(expired);
     assert.equal(res.status, 410);
     assert.equal(await res.text(), 'Link expired.');
     assert.equal(res.headers.get('content-disposition'), null);
@@ -187,26 +236,26 @@ describe('server: GET /api/exports serves the download verbatim', () => {
     const forged = await fetch(`${server.url}/api/exports?${withField(link, 'p', 'e30')}`);
     assert.equal(forged.status, 403);
     assert.equal(await forged.text(), 'Link bad-signature.');
-    const quoted = await fetch(
-      `${server.url}/api/exports?${signLink(KEY, { name: 'a"; x=\\y\r\n.csv' }, new Date(Date.now() + 60_000))}`,
-    );
+    const quoted = await post(signLink(KEY, { name: 'a"; x=\\y\r\n.csv' }, new Date(Date.now() + 60_000)));
     assert.equal(quoted.headers.get('content-disposition'), 'attachment; filename="a_; x=_y__.csv"');
+    const empty = await fetch(`${server.url}/api/exports`, { method: 'POST', body: JSON.stringify({ p: 'x' }) });
+    assert.equal(empty.status, 403, 'only a form body carries fields');
+    assert.deepEqual(seen.at(-1), { step: 'download', fields: {} });
   });
 
   it('a failing handler is a plain 500', async () => {
-    const res = await fetch(
-      `${server.url}/api/exports?${signLink(KEY, { fail: 'yes' }, new Date(Date.now() + 60_000))}`,
-    );
+    const res = await post(signLink(KEY, { fail: 'yes' }, new Date(Date.now() + 60_000)));
     assert.equal(res.status, 500);
     assert.equal(await res.text(), 'The export could not be produced.');
   });
 
-  it('existing routes are unchanged, and without a handler there is no export route', async () => {
+  it('existing routes are unchanged, and without handlers there is no export route and no page', async () => {
     assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: 'ok' });
     const plain = await startHttpServer({} as never, {} as never, 0, '127.0.0.1');
     try {
       assert.equal((await fetch(`${plain.url}/readyz`)).status, 200);
       assert.equal((await fetch(`${plain.url}/api/exports?p=a&exp=1&sig=b`)).status, 404);
+      assert.equal((await fetch(`${plain.url}/privacy`)).status, 404);
     } finally {
       await plain.close();
     }

@@ -24,6 +24,9 @@ export interface User {
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
+/** What an injected failure can hit: posts, replies, updates, or creating a conversation. */
+export type FaultKind = Outbound['kind'] | 'create';
+
 const TENANT = '00000000-0000-0000-0000-0000000000001';
 
 export class TestChannel {
@@ -46,12 +49,17 @@ export class TestChannel {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  /** Injected Bot Connector failures: the next `count` posts or updates get `status` (and are not recorded). */
-  private faults: Array<{ count: number; status: number; retryAfter?: number; kinds: Array<Outbound['kind']> }> = [];
+  /**
+   * Injected Bot Connector failures: the next `count` posts or updates get `status` (and are not
+   * recorded); with kind `create`, the next one-to-one conversations the bot asks for.
+   */
+  private faults: Array<{ count: number; status: number; retryAfter?: number; kinds: FaultKind[] }> = [];
   /** Every failed attempt the channel answered, by kind. */
-  readonly failed: Array<{ kind: Outbound['kind']; status: number; at: number }> = [];
+  readonly failed: Array<{ kind: FaultKind; status: number; at: number }> = [];
+  /** The conversations the bot created (Bot Connector createConversation), with what it asked for. */
+  readonly created: Array<{ id: string; parameters: Record<string, any> }> = [];
 
-  failNext(count: number, status = 503, opts: { retryAfter?: number; kinds?: Array<Outbound['kind']> } = {}): void {
+  failNext(count: number, status = 503, opts: { retryAfter?: number; kinds?: FaultKind[] } = {}): void {
     this.faults.push({
       count,
       status,
@@ -68,6 +76,10 @@ export class TestChannel {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    if (req.method === 'POST' && req.url === '/v3/conversations') {
+      this.createConversation(body, res);
+      return;
+    }
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
     // restify (in the same process) patches ServerResponse.writeHead to return nothing: no chaining.
     if (!m) {
@@ -78,23 +90,7 @@ export class TestChannel {
     const conversationId = decodeURIComponent(m[1]!);
     const target = m[2] ? decodeURIComponent(m[2]) : undefined;
     const kind: Outbound['kind'] = req.method === 'PUT' ? 'update' : target ? 'reply' : 'send';
-    const fault = this.faults.find((f) => f.count > 0 && f.kinds.includes(kind));
-    if (fault) {
-      fault.count -= 1;
-      this.failed.push({ kind, status: fault.status, at: Date.now() });
-      res.statusCode = fault.status;
-      if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
-      res.setHeader('Content-Type', 'application/json');
-      res.end(
-        JSON.stringify({
-          error: {
-            code: fault.status === 429 ? 'Throttled' : 'ServiceError',
-            message: 'Injected Bot Connector failure.',
-          },
-        }),
-      );
-      return;
-    }
+    if (this.injectedFault(kind, res)) return;
     const id = kind === 'update' ? target! : `act-${randomUUID().slice(0, 8)}`;
     const entry: Outbound = { kind, conversationId, ...(target ? { targetId: target } : {}), id, activity: body };
     this.outbound.push(entry);
@@ -102,6 +98,59 @@ export class TestChannel {
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({ id }));
+  }
+
+  /** Answers with the next injected failure for `kind`, if any. */
+  private injectedFault(kind: FaultKind, res: import('node:http').ServerResponse): boolean {
+    const fault = this.faults.find((f) => f.count > 0 && f.kinds.includes(kind));
+    if (!fault) return false;
+    fault.count -= 1;
+    this.failed.push({ kind, status: fault.status, at: Date.now() });
+    res.statusCode = fault.status;
+    if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
+    res.setHeader('Content-Type', 'application/json');
+    res.end(
+      JSON.stringify({
+        error: {
+          code: fault.status === 429 ? 'Throttled' : 'ServiceError',
+          message: 'Injected Bot Connector failure.',
+        },
+      }),
+    );
+    return true;
+  }
+
+  /**
+   * POST /v3/conversations as Teams answers it for a one-to-one chat: exactly one member (a
+   * Teams user id), the bot, the tenant; the answer is that user's chat with the bot, the same
+   * id every time. A group conversation, or one without its member, is a bad request.
+   */
+  private createConversation(body: Record<string, any>, res: import('node:http').ServerResponse): void {
+    if (this.injectedFault('create', res)) return;
+    const members = Array.isArray(body.members) ? (body.members as Array<{ id?: unknown }>) : [];
+    const member = members[0]?.id;
+    const tenant = body.tenantId ?? body.channelData?.tenant?.id;
+    res.setHeader('Content-Type', 'application/json');
+    if (body.isGroup || members.length !== 1 || typeof member !== 'string' || !member.startsWith('29:') || !body.bot) {
+      res.statusCode = 400;
+      res.end(JSON.stringify({ error: { code: 'BadArgument', message: 'One member, a Teams user id, and the bot.' } }));
+      return;
+    }
+    if (tenant !== TENANT) {
+      res.statusCode = 403;
+      res.end(JSON.stringify({ error: { code: 'Forbidden', message: 'The member is not in this tenant.' } }));
+      return;
+    }
+    const id = `a:1on1-${member.slice(3)}`;
+    this.created.push({ id, parameters: body });
+    res.statusCode = 201;
+    res.end(JSON.stringify({ id }));
+  }
+
+  /** Every activity the bot sent into a conversation (a channel's id covers its threads). */
+  sentTo(conversationId: string): Outbound[] {
+    const base = conversationId.split(';')[0]!;
+    return this.outbound.filter((o) => o.conversationId.split(';')[0] === base);
   }
 
   /** Resolves with the first outbound activity (already seen after `since`, or future) matching. */

@@ -4,12 +4,15 @@
  *   commands/index.ts; each command in commands/<family>.ts calls the service).
  * - Card clicks: one table keyed by verb, behind one click guard (clicks/table.ts, clicks/guard.ts).
  * - Sign-in with an OAuth connection (sign-in.ts). Words and cards come from views/.
+ * - Every other invoke (a click without a usable verb, features the bot does not offer): the
+ *   answer Teams expects for its name (invokes.ts), registered last.
  */
 import { ActivityTypes } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, type TurnState } from '@microsoft/teams-ai';
 import { registerClicks } from './clicks/table';
 import type { Bot, BotDeps } from './deps';
 import { onTurnError } from './failures';
+import { registerOtherInvokes } from './invokes';
 import { onMessage } from './messages';
 import { registerSignIn, signInOptions, signOutOf } from './sign-in';
 
@@ -27,6 +30,7 @@ export function createBot(d: BotDeps): Application<TurnState> {
   if (d.sso) registerSignIn(app, bot);
   app.activity(ActivityTypes.Message, onMessage(bot));
   registerClicks(app, bot);
+  registerOtherInvokes(app, bot.logger);
   app.error(onTurnError(bot.logger));
   return app;
 }

@@ -2,13 +2,14 @@
  * When a turn fails: a coded error is explained (views/errors.ts); anything else is logged with
  * a short reference the user is given, never with the error's text.
  */
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { isCoded } from '../domain/errors';
 import type { Logger } from '../ports/logger';
 import { errorTitle, explain, nextStep } from '../views/errors';
 import { UNEXPECTED } from '../views/failures';
 import type { Bot } from './deps';
+import { clickMessage, invokeAnswer, sendInvokeAnswer } from './invokes';
 import { sendCard } from './reply';
 
 const reference = () => randomUUID().slice(0, 8);
@@ -41,6 +42,13 @@ export function onTurnError(logger: Logger) {
     if (ctx.activity.type === ActivityTypes.Event && ctx.activity.name === 'ContinueConversation') throw err;
     const ref = reference();
     logger.error('turn failed', { ref, error: messageOf(err) });
-    await ctx.sendActivity(UNEXPECTED.turn(ref)).catch(() => undefined);
+    // An invoke not yet answered is answered now (else the channel gets 501 and Teams shows an
+    // error): a click with the apology in words, any other with the answer for its name.
+    const click = ctx.activity.type === ActivityTypes.Invoke && ctx.activity.name === 'adaptiveCard/action';
+    if (ctx.activity.type === ActivityTypes.Invoke && !ctx.turnState.get(INVOKE_RESPONSE_KEY)) {
+      const answer = click ? clickMessage(UNEXPECTED.click(ref)) : invokeAnswer(ctx);
+      await sendInvokeAnswer(ctx, answer).catch(() => undefined);
+    }
+    if (!click) await ctx.sendActivity(UNEXPECTED.turn(ref)).catch(() => undefined);
   };
 }

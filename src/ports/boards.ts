@@ -8,12 +8,29 @@ export interface Board {
   anchor: ConversationAnchor;
   postedAt: string;
   postedBy: string;
+  /**
+   * Refreshes of this card, numbered in the order they started (across instances): the last
+   * number given out, and the highest whose card was sent. Absent on a card not yet refreshed.
+   */
+  renders?: number;
+  shown?: number;
 }
 
 export interface BoardStore {
   get(key: string): Promise<Board | null>;
-  /** Last writer wins: a newer `board` command replaces the record. */
+  /** Last writer wins: a newer `board` command replaces the record (and its refresh numbers). */
   put(board: Board): Promise<void>;
+  /**
+   * A refresh starts: the board with the next refresh number, taken atomically (two instances
+   * never get the same number); null when the conversation has no board.
+   */
+  startRender(key: string): Promise<{ board: Board; render: number } | null>;
+  /**
+   * The card `cardActivityId` was sent the content of refresh `render`: `shown` is raised to it.
+   * Answers the highest number sent before (0 for none), or null when the board is now another
+   * card (a newer `board` command).
+   */
+  rendered(key: string, cardActivityId: string, render: number): Promise<number | null>;
   close(): Promise<void>;
 }
 

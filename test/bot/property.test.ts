@@ -193,4 +193,63 @@ describe('property: the bot answers whatever it is sent', () => {
       assert.deepEqual(unhandled, []);
     },
   );
+
+  it(
+    'a random invoke (any name, any value, a click with any action) is answered, never 500 or 501; ' +
+      'a click always with a message or a card',
+    async function () {
+      this.timeout(120_000);
+      const json = fc.jsonValue({ maxDepth: 2 });
+      const name = fc.oneof(
+        fc.constantFrom(
+          'adaptiveCard/action',
+          'application/search',
+          'signin/verifyState',
+          'signin/tokenExchange',
+          'signin/failure',
+          'composeExtension/query',
+          'composeExtension/submitAction',
+          'composeExtension/fetchTask',
+          'task/fetch',
+          'task/submit',
+          'config/fetch',
+          'message/submitAction',
+          'handoff/action',
+          'actionableMessage/executeAction',
+          'fileConsent/invoke',
+          'healthCheck',
+        ),
+        fc.string({ maxLength: 30 }),
+      );
+      const action = fc.oneof(
+        json,
+        fc.record(
+          {
+            type: fc.oneof(fc.constant('Action.Execute'), json),
+            verb: fc.oneof(fc.constantFrom('approve', 'reject', 'board', 'request', ''), json),
+            data: json,
+          },
+          { requiredKeys: [] },
+        ),
+      );
+      const value = fc.oneof(
+        json,
+        fc.record({ action, trigger: fc.oneof(fc.constant('manual'), json) }, { requiredKeys: [] }),
+      );
+      await fc.assert(
+        fc.asyncProperty(name, value, async (nm, v) => {
+          const r = await s.channel.invoke(people.megan, nm, v as Record<string, unknown>, { key: `inv-${++n}` });
+          const seen = `${JSON.stringify(nm)} ${JSON.stringify(v)}: ${r.status} ${JSON.stringify(r.body)}`;
+          assert.ok(r.status === 200 || (nm === 'signin/tokenExchange' && r.status === 412), seen);
+          if (nm !== 'adaptiveCard/action') return;
+          const message = r.body?.type === 'application/vnd.microsoft.activity.message' ? r.body.value : undefined;
+          const card = r.body?.type === 'application/vnd.microsoft.card.adaptive' ? r.body.value : undefined;
+          assert.ok(typeof message === 'string' || card, seen);
+          assert.doesNotMatch(message ?? '', /went wrong/, seen);
+        }),
+        { numRuns: 120 },
+      );
+      assert.deepEqual(unhandled, []);
+    },
+  );
 });

@@ -92,10 +92,13 @@ export async function cancel(ports: ServicePorts, id: string, who: Person): Prom
       request: req,
       message: ports.presenter.notice({ kind: 'alreadyDecided', request: req }),
     };
-  const next = transition(req, 'cancelled', ports.clock.now(), {}, { by: who.name });
-  await ports.store.update(next);
-  await announce(ports, next);
-  return { outcome: 'done', request: next };
+  // A bookkeeping write in between (a reminder) does not lose the cancel; a decision in between wins.
+  const r = await commitDecision(ports, req, (cur) =>
+    transition(cur, 'cancelled', ports.clock.now(), {}, { by: who.name }),
+  );
+  if ('outcome' in r) return r;
+  await announce(ports, r.saved);
+  return { outcome: 'done', request: r.saved };
 }
 
 /** An approver restarts a stopped plan at its failed step, with their own token. */

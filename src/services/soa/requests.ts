@@ -1,7 +1,9 @@
 /** Submitting: a request stored awaiting approval, its reminder and expiry queued, its card recorded. */
 import type { SoaAction } from '../../domain/command';
+import { isCoded } from '../../domain/errors';
 import type { CheckRow, GroupFacts } from '../../domain/prerequisites';
 import {
+  cardVersion,
   newRequestId,
   OPEN_STATES,
   type ConversationAnchor,
@@ -10,7 +12,7 @@ import {
   type SoaRequest,
 } from '../../domain/request';
 import { check, type CheckResult } from './queries';
-import { mustGet, type ServicePorts, type Track } from './shared';
+import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
 export interface Submission extends CheckResult {
   request?: SoaRequest;
@@ -94,17 +96,35 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
   return req;
 }
 
-/** Records where the request's card was posted (not a state change, still versioned). */
+/** Writes that raced this one before it gives up (each round reads the request afresh). */
+const ATTACH_ROUNDS = 5;
+
+/**
+ * Records where the request's card was posted (not a state change, still versioned). Another
+ * write in between (a reminder, a decision) does not lose it: the card is recorded again on a
+ * fresh copy, else no later step could update the card. If the request moved on meanwhile, the
+ * card just posted is out of date and is updated at once.
+ */
 export async function attachCard(
   ports: ServicePorts,
   track: Track,
   id: string,
   anchor: ConversationAnchor,
 ): Promise<SoaRequest> {
-  const req = await mustGet(ports, id);
-  const next = { ...req, anchor, version: req.version + 1 };
-  await ports.store.update(next);
-  // A new request shows on the conversation's board.
-  track(ports.onChange?.(next) ?? Promise.resolve());
-  return next;
+  const first = await mustGet(ports, id);
+  let req = first;
+  for (let round = 1; ; round++) {
+    const next = { ...req, anchor, version: req.version + 1 };
+    try {
+      await ports.store.update(next);
+    } catch (e) {
+      if (!isCoded(e, 'StaleVersion') || round >= ATTACH_ROUNDS) throw e;
+      req = await mustGet(ports, id);
+      continue;
+    }
+    // A new request shows on the conversation's board; a request that moved on, on its card too.
+    const changed = cardVersion(next) !== cardVersion(first);
+    track(changed ? announce(ports, next, { quiet: true }) : (ports.onChange?.(next) ?? Promise.resolve()));
+    return next;
+  }
 }

@@ -12,7 +12,7 @@
  * - A sign-in that still does not satisfy Entra ID, or does not complete, is said as such.
  */
 import { TurnContext, verifyStateOperationName, CardFactory, MessageFactory, type Activity } from 'botbuilder';
-import type { ClaimsIdentity, UserTokenClient } from 'botframework-connector';
+import { AuthenticationConstants, type ClaimsIdentity, type UserTokenClient } from 'botframework-connector';
 import { isCoded, type CodedError } from '../domain/errors';
 import type { Person } from '../domain/request';
 import type { Decision } from '../services/soa-service';
@@ -23,7 +23,7 @@ import type { Bot } from './deps';
 import { sendText } from './reply';
 import { anchorFor, person } from './turn';
 
-/** The AADSTS code of an InteractionRequired error Entra ID raised; undefined for other errors. */
+/** Whether Entra ID asks for an interactive sign-in (with its AADSTS code); null otherwise, or without a connection. */
 function signInAsked(bot: Bot, e: unknown): { aadsts?: number } | null {
   if (!bot.sso || !isCoded(e, 'InteractionRequired')) return null;
   const code = e.details.aadsts;
@@ -133,7 +133,9 @@ export type LaterSignIn = (who: Person, data: Record<string, unknown>, e: unknow
 export function laterSignIn(bot: Bot, ctx: TurnContext): LaterSignIn {
   const activity = { ...ctx.activity };
   const reference = TurnContext.getConversationReference(ctx.activity);
+  // The bot's app id, as the channel addressed it (none locally): proactive posts go out as it.
   const identity = ctx.turnState.get<ClaimsIdentity | undefined>(bot.adapter.BotIdentityKey);
+  const botAppId = identity?.getClaimValue(AuthenticationConstants.AudienceClaim) ?? '';
   const tokens = tokenClient(bot, ctx);
   return async (who, data, e) => {
     const asked = signInAsked(bot, e);
@@ -150,7 +152,7 @@ export function laterSignIn(bot: Bot, ctx: TurnContext): LaterSignIn {
     message.text = text;
     message.textFormat = 'markdown';
     message.entities = [{ type: 'mention', text: at, mentioned: { id: who.channelUserId, name: who.name } }];
-    await bot.adapter.continueConversationAsync(identity ?? '', reference, async (c) => {
+    await bot.adapter.continueConversationAsync(botAppId, reference, async (c) => {
       await c.sendActivity(message);
     });
     return true;

@@ -11,6 +11,7 @@ import { reportStanding } from './commands/account';
 import type { Bot, BotDeps } from './deps';
 import { sendError } from './failures';
 import { sendText } from './reply';
+import { finishAfterSignIn } from './step-up';
 import { person } from './turn';
 
 /** The teams-ai authentication setting (one: Microsoft Graph, with the user's own token). */
@@ -63,6 +64,9 @@ export function signInOptions(sso: BotDeps['sso']): Partial<ApplicationOptions<T
  * (magic code after the sign-in card); teams-ai routes both, then calls one of these.
  */
 export function registerSignIn(app: Application<TurnState>, bot: Bot): void {
+  // An approval waiting for its approver's sign-in (Entra ID asked for MFA) is finished by the
+  // signin/verifyState of that sign-in, before teams-ai's own sign-in routes see it.
+  app.turn('beforeTurn', finishAfterSignIn(bot));
   const auth = app.authentication.get(GRAPH);
   auth.onUserSignInSuccess(async (ctx) => {
     const who = person(ctx.activity);

@@ -118,6 +118,17 @@ export interface Plan {
   rollbackChecks?: { cloudMembers: number; cloudEdits: number; unread: number };
 }
 
+/** An approval waiting for its approver's interactive sign-in: finished with these facts once it completes. */
+export interface PendingSignIn {
+  approver: Person;
+  /** The card version the approver clicked: a card changed since is not approved on its strength. */
+  cardVersion: number;
+  syncVersionsAcknowledged: boolean;
+  /** What Entra ID asked for (AADSTSnnnnn), when it said. */
+  aadsts?: number;
+  askedAt: string;
+}
+
 export interface SoaRequest {
   id: string;
   version: number;
@@ -143,6 +154,8 @@ export interface SoaRequest {
   /** Set while an instance executes the request: only the owner works on it until expiry. */
   lease?: { owner: string; expiresAt: string };
   remindedAt?: string;
+  /** Approvers asked to sign in again (Entra ID wants MFA or a fresh sign-in); their approval finishes after it. */
+  signInsPending?: PendingSignIn[];
   /** After a move: what the sync cycles since showed (see the watch job). */
   watch?: {
     cycles: number;

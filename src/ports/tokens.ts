@@ -9,4 +9,9 @@ export interface UserTokenSource {
   assertionFor(user: Person): Promise<string>;
   /** Drops what is cached for the user after the assertion was refused (expired, revoked). */
   forget?(user: Person): void;
+  /**
+   * Ends the user's held sign-in, so the next one is interactive: what Entra ID asks for when it
+   * wants multi-factor authentication or a fresh sign-in before acting for them.
+   */
+  signOut?(user: Person): Promise<void>;
 }

@@ -16,6 +16,7 @@ import * as followUp from './soa/follow-up';
 import * as plans from './soa/plans';
 import * as queries from './soa/queries';
 import * as requests from './soa/requests';
+import * as signIns from './soa/sign-in-wait';
 import { InFlight, type Outcome, type ServicePorts } from './soa/shared';
 import * as takeover from './soa/takeover';
 import * as postSwitch from './soa/watch';
@@ -111,6 +112,18 @@ export class SoaService {
   }
   expireDue(): Promise<number> {
     return expiry.expireDue(this.ports);
+  }
+
+  // ------------------------------------------------------------------ approvals waiting for a sign-in (sign-in-wait)
+
+  awaitSignIn(id: string, version: number, approver: Person, ack: boolean, aadsts?: number): Promise<boolean> {
+    return signIns.awaitSignIn(this.ports, id, version, approver, ack, aadsts);
+  }
+  pendingSignIn(who: Person, here: ConversationAnchor): ReturnType<typeof signIns.pendingSignIn> {
+    return signIns.pendingSignIn(this.ports, who, here);
+  }
+  dropSignIn(id: string, who: Person): Promise<void> {
+    return signIns.dropSignIn(this.ports, id, who);
   }
 
   // ------------------------------------------------------------------ background jobs, each callable alone

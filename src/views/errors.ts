@@ -5,6 +5,7 @@
  * says it better for the person in front of the card.
  */
 import { isCoded, type CodedError, type ErrorCode } from '../domain/errors';
+import { signInAgain } from './step-up';
 
 interface ErrorText {
   title: string;
@@ -32,7 +33,11 @@ const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
       'An administrator grants admin consent to the bot in Entra ID (Enterprise applications → the bot → ' +
       'Permissions), then try again.',
   },
-  InteractionRequired: { title: SIGN_IN_AGAIN },
+  InteractionRequired: {
+    title: SIGN_IN_AGAIN,
+    // Entra ID's own refusal names its code; a missing sign-in (no code) keeps the message it came with.
+    message: (e) => (typeof e.details.aadsts === 'number' ? signInAgain(e.details.aadsts) : e.message),
+  },
   TokenExpired: { title: SIGN_IN_AGAIN },
   BlockedByConditionalAccess: { title: 'Blocked by Conditional Access' },
   Throttled: {

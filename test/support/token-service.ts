@@ -1,7 +1,11 @@
 /**
  * A stand-in for the Bot Framework token service (the Azure Bot's OAuth connection), on
- * loopback: GetToken (with magic codes), exchange (Teams SSO), GetSignInResource. Tokens are
- * the fake tenant's SSO tokens, so what it hands out goes through the real on-behalf-of path.
+ * loopback: GetToken (with magic codes), exchange (Teams SSO), GetSignInResource, SignOut.
+ * Tokens are the fake tenant's SSO tokens, so what it hands out goes through the real
+ * on-behalf-of path. A sign-in with a magic code is interactive (Entra ID's own sign-in page):
+ * Conditional Access asks for multi-factor authentication there, so its token carries it
+ * (`amr` with `mfa`), unless the test says the sign-in did not ask for it. A token exchanged
+ * from Teams SSO is silent: it carries only what the Teams sign-in had (no MFA here).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +17,7 @@ export class FakeTokenService {
   url = '';
   readonly calls: Array<{ op: string; userId: string | null; connectionName: string | null }> = [];
   private readonly tokens = new Map<string, string>();
-  private readonly codes = new Map<string, string>();
+  private readonly codes = new Map<string, { userId: string; mfa: boolean }>();
   private server!: Server;
 
   constructor(private readonly tenant: FakeTenant) {}
@@ -36,9 +40,18 @@ export class FakeTokenService {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  /** The user completes a sign-in in the browser; Teams will send this magic code. */
-  async pendingSignIn(userId: string, code: string): Promise<void> {
-    this.codes.set(code, userId);
+  /**
+   * The user completes a sign-in in the browser; Teams will send this magic code. `mfa: false`:
+   * the sign-in did not ask for multi-factor authentication (a Conditional Access policy that
+   * does not cover signing in to the bot), so the token lacks it.
+   */
+  async pendingSignIn(userId: string, code: string, opts: { mfa?: boolean } = {}): Promise<void> {
+    this.codes.set(code, { userId, mfa: opts.mfa ?? true });
+  }
+
+  /** Whether the service holds a token for this Teams user and connection. */
+  holds(userId: string, connectionName: string): boolean {
+    return this.tokens.has(`${userId}|${connectionName}`);
   }
 
   /** The service holds `token` for this Teams user and connection (what a completed sign-in leaves). */
@@ -76,9 +89,10 @@ export class FakeTokenService {
       case '/api/usertoken/GetToken': {
         this.calls.push({ op: 'GetToken', userId, connectionName });
         const code = q.get('code');
-        if (code && this.codes.get(code) === userId) {
+        const signIn = code ? this.codes.get(code) : undefined;
+        if (code && signIn?.userId === userId) {
           this.codes.delete(code);
-          this.tokens.set(key, await ssoToken(this.tenant, this.oidOf(userId!)));
+          this.tokens.set(key, await ssoToken(this.tenant, this.oidOf(userId!), { mfa: signIn.mfa }));
         }
         const token = this.tokens.get(key);
         if (token) return this.send(res, 200, tokenResponse(token));
@@ -102,12 +116,24 @@ export class FakeTokenService {
         this.tokens.set(key, token);
         return this.send(res, 200, tokenResponse(token));
       }
-      case '/api/botsignin/GetSignInResource':
-        this.calls.push({ op: 'GetSignInResource', userId: null, connectionName: null });
+      case '/api/botsignin/GetSignInResource': {
+        // The sign-in's state names the connection and the conversation with the user signing in.
+        let state: { connectionName?: string; conversation?: { user?: { id?: string } } } = {};
+        try {
+          state = JSON.parse(Buffer.from(q.get('state') ?? '', 'base64').toString('utf8'));
+        } catch {
+          state = {};
+        }
+        this.calls.push({
+          op: 'GetSignInResource',
+          userId: state.conversation?.user?.id ?? null,
+          connectionName: state.connectionName ?? null,
+        });
         return this.send(res, 200, {
           signInLink: 'https://token.botframework.example/api/oauth/signin?signin=abc',
           tokenExchangeResource: { id: 'ter-1', uri: `api://botid-${LOCAL_BOT_APP_ID}`, providerId: 'aad' },
         });
+      }
       case '/api/usertoken/SignOut':
         this.calls.push({ op: 'SignOut', userId, connectionName });
         this.tokens.delete(key);

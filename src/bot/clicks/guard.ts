@@ -14,6 +14,7 @@ import { CLICK } from '../../views/clicks';
 import type { Bot } from '../deps';
 import { clickError } from '../failures';
 import { sendText } from '../reply';
+import { askToSignIn, laterSignIn } from '../step-up';
 import { anchorFor, person } from '../turn';
 
 /** What a click answers: the card that replaces the clicked one, or a message. */
@@ -85,30 +86,33 @@ async function elsewhere({ ctx, data, bot }: Click): Promise<string | null> {
 /**
  * Teams shows an error if a click is not answered within about 10 s, and a slow tenant (or
  * a first on-behalf-of exchange) can take seconds. A decision that takes longer than the
- * budget is answered at once; its outcome then reaches the card and the thread.
+ * budget is answered at once; its outcome then reaches the card and the thread. When Entra ID
+ * wants the clicker to sign in again first, the answer is the sign-in prompt (step-up.ts).
  */
 async function decide({ ctx, who, data, bot }: PersonClick, work: Promise<Decision>): Promise<Answer> {
   const settled = work.then(
     (r) => ({ r }),
     (e: unknown) => ({ e }),
   );
+  const later = laterSignIn(bot, ctx);
   const quick = await Promise.race([
     settled,
     new Promise<null>((res) => setTimeout(() => res(null), bot.clickBudgetMs ?? 700).unref()),
   ]);
   if (quick) {
-    if ('e' in quick) return clickError(bot, quick.e);
+    if ('e' in quick) return (await askToSignIn(bot, ctx, who, data, quick.e)) ?? clickError(bot, quick.e);
     return decisionCard(ctx, bot, quick.r);
   }
   void settled
-    .then((late) =>
-      bot.service.lateDecision(
+    .then(async (late) => {
+      if ('e' in late && (await later(who, data, late.e))) return;
+      await bot.service.lateDecision(
         'r' in late ? late.r : null,
         who,
         'e' in late ? late.e : null,
         String(data.requestId ?? ''),
-      ),
-    )
+      );
+    })
     .catch((e) =>
       bot.logger.warn('late decision follow-up failed', { error: e instanceof Error ? e.message : String(e) }),
     );

@@ -5,6 +5,7 @@ import {
   OnBehalfOfCredential,
   type AccessToken,
   type TokenCredential,
+  type TokenCredentialOptions,
 } from '@azure/identity';
 import {
   AuthenticationHandler,
@@ -156,8 +157,62 @@ function reusingTokens(inner: TokenCredential): TokenCredential {
   };
 }
 
+/**
+ * What Entra ID said when it refused a token: its AADSTS codes and, for Conditional Access,
+ * the claims challenge (a JSON string, as the token endpoint returns it). Never logged.
+ */
+export interface TokenRefusal {
+  codes: number[];
+  claims?: string;
+}
+
+type PipelinePolicy = NonNullable<TokenCredentialOptions['additionalPolicies']>[number]['policy'];
+
+/**
+ * @azure/identity keeps only the message of a refused token request (no claims challenge), so
+ * the token endpoint's answer is read on its way through the credential's HTTP pipeline.
+ */
+function refusalRecorder(): { policy: PipelinePolicy; last: () => TokenRefusal | null } {
+  let last: TokenRefusal | null = null;
+  const policy: PipelinePolicy = {
+    name: 'soaTokenRefusal',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (!/\/oauth2\/v2\.0\/token$/.test(new URL(request.url).pathname)) return response;
+      last = null;
+      if (response.status >= 400) {
+        try {
+          const body = JSON.parse(response.bodyAsText ?? '') as { error_codes?: unknown; claims?: unknown };
+          const codes = Array.isArray(body.error_codes) ? body.error_codes.filter((c) => typeof c === 'number') : [];
+          last = { codes, ...(typeof body.claims === 'string' && body.claims ? { claims: body.claims } : {}) };
+        } catch {
+          last = { codes: [] };
+        }
+      }
+      return response;
+    },
+  };
+  return { policy, last: () => last };
+}
+
+/** The refusal each on-behalf-of client's credential last met (see tokenRefusal). */
+const refusals = new WeakMap<Client, () => TokenRefusal | null>();
+
+/** What Entra ID said when it last refused this on-behalf-of client a token; null if it did not. */
+export function tokenRefusal(client: Client): TokenRefusal | null {
+  return refusals.get(client)?.() ?? null;
+}
+
+/** A Graph client acting for the user of `assertion`, which remembers how Entra ID refused it. */
+export function oboGraphClient(endpoint: GraphEndpoint, assertion: string): Client {
+  const recorder = refusalRecorder();
+  const client = graphClient(endpoint, oboCredential(endpoint, assertion, recorder.policy));
+  refusals.set(client, recorder.last);
+  return client;
+}
+
 /** One credential per user assertion: the assertion is fixed when the credential is built. */
-export function oboCredential(endpoint: GraphEndpoint, assertion: string): TokenCredential {
+export function oboCredential(endpoint: GraphEndpoint, assertion: string, policy?: PipelinePolicy): TokenCredential {
   const base = {
     tenantId: endpoint.tenantId,
     clientId: endpoint.clientId,
@@ -165,6 +220,7 @@ export function oboCredential(endpoint: GraphEndpoint, assertion: string): Token
     authorityHost: endpoint.authorityHost,
     // Honoured at run time (AuthorityValidationOptions); not in the constructor's literal types.
     disableInstanceDiscovery: endpoint.local,
+    ...(policy ? { additionalPolicies: [{ policy, position: 'perCall' as const }] } : {}),
   };
   const cred = secretOrCertificate(endpoint);
   return reusingTokens(

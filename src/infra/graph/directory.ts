@@ -10,7 +10,7 @@ import type { AppDirectory, DirectoryFactory, UserDirectory } from '../../ports/
 import type { UserTokenSource } from '../../ports/tokens';
 import { GraphAppDirectory } from './app-directory';
 import { assertionExpiry } from './assertion';
-import { appCredential, graphClient, oboCredential, type GraphEndpoint } from './client';
+import { appCredential, graphClient, oboGraphClient, type GraphEndpoint } from './client';
 import { GraphUserDirectory } from './user-directory';
 
 export class GraphDirectoryFactory implements DirectoryFactory {
@@ -54,7 +54,7 @@ export class GraphDirectoryFactory implements DirectoryFactory {
     for (const [k, v] of this.obo) if (v.exp <= now) this.obo.delete(k);
     // An opaque assertion (no readable exp) is kept for an hour.
     const exp = assertionExpiry(assertion, now + 3_600_000);
-    const client = graphClient(this.endpoint, oboCredential(this.endpoint, assertion));
+    const client = oboGraphClient(this.endpoint, assertion);
     if (this.obo.size < 10_000) this.obo.set(key, { client, exp });
     return client;
   }

@@ -37,8 +37,11 @@ export function adminConsentUrl(t: ConsentTarget): string {
 /** Client secret invalid / expired, client assertion bad signature / time range / issuer / malformed. */
 const APP_CREDENTIAL = new Set([7000215, 7000222, 700027, 700024, 700023, 700025]);
 
-/** Maps an AADSTS code (from MSAL / @azure/identity messages) to a coded error. */
-export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): CodedError {
+/**
+ * Maps an AADSTS code (from MSAL / @azure/identity messages) to a coded error. `claims`: the
+ * claims challenge Entra ID sent with it (kept in the details for the sign-in that answers it).
+ */
+export function fromAadsts(code: number, raw: string, consent?: ConsentTarget, claims?: string): CodedError {
   if (code === 65001 || code === 65004) {
     const link = consent ? ` An administrator can grant it here: ${adminConsentUrl(consent)}` : '';
     return new CodedError(
@@ -59,7 +62,7 @@ export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): 
       'InteractionRequired',
       'Your organisation requires you to sign in again (for example with multi-factor authentication) ' +
         'before this action. Sign in, then click again.',
-      { aadsts: code },
+      { aadsts: code, ...(claims ? { claims } : {}) },
     );
   }
   // The bot's own credential (secret or certificate), not the user's: nothing the user can fix.
@@ -85,12 +88,24 @@ export function fromAadsts(code: number, raw: string, consent?: ConsentTarget): 
   });
 }
 
-export function mapGraphError(e: unknown, context: { groupId?: string; consent?: ConsentTarget } = {}): CodedError {
+/** What mapGraphError knows besides the error: the group, where consent is granted, Entra ID's refusal. */
+export interface ErrorContext {
+  groupId?: string;
+  consent?: ConsentTarget;
+  /** The token endpoint's own answer, when it refused the token (its claims challenge). */
+  refusal?: { codes: number[]; claims?: string } | null;
+}
+
+export function mapGraphError(e: unknown, context: ErrorContext = {}): CodedError {
   if (e instanceof CodedError) return e;
   const err = (e ?? {}) as GraphLikeError;
   const message = String(err.message ?? e);
   const aadsts = /AADSTS(\d+)/.exec(message);
-  if (aadsts) return fromAadsts(Number(aadsts[1]), message, context.consent);
+  if (aadsts) {
+    const code = Number(aadsts[1]);
+    const claims = context.refusal?.codes.includes(code) ? context.refusal.claims : undefined;
+    return fromAadsts(code, message, context.consent, claims);
+  }
   if (err.name === 'CredentialUnavailableError' || err.code === 'CredentialUnavailableError') {
     return new CodedError(
       'Unauthorized',

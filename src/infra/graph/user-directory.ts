@@ -8,8 +8,8 @@ import type { UserDirectory } from '../../ports/directory';
 import type { UserTokenSource } from '../../ports/tokens';
 import { assertionOid } from './assertion';
 import { runBatch } from './batch';
-import type { GraphEndpoint } from './client';
-import { mapGraphError } from './errors';
+import { tokenRefusal, type GraphEndpoint } from './client';
+import { mapGraphError, type ErrorContext } from './errors';
 import { fail, ok, type Page } from './wire';
 
 /** The client for an assertion: one on-behalf-of credential per assertion, shared. */
@@ -31,6 +31,8 @@ const IDENTITY_MISMATCH =
 export class GraphUserDirectory implements UserDirectory {
   private client: Promise<Client> | null = null;
   private assertion: string | null = null;
+  /** The on-behalf-of client in use, for what Entra ID said when it refused it a token. */
+  private current: Client | null = null;
 
   constructor(
     private readonly endpoint: GraphEndpoint,
@@ -41,15 +43,31 @@ export class GraphUserDirectory implements UserDirectory {
     private readonly batching = true,
   ) {}
 
-  /** A refused sign-in: forget the cached assertion and client, so the next try starts afresh. */
-  private failed(e: CodedError): CodedError {
+  /** How a failure is mapped: with where consent is granted and Entra ID's own refusal (its claims challenge). */
+  private context(groupId?: string): ErrorContext {
+    return {
+      ...(groupId ? { groupId } : {}),
+      consent: this.endpoint,
+      refusal: this.current ? tokenRefusal(this.current) : null,
+    };
+  }
+
+  /**
+   * A refused sign-in: forget the cached assertion and client (with its on-behalf-of token), so
+   * the next try starts afresh. When Entra ID asks for an interactive sign-in (MFA, a fresh
+   * sign-in), the held sign-in is ended too: the next one must be interactive to satisfy it.
+   */
+  private async failed(e: CodedError): Promise<CodedError> {
     if (
       isCoded(e, 'Unauthorized', 'TokenExpired', 'InteractionRequired', 'BlockedByConditionalAccess', 'ConsentRequired')
     ) {
       this.tokens.forget?.(this.user);
       if (this.assertion) this.clients.forget(this.assertion);
       this.client = null;
+      this.current = null;
     }
+    if (isCoded(e, 'InteractionRequired') && typeof e.details.aadsts === 'number')
+      await this.tokens.signOut?.(this.user).catch(() => undefined);
     return e;
   }
 
@@ -62,7 +80,8 @@ export class GraphUserDirectory implements UserDirectory {
         throw new CodedError('Unauthorized', IDENTITY_MISMATCH, { identityMismatch: true });
       }
       this.assertion = assertion;
-      return this.clients.get(assertion);
+      this.current = this.clients.get(assertion);
+      return this.current;
     });
     return this.client;
   }
@@ -92,7 +111,7 @@ export class GraphUserDirectory implements UserDirectory {
         groupIds: items.filter((i) => i['@odata.type'] === '#microsoft.graph.group').map((i) => i.id),
       };
     } catch (e) {
-      throw this.failed(mapGraphError(e, { consent: this.endpoint }));
+      throw await this.failed(mapGraphError(e, this.context()));
     }
   }
 
@@ -110,7 +129,7 @@ export class GraphUserDirectory implements UserDirectory {
         throw new CodedError('DirectoryError', 'Microsoft Graph answered without isCloudManaged.');
       return v;
     } catch (e) {
-      throw this.failed(mapGraphError(e, { groupId, consent: this.endpoint }));
+      throw await this.failed(mapGraphError(e, this.context(groupId)));
     }
   }
 
@@ -120,7 +139,7 @@ export class GraphUserDirectory implements UserDirectory {
       // are success, and the caller reads the value back to verify.
       await (await this.graph()).api(`/groups/${groupId}/onPremisesSyncBehavior`).patch({ isCloudManaged: value });
     } catch (e) {
-      throw this.failed(mapGraphError(e, { groupId, consent: this.endpoint }));
+      throw await this.failed(mapGraphError(e, this.context(groupId)));
     }
   }
 }

@@ -56,4 +56,15 @@ export class BotTokenServiceSource implements UserTokenSource {
       );
     return token.token;
   }
+
+  /**
+   * Signs the user out of the OAuth connection: the token service drops the token it holds, so
+   * the next sign-in through the connection is interactive (the user sees Entra ID's sign-in,
+   * where Conditional Access asks for multi-factor authentication) instead of reusing it.
+   */
+  async signOut(user: Person): Promise<void> {
+    if (!user.channelUserId) return;
+    const client = await this.client();
+    await client.signOutUser(user.channelUserId, this.connectionName, 'msteams');
+  }
 }

@@ -34,7 +34,13 @@ export async function approve(
       cur,
       'approved',
       ports.clock.now(),
-      { approver: approverOf(me, approver), selfApproved: verdict.selfApproved, syncVersionsAcknowledged: true },
+      {
+        approver: approverOf(me, approver),
+        selfApproved: verdict.selfApproved,
+        syncVersionsAcknowledged: true,
+        // Decided: no approval waits for a sign-in any more.
+        signInsPending: undefined,
+      },
       { by: me.name, ...note },
     ),
   );

@@ -1,5 +1,6 @@
 /** The bot's replies when a request or a plan is asked for, and cannot be, or already is. */
 import type { SoaAction } from '../domain/command';
+import { PH } from './labels';
 import { forMessage } from './text';
 
 export const NOT_REQUESTED = {
@@ -10,7 +11,7 @@ export const NOT_REQUESTED = {
   planConflicts: (conflicts: Array<{ id: string; groupName: string }>) =>
     'Some of these groups already have open requests: ' +
     `${conflicts.map((c) => `${c.id} (${forMessage(c.groupName)})`).join(', ')}. ` +
-    'Type `status <request id>` to see them.',
+    `Type "status ${PH.requestId}" to see one.`,
   /** When the service gives no reason of its own. */
   noPlanRollback: 'That plan cannot be rolled back.',
 };

@@ -1,6 +1,6 @@
 /** Where requests stand: the status card (`status`, `pending`) and the conversation's board. */
 import { describeState, type SoaRequest } from '../domain/request';
-import { shortChange, time, type Card } from './labels';
+import { PH, shortChange, time, type Card } from './labels';
 import { shownReq } from './shown';
 import { statusLineOf } from './status-line';
 import { render } from './templates';
@@ -65,7 +65,7 @@ export function boardCard(key: string, open: SoaRequest[], recent: SoaRequest[],
     open: ordered.slice(0, BOARD_ROWS).map(row),
     more:
       ordered.length > BOARD_ROWS
-        ? `…and ${ordered.length - BOARD_ROWS} more open requests (oldest shown first); \`status\` lists them.`
+        ? `…and ${ordered.length - BOARD_ROWS} more open requests (oldest shown first); "status" lists them.`
         : '',
     recent: recent.map(row),
     updated: time(updatedAt),
@@ -78,7 +78,7 @@ export function boardCard(key: string, open: SoaRequest[], recent: SoaRequest[],
 export const MY_STATUS = {
   openTitle: (n: number) => `Your open requests (${n})`,
   latestTitle: 'You have no open requests; your latest ones',
-  none: 'You have no requests yet. Try `move <group> to cloud`.',
+  none: `You have no requests yet. Try "move ${PH.group} to cloud".`,
 };
 
 /** `status R-…`. */

@@ -63,7 +63,7 @@ describe('bot: commands and cards', () => {
 
   it('help, an empty message and unknown input get helpful answers, never a stack trace', async () => {
     const help = await ask(s, 'help');
-    assert.match(cardText(cardOf(help[0]!)), /move <group> to cloud/);
+    assert.match(cardText(cardOf(help[0]!)), /move &lt;group&gt; to cloud/);
     const empty = await ask(s, '', { kind: 'channel' });
     assert.match(cardText(cardOf(empty[0]!)), /What I can do/);
     const typo = await ask(s, 'mvoe SecGroup1 to cloud');

@@ -142,6 +142,43 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     assert.equal(res.status(), 200);
   }
 
+  /** A message in the group chat "Identity Admins", @mentioning the bot. */
+  async function chat(text: string): Promise<void> {
+    await page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
+    await page.getByRole('textbox').click();
+    await page.keyboard.type('@SOA');
+    await page
+      .getByRole('listbox', { name: 'Typeahead menu' })
+      .getByRole('menuitem', { name: /SOA Bot/ })
+      .click();
+    await page.keyboard.type(` ${text}`);
+    const [sent] = await Promise.all([
+      page.waitForResponse(
+        (r) => /\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(r.url()) && r.request().method() === 'POST',
+      ),
+      page.getByRole('button', { name: 'Send Message' }).click(),
+    ]);
+    assert.equal(sent.status(), 200);
+  }
+
+  it('group chat: the help and board cards show their placeholders, <group> and <request id>', async () => {
+    await chat('help');
+    const help = card('What I can do');
+    await help.waitFor();
+    const helpText = await help.innerText();
+    for (const usage of ['move <group> to cloud', 'rollback <request id>', 'cancel <request id>', 'sign in', 'export'])
+      assert.ok(helpText.includes(usage), `the help card shows ${usage}:\n${helpText}`);
+    assert.match(helpText, /"status <group>" or "status <request id>"/);
+    await help.screenshot({ path: join(artifacts, '00-help-card.png') });
+
+    await chat('board');
+    const board = card('Group SOA requests in this conversation', 'No open requests here');
+    await board.waitFor();
+    const boardText = await board.innerText();
+    assert.match(boardText, /Type "move <group> to cloud" to start one/);
+    assert.match(boardText, /Type "status <request id>" for a request's timeline/);
+  });
+
   it(
     'channel: "move SecGroup1 to cloud" → card with the nesting warning → Megan approves → audit ' +
       'confirmation in the thread',
@@ -220,21 +257,7 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
   );
 
   it('group chat: rollback of SOAGroup3 → waiting for sync → a sync cycle → taken over by AD', async () => {
-    await page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
-    await page.getByRole('textbox').click();
-    await page.keyboard.type('@SOA');
-    await page
-      .getByRole('listbox', { name: 'Typeahead menu' })
-      .getByRole('menuitem', { name: /SOA Bot/ })
-      .click();
-    await page.keyboard.type(' rollback SOAGroup3');
-    const [sent] = await Promise.all([
-      page.waitForResponse(
-        (r) => /\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(r.url()) && r.request().method() === 'POST',
-      ),
-      page.getByRole('button', { name: 'Send Message' }).click(),
-    ]);
-    assert.equal(sent.status(), 200);
+    await chat('rollback SOAGroup3');
     const request = card('Roll back to AD: SOAGroup3', 'Completes at the next sync');
     await request.waitFor();
     await approve(request);

@@ -62,10 +62,12 @@ export const HELP_COMMANDS: Array<{ usage: string; what: string }> = [
 ];
 
 export function helpCard(policy: ApprovalPolicy): Card {
-  return render('help', {
-    commands: HELP_COMMANDS,
-    approvers: `Who may approve: ${describeApprovers(policy)}.`,
-  });
+  return render(
+    'help',
+    { commands: HELP_COMMANDS, approvers: `Who may approve: ${describeApprovers(policy)}.` },
+    'I move Active Directory groups to cloud management and back, after an approval. Commands: move, rollback, ' +
+      'check, status, pending, board, export, cancel, sign in, sign out, help.',
+  );
 }
 
 /** Answers to a message the bot cannot act on. */

@@ -3,7 +3,7 @@ import { describeState, type SoaRequest } from '../domain/request';
 import { PH, shortChange, time, type Card } from './labels';
 import { shownReq } from './shown';
 import { statusLineOf } from './status-line';
-import { render } from './templates';
+import { render, summarised } from './templates';
 import { forCard, forMessage } from './text';
 
 /** Rows on the board card: keeps it well inside Teams' card size limit. */
@@ -69,6 +69,22 @@ export function boardCard(key: string, open: SoaRequest[], recent: SoaRequest[],
         : '',
     recent: recent.map(row),
     updated: time(updatedAt),
+  });
+}
+
+/** What an earlier board of the conversation shows once a newer one is posted. */
+export function movedBoardCard(): Card {
+  return summarised({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      {
+        type: 'TextBlock',
+        text: 'This board was replaced by a newer one in this conversation.',
+        wrap: true,
+        isSubtle: true,
+      },
+    ],
   });
 }
 

@@ -54,11 +54,14 @@ function texts(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/**
- * Card Markdown without emphasis marks or backticks. Entities stay: fallbackText may be drawn as
- * Markdown, where they show as the characters (and text from outside never becomes a tag).
- */
+/** Card Markdown without emphasis marks or backticks. */
 const unmarked = (markdown: string) => markdown.replace(/\*\*|`/g, '');
+
+/**
+ * fallbackText may be drawn as Markdown with HTML, as messages are: a name from outside that
+ * looks like a tag is escaped, and the entities of placeholders show as the characters.
+ */
+const fallback = (markdown: string) => unmarked(markdown).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** As read aloud: a placeholder by its name ("move group to cloud"), no markup characters. */
 const spoken = (markdown: string) =>
@@ -87,5 +90,5 @@ export function render(name: CardName, data: Record<string, unknown>, summary?: 
 /** A card with its `fallbackText` and `speak` (see render). */
 export function summarised(card: Record<string, unknown>, summary?: string): Record<string, unknown> {
   const about = summary ?? sentences(texts(card.body).slice(0, 2));
-  return { ...card, fallbackText: unmarked(about), speak: spoken(about) };
+  return { ...card, fallbackText: fallback(about), speak: spoken(about) };
 }

@@ -30,14 +30,14 @@ export function syncedRow(f: GroupFacts, state: SoaState): CheckRow {
       id: 'synced',
       title: 'Synced from AD',
       status: 'fail',
-      detail: 'This is a Microsoft 365 group, a cloud object: there is nothing to switch.',
+      detail: `${f.group.displayName} is a Microsoft 365 group created in the cloud: there is nothing to switch.`,
     };
   if (state === 'cloudOnly')
     return {
       id: 'synced',
       title: 'Synced from AD',
       status: 'fail',
-      detail: 'This group was created in the cloud and never synced from AD: there is nothing to switch.',
+      detail: `${f.group.displayName} was created in the cloud and never synced from AD: there is nothing to switch.`,
     };
   const g = f.group;
   const last = g.onPremisesLastSyncDateTime ? `, last synced ${when(g.onPremisesLastSyncDateTime)}` : '';
@@ -57,8 +57,8 @@ const STATE_TEXT: Record<SoaState, string> = {
   cloudOnly: '',
 };
 
-/** Whether the group is where the action starts from (not asked of a cloud-only group). */
-export function soaStateRow(state: SoaState, action: SoaAction): CheckRow {
+/** Whether the group (named `name`) is where the action starts from (not asked of a cloud-only group). */
+export function soaStateRow(state: SoaState, action: SoaAction, name: string): CheckRow {
   const title = 'Current source of authority';
   if (state === 'unknown')
     return {
@@ -69,8 +69,8 @@ export function soaStateRow(state: SoaState, action: SoaAction): CheckRow {
     };
   const want = action === 'move' ? 'ad' : 'cloud';
   if (state === want) return { id: 'soaState', title, status: 'pass', detail: `The group is ${STATE_TEXT[state]}.` };
-  const what = action === 'move' ? 'A move needs a group managed in AD' : 'A rollback needs a cloud-managed group';
-  return { id: 'soaState', title, status: 'fail', detail: `${what}; this group is ${STATE_TEXT[state]}.` };
+  const need = action === 'move' ? 'a move needs a group managed in AD' : 'a rollback needs a cloud-managed group';
+  return { id: 'soaState', title, status: 'fail', detail: `${name} is ${STATE_TEXT[state]}: ${need}.` };
 }
 
 /** Mail-enabled kinds warn, a security group passes, a Microsoft 365 group has no row. */
@@ -95,8 +95,8 @@ export function syncVersionsRow(minimums: SyncMinimums): CheckRow {
     title: 'Sync client versions',
     status: 'ack',
     detail:
-      `Graph does not report installed sync client versions. Confirm Connect Sync ${minimums.connectSync} or ` +
-      `later, or the Cloud Sync provisioning agent ${minimums.cloudSync} or later, so the sync client honours ` +
-      'the switch.',
+      `Connect Sync ${minimums.connectSync} or later, or the Cloud Sync provisioning agent ${minimums.cloudSync} ` +
+      'or later, runs on the sync servers, so that the sync client honours the switch (Graph does not report ' +
+      'installed versions).',
   };
 }

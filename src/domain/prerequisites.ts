@@ -25,7 +25,7 @@ export {
 export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimums): CheckRow[] {
   const state = soaState(f);
   const rows: CheckRow[] = [tenantSyncRow(f), syncedRow(f, state)];
-  if (state !== 'cloudOnly') rows.push(soaStateRow(state, action));
+  if (state !== 'cloudOnly') rows.push(soaStateRow(state, action, f.group.displayName));
   if (action === 'move') rows.push(childrenRow(f), parentsRow(f), depthRow(f));
   const mail = mailRow(f, action);
   if (mail) rows.push(mail);
@@ -33,6 +33,21 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
   else rows.push(cloudMembersRow(f), cloudEditsRow(), completesAtSyncRow());
   rows.push(syncVersionsRow(minimums));
   return rows;
+}
+
+/**
+ * The rows that apply to this group. A group that never came from AD (a Microsoft 365 group, or
+ * one created in the cloud) has nothing to switch: only the tenant's sync and that reason apply,
+ * not what a switch would change (nesting, attributes, later AD edits, sync client versions).
+ * Plans keep every row of their first group: the tenant-wide ones hold for the whole plan.
+ */
+export function applicableRows(f: GroupFacts, rows: CheckRow[]): CheckRow[] {
+  return soaState(f) === 'cloudOnly' ? rows.filter((r) => r.id === 'tenantSync' || r.id === 'synced') : rows;
+}
+
+/** The reasons a request cannot be made: the details of the failed rows. */
+export function blockingReasons(rows: CheckRow[]): string[] {
+  return rows.filter((r) => r.status === 'fail').map((r) => r.detail);
 }
 
 /** A failed row blocks the request; warnings and unknowns are for the approver to weigh. */

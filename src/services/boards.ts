@@ -17,6 +17,8 @@ import { FINAL_STATES, OPEN_STATES, type ConversationAnchor, type SoaRequest } f
 
 export interface BoardView {
   boardCard(key: string, open: SoaRequest[], recent: SoaRequest[], updatedAt: string): Record<string, unknown>;
+  /** What an earlier board shows once a newer one is posted in its conversation. */
+  movedBoardCard(): Record<string, unknown>;
 }
 
 /** Requests read for one board; the card shows at most BOARD_ROWS of them. */
@@ -71,7 +73,7 @@ export class BoardService {
     const previous = await this.ports.boards.get(key);
     await this.ports.boards.put({ key, anchor, postedAt: this.ports.clock.now().toISOString(), postedBy });
     if (previous?.anchor.cardActivityId && previous.anchor.cardActivityId !== anchor.cardActivityId) {
-      await this.ports.notifier.updateCard(previous.anchor, movedCard()).catch(() => undefined);
+      await this.ports.notifier.updateCard(previous.anchor, this.ports.view.movedBoardCard()).catch(() => undefined);
     }
   }
 
@@ -121,20 +123,4 @@ export class BoardService {
       this.ports.logger.warn('board refresh failed', { requestId, error: e instanceof Error ? e.message : String(e) });
     }
   }
-}
-
-function movedCard(): Record<string, unknown> {
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
-      {
-        type: 'TextBlock',
-        text: 'This board was replaced by a newer one in this conversation.',
-        wrap: true,
-        isSubtle: true,
-      },
-    ],
-  };
 }

@@ -21,3 +21,13 @@ export function time(iso: string | null | undefined): string {
     .replace(/:\d\dZ$/, ' UTC')
     .replace(/Z$/, ' UTC');
 }
+
+/**
+ * A placeholder in a command's syntax, such as <group>. Teams' Markdown, in messages and in
+ * card text alike, takes a bare <group> for an HTML tag and drops it; written with entities it
+ * shows as <group> in both. Inside `code` the entities would show as typed, so a command with
+ * a placeholder is quoted ("status <request id>"), never put in backticks.
+ */
+export const placeholder = (name: string) => `&lt;${name}&gt;`;
+/** The placeholders the bot's texts use. */
+export const PH = { group: placeholder('group'), requestId: placeholder('request id') };

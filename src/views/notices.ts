@@ -1,6 +1,7 @@
 /** The words of every notice the use cases need (see `Notice` in ports/presenter). No I/O. */
 import type { SoaRequest } from '../domain/request';
 import type { Notice } from '../ports/presenter';
+import { PH } from './labels';
 import { forMessage } from './text';
 
 const STATE_DONE_BY: Partial<Record<SoaRequest['state'], string>> = {
@@ -56,7 +57,7 @@ export function notice(n: Notice): string {
       return `Nothing to switch: all ${n.skipped.length} groups in ${n.label} are skipped (${reasons}).`;
     }
     case 'rollbackNotMovePlan':
-      return `Request ${n.requestId} is not a move plan; roll single groups back with \`rollback <group>\`.`;
+      return `Request ${n.requestId} is not a move plan; roll single groups back with "rollback ${PH.group}".`;
     case 'rollbackNotFinished':
       return `Plan ${n.request.id} is ${describe(n.request)}; it can be rolled back once it has finished or stopped.`;
     case 'rollbackNothingSwitched':

@@ -15,7 +15,7 @@ import { notice } from './notices';
 import { pickCard } from './pick-card';
 import { planCheckCard, planListing } from './plan-card';
 import { checkCard, requestCard } from './request-card';
-import { boardCard, statusCard } from './status';
+import { boardCard, movedBoardCard, statusCard } from './status';
 import { statusLine } from './status-line';
 import { reminder, threadUpdate, watchLine } from './thread-lines';
 
@@ -26,7 +26,7 @@ export class CardPresenter implements Presenter {
   constructor(
     private readonly policy: ApprovalPolicy,
     private readonly ackText: (r: CheckRow | undefined) => string = (r) =>
-      r?.detail ?? 'I confirm the sync client versions.',
+      r ? `I confirm: ${r.detail}` : 'I confirm the sync client versions.',
   ) {}
 
   // The builders that need nothing of the presenter's own.
@@ -37,6 +37,7 @@ export class CardPresenter implements Presenter {
   readonly pickCard = pickCard;
   readonly statusCard = statusCard;
   readonly boardCard = boardCard;
+  readonly movedBoardCard = movedBoardCard;
   readonly errorCard = errorCard;
   readonly threadUpdate = threadUpdate;
   readonly watchLine = watchLine;

@@ -1,14 +1,14 @@
 /** The request card (one group or a plan, in every state) and the check card of one group. */
 import type { SoaAction } from '../domain/command';
 import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
-import type { CheckRow, GroupFacts } from '../domain/prerequisites';
+import { applicableRows, blockingReasons, type CheckRow, type GroupFacts } from '../domain/prerequisites';
 import { cardVersion, type SoaRequest } from '../domain/request';
-import { checkRows, groupFacts } from './facts';
+import { checkSections, groupFacts } from './facts';
 import { changeLabel, shortChange, time, type Card } from './labels';
 import { planView } from './plan-card';
 import { shownChecks, shownFacts, shownReq } from './shown';
 import { statusLineOf } from './status-line';
-import { render } from './templates';
+import { render, sentences } from './templates';
 import { forCard } from './text';
 
 const HEADER: Record<string, string> = {
@@ -53,46 +53,75 @@ export function requestCard(raw: SoaRequest, policy: ApprovalPolicy, ackText: Ac
   }
   const canDecide = req.state === 'awaiting_approval';
   const plan = req.plan ? planView(req) : undefined;
-  return render('request', {
-    ...(plan ? { plan } : {}),
-    canResume: !!req.plan && req.state === 'stopped',
-    canRollbackPlan:
-      !!req.plan &&
-      req.action === 'move' &&
-      ['completed', 'stopped'].includes(req.state) &&
-      req.plan.steps.some((st) => st.state === 'done'),
-    title: `${req.action === 'move' ? 'Move to cloud' : 'Roll back to AD'}: ${req.groupName}`,
-    statusLine: statusLineOf(req),
-    headerStyle: HEADER[req.state] ?? 'default',
-    groupFacts: groupFacts(req.facts),
-    checks: checkRows(req.checks),
-    outcome,
-    approvers: canDecide ? `Who may decide: ${describeApprovers(policy)}. Anyone else is refused.` : undefined,
-    canDecide,
-    ackText: ackText(req.checks.find((c) => c.id === 'syncVersions')),
-    requestId: req.id,
-    version: cardVersion(req),
-    canRequestFromCheck: false,
+  const ack = req.checks.find((c) => c.id === 'syncVersions');
+  // While it can be decided, the tick box above Approve says what to confirm: the row would say it twice.
+  const checks = checkSections(canDecide ? req.checks.filter((c) => c !== ack) : req.checks, {
+    fold: ['ack'],
+    ...(req.syncVersionsAcknowledged ? { labels: { ack: 'confirmed by the approver' } } : {}),
   });
+  const title = `${req.action === 'move' ? 'Move to cloud' : 'Roll back to AD'}: ${req.groupName}`;
+  const statusLine = statusLineOf(req);
+  return render(
+    'request',
+    {
+      ...(plan ? { plan } : {}),
+      canResume: !!req.plan && req.state === 'stopped',
+      canRollbackPlan:
+        !!req.plan &&
+        req.action === 'move' &&
+        ['completed', 'stopped'].includes(req.state) &&
+        req.plan.steps.some((st) => st.state === 'done'),
+      title,
+      statusLine,
+      headerStyle: HEADER[req.state] ?? 'default',
+      groupFacts: groupFacts(req.facts),
+      ...checks,
+      outcome,
+      approvers: canDecide ? `Who may decide: ${describeApprovers(policy)}. Anyone else is refused.` : undefined,
+      canDecide,
+      ackText: ackText(ack),
+      requestId: req.id,
+      version: cardVersion(req),
+      canRequestFromCheck: false,
+    },
+    sentences([title, statusLine, checksSummary(checks)]),
+  );
 }
 
-/** The dry-run report (check), with a button to turn it into a request when nothing blocks. */
+/** The prerequisites in a sentence: the counts, and which rows need attention. */
+function checksSummary(s: ReturnType<typeof checkSections>): string {
+  return s.checks.length
+    ? `${s.checksHeading}: ${s.checks.map((c) => `${c.title} (${c.statusLabel})`).join('; ')}`
+    : s.checksHeading;
+}
+
+/**
+ * The dry-run report (check), with a button to turn it into a request when nothing blocks.
+ * Blocked, it leads with the reason and shows only the rows that apply to the group.
+ */
 export function checkCard(rawFacts: GroupFacts, rawChecks: CheckRow[], action: SoaAction, blocked: boolean): Card {
   const facts = shownFacts(rawFacts, forCard);
-  const checks = shownChecks(rawChecks, forCard);
-  return render('request', {
-    title: `Check (${shortChange(action)}): ${facts.group.displayName}`,
-    statusLine: blocked
-      ? 'A blocking check failed: this change cannot be requested.'
-      : 'Dry run: nothing was requested or changed.',
-    headerStyle: blocked ? 'attention' : 'emphasis',
-    groupFacts: groupFacts(facts),
-    checks: checkRows(checks),
-    outcome: [],
-    canDecide: false,
-    canRequestFromCheck: !blocked,
-    requestTitle: action === 'move' ? 'Request the move' : 'Request the rollback',
-    groupId: facts.group.id,
-    action,
-  });
+  const checks = shownChecks(applicableRows(rawFacts, rawChecks), forCard);
+  const sections = checkSections(checks);
+  const title = `Check (${shortChange(action)}): ${facts.group.displayName}`;
+  const statusLine = blocked
+    ? `${blockingReasons(checks).join(' ')} This ${shortChange(action)} cannot be requested.`
+    : 'Dry run: nothing was requested or changed.';
+  return render(
+    'request',
+    {
+      title,
+      statusLine,
+      headerStyle: blocked ? 'attention' : 'emphasis',
+      groupFacts: groupFacts(facts),
+      ...sections,
+      outcome: [],
+      canDecide: false,
+      canRequestFromCheck: !blocked,
+      requestTitle: action === 'move' ? 'Request the move' : 'Request the rollback',
+      groupId: facts.group.id,
+      action,
+    },
+    sentences([title, statusLine, checksSummary(sections)]),
+  );
 }

@@ -1,9 +1,9 @@
 /** Where requests stand: the status card (`status`, `pending`) and the conversation's board. */
 import { describeState, type SoaRequest } from '../domain/request';
-import { shortChange, time, type Card } from './labels';
+import { PH, shortChange, time, type Card } from './labels';
 import { shownReq } from './shown';
 import { statusLineOf } from './status-line';
-import { render } from './templates';
+import { render, summarised } from './templates';
 import { forCard, forMessage } from './text';
 
 /** Rows on the board card: keeps it well inside Teams' card size limit. */
@@ -65,10 +65,26 @@ export function boardCard(key: string, open: SoaRequest[], recent: SoaRequest[],
     open: ordered.slice(0, BOARD_ROWS).map(row),
     more:
       ordered.length > BOARD_ROWS
-        ? `…and ${ordered.length - BOARD_ROWS} more open requests (oldest shown first); \`status\` lists them.`
+        ? `…and ${ordered.length - BOARD_ROWS} more open requests (oldest shown first); "status" lists them.`
         : '',
     recent: recent.map(row),
     updated: time(updatedAt),
+  });
+}
+
+/** What an earlier board of the conversation shows once a newer one is posted. */
+export function movedBoardCard(): Card {
+  return summarised({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      {
+        type: 'TextBlock',
+        text: 'This board was replaced by a newer one in this conversation.',
+        wrap: true,
+        isSubtle: true,
+      },
+    ],
   });
 }
 
@@ -78,7 +94,7 @@ export function boardCard(key: string, open: SoaRequest[], recent: SoaRequest[],
 export const MY_STATUS = {
   openTitle: (n: number) => `Your open requests (${n})`,
   latestTitle: 'You have no open requests; your latest ones',
-  none: 'You have no requests yet. Try `move <group> to cloud`.',
+  none: `You have no requests yet. Try "move ${PH.group} to cloud".`,
 };
 
 /** `status R-…`. */

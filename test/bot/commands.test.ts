@@ -63,7 +63,7 @@ describe('bot: commands and cards', () => {
 
   it('help, an empty message and unknown input get helpful answers, never a stack trace', async () => {
     const help = await ask(s, 'help');
-    assert.match(cardText(cardOf(help[0]!)), /move <group> to cloud/);
+    assert.match(cardText(cardOf(help[0]!)), /move &lt;group&gt; to cloud/);
     const empty = await ask(s, '', { kind: 'channel' });
     assert.match(cardText(cardOf(empty[0]!)), /What I can do/);
     const typo = await ask(s, 'mvoe SecGroup1 to cloud');
@@ -149,7 +149,7 @@ describe('bot: commands and cards', () => {
     for (const [name, pattern] of [
       ['Project X', /Microsoft 365 group/],
       ['CloudOnly-Engineering', /never synced from AD/],
-      ['SOAGroup3', /this group is cloud-managed/],
+      ['SOAGroup3', /SOAGroup3 is cloud-managed: a move needs a group managed in AD/],
     ] as const) {
       const r = await ask(s, `move ${name} to cloud`);
       assert.match(text(r[0]!), /cannot be requested/, name);
@@ -157,7 +157,7 @@ describe('bot: commands and cards', () => {
       assert.deepEqual(actions(cardOf(r[0]!)), [], 'no approval offered');
     }
     const rb = await ask(s, 'rollback SecGroup2');
-    assert.match(cardText(cardOf(rb[0]!)), /A rollback needs a cloud-managed group; this group is managed in AD/);
+    assert.match(cardText(cardOf(rb[0]!)), /SecGroup2 is managed in AD: a rollback needs a cloud-managed group/);
     const seed = defaultSeed();
     seed.organization.onPremisesSyncEnabled = false;
     await admin(s.tenant, 'POST', '/_fake/reset', seed);

@@ -134,6 +134,8 @@ describe('bot: hostile input', () => {
       for (const t of (card.body as Array<{ text?: string }>).map((b) => b.text ?? ''))
         assert.doesNotMatch(t, /\n✅ Approved/, 'the name cannot start a line of its own');
       assert.doesNotMatch(JSON.stringify(card), /\[docs\]\(/, 'the description is text too');
+      assert.match(card.fallbackText as string, /&lt;b&gt;bold&lt;\/b&gt; &lt;at&gt;Megan Bowen&lt;\/at&gt;/);
+      assert.doesNotMatch(`${card.fallbackText as string} ${card.speak as string}`, /<b>|<at>|\]\(https/);
 
       // Rejected with a reason that tries the same: the thread line escapes HTML and breaks the link.
       const approve = actions(card).find((a) => a.verb === 'approve')!;

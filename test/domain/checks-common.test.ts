@@ -35,34 +35,40 @@ describe('domain checks for a move and a rollback alike', () => {
     assert.equal(syncedRow(bare, soaState(bare)).detail, 'From AD as ?.');
     const m365 = facts({ group: { kind: 'unified' } });
     assert.equal(syncedRow(m365, soaState(m365)).status, 'fail');
-    assert.match(syncedRow(m365, soaState(m365)).detail, /Microsoft 365 group, a cloud object/);
+    assert.equal(
+      syncedRow(m365, soaState(m365)).detail,
+      'SecGroup1 is a Microsoft 365 group created in the cloud: there is nothing to switch.',
+    );
     const cloudOnly = facts({ group: { onPremisesSyncEnabled: null, onPremisesSecurityIdentifier: null } });
     assert.equal(syncedRow(cloudOnly, 'cloudOnly').status, 'fail');
-    assert.match(syncedRow(cloudOnly, 'cloudOnly').detail, /created in the cloud and never synced from AD/);
+    assert.equal(
+      syncedRow(cloudOnly, 'cloudOnly').detail,
+      'SecGroup1 was created in the cloud and never synced from AD: there is nothing to switch.',
+    );
   });
 
   it('current source of authority: pass where the action starts, fail elsewhere saying why, unknown if unread', () => {
-    assert.deepEqual(soaStateRow('ad', 'move'), {
+    assert.deepEqual(soaStateRow('ad', 'move', 'SecGroup1'), {
       id: 'soaState',
       title: 'Current source of authority',
       status: 'pass',
       detail: 'The group is managed in AD.',
     });
-    assert.equal(soaStateRow('cloud', 'rollback').detail, 'The group is cloud-managed.');
-    assert.equal(soaStateRow('cloud', 'move').status, 'fail');
+    assert.equal(soaStateRow('cloud', 'rollback', 'SecGroup1').detail, 'The group is cloud-managed.');
+    assert.equal(soaStateRow('cloud', 'move', 'SecGroup1').status, 'fail');
     assert.equal(
-      soaStateRow('cloud', 'move').detail,
-      'A move needs a group managed in AD; this group is cloud-managed.',
+      soaStateRow('cloud', 'move', 'SecGroup1').detail,
+      'SecGroup1 is cloud-managed: a move needs a group managed in AD.',
     );
     assert.equal(
-      soaStateRow('rollbackPending', 'move').detail,
-      'A move needs a group managed in AD; this group is rolled back and waiting for the next sync cycle.',
+      soaStateRow('rollbackPending', 'move', 'SecGroup1').detail,
+      'SecGroup1 is rolled back and waiting for the next sync cycle: a move needs a group managed in AD.',
     );
     assert.equal(
-      soaStateRow('ad', 'rollback').detail,
-      'A rollback needs a cloud-managed group; this group is managed in AD.',
+      soaStateRow('ad', 'rollback', 'SecGroup1').detail,
+      'SecGroup1 is managed in AD: a rollback needs a cloud-managed group.',
     );
-    const unknown = soaStateRow('unknown', 'move');
+    const unknown = soaStateRow('unknown', 'move', 'SecGroup1');
     assert.equal(unknown.status, 'unknown');
     assert.match(unknown.detail, /read again with the approver's token before any change/);
   });
@@ -93,8 +99,8 @@ describe('domain checks for a move and a rollback alike', () => {
     assert.equal(row.status, 'ack');
     assert.equal(
       row.detail,
-      'Graph does not report installed sync client versions. Confirm Connect Sync 2.5.76.0 or later, or the ' +
-        'Cloud Sync provisioning agent 1.1.1370.0 or later, so the sync client honours the switch.',
+      'Connect Sync 2.5.76.0 or later, or the Cloud Sync provisioning agent 1.1.1370.0 or later, runs on the ' +
+        'sync servers, so that the sync client honours the switch (Graph does not report installed versions).',
     );
   });
 });

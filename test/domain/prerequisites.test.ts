@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { evaluate, isBlocked, when, type CheckRow } from '../../src/domain/prerequisites';
+import {
+  applicableRows,
+  blockingReasons,
+  evaluate,
+  isBlocked,
+  when,
+  type CheckRow,
+} from '../../src/domain/prerequisites';
 import { cloudManaged, facts } from './fixtures';
 
 const minimums = { connectSync: '2.5.76.0', cloudSync: '1.1.1370.0' };
@@ -49,6 +56,23 @@ describe('domain: the prerequisite checklist', () => {
     assert.equal(isBlocked(evaluate(facts(), 'rollback', minimums)), true, 'still managed in AD');
     const noSync = facts({ tenant: { onPremisesSyncEnabled: false, onPremisesLastSyncDateTime: null } });
     assert.equal(isBlocked(evaluate(noSync, 'move', minimums)), true);
+  });
+
+  it('a group that never came from AD: only the tenant row and the reason apply, the reason leads', () => {
+    const m365 = facts({ group: { kind: 'unified', displayName: 'Project X' } });
+    const rows = evaluate(m365, 'move', minimums);
+    assert.deepEqual(ids(applicableRows(m365, rows)), ['tenantSync', 'synced']);
+    assert.deepEqual(blockingReasons(rows), [
+      'Project X is a Microsoft 365 group created in the cloud: there is nothing to switch.',
+    ]);
+    const cloudOnly = facts({ group: { onPremisesSyncEnabled: null, onPremisesSecurityIdentifier: null } });
+    assert.deepEqual(ids(applicableRows(cloudOnly, evaluate(cloudOnly, 'rollback', minimums))), [
+      'tenantSync',
+      'synced',
+    ]);
+    const synced = evaluate(cloudManaged(), 'move', minimums);
+    assert.deepEqual(applicableRows(cloudManaged(), synced), synced, 'a group from AD keeps every row');
+    assert.deepEqual(blockingReasons(synced), ['SecGroup1 is cloud-managed: a move needs a group managed in AD.']);
   });
 
   it('warnings and unknowns do not block; only a failed row does', () => {

@@ -133,6 +133,15 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     texts.reduce((loc, t) => loc.filter({ hasText: t }), page.locator('.ac-adaptiveCard'));
   const message = (re: RegExp) => page.getByRole('paragraph').filter({ hasText: re });
 
+  /** One card, whole: the page grows to hold it for the shot, then returns to its size. */
+  async function shootCard(cardLocator: ReturnType<typeof card>, name: string): Promise<void> {
+    const height = (await cardLocator.boundingBox())?.height ?? 0;
+    await page.setViewportSize({ width: 1400, height: Math.max(1100, Math.ceil(height) + 400) });
+    await cardLocator.scrollIntoViewIfNeeded();
+    await cardLocator.screenshot({ path: join(artifacts, name) });
+    await page.setViewportSize({ width: 1400, height: 1100 });
+  }
+
   async function approve(cardLocator: ReturnType<typeof card>): Promise<void> {
     await cardLocator.getByRole('checkbox').check();
     const [res] = await Promise.all([
@@ -141,6 +150,43 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     ]);
     assert.equal(res.status(), 200);
   }
+
+  /** A message in the group chat "Identity Admins", @mentioning the bot. */
+  async function chat(text: string): Promise<void> {
+    await page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
+    await page.getByRole('textbox').click();
+    await page.keyboard.type('@SOA');
+    await page
+      .getByRole('listbox', { name: 'Typeahead menu' })
+      .getByRole('menuitem', { name: /SOA Bot/ })
+      .click();
+    await page.keyboard.type(` ${text}`);
+    const [sent] = await Promise.all([
+      page.waitForResponse(
+        (r) => /\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(r.url()) && r.request().method() === 'POST',
+      ),
+      page.getByRole('button', { name: 'Send Message' }).click(),
+    ]);
+    assert.equal(sent.status(), 200);
+  }
+
+  it('group chat: the help and board cards show their placeholders, <group> and <request id>', async () => {
+    await chat('help');
+    const help = card('What I can do');
+    await help.waitFor();
+    const helpText = await help.innerText();
+    for (const usage of ['move <group> to cloud', 'rollback <request id>', 'cancel <request id>', 'sign in', 'export'])
+      assert.ok(helpText.includes(usage), `the help card shows ${usage}:\n${helpText}`);
+    assert.match(helpText, /"status <group>" or "status <request id>"/);
+    await shootCard(help, '00-help-card.png');
+
+    await chat('board');
+    const board = card('Group SOA requests in this conversation', 'No open requests here');
+    await board.waitFor();
+    const boardText = await board.innerText();
+    assert.match(boardText, /Type "move <group> to cloud" to start one/);
+    assert.match(boardText, /Type "status <request id>" for a request's timeline/);
+  });
 
   it(
     'channel: "move SecGroup1 to cloud" → card with the nesting warning → Megan approves → audit ' +
@@ -159,8 +205,17 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
 
       const request = card('Move to cloud: SecGroup1', 'Nested groups stay in AD');
       await request.waitFor();
-      assert.match(await request.innerText(), /SecGroup1-Leaf → SecGroup1-Nested → SecGroup1/);
+      const folded = await request.innerText();
+      assert.match(folded, /SecGroup1-Leaf → SecGroup1-Nested → SecGroup1/);
+      assert.match(folded, /Prerequisites: 3 warnings · 6 pass/);
+      assert.doesNotMatch(folded, /Nesting depth/, 'rows that pass are folded');
+      assert.equal(folded.match(/Connect Sync 2\.5\.76\.0/g)?.length, 1, 'the acknowledgement is said once');
+      await shootCard(request, '01-approval-card-folded.png');
       await page.screenshot({ path: join(artifacts, '01-channel-approval-card.png'), fullPage: true });
+      await request.getByRole('button', { name: 'Show all 9 checks' }).click();
+      await request.getByText('Nesting depth').waitFor();
+      await request.getByRole('button', { name: 'Hide the passing checks' }).click();
+      await request.getByText('Nesting depth').waitFor({ state: 'hidden' });
 
       await approve(request);
       const confirmation = message(/Audit log:.*Change Source of Authority from AD to cloud.*initiated by Megan Bowen/);
@@ -220,21 +275,7 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
   );
 
   it('group chat: rollback of SOAGroup3 → waiting for sync → a sync cycle → taken over by AD', async () => {
-    await page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
-    await page.getByRole('textbox').click();
-    await page.keyboard.type('@SOA');
-    await page
-      .getByRole('listbox', { name: 'Typeahead menu' })
-      .getByRole('menuitem', { name: /SOA Bot/ })
-      .click();
-    await page.keyboard.type(' rollback SOAGroup3');
-    const [sent] = await Promise.all([
-      page.waitForResponse(
-        (r) => /\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(r.url()) && r.request().method() === 'POST',
-      ),
-      page.getByRole('button', { name: 'Send Message' }).click(),
-    ]);
-    assert.equal(sent.status(), 200);
+    await chat('rollback SOAGroup3');
     const request = card('Roll back to AD: SOAGroup3', 'Completes at the next sync');
     await request.waitFor();
     await approve(request);

@@ -152,7 +152,7 @@ describe('use cases: plans', () => {
     const notPlan = await w.service.requestPlanRollback(single.id, people.alex, anchor);
     assert.equal(
       notPlan.message,
-      `Request ${single.id} is not a move plan; roll single groups back with \`rollback <group>\`.`,
+      `Request ${single.id} is not a move plan; roll single groups back with "rollback &lt;group&gt;".`,
     );
     const req = await approvedTree();
     const early = await w.service.requestPlanRollback(req.id, people.alex, anchor);

@@ -29,6 +29,9 @@ const COMMANDS: { [K in RouteKey]: CommandHandler<K> } = {
   invalid,
 };
 
+/** Every route key, for the tests that check the help card and the app's command list name them all. */
+export const ROUTE_KEYS = Object.keys(COMMANDS) as RouteKey[];
+
 export async function runCommand(t: MessageTurn, command: Command): Promise<void> {
   const route = routeOf(command);
   await handle(t, route.key, route.command);

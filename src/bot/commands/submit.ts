@@ -23,7 +23,11 @@ export async function submit(t: Turn, groupId: string, action: SoaAction): Promi
   const anchor = anchorFor(t.ctx.activity);
   const r = await t.bot.service.submit(groupId, action, t.who, anchor);
   if (r.blocked) {
-    await sendCard(t.ctx, t.bot.presenter.checkCard(r.facts, r.checks, action, true), NOT_REQUESTED.blocked(action));
+    await sendCard(
+      t.ctx,
+      t.bot.presenter.checkCard(r.facts, r.checks, action, true),
+      NOT_REQUESTED.blocked(action, r.checks),
+    );
     return;
   }
   if (r.duplicate) {

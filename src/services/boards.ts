@@ -113,7 +113,7 @@ export class BoardService {
         const before = await this.ports.boards.rendered(key, cardId, started.render);
         if (before === null) {
           // A newer `board` command moved the board meanwhile: this card says so again.
-          await this.ports.notifier.updateCard(started.board.anchor, movedCard());
+          await this.ports.notifier.updateCard(started.board.anchor, this.ports.view.movedBoardCard());
           return;
         }
         // Nothing newer was sent before this card landed: it is the newest.

@@ -2,6 +2,7 @@
  * Writes that race: another write lands between a use case's read and its own write (the
  * in-memory store's `interleave`), and board refreshes that finish out of order.
  */
+import { movedBoardCard } from '../../src/views/status';
 import assert from 'node:assert/strict';
 import { transition, type SoaRequest } from '../../src/domain/request';
 import { boardKey } from '../../src/ports/boards';
@@ -101,6 +102,7 @@ class SlowNotifier extends RecordingNotifier {
 /** The board as rows `id:state`, enough to tell an older board from a newer one. */
 const view: BoardView = {
   boardCard: (_key, open) => ({ rows: open.map((r) => `${r.id}:${r.state}`) }),
+  movedBoardCard,
 };
 
 describe('the board: refreshes that finish out of order', () => {

@@ -118,6 +118,20 @@ describe(`fault injection on Blob Storage: ${REQUESTS} requests, two bot process
       ...verdict.figures,
       killed: { atRequest: Math.floor(REQUESTS / 2), ...killed },
     });
-    assertInvariants(verdict, REQUESTS);
+    try {
+      assertInvariants(verdict, REQUESTS);
+    } catch (e) {
+      // What the bots (0 and 1, then 1's restart) logged about the requests left unfinished.
+      const logged = (id: string) =>
+        bots.flatMap((b, n) =>
+          b
+            .output()
+            .split('\n')
+            .filter((l) => l.includes(id))
+            .map((l) => `bot ${n}: ${l}`),
+        );
+      for (const line of verdict.stuck) for (const l of logged(line.split(' ')[0]!)) console.log(`      ${l}`);
+      throw e;
+    }
   });
 });

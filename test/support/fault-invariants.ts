@@ -55,6 +55,16 @@ export interface FaultVerdict {
 const SWITCH = /\/onPremisesSyncBehavior$/;
 const groupOf = (path: string) => /groups\/([^/]+)\//.exec(path)![1]!;
 
+/** A group's Graph calls in a few words: method and status, with counts, in order of first use. */
+function graphCalls(log: RequestLogEntry[], groupId: string): string {
+  const counts = new Map<string, number>();
+  for (const e of log.filter((e) => e.path.includes(groupId))) {
+    const k = `${e.method} ${e.path.split(groupId)[1] || '/'} ${e.status}`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
+}
+
 export async function measure(
   target: FaultTarget,
   plan: FaultPlan,
@@ -104,7 +114,12 @@ export async function measure(
     unapproved: unapproved.map((w) => w.path),
     duplicates: duplicates.map((ws) => ws[0]!.path),
     lost,
-    stuck: stuck.map((r) => `${r.id} ${r.state}`),
+    stuck: stuck.map(
+      (r) =>
+        `${r.id} ${r.state} since ${r.updatedAt}` +
+        (r.lease ? ` (lease ${r.lease.owner} until ${r.lease.expiresAt})` : '') +
+        `: ${r.history.map((h) => `${h.state} ${h.at}`).join(', ')}; Graph: ${graphCalls(log, r.groupId)}`,
+    ),
     silent: silent.map((r) => r.id),
   };
 }

@@ -66,11 +66,18 @@ export interface AppDirectory {
   findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>>;
 }
 
+/**
+ * Called before each attempt of a write is sent (the first and every retry): it proves the
+ * caller still holds the work, or throws and nothing more is sent; it returns the instant by
+ * which the attempt must have ended.
+ */
+export type WriteGuard = () => Promise<Date>;
+
 /** Acts as one user through the on-behalf-of exchange: their roles, their rights, their audit trail. */
 export interface UserDirectory {
   whoAmI(): Promise<Decider & { name: string }>;
   readIsCloudManaged(groupId: string): Promise<boolean>;
-  setIsCloudManaged(groupId: string, value: boolean): Promise<void>;
+  setIsCloudManaged(groupId: string, value: boolean, guard?: WriteGuard): Promise<void>;
 }
 
 export interface DirectoryFactory {

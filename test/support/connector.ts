@@ -213,11 +213,11 @@ export class TestChannel {
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  /** A user types `text`; in channels and group chats with an @mention of the bot. */
+  /** A user types `text`; in channels and group chats with an @mention of the bot (at `botUrl`, else the channel's). */
   async say(
     user: User,
     text: string,
-    opts: { kind?: ConversationKind; key?: string; mention?: boolean; id?: string } = {},
+    opts: { kind?: ConversationKind; key?: string; mention?: boolean; id?: string; botUrl?: string } = {},
   ): Promise<{ id: string; status: number }> {
     const kind = opts.kind ?? 'personal';
     const id = opts.id ?? `msg-${randomUUID().slice(0, 8)}`;
@@ -233,7 +233,7 @@ export class TestChannel {
           }
         : {}),
     };
-    const r = await this.post(activity);
+    const r = await this.post(activity, opts.botUrl);
     return { id, status: r.status };
   }
 

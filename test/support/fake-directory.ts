@@ -178,8 +178,10 @@ export class FakeDirectory implements DirectoryFactory {
         })),
       readIsCloudManaged: async (groupId) =>
         call('readIsCloudManaged', [groupId], () => this.must(groupId).isCloudManaged),
-      setIsCloudManaged: async (groupId, value) =>
-        call('setIsCloudManaged', [groupId, value], () => {
+      // One attempt, sent once the guard (the caller's lease) allows it, as Graph's client does.
+      setIsCloudManaged: async (groupId, value, guard) => {
+        await guard?.();
+        return call('setIsCloudManaged', [groupId, value], () => {
           const g = this.must(groupId);
           if (this.ignoredWrites.has(groupId)) return;
           g.isCloudManaged = value;
@@ -196,7 +198,8 @@ export class FakeDirectory implements DirectoryFactory {
             action: value ? 'move' : 'rollback',
             visibleAt: at.getTime() + this.auditDelayMs,
           });
-        }),
+        });
+      },
     };
   }
 

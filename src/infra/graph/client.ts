@@ -18,6 +18,7 @@ import {
   TelemetryHandler,
   type Context,
   type Middleware,
+  type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
 import * as azureAuth from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
@@ -57,17 +58,30 @@ class GraphTimeoutError extends Error {
   }
 }
 
-/** Gives each attempt (after the retry handler) its own deadline. */
+/**
+ * A request's guard (a write under a lease), for `GraphRequest.middlewareOptions`: asked
+ * before each attempt is sent; when it throws, nothing more is sent. See WriteGuard.
+ */
+export class AttemptGuard implements MiddlewareOptions {
+  constructor(readonly before: () => Promise<Date>) {}
+}
+
+/**
+ * Gives each attempt (after the retry handler) its own deadline; with an AttemptGuard, the
+ * attempt is sent only once the guard allows it, and must end by the instant it returns.
+ */
 class TimeoutHandler implements Middleware {
   private next?: Middleware;
   constructor(private readonly ms: number) {}
   async execute(context: Context): Promise<void> {
-    const signal = AbortSignal.timeout(this.ms);
+    const guard = context.middlewareControl?.getMiddlewareOptions(AttemptGuard) as AttemptGuard | undefined;
+    const ms = guard ? Math.max(1, Math.min(this.ms, (await guard.before()).getTime() - Date.now())) : this.ms;
+    const signal = AbortSignal.timeout(ms);
     context.options = { ...(context.options ?? {}), signal } as Context['options'];
     try {
       await this.next!.execute(context);
     } catch (e) {
-      if (signal.aborted) throw new GraphTimeoutError(this.ms);
+      if (signal.aborted) throw new GraphTimeoutError(ms);
       throw e;
     }
   }

@@ -4,11 +4,11 @@ import { CodedError, isCoded } from '../../domain/errors';
 import type { Decider } from '../../domain/policy';
 import type { Person } from '../../domain/request';
 import type { Clock } from '../../ports/clock';
-import type { UserDirectory } from '../../ports/directory';
+import type { UserDirectory, WriteGuard } from '../../ports/directory';
 import type { UserTokenSource } from '../../ports/tokens';
 import { assertionOid } from './assertion';
 import { runBatch } from './batch';
-import { tokenRefusal, type GraphEndpoint } from './client';
+import { AttemptGuard, tokenRefusal, type GraphEndpoint } from './client';
 import { mapGraphError, type ErrorContext } from './errors';
 import { fail, ok, type Page } from './wire';
 
@@ -133,12 +133,28 @@ export class GraphUserDirectory implements UserDirectory {
     }
   }
 
-  async setIsCloudManaged(groupId: string, value: boolean): Promise<void> {
+  async setIsCloudManaged(groupId: string, value: boolean, guard?: WriteGuard): Promise<void> {
+    // The guard's refusal reaches the caller as it was thrown (not as a Graph error).
+    const refusal: { error?: unknown } = {};
+    const before = async () => {
+      try {
+        return await guard!();
+      } catch (e) {
+        refusal.error = e;
+        throw e;
+      }
+    };
     try {
       // Docs disagree on the answer (204 No Content now, 200 with the object before): both
       // are success, and the caller reads the value back to verify.
-      await (await this.graph()).api(`/groups/${groupId}/onPremisesSyncBehavior`).patch({ isCloudManaged: value });
+      await (
+        await this.graph()
+      )
+        .api(`/groups/${groupId}/onPremisesSyncBehavior`)
+        .middlewareOptions(guard ? [new AttemptGuard(before)] : [])
+        .patch({ isCloudManaged: value });
     } catch (e) {
+      if ('error' in refusal) throw refusal.error;
       throw await this.failed(mapGraphError(e, this.context(groupId)));
     }
   }

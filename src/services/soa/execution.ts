@@ -1,7 +1,7 @@
 /** Executing: the switch or rollback with the approver's token, under a lease, verified by reading it back. */
 import { isCoded } from '../../domain/errors';
 import { transition, type SoaRequest } from '../../domain/request';
-import { later, leased, MAX_EXECUTE_TRIES } from './leases';
+import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { executePlan } from './plan-steps';
 import { save, type Outcome, type ServicePorts } from './shared';
 
@@ -11,8 +11,9 @@ import { save, type Outcome, type ServicePorts } from './shared';
  */
 export async function execute(ports: ServicePorts, id: string, tries = 1): Promise<Outcome> {
   const { clock, queue, settings } = ports;
-  let req = await ports.store.get(id);
-  if (!req) return 'done';
+  const found = await ports.store.get(id);
+  if (!found) return 'done';
+  let req: SoaRequest = found;
   const now = clock.now();
   let resumed = false;
   if (req.state === 'approved') {
@@ -44,13 +45,19 @@ export async function execute(ports: ServicePorts, id: string, tries = 1): Promi
     if (current === target && !resumed)
       return await fail(ports, req, ports.presenter.notice({ kind: 'alreadyInTarget', action: req.action }));
     if (current !== target) {
-      await userDir.setIsCloudManaged(req.groupId, target);
+      await userDir.setIsCloudManaged(
+        req.groupId,
+        target,
+        leaseGuard(ports, { get: () => req, set: (r) => (req = r) }),
+      );
       const after = await userDir.readIsCloudManaged(req.groupId);
       if (after !== target) return await fail(ports, req, ports.presenter.notice({ kind: 'readBackMismatch' }));
     } else {
       ports.logger.info('write already took effect before a restart; not repeated', { requestId: id });
     }
   } catch (e) {
+    // Another instance took the request over while this one waited: it carries on.
+    if (isCoded(e, 'StaleVersion')) return 'retry';
     if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return later(e, tries);
     ports.logger.warn('switch failed', {
       requestId: req.id,

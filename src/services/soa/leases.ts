@@ -1,6 +1,7 @@
 /** How an execution holds its request (a lease) and when it tries again (throttling, outages). */
 import type { CodedError } from '../../domain/errors';
 import type { SoaRequest } from '../../domain/request';
+import type { WriteGuard } from '../../ports/directory';
 import type { Outcome, ServicePorts } from './shared';
 
 /**
@@ -15,6 +16,23 @@ export function leased(ports: ServicePorts, req: SoaRequest): SoaRequest {
   return {
     ...req,
     lease: { owner: instanceId, expiresAt: new Date(ports.clock.now().getTime() + leaseMs).toISOString() },
+  };
+}
+
+/**
+ * The guard of a write under the lease: before each attempt (the first and every retry the
+ * Graph client makes) the lease is renewed with the version check, so an instance whose
+ * lease ran out while it waited (a slow read, a Retry-After slept through) and whose request
+ * another instance took over meanwhile gets StaleVersion and sends nothing; the attempt must
+ * end before the renewed lease does. `hold` reads and replaces the request being executed.
+ */
+export function leaseGuard(ports: ServicePorts, hold: { get(): SoaRequest; set(req: SoaRequest): void }): WriteGuard {
+  return async () => {
+    const req = hold.get();
+    const next = leased(ports, { ...req, version: req.version + 1, updatedAt: ports.clock.now().toISOString() });
+    await ports.store.update(next);
+    hold.set(next);
+    return new Date(next.lease!.expiresAt);
   };
 }
 

@@ -2,7 +2,7 @@
 import { CodedError, isCoded } from '../../domain/errors';
 import { nextStep } from '../../domain/plan';
 import { transition, type Plan, type SoaRequest } from '../../domain/request';
-import { later, leased, MAX_EXECUTE_TRIES } from './leases';
+import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { announce, save, type Outcome, type ServicePorts } from './shared';
 
 /** A running plan's card is refreshed every this many steps. */
@@ -27,11 +27,17 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
     const at = clock.now().toISOString();
     try {
       if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
-        await userDir.setIsCloudManaged(step.groupId, target);
+        await userDir.setIsCloudManaged(
+          step.groupId,
+          target,
+          leaseGuard(ports, { get: () => req, set: (r) => (req = r) }),
+        );
         if ((await userDir.readIsCloudManaged(step.groupId)) !== target)
           throw new CodedError('DirectoryError', presenter.notice({ kind: 'readBackMismatch' }));
       }
     } catch (e) {
+      // Another instance took the plan over while this one waited: it carries on.
+      if (isCoded(e, 'StaleVersion')) return 'retry';
       if (isCoded(e, 'Throttled', 'ServiceUnavailable') && tries < MAX_EXECUTE_TRIES) return later(e, tries);
       return stopAt(ports, req, i, e);
     }

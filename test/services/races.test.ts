@@ -54,6 +54,23 @@ describe('use cases: writes that race', () => {
     assert.match(JSON.stringify(update?.card), /Approved by Megan Bowen/);
   });
 
+  it('a reminder with the card recorded in between is still sent, in the thread of the recorded card', async () => {
+    const req = await requested(w);
+    const card = { ...anchor, cardActivityId: 'card-9' };
+    w.store.interleave(async () => {
+      await w.service.attachCard(req.id, card);
+    });
+    assert.equal(await w.service.remind(req.id), 'done');
+    const stored = (await w.store.get(req.id))!;
+    assert.deepEqual([stored.anchor, !!stored.remindedAt], [card, true]);
+    const reminders = w.notifier.posts.filter((p) => String(p.message.text).startsWith('⏰ Reminder'));
+    assert.equal(reminders.length, 1, 'one reminder');
+    assert.equal(reminders[0]!.anchor.cardActivityId, 'card-9');
+    // The same reminder from another instance's job finds it sent.
+    assert.equal(await w.service.remind(req.id), 'done');
+    assert.equal(w.notifier.posts.filter((p) => String(p.message.text).startsWith('⏰ Reminder')).length, 1);
+  });
+
   it('a cancel with a reminder written in between is cancelled, the reminder kept', async () => {
     const req = await requested(w);
     w.store.interleave(remind(w, req.id));

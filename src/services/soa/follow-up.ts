@@ -3,20 +3,30 @@ import { isCoded } from '../../domain/errors';
 import type { Job } from '../../ports/queue';
 import type { ServicePorts } from './shared';
 
-/** One reminder in the thread for a request still waiting for a decision. */
+/** Reads before giving up when other writes keep landing between a read and the reminder's write. */
+const REMIND_ROUNDS = 3;
+
+/**
+ * One reminder in the thread for a request still waiting for a decision. A write that lands
+ * between the read and the reminder's own (the card recorded, a decision, the same reminder
+ * from another instance) sends it round again on a fresh read, whose checks then decide.
+ */
 export async function remind(ports: ServicePorts, id: string): Promise<'done' | 'retry'> {
   const now = () => ports.clock.now().toISOString();
-  const req = await ports.store.get(id);
-  if (!req || req.state !== 'awaiting_approval' || req.remindedAt) return 'done';
-  if (req.expiresAt <= now()) return 'done';
-  try {
-    await ports.store.update({ ...req, remindedAt: now(), version: req.version + 1 });
-  } catch (e) {
-    if (isCoded(e, 'StaleVersion')) return 'done';
-    throw e;
+  for (let round = 1; ; round++) {
+    const req = await ports.store.get(id);
+    if (!req || req.state !== 'awaiting_approval' || req.remindedAt) return 'done';
+    if (req.expiresAt <= now()) return 'done';
+    try {
+      await ports.store.update({ ...req, remindedAt: now(), version: req.version + 1 });
+    } catch (e) {
+      if (!isCoded(e, 'StaleVersion')) throw e;
+      if (round >= REMIND_ROUNDS) return 'retry';
+      continue;
+    }
+    await ports.notifier.post(req.anchor, ports.presenter.reminder(req));
+    return 'done';
   }
-  await ports.notifier.post(req.anchor, ports.presenter.reminder(req));
-  return 'done';
 }
 
 /** Approved requests that have not started for longer than `staleMs` get an execute job. */

@@ -1,12 +1,12 @@
 /** A plan (several groups, in order) on the request card, its dry run, and its full listing. */
 import type { SoaAction } from '../domain/command';
 import { planCounts } from '../domain/plan';
-import type { CheckRow, GroupFacts } from '../domain/prerequisites';
+import { applicableRows, blockingReasons, type CheckRow, type GroupFacts } from '../domain/prerequisites';
 import type { Plan, PlanStep } from '../domain/request';
-import { checkRows } from './facts';
+import { checkSections } from './facts';
 import type { Card } from './labels';
 import { shownChecks, shownFacts, shownPlan } from './shown';
-import { render } from './templates';
+import { render, sentences } from './templates';
 import { forCard, forMessage } from './text';
 
 /** Plan steps on a request card: keeps it well inside Teams' 28 KB card limit. */
@@ -33,11 +33,21 @@ function stepIcon(st: PlanStep): string {
   return '▫️';
 }
 
-function stepRow(plan: Plan, st: PlanStep, number: number): { text: string } {
+/** The step's state in words beside its icon: the icon alone carries no meaning. */
+function stepState(st: PlanStep, action: SoaAction): string {
+  const done = action === 'move' ? 'switched' : 'rolled back';
+  if (st.state === 'done') return st.audit ? `${done}, confirmed in the audit log` : done;
+  if (st.state === 'failed') return 'failed';
+  if (st.state === 'untouched') return 'left as it was';
+  return action === 'move' ? 'to switch' : 'to roll back';
+}
+
+function stepRow(plan: Plan, action: SoaAction, st: PlanStep, number: number): { text: string } {
   const level = plan.kind === 'tree' ? ` · level ${st.depth}` : '';
   const warnings = st.warnings.length ? ` · ⚠️ ${st.warnings.join('; ')}` : '';
   const error = st.error ? ` · ${st.error}` : '';
-  return { text: `${number}. ${stepIcon(st)} **${st.groupName}**${level}${warnings}${error}` };
+  const state = ` · ${stepState(st, action)}`;
+  return { text: `${number}. ${stepIcon(st)} **${st.groupName}**${level}${state}${warnings}${error}` };
 }
 
 /** What the plan holds, in counts: to switch, done, confirmed, failed, skipped and why, and what its checks found. */
@@ -84,7 +94,7 @@ export function planView(req: { plan?: Plan; action: SoaAction }): PlanView {
   return {
     heading: `Plan (${plan.label}), ${order}`,
     summary: summary(plan, req.action),
-    rows: shown.map((st, i) => stepRow(plan, st, start + i + 1)),
+    rows: shown.map((st, i) => stepRow(plan, req.action, st, start + i + 1)),
     more:
       n > shown.length
         ? `Steps ${start + 1}–${start + shown.length} of ${n} shown; every step is listed in the thread.`
@@ -102,22 +112,30 @@ export function planCheckCard(
 ): Card {
   const plan = shownPlan(rawPlan, forCard);
   const facts = shownFacts(rawFacts, forCard);
-  const checks = shownChecks(rawChecks, forCard);
-  return render('request', {
-    title: `Check (move to cloud): ${plan.label}`,
-    statusLine:
-      problem ??
-      (blocked
-        ? 'A blocking check failed: this plan cannot be requested.'
-        : 'Dry run: nothing was requested or changed. Ask with "move … to cloud" to request it.'),
-    headerStyle: blocked ? 'attention' : 'emphasis',
-    groupFacts: [{ label: 'Tenant facts from', value: `${facts.group.displayName} (${facts.group.id})` }],
-    checks: checkRows(checks),
-    outcome: [],
-    plan: planView({ plan, action: 'move' }),
-    canDecide: false,
-    canRequestFromCheck: false,
-  });
+  // Blocked, it leads with the reason and leaves out the rows that do not apply (as for one group).
+  const checks = shownChecks(blocked ? applicableRows(rawFacts, rawChecks) : rawChecks, forCard);
+  const sections = checkSections(checks);
+  const title = `Check (move to cloud): ${plan.label}`;
+  const statusLine =
+    problem ??
+    (blocked
+      ? `${blockingReasons(checks).join(' ')} This plan cannot be requested.`
+      : 'Dry run: nothing was requested or changed. Ask with "move … to cloud" to request it.');
+  return render(
+    'request',
+    {
+      title,
+      statusLine,
+      headerStyle: blocked ? 'attention' : 'emphasis',
+      groupFacts: [{ label: 'Tenant facts from', value: `${facts.group.displayName} (${facts.group.id})` }],
+      ...sections,
+      outcome: [],
+      plan: planView({ plan, action: 'move' }),
+      canDecide: false,
+      canRequestFromCheck: false,
+    },
+    sentences([title, statusLine, sections.checksHeading]),
+  );
 }
 
 /** Every step and every skipped group, as messages of at most `perMessage` lines (nothing cut). */

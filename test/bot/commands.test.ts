@@ -163,6 +163,14 @@ describe('bot: commands and cards', () => {
     await admin(s.tenant, 'POST', '/_fake/reset', seed);
     const r = await ask(s, 'check SecGroup2');
     assert.equal(rows(cardOf(r[0]!)).get('Tenant sync'), 'blocking');
+    // A plan's dry run leads with the same reason.
+    const tree = cardOf((await ask(s, 'check SecGroup1 and its nested groups'))[0]!);
+    assert.equal(
+      tree.body[0].items[1].text,
+      'On-premises directory sync is not enabled for this tenant: there is no AD source of authority to switch. ' +
+        'This plan cannot be requested.',
+    );
+    assert.equal(rows(tree).get('Tenant sync'), 'blocking');
     assert.equal(await s.bot.service.forGroup(GROUP.projectX).then((l) => l.length), 0);
   });
 

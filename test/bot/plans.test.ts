@@ -161,8 +161,8 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
             String.raw`nesting cycle`,
         ),
       );
-      assert.match(text, /Tree-Leaf1\*\* · level 3 · ⚠️ mail-enabled/);
-      assert.match(text, /Tree-Shared\*\* · level 2 · ⚠️ under 2 parents in this plan/);
+      assert.match(text, /Tree-Leaf1\*\* · level 3 · to switch · ⚠️ mail-enabled/);
+      assert.match(text, /Tree-Shared\*\* · level 2 · to switch · ⚠️ under 2 parents in this plan/);
       assert.doesNotMatch(text, /\*\*Tree-B1\*\*/, 'the cloud-managed middle node is not a step');
       const plan = (await s.bot.service.get(c.requestId))!.plan!;
       assert.deepEqual(
@@ -194,6 +194,9 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
           (st) => st.state === 'done' && st.audit?.activityDisplayName.startsWith('Change Source of Authority'),
         ),
       );
+      // Each step's state is said in words beside its icon.
+      const last = s.channel.outbound.filter((o) => o.kind === 'update' && o.targetId === c.card.id).at(-1)!;
+      assert.match(cardText(cardOf(last)), /✅ \*\*Tree-Root\*\* · level 0 · switched, confirmed in the audit log/);
     },
   );
 
@@ -211,15 +214,15 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
       assert.match(
         text,
         new RegExp(
-          String.raw`Tree-A1\*\* · level 2 · ⚠️ extension attributes lost at the ` +
+          String.raw`Tree-A1\*\* · level 2 · to switch · ⚠️ extension attributes lost at the ` +
             String.raw`switch: ext3 = FIN-cost-center-4711, ext9 = x{39}…`,
         ),
       );
       assert.match(
         text,
-        /Tree-Root\*\* · level 0 · ⚠️ member of Tree-Outer, still synced from AD and not in this plan/,
+        /Tree-Root\*\* · level 0 · to switch · ⚠️ member of Tree-Outer, still synced from AD and not in this plan/,
       );
-      assert.match(text, /Tree-Leaf2\*\* · level 3 · ⚠️ member of Tree-Outer, still synced/);
+      assert.match(text, /Tree-Leaf2\*\* · level 3 · to switch · ⚠️ member of Tree-Outer, still synced/);
       const plan = (await s.bot.service.get(c.requestId))!.plan!;
       const warnings = new Map(plan.steps.map((st) => [st.groupName, st.warnings.join('; ')]));
       // Parents that are steps of the plan (switched later) and cloud-only parents are no concern.
@@ -391,15 +394,15 @@ describe('bot: nested-group plans (bottom-up), waves, stop and resume, plan roll
       assert.match(
         text,
         new RegExp(
-          String.raw`Tree-Shared\*\* · level 2 · ⚠️ 1 cloud-only member\(s\), removed when AD takes it over: ` +
-            String.raw`Pradeep Gupta; edited in the cloud since the switch \(Add member to group\)`,
+          String.raw`Tree-Shared\*\* · level 2 · to roll back · ⚠️ 1 cloud-only member\(s\), removed when AD ` +
+            String.raw`takes it over: Pradeep Gupta; edited in the cloud since the switch \(Add member to group\)`,
         ),
       );
       assert.match(
         text,
-        /Tree-A\*\* · level 1 · ⚠️ edited in the cloud since the switch \(Update group\): AD values replace/,
+        /Tree-A\*\* · level 1 · to roll back · ⚠️ edited in the cloud since the switch \(Update group\): AD values/,
       );
-      assert.match(text, /Tree-Leaf2\*\* · level 3 · ⚠️ members could not be read/);
+      assert.match(text, /Tree-Leaf2\*\* · level 3 · to roll back · ⚠️ members could not be read/);
       const rollback = (await s.bot.service.get(
         String(actions(cardOf(rb)).find((a) => a.verb === 'approve')!.data.requestId),
       ))!;

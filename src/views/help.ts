@@ -74,7 +74,7 @@ export function helpCard(policy: ApprovalPolicy): Card {
 export const NOT_UNDERSTOOD = {
   command: (c: Extract<Command, { kind: 'unknown' }>) =>
     `I did not understand "${forMessage(c.text)}".` +
-    `${c.suggestion ? ` Did you mean \`${c.suggestion}\`?` : ''} Type \`help\` to see what I can do.`,
+    `${c.suggestion ? ` Did you mean "${forMessage(c.suggestion)}"?` : ''} Type \`help\` to see what I can do.`,
   /** An Action.Submit from a card of an earlier version of the bot: a value, no text. */
   olderCardButton: 'That card button is from an older version of this bot; type `help` for what I can do now.',
 };

@@ -1,8 +1,12 @@
 /** Answers when the groups a message names are not found, or not found unambiguously. */
 import { forMessage } from './text';
 
+/**
+ * Names in quotes, escaped for Teams' Markdown: in backticks the escapes would show as typed
+ * ("R&amp;D"), and bare they could be taken for tags.
+ */
 const quoted = (suggestions: Array<{ displayName: string }>) =>
-  suggestions.map((g) => `\`${forMessage(g.displayName)}\``);
+  suggestions.map((g) => `"${forMessage(g.displayName)}"`);
 
 /** No group of that name: the similar names when there are some, else how to name it better. */
 export function noGroupNamed(name: string, suggestions: Array<{ displayName: string }>): string {

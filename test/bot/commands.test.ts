@@ -67,9 +67,12 @@ describe('bot: commands and cards', () => {
     const empty = await ask(s, '', { kind: 'channel' });
     assert.match(cardText(cardOf(empty[0]!)), /What I can do/);
     const typo = await ask(s, 'mvoe SecGroup1 to cloud');
-    assert.match(text(typo[0]!), /Did you mean `move SecGroup1 to cloud`/);
+    assert.match(text(typo[0]!), /Did you mean "move SecGroup1 to cloud"/);
+    // The suggestion is quoted and escaped: in backticks the escapes would show as typed.
+    const amp = await ask(s, 'mvoe R&D Ops to cloud');
+    assert.match(text(amp[0]!), /Did you mean "move R&amp;D Ops to cloud"\?/);
     const half = await ask(s, 'move SecGroup1');
-    assert.match(text(half[0]!), /Did you mean `move SecGroup1 to cloud`/);
+    assert.match(text(half[0]!), /Did you mean "move SecGroup1 to cloud"/);
     const nonsense = await ask(s, 'make me a sandwich');
     assert.match(text(nonsense[0]!), /did not understand.*help/);
   });
@@ -77,7 +80,7 @@ describe('bot: commands and cards', () => {
   it('unknown group: "did you mean" with similar names, nothing requested', async () => {
     const r = await ask(s, 'move SecGrop1 to cloud');
     assert.match(text(r[0]!), /no group named \*\*SecGrop1\*\*/);
-    assert.match(text(r[0]!), /Did you mean `SecGroup1`/);
+    assert.match(text(r[0]!), /Did you mean "SecGroup1"/);
     assert.equal(
       (await s.bot.service.mine(people.alex.aadObjectId)).filter((q) => q.groupName === 'SecGrop1').length,
       0,

@@ -40,10 +40,14 @@ const who = (approvals: Approval[]) => approvals.map((a) => `${a.by.name} (${tim
 
 /** Whose sign-in will run the switch (names already shown). */
 function runsWith(req: SoaRequest): string {
-  const by = req.approver ?? completingApproval(req)?.by;
+  const completing = completingApproval(req)?.by;
+  const by = req.approver ?? completing;
+  const what = quorumOf(req).secondStage ? 'the first stage' : 'the quorum';
+  // A resumed plan runs with whoever resumed it.
+  if (by && completing && by.id !== completing.id) return `${by.name}'s sign-in`;
   return by
-    ? `${by.name}'s sign-in (the approval that completed the first stage)`
-    : 'the sign-in of the approver who completes the first stage (it needs the approver role when it runs)';
+    ? `${by.name}'s sign-in (the approval that completed ${what})`
+    : `the sign-in of the approver who completes ${what} (who needs the approver role when it runs)`;
 }
 
 /** What the status line says while the request waits (names already shown). */
@@ -98,7 +102,8 @@ export function approvedLine(req: SoaRequest): string {
     : who(approvalsAt(req, 1));
   return (
     `Request ${req.id} for **${req.groupName}** has all its approvals (${stages}); ` +
-    `running it with ${req.approver?.name}'s sign-in, the approval that completed the first stage.`
+    `running it with ${req.approver?.name}'s sign-in, the approval that completed ` +
+    `${q.secondStage ? 'the first stage' : 'the quorum'}.`
   );
 }
 

@@ -138,7 +138,7 @@ describe('bot: a quorum of approvers and a second stage', () => {
     assert.equal((await patches()).length, 0);
   });
 
-  it('pending lists what waits for you per stage, and says who may still approve', async () => {
+  it('pending lists what waits for you per stage, says who may still approve; who am I names the stage', async () => {
     await start({ APPROVALS_REQUIRED: '2', SECOND_STAGE_GROUP_ID: CAB });
     const { msg, data } = await requestCard(s, undefined, undefined, ACK);
     await s.channel.click(people.megan, msg.id, 'approve', data);
@@ -159,5 +159,9 @@ describe('bot: a quorum of approvers and a second stage', () => {
       after,
     );
     assert.match(cardText(cardOf(lee)), new RegExp(`${String(data.requestId)}`));
+    const asked = s.channel.outbound.length;
+    await s.channel.say(people.lee, 'who am I');
+    const standing = await s.channel.waitFor((o) => /signed in as/.test(o.activity.text ?? ''), 5000, asked);
+    assert.match(standing.activity.text, /You cannot approve requests: .*member of the second-stage group/);
   });
 });

@@ -96,6 +96,8 @@ export interface Standing {
   roles: string[];
   canApprove: boolean;
   reason?: string;
+  /** With a second stage: whether the user is a member of its group (may approve there). */
+  secondStage?: boolean;
 }
 
 /**
@@ -105,7 +107,9 @@ export interface Standing {
 export async function standing(ports: ServicePorts, user: Person): Promise<Standing> {
   const me = await ports.directory.forUser(user).whoAmI();
   const verdict = approverStanding(ports.settings.policy, me);
+  const board = ports.settings.policy.secondStage?.groupId;
   return {
+    ...(board ? { secondStage: me.groupIds.some((g) => g.toLowerCase() === board) } : {}),
     name: me.name,
     roles: me.roles.map((r) => ROLE_LABEL[r] ?? r),
     canApprove: verdict.ok,

@@ -97,9 +97,11 @@ export function whoMayDecide(req: SoaRequest, policy: ApprovalPolicy): string {
 /** The thread line when a request needing several approvals is approved (names already shown). */
 export function approvedLine(req: SoaRequest): string {
   const q = quorumOf(req);
-  const stages = q.secondStage
-    ? `first stage ${who(approvalsAt(req, 1))}; second stage ${who(approvalsAt(req, 2))}`
-    : who(approvalsAt(req, 1));
+  const names = (stage: Stage) =>
+    approvalsAt(req, stage)
+      .map((a) => a.by.name)
+      .join(', ');
+  const stages = q.secondStage ? `first stage: ${names(1)}; second stage: ${names(2)}` : names(1);
   return (
     `Request ${req.id} for **${req.groupName}** has all its approvals (${stages}); ` +
     `running it with ${req.approver?.name}'s sign-in, the approval that completed ` +
@@ -126,9 +128,12 @@ export function timelineOf(req: SoaRequest): HistoryEntry[] {
   const rows: HistoryEntry[] = [...req.history];
   if (!isMultiApproval(req)) return rows;
   for (const a of req.approvals ?? []) {
-    if (req.history.some((h) => h.state === 'approved' && h.at === a.at)) continue;
+    // The approval that completed every stage is the 'approved' entry itself.
+    if (req.history.some((h) => h.state === 'approved' && h.at === a.at && h.by === a.by.name)) continue;
     const n = approvalsAt(req, a.stage).indexOf(a) + 1;
-    rows.push({ at: a.at, state: 'awaiting_approval', by: a.by.name, note: `approval ${n} (${STAGE_NAME[a.stage]})` });
+    const stage = req.quorum?.secondStage ? ` (${STAGE_NAME[a.stage]})` : '';
+    const note = `approval ${n} of ${needed(req, a.stage)}${stage}`;
+    rows.push({ at: a.at, state: 'awaiting_approval', by: a.by.name, note });
   }
   return rows.sort((x, y) => x.at.localeCompare(y.at));
 }

@@ -52,8 +52,11 @@ describe('use cases: quorum and second stage', () => {
     await w.service.idle();
     assert.match(
       w.notifier.texts().at(-1)!,
-      /has all its approvals \(Megan Bowen .*, Adele Vance .*\); running it with/,
+      /has all its approvals \(Megan Bowen, Adele Vance\); running it with Adele Vance's sign-in, .* the quorum\./,
     );
+    const timeline = cardText(new CardPresenter(w.settings.policy).statusCard('t', [done.request], '', true));
+    assert.match(timeline, /waiting for approval \(Megan Bowen\): approval 1 of 2($| )/);
+    assert.match(timeline, /approved \(Adele Vance\): 2 of 2 approvals; runs with Adele Vance's sign-in/);
     await w.service.execute(req.id);
     assert.deepEqual(w.directory.writes(), [{ groupId: G.payroll, value: true, as: 'u-adele' }]);
     assert.match((await stored(w, req.id)).history.find((h) => h.state === 'approved')!.note!, /^2 of 2 approvals;/);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { approvalStages, type ApprovalStages } from './config/approvals';
 import { botIdentity } from './config/bot';
 import { EnvReader } from './config/env';
 import { certificateProblem, graphCredential, graphHosts } from './config/graph-app';
@@ -48,7 +49,7 @@ export interface Config {
   storeFile: string;
   /** Export download links: the bot's public base URL and the key that signs the links. */
   exports: { publicUrl?: string; linkKeyMaterial: string; linkMinutes: number };
-  policy: { approverRoles: string[]; approverGroupId?: string; allowSelfApproval: boolean };
+  policy: { approverRoles: string[]; approverGroupId?: string; allowSelfApproval: boolean } & ApprovalStages;
   minimums: { connectSync: string; cloudSync: string };
   requestTtlMs: number;
   audit: { firstDelayMs: number; maxDelayMs: number; timeoutMs: number };
@@ -203,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
       approverRoles: roles,
       ...(approverGroupId ? { approverGroupId } : {}),
       allowSelfApproval: r.bool('ALLOW_SELF_APPROVAL', false),
+      ...approvalStages(r),
     },
     minimums: {
       connectSync: r.str('CONNECT_SYNC_MIN_VERSION') ?? '2.5.76.0',

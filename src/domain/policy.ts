@@ -19,6 +19,10 @@ export interface ApprovalPolicy {
   /** If set, approvers must also be (transitive) members of this Entra group. */
   approverGroupId?: string;
   allowSelfApproval: boolean;
+  /** APPROVALS_REQUIRED: distinct first-stage approvers needed (default 1). */
+  approvalsRequired?: number;
+  /** SECOND_STAGE_GROUP_ID and SECOND_STAGE_APPROVALS: members of that group approve after the first stage. */
+  secondStage?: { groupId: string; approvals: number };
 }
 
 export interface Decider {

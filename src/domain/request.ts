@@ -129,6 +129,22 @@ export interface PendingSignIn {
   askedAt: string;
 }
 
+/** One approval of a request (a stage may need several, from distinct people). */
+export interface Approval {
+  by: Person;
+  at: string;
+  stage: 1 | 2;
+  /** The requester approved their own request (ALLOW_SELF_APPROVAL). */
+  selfApproved?: boolean;
+}
+
+/** How many approvals a request needs, fixed when it is made: APPROVALS_REQUIRED and the second stage. */
+export interface Quorum {
+  approvals: number;
+  /** Members of this Entra group (transitively) approve after the first stage. */
+  secondStage?: { groupId: string; approvals: number };
+}
+
 export interface SoaRequest {
   id: string;
   version: number;
@@ -165,6 +181,10 @@ export interface SoaRequest {
   };
   /** Several groups under this one approval; groupId/groupName then name the root or the wave. */
   plan?: Plan;
+  /** The approvals given so far, in order; the request stays awaiting approval until every stage has its count. */
+  approvals?: Approval[];
+  /** Set when more than one approval or a second stage is needed (absent: one approval, as before). */
+  quorum?: Quorum;
   history: HistoryEntry[];
 }
 

@@ -1,6 +1,6 @@
 /** Turns requests into what Teams shows. Implemented by views/. */
 import type { SoaAction } from '../domain/command';
-import type { Person, Plan, SoaRequest } from '../domain/request';
+import type { Approval, Person, Plan, SoaRequest } from '../domain/request';
 import type { Outgoing } from './notifier';
 
 /**
@@ -40,7 +40,17 @@ export type Notice =
   | { kind: 'auditNotVisible'; withinMs: number }
   | { kind: 'planAuditsNotVisible'; missing: number; steps: number; withinMs: number }
   | { kind: 'takeoverLate'; request: SoaRequest }
-  | { kind: 'watchStopped'; requestId: string; withinMs: number };
+  | { kind: 'watchStopped'; requestId: string; withinMs: number }
+  // Several approvals (a quorum, a second stage): refusals, the thread line, the history note.
+  | ApprovalNotice;
+
+/** The notices of several approvals (views/approvals.ts words them). */
+export type ApprovalNotice =
+  | { kind: 'alreadyApproved'; request: SoaRequest; approval: Approval }
+  | { kind: 'notSecondStageMember'; request: SoaRequest }
+  | { kind: 'selfApprovalOff' }
+  | { kind: 'approvalCounted'; request: SoaRequest; approval: Approval }
+  | { kind: 'quorumNote'; request: SoaRequest };
 
 /** What a sync cycle after a move showed: names from the directory. */
 export interface WatchSeen {

@@ -2,13 +2,23 @@
 import { forMessage } from './text';
 
 /** What `sign in` shows once the user is known (the approver standing from the service). */
-export function standingText(s: { name: string; roles: string[]; canApprove: boolean; reason?: string }): string {
+export function standingText(s: {
+  name: string;
+  roles: string[];
+  canApprove: boolean;
+  reason?: string;
+  secondStage?: boolean;
+}): string {
   const roles = s.roles.length ? s.roles.join(', ') : 'none active';
+  const board = s.secondStage
+    ? ' You are a member of the second-stage group: you can approve requests at the second stage.'
+    : '';
   return (
     `You are signed in as **${forMessage(s.name)}** (directory roles: ${roles}). ` +
     (s.canApprove
       ? 'You can approve requests; the change runs with this identity.'
-      : `You cannot approve requests: ${s.reason}`)
+      : `You cannot approve requests: ${s.reason}`) +
+    board
   );
 }
 

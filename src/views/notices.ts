@@ -1,6 +1,7 @@
 /** The words of every notice the use cases need (see `Notice` in ports/presenter). No I/O. */
 import type { SoaRequest } from '../domain/request';
 import type { Notice } from '../ports/presenter';
+import { approvalNotice } from './approvals';
 import { PH } from './labels';
 import { forMessage } from './text';
 
@@ -95,5 +96,11 @@ export function notice(n: Notice): string {
         `Request ${n.requestId}: no directory sync cycle ran within ${minutes(n.withinMs)} min of the switch, ` +
         "so I stopped watching. Check the sync client's schedule."
       );
+    case 'alreadyApproved':
+    case 'notSecondStageMember':
+    case 'selfApprovalOff':
+    case 'approvalCounted':
+    case 'quorumNote':
+      return approvalNotice(n);
   }
 }

@@ -7,6 +7,7 @@ import type { CheckRow } from '../domain/prerequisites';
 import type { SoaRequest } from '../domain/request';
 import type { Outgoing } from '../ports/notifier';
 import type { Presenter } from '../ports/presenter';
+import { pendingCards, type PendingByStage } from './approvals';
 import { explain } from './errors';
 import { errorCard } from './failures';
 import { helpCard } from './help';
@@ -49,6 +50,11 @@ export class CardPresenter implements Presenter {
 
   helpCard(): Card {
     return helpCard(this.policy);
+  }
+
+  /** `pending` when requests need several approvals: per stage, with who may still approve. */
+  pendingCards(p: PendingByStage, emptyText: string): Card[] {
+    return pendingCards(p, this.policy, emptyText);
   }
 
   reminder(req: SoaRequest): Outgoing {

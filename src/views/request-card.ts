@@ -1,8 +1,10 @@
 /** The request card (one group or a plan, in every state) and the check card of one group. */
 import type { SoaAction } from '../domain/command';
-import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
+import type { ApprovalPolicy } from '../domain/policy';
+import { currentStage, isMultiApproval } from '../domain/quorum';
 import { applicableRows, blockingReasons, type CheckRow, type GroupFacts } from '../domain/prerequisites';
 import { cardVersion, type SoaRequest } from '../domain/request';
+import { approvalFacts, whoMayDecide } from './approvals';
 import { checkSections, groupFacts } from './facts';
 import { changeLabel, shortChange, time, type Card } from './labels';
 import { planView } from './plan-card';
@@ -36,7 +38,8 @@ export function requestCard(raw: SoaRequest, policy: ApprovalPolicy, ackText: Ac
     { label: 'Change', value: changeLabel(req.action) },
     { label: 'Requested by', value: `${req.requester.name} at ${time(req.createdAt)}` },
   ];
-  if (req.approver)
+  if (isMultiApproval(req)) outcome.push(...approvalFacts(req));
+  if (req.approver && (!isMultiApproval(req) || req.state === 'rejected'))
     outcome.push({
       label: req.state === 'rejected' ? 'Rejected by' : 'Approved by',
       value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
@@ -52,10 +55,12 @@ export function requestCard(raw: SoaRequest, policy: ApprovalPolicy, ackText: Ac
     );
   }
   const canDecide = req.state === 'awaiting_approval';
+  // The second stage reviews the change: the tick box is the first stage's (needsAck).
+  const needsAck = canDecide && currentStage(req) !== 2;
   const plan = req.plan ? planView(req) : undefined;
   const ack = req.checks.find((c) => c.id === 'syncVersions');
   // While it can be decided, the tick box above Approve says what to confirm: the row would say it twice.
-  const checks = checkSections(canDecide ? req.checks.filter((c) => c !== ack) : req.checks, {
+  const checks = checkSections(needsAck ? req.checks.filter((c) => c !== ack) : req.checks, {
     fold: ['ack'],
     ...(req.syncVersionsAcknowledged ? { labels: { ack: 'confirmed by the approver' } } : {}),
   });
@@ -77,8 +82,9 @@ export function requestCard(raw: SoaRequest, policy: ApprovalPolicy, ackText: Ac
       groupFacts: groupFacts(req.facts),
       ...checks,
       outcome,
-      approvers: canDecide ? `Who may decide: ${describeApprovers(policy)}. Anyone else is refused.` : undefined,
+      approvers: canDecide ? whoMayDecide(req, policy) : undefined,
       canDecide,
+      needsAck,
       ackText: ackText(ack),
       requestId: req.id,
       version: cardVersion(req),

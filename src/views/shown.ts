@@ -16,6 +16,7 @@ export function shownReq(req: SoaRequest, f: Shown): SoaRequest {
     groupName: f(req.groupName),
     requester: person(req.requester),
     ...(req.approver ? { approver: person(req.approver) } : {}),
+    ...(req.approvals ? { approvals: req.approvals.map((a) => ({ ...a, by: person(a.by) })) } : {}),
     ...(req.reason !== undefined ? { reason: f(req.reason) } : {}),
     ...(req.audit
       ? {

@@ -1,5 +1,6 @@
 /** One line saying where a request stands: on its card, in status lists and on the board. */
 import type { SoaRequest } from '../domain/request';
+import { waitingFor } from './approvals';
 import { time } from './labels';
 import { shownReq } from './shown';
 import { forCard } from './text';
@@ -15,7 +16,7 @@ export function statusLineOf(req: SoaRequest): string {
   const self = req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : '';
   switch (req.state) {
     case 'awaiting_approval':
-      return `Requested by ${req.requester.name} · waiting for approval · expires ${time(req.expiresAt)}`;
+      return `Requested by ${req.requester.name} · ${waitingFor(req)} · expires ${time(req.expiresAt)}`;
     case 'approved':
       return `Approved by ${by}${self} · starting`;
     case 'executing':

@@ -1,5 +1,6 @@
 /** Where requests stand: the status card (`status`, `pending`) and the conversation's board. */
 import { describeState, type SoaRequest } from '../domain/request';
+import { timelineOf } from './approvals';
 import { PH, shortChange, time, type Card } from './labels';
 import { shownReq } from './shown';
 import { statusLineOf } from './status-line';
@@ -36,7 +37,7 @@ export function statusCard(title: string, requests: SoaRequest[], emptyText: str
         stateLabel: describeState(r.state),
         summary: statusLineOf(r),
         timeline: withTimeline
-          ? r.history.map((h) => ({
+          ? timelineOf(r).map((h) => ({
               at: time(h.at),
               what: `${describeState(h.state)}${h.by ? ` (${h.by})` : ''}${h.note ? `: ${h.note}` : ''}`,
             }))

@@ -1,9 +1,11 @@
 /** The lines the bot posts in a request's thread: state changes, reminders, the post-switch watch. */
 import { planCounts } from '../domain/plan';
-import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
+import type { ApprovalPolicy } from '../domain/policy';
+import { isMultiApproval } from '../domain/quorum';
 import type { SoaRequest } from '../domain/request';
 import type { Outgoing } from '../ports/notifier';
 import type { WatchSeen } from '../ports/presenter';
+import { approvedLine, reminderWaits } from './approvals';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
@@ -30,6 +32,7 @@ function threadLine(req: SoaRequest): Line | null {
   const g = `**${req.groupName}**`;
   switch (req.state) {
     case 'approved':
+      if (isMultiApproval(req)) return { text: approvedLine(req) };
       return {
         text:
           `Request ${req.id} for ${g} was approved by ${req.approver?.name}` +
@@ -136,11 +139,11 @@ function planLine(req: SoaRequest): Line | null {
 
 export function reminder(raw: SoaRequest, policy: ApprovalPolicy): Outgoing {
   const req = shownReq(raw, forMessage);
+  const { waits, who } = reminderWaits(req, policy);
   return {
     text:
       `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, ` +
-      `asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. ` +
-      `Who may decide: ${describeApprovers(policy)}.`,
+      `asked by ${req.requester.name}) ${waits}; it expires ${time(req.expiresAt)}. ${who}`,
   };
 }
 

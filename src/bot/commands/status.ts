@@ -46,6 +46,11 @@ async function groupStatus(t: MessageTurn, target: Target): Promise<void> {
 /** `pending`: what waits for the user's decision (nothing, with why, when they cannot approve). */
 export async function pending(t: MessageTurn): Promise<void> {
   const p = await t.bot.service.pendingFor(t.who);
+  // Several approvals: one card per stage (and what you approved that waits for others).
+  if (p.stages) {
+    for (const card of t.bot.presenter.pendingCards(p.stages, PENDING.empty(p.reason))) await sendCard(t.ctx, card);
+    return;
+  }
   await sendCard(t.ctx, t.bot.presenter.statusCard(PENDING.title, p.requests, PENDING.empty(p.reason), false));
 }
 

@@ -1,7 +1,9 @@
 /** Deciding: approve, reject, cancel, resume a stopped plan, and a decision that outlived its click. */
 import { isCoded } from '../../domain/errors';
-import { mayApprove, mayReject, type Decider } from '../../domain/policy';
+import { mayApprove, type Decider } from '../../domain/policy';
+import { mayRejectNow } from '../../domain/quorum';
 import { cardVersion, transition, type Person, type Plan } from '../../domain/request';
+import { countedAlready, needsAcknowledgement, recordApproval } from './approvals';
 import { commitDecision, gate, type Decision } from './click-gate';
 import { announce, errorText, mustGet, type ServicePorts, type Track } from './shared';
 
@@ -21,32 +23,18 @@ export async function approve(
   const g = await gate(ports, id, version);
   if ('outcome' in g) return g;
   const req = g.req;
-  if (!syncVersionsAcknowledged) {
+  const again = countedAlready(ports, req, approver);
+  if (again) return again;
+  if (!syncVersionsAcknowledged && needsAcknowledgement(req)) {
     return { outcome: 'refused', request: req, message: ports.presenter.notice({ kind: 'syncVersionsUnconfirmed' }) };
   }
   // Roles are read now, with the approver's own token: a role lost since the request counts.
   const me = await ports.directory.forUser(approver).whoAmI();
-  const verdict = mayApprove(ports.settings.policy, req, me);
-  if (!verdict.ok) return { outcome: 'refused', request: req, message: verdict.reason };
-  const note = verdict.selfApproved ? { note: ports.presenter.notice({ kind: 'selfApprovedNote' }) } : {};
-  const r = await commitDecision(ports, req, (cur) =>
-    transition(
-      cur,
-      'approved',
-      ports.clock.now(),
-      {
-        approver: approverOf(me, approver),
-        selfApproved: verdict.selfApproved,
-        syncVersionsAcknowledged: true,
-        // Decided: no approval waits for a sign-in any more.
-        signInsPending: undefined,
-      },
-      { by: me.name, ...note },
-    ),
-  );
+  // Counted toward the quorum; the request is approved once every stage has its approvals.
+  const r = await recordApproval(ports, track, req, me, approverOf(me, approver));
   if ('outcome' in r) return r;
   const approved = r.saved;
-  ports.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: verdict.selfApproved });
+  ports.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: approved.selfApproved });
   try {
     await ports.queue.enqueue({ kind: 'execute', requestId: id });
   } catch (e) {
@@ -71,7 +59,7 @@ export async function reject(
   if (trimmed.length < 3)
     return { outcome: 'refused', request: g.req, message: ports.presenter.notice({ kind: 'rejectionReasonMissing' }) };
   const me = await ports.directory.forUser(decider).whoAmI();
-  const verdict = mayReject(ports.settings.policy, g.req, me);
+  const verdict = mayRejectNow(ports.settings.policy, g.req, me);
   if (!verdict.ok) return { outcome: 'refused', request: g.req, message: verdict.reason };
   const r = await commitDecision(ports, g.req, (cur) =>
     transition(

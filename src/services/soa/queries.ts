@@ -2,6 +2,7 @@
 import type { SoaAction, Target } from '../../domain/command';
 import { approverStanding, mayApprove, ROLE_LABEL } from '../../domain/policy';
 import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../../domain/prerequisites';
+import { approvalBy, isMultiApproval, mayApproveNow } from '../../domain/quorum';
 import type { Person, SoaRequest } from '../../domain/request';
 import type { GroupMatch } from '../../ports/directory';
 import type { ServicePorts } from './shared';
@@ -65,6 +66,8 @@ export interface Pending {
   requests: SoaRequest[];
   canApprove: boolean;
   reason?: string;
+  /** When a waiting request needs several approvals: what waits for you per stage, and what you approved. */
+  stages?: { first: SoaRequest[]; second: SoaRequest[]; approvedByYou: SoaRequest[] };
 }
 
 /** Requests waiting for a decision that this user may take (roles read with their token). */
@@ -74,12 +77,17 @@ export async function pendingFor(ports: ServicePorts, user: Person): Promise<Pen
   const now = ports.clock.now().toISOString();
   const open = waiting.filter((r) => r.expiresAt > now);
   const me = await ports.directory.forUser(user).whoAmI();
-  const allowed = open.filter((r) => mayApprove(policy, r, me).ok);
+  const verdicts = open.map((r) => ({ r, v: mayApproveNow(policy, r, me) }));
+  const allowed = verdicts.filter((x) => x.v.ok).map((x) => x.r);
   const probe = open[0] ? mayApprove(policy, open[0], me) : null;
+  const atStage = (stage: number) => verdicts.filter((x) => x.v.ok && x.v.stage === stage).map((x) => x.r);
   return {
     requests: allowed,
     canApprove: allowed.length > 0 || !probe || probe.ok,
     ...(probe && !probe.ok && !allowed.length ? { reason: probe.reason } : {}),
+    ...(open.some(isMultiApproval)
+      ? { stages: { first: atStage(1), second: atStage(2), approvedByYou: open.filter((r) => approvalBy(r, me.id)) } }
+      : {}),
   };
 }
 
@@ -88,6 +96,8 @@ export interface Standing {
   roles: string[];
   canApprove: boolean;
   reason?: string;
+  /** With a second stage: whether the user is a member of its group (may approve there). */
+  secondStage?: boolean;
 }
 
 /**
@@ -97,7 +107,9 @@ export interface Standing {
 export async function standing(ports: ServicePorts, user: Person): Promise<Standing> {
   const me = await ports.directory.forUser(user).whoAmI();
   const verdict = approverStanding(ports.settings.policy, me);
+  const board = ports.settings.policy.secondStage?.groupId;
   return {
+    ...(board ? { secondStage: me.groupIds.some((g) => g.toLowerCase() === board) } : {}),
     name: me.name,
     roles: me.roles.map((r) => ROLE_LABEL[r] ?? r),
     canApprove: verdict.ok,

@@ -11,6 +11,7 @@ import {
   type Plan,
   type SoaRequest,
 } from '../../domain/request';
+import { withQuorum } from './approvals';
 import { check, type CheckResult } from './queries';
 import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
@@ -82,6 +83,7 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     checks: n.checks,
     anchor: n.anchor,
     ...(n.plan ? { plan: n.plan } : {}),
+    ...withQuorum(settings.policy),
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);

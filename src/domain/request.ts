@@ -165,6 +165,10 @@ export interface SoaRequest {
   };
   /** Several groups under this one approval; groupId/groupName then name the root or the wave. */
   plan?: Plan;
+  /** Why the requester asks for it (`because …`, or the reason card); shown everywhere the request is. */
+  justification?: string;
+  /** The change ticket the requester named (`for CHG0012345`), checked against TICKET_PATTERN. */
+  ticket?: string;
   history: HistoryEntry[];
 }
 

@@ -17,6 +17,8 @@ export function shownReq(req: SoaRequest, f: Shown): SoaRequest {
     requester: person(req.requester),
     ...(req.approver ? { approver: person(req.approver) } : {}),
     ...(req.reason !== undefined ? { reason: f(req.reason) } : {}),
+    ...(req.justification !== undefined ? { justification: f(req.justification, 1000) } : {}),
+    ...(req.ticket !== undefined ? { ticket: f(req.ticket) } : {}),
     ...(req.audit
       ? {
           audit: {

@@ -4,6 +4,7 @@ import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
 import type { SoaRequest } from '../domain/request';
 import type { Outgoing } from '../ports/notifier';
 import type { WatchSeen } from '../ports/presenter';
+import { changeControlNote } from './change-control';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
@@ -16,8 +17,9 @@ type Line = { text: string };
  */
 export function threadUpdate(raw: SoaRequest): Outgoing | null {
   const req = shownReq(raw, forMessage);
-  const line = threadLine(req);
-  if (!line) return null;
+  const found = threadLine(req);
+  if (!found) return null;
+  const line = { text: `${found.text}${changeControlNote(req)}` };
   const r = req.requester;
   const byRequester =
     req.state === 'cancelled' || (req.approver?.id === r.id && ['approved', 'rejected'].includes(req.state));
@@ -139,7 +141,8 @@ export function reminder(raw: SoaRequest, policy: ApprovalPolicy): Outgoing {
   return {
     text:
       `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, ` +
-      `asked by ${req.requester.name}) still waits for a decision; it expires ${time(req.expiresAt)}. ` +
+      `asked by ${req.requester.name}${changeControlNote(req)}) still waits for a decision; ` +
+      `it expires ${time(req.expiresAt)}. ` +
       `Who may decide: ${describeApprovers(policy)}.`,
   };
 }

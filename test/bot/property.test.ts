@@ -190,12 +190,25 @@ describe('property: the bot answers whatever it is sent', () => {
             action: fc.oneof(fc.constant('rollback'), fc.string()),
             rejectReason: fc.string({ maxLength: 50 }),
             ackSyncVersions: json,
+            // The reason card's fields.
+            scope: fc.oneof(
+              fc.string(),
+              fc.constantFrom(
+                '{"kind":"tree","rootId":"a1000000-0000-4000-8000-000000000001"}',
+                '{"kind":"groups","groupIds":[]}',
+                '{"kind":"rollbackPlan","sourceId":"R-ABC123"}',
+              ),
+              json,
+            ),
+            requesterId: fc.oneof(fc.constant(people.megan.aadObjectId), json),
+            justification: fc.oneof(fc.string({ maxLength: 40 }), json),
+            ticket: fc.oneof(fc.constantFrom('CHG0012345', 'x](y)'), json),
           },
           { requiredKeys: [] },
         ),
       );
       const verb = fc.oneof(
-        fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board'),
+        fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board', 'justify'),
         fc.string({ maxLength: 20 }),
       );
       await fc.assert(

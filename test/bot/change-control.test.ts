@@ -118,6 +118,24 @@ describe('bot: justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN, 
     assert.equal(row[header!.indexOf('ticket')], 'CHG0012345');
   });
 
+  it('two clicks at once on one reason card make one request, and both are answered', async () => {
+    const msg = await reply('move SecGroup1-Leaf to cloud for CHG0000042', 'twice');
+    const [button] = actions(cardOf(msg)).filter((a) => a.verb === 'justify');
+    const clicks = await Promise.all(
+      [1, 2].map(() => s.channel.click(people.alex, msg.id, 'justify', { ...button!.data, justification: REASON })),
+    );
+    for (const c of clicks) {
+      assert.equal(c.status, 200);
+      assert.doesNotMatch(`${c.message ?? ''} ${JSON.stringify(c.card ?? {})}`, /went wrong/);
+    }
+    const made = (await stored()).filter((r) => r.groupName === 'SecGroup1-Leaf');
+    assert.deepEqual(
+      made.map((r) => r.id),
+      [button!.data.requestId],
+    );
+    await s.bot.service.cancel(made[0]!.id, { id: people.alex.aadObjectId, name: 'Alex Wilber' });
+  });
+
   it('a forged reason card (another scope, a bad ticket) is refused without a request', async () => {
     const base = { requestId: 'R-ZZZZZZ', requesterId: people.alex.aadObjectId, justification: REASON };
     for (const data of [

@@ -63,6 +63,13 @@ describe('use cases: justification and ticket', () => {
       w.service.submit(G.payroll, 'move', people.alex, anchor, { ticket: 'CHG0012345', justification: 'because' }),
       refusedWith('justificationTooShort'),
     );
+    await assert.rejects(
+      w.service.submit(G.payroll, 'move', people.alex, anchor, {
+        ticket: 'CHG0012345',
+        justification: 'x'.repeat(1001),
+      }),
+      refusedWith('justificationTooLong'),
+    );
     const r = await w.service.submit(G.payroll, 'move', people.alex, anchor, { ticket: 'CHG0012345' });
     assert.equal(r.request, undefined);
     assert.match(r.needsJustification?.requestId ?? '', /^R-[0-9A-Z]{6}$/);
@@ -142,7 +149,7 @@ describe('use cases: justification and ticket', () => {
     const rejected = { ...req, state: 'rejected' as const, approver: people.megan, reason: 'no' };
     const line = presenter.threadUpdate(rejected)?.text ?? '';
     assert.match(line, / · ticket CHG0012345 · because HR \[click\]\u200b\(https:\/\/evil\.example\) &lt;b&gt;now/);
-    assert.match(presenter.reminder(req).text, /ticket CHG0012345 · because HR/);
+    assert.match(presenter.reminder(req).text ?? '', /ticket CHG0012345 · because HR/);
     for (const shown of [
       presenter.statusCard('Yours', [req], '', true),
       presenter.boardCard('k', [req], [], req.createdAt),

@@ -7,6 +7,7 @@ import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { MIN_JUSTIFICATION } from '../../domain/change-control';
 import { isRequestId } from '../../domain/command';
 import { isTicketToken } from '../../domain/command-clauses';
+import { isCoded } from '../../domain/errors';
 import type { SoaRequest } from '../../domain/request';
 import { REASON_CLICK } from '../../views/change-control';
 import { namedGroupsPlanLabel, prefixPlanLabel } from '../../views/plan-card';
@@ -31,6 +32,9 @@ export const justify = byPerson(async (c: PersonClick): Promise<Answer> => {
     const req = await request(c, scope, { justification, requestId, ...(ticket ? { ticket } : {}) });
     return req ? (c.bot.presenter.reasonGivenCard(req) as unknown as AdaptiveCard) : REASON_CLICK.notRequested;
   } catch (e) {
+    // Two clicks at once: the other one stored the request with this id first.
+    if (isCoded(e, 'StaleVersion') && (await c.bot.service.get(requestId)))
+      return REASON_CLICK.alreadyRequested(requestId);
     // Said in the conversation too, as for a typed command.
     await sendError(c.bot, c.ctx, e).catch(() => undefined);
     return clickError(c.bot, e);

@@ -136,6 +136,33 @@ describe('bot: justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN, 
     await s.bot.service.cancel(made[0]!.id, { id: people.alex.aadObjectId, name: 'Alex Wilber' });
   });
 
+  for (const [text, scope] of [
+    ['move SecGroup1 and its nested groups to cloud for CHG0000044', 'tree'],
+    ['move SOAGroup3, SecGroup2 to cloud for CHG0000045', 'groups'],
+  ] as const)
+    it(`a plan (${scope}) asks for its reason the same way, and the card's submit creates the plan`, async () => {
+      const msg = await reply(text, `plan-${scope}`);
+      const [button] = actions(cardOf(msg)).filter((a) => a.verb === 'justify');
+      assert.ok(button, msg.activity.text ?? cardText(cardOf(msg)));
+      assert.equal(JSON.parse(String(button.data.scope)).kind, scope);
+      const given = await s.channel.click(people.alex, msg.id, 'justify', { ...button.data, justification: REASON });
+      assert.ok(given.card, JSON.stringify(given.body));
+      const req = await s.bot.service.get(String(button.data.requestId));
+      assert.ok(req?.plan, 'a plan');
+      assert.deepEqual([req.ticket, req.justification], [text.slice(-10), REASON]);
+      await s.bot.service.cancel(req.id, { id: people.alex.aadObjectId, name: 'Alex Wilber' });
+    });
+
+  it('the button of a check card cannot skip the ticket: refused with the same words, nothing stored', async () => {
+    const before = (await stored()).length;
+    const checked = await reply('check SecGroup2', 'check-card');
+    const [button] = actions(cardOf(checked)).filter((a) => a.verb === 'request');
+    assert.ok(button, cardText(cardOf(checked)));
+    const r = await s.channel.click(people.alex, checked.id, 'request', button.data, { key: 'check-card' });
+    assert.match(r.message ?? '', /need a change ticket matching/);
+    assert.equal((await stored()).length, before);
+  });
+
   it('a forged reason card (another scope, a bad ticket) is refused without a request', async () => {
     const base = { requestId: 'R-ZZZZZZ', requesterId: people.alex.aadObjectId, justification: REASON };
     for (const data of [

@@ -14,7 +14,7 @@ import {
 import type { SoaAction } from '../domain/command';
 import { isTicketToken } from '../domain/command-clauses';
 import type { SoaRequest } from '../domain/request';
-import type { Card } from './labels';
+import { placeholder, type Card } from './labels';
 import { shownReq } from './shown';
 import { render } from './templates';
 import { forCard, forMessage } from './text';
@@ -29,9 +29,9 @@ export function changeControlRefusal(p: ChangeControlProblem): string {
   switch (p.kind) {
     case 'ticketMissing':
       return (
-        `Requests here need a change ticket matching \`${forMessage(p.pattern)}\`: add \`for <ticket>\` ` +
-        `to the request, ${EXAMPLE}. Nothing was requested.`
-      ).replace('<ticket>', '&lt;ticket&gt;');
+        `Requests here need a change ticket matching \`${forMessage(p.pattern)}\`: ` +
+        `add "for ${placeholder('ticket')}" to the request, ${EXAMPLE}. Nothing was requested.`
+      );
     case 'ticketMismatch':
       return (
         `**${forMessage(p.ticket)}** is not a ticket of the form \`${forMessage(p.pattern)}\`. ` +

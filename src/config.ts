@@ -9,7 +9,9 @@ import { approvalStages, type ApprovalStages } from './config/approvals';
 import { botIdentity } from './config/bot';
 import { EnvReader } from './config/env';
 import { certificateProblem, graphCredential, graphHosts } from './config/graph-app';
+import { changeControlConfig } from './config/justification';
 import { storageConfig, type StorageConfig } from './config/storage';
+import type { ChangeControlRules } from './domain/change-control';
 import { isObjectId } from './domain/command';
 import { ROLE_TEMPLATE } from './domain/policy';
 import type { GraphEndpoint } from './infra/graph/client';
@@ -58,6 +60,8 @@ export interface Config {
   archiveAfterMs: number;
   storage: StorageConfig;
   worker: { leaseMs: number; visibilityMs: number; pollMs: number; concurrency: number };
+  /** REQUIRE_JUSTIFICATION, TICKET_PATTERN, TICKET_URL_TEMPLATE (config/justification.ts). */
+  changeControl: ChangeControlRules;
 }
 
 export class ConfigError extends Error {}
@@ -234,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
       pollMs: r.num('WORKER_POLL_MS', 1000, 1),
       concurrency: Math.floor(r.num('WORKER_CONCURRENCY', 4, 1)),
     },
+    changeControl: changeControlConfig(r),
   };
   if (config.worker.leaseMs >= config.worker.visibilityMs)
     r.problem(

@@ -62,7 +62,7 @@ export async function startBot(
     config.tenantCacheMs,
   );
 
-  const presenter = new CardPresenter(config.policy);
+  const presenter = new CardPresenter(config.policy, undefined, config.changeControl);
   const notifier = new BotNotifier(adapter, config.botId ?? '');
   const boards = new BoardService({ boards: boardStore, store, notifier, view: presenter, clock, logger });
   const service = new SoaService({
@@ -82,6 +82,7 @@ export async function startBot(
       audit: config.audit,
       syncWatch: config.syncWatch,
       remindAfterMs: config.remindAfterMs,
+      changeControl: config.changeControl,
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
     },
   });

@@ -2,6 +2,7 @@
  * Parses what a user types to the bot. Pure: no I/O. The phrases live in command-patterns.ts,
  * the export date ranges in command-export.ts, "did you mean" in command-suggest.ts.
  */
+import { hasClauses, splitClauses } from './command-clauses';
 import { isRequestId } from './command-ids';
 import { groupCommand, planCommand } from './command-patterns';
 import { parseExport } from './command-export';
@@ -9,7 +10,7 @@ import { suggest } from './command-suggest';
 import { normalise } from './command-text';
 import { MAX_COMMAND_LENGTH, MAX_NAME_LENGTH, type Command, type ParseResult } from './command-types';
 
-export type { Command, ParsedTargets, ParseResult, SoaAction, Target } from './command-types';
+export type { Clauses, Command, ParsedTargets, ParseResult, SoaAction, Target } from './command-types';
 export { MAX_NAME_LENGTH } from './command-types';
 export { isObjectId, isRequestId } from './command-ids';
 export { parseExport } from './command-export';
@@ -56,6 +57,35 @@ function parseText(input: string): ParseResult {
     .trim();
   if (!text) return { command: { kind: 'empty' } };
   if (text.length > MAX_COMMAND_LENGTH) return { command: tooLong(text.length) };
+  return withClauses(text) ?? parseBody(text);
+}
+
+/**
+ * A request, plan or plan rollback that ends with clauses (`for CHG0012345`, `because …`, a
+ * time); null when the text has none, or when what is left is not such a command (then the
+ * whole text is read as it is, so a name like "Budget for 2026" still reaches the lookup).
+ */
+function withClauses(text: string): ParseResult | null {
+  const { rest, clauses } = splitClauses(text);
+  if (!hasClauses(clauses) || !rest) return null;
+  const parsed = parseBody(rest);
+  const c = parsed.command;
+  if (c.kind === 'check' || (c.kind === 'plan' && c.mode === 'check')) return { command: CHECK_WITH_CLAUSES };
+  if (c.kind === 'request' || c.kind === 'plan' || c.kind === 'rollbackPlan')
+    return { ...parsed, command: { ...c, clauses } };
+  return null;
+}
+
+const CHECK_WITH_CLAUSES: Command = {
+  kind: 'invalid',
+  reason:
+    'A check changes nothing, so it takes no ticket (`for …`), reason (`because …`) or time. ' +
+    'Type the check alone, or ask for the change itself with them, e.g. ' +
+    '"move SecGroup1 to cloud for CHG0012345 because the HR app reads it from Entra". ' +
+    'Nothing was looked up or requested.',
+};
+
+function parseBody(text: string): ParseResult {
   const lower = text.toLowerCase();
   if (/^(help|\?|commands|what can you do)$/.test(lower)) return { command: { kind: 'help' } };
   if (/^(pending|my approvals|what(?:'s| is) pending|approvals)$/.test(lower)) return { command: { kind: 'pending' } };

@@ -185,6 +185,10 @@ export interface SoaRequest {
   approvals?: Approval[];
   /** Set when more than one approval or a second stage is needed (absent: one approval, as before). */
   quorum?: Quorum;
+  /** Why the requester asks for it (`because …`, or the reason card); shown everywhere the request is. */
+  justification?: string;
+  /** The change ticket the requester named (`for CHG0012345`), checked against TICKET_PATTERN. */
+  ticket?: string;
   history: HistoryEntry[];
 }
 

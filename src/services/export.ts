@@ -31,6 +31,8 @@ export const EXPORT_HEADER = [
   'audit time',
   'audit initiated by',
   'correlation id',
+  'justification',
+  'ticket',
 ];
 
 /**
@@ -79,6 +81,8 @@ export function exportRows(requests: SoaRequest[]): { header: string[]; rows: Cs
         '',
         req.reason,
         ...auditCells(req.audit),
+        req.justification,
+        req.ticket,
       ]);
       continue;
     }
@@ -96,6 +100,8 @@ export function exportRows(requests: SoaRequest[]): { header: string[]; rows: Cs
         step.state,
         stepDetail(req, step),
         ...auditCells(step.audit),
+        req.justification,
+        req.ticket,
       ]);
     });
   }

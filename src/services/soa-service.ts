@@ -4,10 +4,12 @@
  * ports only. This class is the one object the rest of the code sees; the use cases live in
  * the files of soa/, one per use case (this file only hands each call to its part).
  */
+import { NO_CHANGE_CONTROL, vetClauses, type ChangeControlProblem } from '../domain/change-control';
 import type { SoaAction, Target } from '../domain/command';
 import type { ConversationAnchor, Person, SoaRequest } from '../domain/request';
 import type { GroupMatch } from '../ports/directory';
 import * as audit from './soa/audit';
+import type { ChangeControl } from './soa/change-control';
 import type { Decision } from './soa/click-gate';
 import * as decisions from './soa/decisions';
 import * as execution from './soa/execution';
@@ -22,6 +24,7 @@ import * as takeover from './soa/takeover';
 import * as postSwitch from './soa/watch';
 import { Worker } from './soa/worker';
 
+export type { ChangeControl } from './soa/change-control';
 export type { Decision } from './soa/click-gate';
 export { MAX_EXECUTE_TRIES } from './soa/leases';
 export type { PlanSpec } from './soa/plans';
@@ -70,8 +73,14 @@ export class SoaService {
     action: SoaAction,
     requester: Person,
     anchor: ConversationAnchor,
+    control?: ChangeControl,
   ): Promise<requests.Submission> {
-    return requests.submit(this.ports, groupId, action, requester, anchor);
+    return requests.submit(this.ports, groupId, action, requester, anchor, control);
+  }
+  /** The ticket, reason and time a request came with, checked before any lookup (submit checks them again). */
+  changeControlProblem(control: ChangeControl | undefined): ChangeControlProblem | null {
+    const v = vetClauses(this.ports.settings.changeControl ?? NO_CHANGE_CONTROL, control);
+    return 'problem' in v ? v.problem : null;
   }
   attachCard(id: string, anchor: ConversationAnchor): Promise<SoaRequest> {
     return requests.attachCard(this.ports, this.inFlight.track, id, anchor);
@@ -79,8 +88,13 @@ export class SoaService {
   previewPlan(spec: plans.PlanSpec): Promise<plans.PlanPreview> {
     return plans.previewPlan(this.ports, spec);
   }
-  submitPlan(spec: plans.PlanSpec, requester: Person, anchor: ConversationAnchor): Promise<plans.PlanSubmission> {
-    return plans.submitPlan(this.ports, spec, requester, anchor);
+  submitPlan(
+    spec: plans.PlanSpec,
+    requester: Person,
+    anchor: ConversationAnchor,
+    control?: ChangeControl,
+  ): Promise<plans.PlanSubmission> {
+    return plans.submitPlan(this.ports, spec, requester, anchor, control);
   }
   groupsByPrefix(prefix: string): Promise<GroupMatch[]> {
     return plans.groupsByPrefix(this.ports, prefix);
@@ -89,8 +103,9 @@ export class SoaService {
     sourceId: string,
     requester: Person,
     anchor: ConversationAnchor,
-  ): Promise<{ request?: SoaRequest; message?: string }> {
-    return plans.requestPlanRollback(this.ports, sourceId, requester, anchor);
+    control?: ChangeControl,
+  ): Promise<plans.PlanRollback> {
+    return plans.requestPlanRollback(this.ports, sourceId, requester, anchor, control);
   }
 
   // ------------------------------------------------------------------ deciding (decisions, expiry)

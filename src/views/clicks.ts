@@ -17,5 +17,7 @@ export const CLICK = {
   checkPosted: 'Check posted.',
   requestPosted: 'Request posted.',
   rollbackRequested: (id: string) => `Rollback requested: ${id}.`,
+  /** A reason is required: the reason card is posted in the conversation. */
+  reasonAsked: 'Requests here need a reason: give it on the card below.',
   unknownVerb: 'This button is not known to the bot any more. Type `help`.',
 };

@@ -5,6 +5,8 @@
  * says it better for the person in front of the card.
  */
 import { isCoded, type CodedError, type ErrorCode } from '../domain/errors';
+import type { ChangeControlProblem } from '../domain/change-control';
+import { changeControlRefusal } from './change-control';
 import { signInAgain } from './step-up';
 
 interface ErrorText {
@@ -64,7 +66,12 @@ const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   IllegalTransition: { title: DEFAULT_TITLE },
   NotAllowed: { title: DEFAULT_TITLE },
   Expired: { title: DEFAULT_TITLE },
-  InvalidInput: { title: DEFAULT_TITLE },
+  InvalidInput: {
+    title: DEFAULT_TITLE,
+    // A request without its ticket or reason: the change-control words (change-control.ts).
+    message: (e) =>
+      e.details.changeControl ? changeControlRefusal(e.details.changeControl as ChangeControlProblem) : e.message,
+  },
   StorageUnavailable: {
     title: 'The bot cannot reach its storage',
     nextStep:

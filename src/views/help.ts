@@ -13,7 +13,8 @@ export const HELP_COMMANDS: Array<{ usage: string; what: string }> = [
     usage: `move ${G} to cloud`,
     what:
       `Request the switch to cloud management. Also "switch SOA of ${G} to cloud", "make ${G} cloud-managed"; ` +
-      'several groups with commas; names with spaces in quotes.',
+      'several groups with commas; names with spaces in quotes. Any request may end with ' +
+      '"for CHG0012345" (its ticket) and "because …" (its reason).',
   },
   {
     usage: `move ${G} and its nested groups to cloud`,

@@ -2,6 +2,7 @@
  * The presenter the services and the bot use: a facade over the card and line builders of
  * views/ (one file per card or message family). Reads only the request; no I/O.
  */
+import { NO_CHANGE_CONTROL, type ChangeControlRules } from '../domain/change-control';
 import type { ApprovalPolicy } from '../domain/policy';
 import type { CheckRow } from '../domain/prerequisites';
 import type { SoaRequest } from '../domain/request';
@@ -9,6 +10,7 @@ import type { Outgoing } from '../ports/notifier';
 import type { Presenter } from '../ports/presenter';
 import { pendingCards, type PendingByStage } from './approvals';
 import { explain } from './errors';
+import { changeControlRefusal, reasonCard, reasonGivenCard } from './change-control';
 import { errorCard } from './failures';
 import { helpCard } from './help';
 import type { Card } from './labels';
@@ -28,6 +30,8 @@ export class CardPresenter implements Presenter {
     private readonly policy: ApprovalPolicy,
     private readonly ackText: (r: CheckRow | undefined) => string = (r) =>
       r ? `I confirm: ${r.detail}` : 'I confirm the sync client versions.',
+    /** The ticket link on the request card (TICKET_URL_TEMPLATE). */
+    private readonly changeControl: ChangeControlRules = NO_CHANGE_CONTROL,
   ) {}
 
   // The builders that need nothing of the presenter's own.
@@ -42,10 +46,13 @@ export class CardPresenter implements Presenter {
   readonly errorCard = errorCard;
   readonly threadUpdate = threadUpdate;
   readonly watchLine = watchLine;
+  readonly reasonCard = reasonCard;
+  readonly reasonGivenCard = reasonGivenCard;
+  readonly changeControlRefusal = changeControlRefusal;
 
   // The approval policy is named on the request card, the help card and the reminder.
   requestCard(req: SoaRequest): Card {
-    return requestCard(req, this.policy, this.ackText);
+    return requestCard(req, this.policy, this.ackText, this.changeControl);
   }
 
   helpCard(): Card {

@@ -1,10 +1,12 @@
 /** The request card (one group or a plan, in every state) and the check card of one group. */
+import { NO_CHANGE_CONTROL, type ChangeControlRules } from '../domain/change-control';
 import type { SoaAction } from '../domain/command';
 import type { ApprovalPolicy } from '../domain/policy';
 import { currentStage, isMultiApproval } from '../domain/quorum';
 import { applicableRows, blockingReasons, type CheckRow, type GroupFacts } from '../domain/prerequisites';
 import { cardVersion, type SoaRequest } from '../domain/request';
 import { approvalFacts, whoMayDecide } from './approvals';
+import { changeControlFacts } from './change-control';
 import { checkSections, groupFacts } from './facts';
 import { changeLabel, shortChange, time, type Card } from './labels';
 import { planView } from './plan-card';
@@ -31,12 +33,18 @@ const HEADER: Record<string, string> = {
 /** The text next to the approver's "I confirm" box, from the sync client versions check. */
 export type AckText = (r: CheckRow | undefined) => string;
 
-export function requestCard(raw: SoaRequest, policy: ApprovalPolicy, ackText: AckText): Card {
+export function requestCard(
+  raw: SoaRequest,
+  policy: ApprovalPolicy,
+  ackText: AckText,
+  rules: ChangeControlRules = NO_CHANGE_CONTROL,
+): Card {
   const req = shownReq(raw, forCard);
   const outcome: Array<{ label: string; value: string }> = [
     { label: 'Request', value: req.id },
     { label: 'Change', value: changeLabel(req.action) },
     { label: 'Requested by', value: `${req.requester.name} at ${time(req.createdAt)}` },
+    ...changeControlFacts(req, rules),
   ];
   if (isMultiApproval(req)) outcome.push(...approvalFacts(req));
   if (req.approver && (!isMultiApproval(req) || req.state === 'rejected'))

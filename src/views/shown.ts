@@ -18,6 +18,8 @@ export function shownReq(req: SoaRequest, f: Shown): SoaRequest {
     ...(req.approver ? { approver: person(req.approver) } : {}),
     ...(req.approvals ? { approvals: req.approvals.map((a) => ({ ...a, by: person(a.by) })) } : {}),
     ...(req.reason !== undefined ? { reason: f(req.reason) } : {}),
+    ...(req.justification !== undefined ? { justification: f(req.justification, 1000) } : {}),
+    ...(req.ticket !== undefined ? { ticket: f(req.ticket) } : {}),
     ...(req.audit
       ? {
           audit: {

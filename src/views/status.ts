@@ -1,6 +1,7 @@
 /** Where requests stand: the status card (`status`, `pending`) and the conversation's board. */
 import { describeState, type SoaRequest } from '../domain/request';
 import { timelineOf } from './approvals';
+import { changeControlNote } from './change-control';
 import { PH, shortChange, time, type Card } from './labels';
 import { shownReq } from './shown';
 import { statusLineOf } from './status-line';
@@ -33,7 +34,7 @@ export function statusCard(title: string, requests: SoaRequest[], emptyText: str
       .map((raw) => shownReq(raw, forCard))
       .map((r) => ({
         id: r.id,
-        change: `${shortChange(r.action)} of ${r.groupName}`,
+        change: `${shortChange(r.action)} of ${r.groupName}${changeControlNote(r)}`,
         stateLabel: describeState(r.state),
         summary: statusLineOf(r),
         timeline: withTimeline
@@ -53,7 +54,9 @@ export function boardCard(key: string, open: SoaRequest[], recent: SoaRequest[],
     return {
       id: r.id,
       icon: STATE_ICON[r.state],
-      change: `${shortChange(r.action)} of ${r.groupName}${r.plan ? ` (${r.plan.steps.length} groups)` : ''}`,
+      change:
+        `${shortChange(r.action)} of ${r.groupName}${r.plan ? ` (${r.plan.steps.length} groups)` : ''}` +
+        changeControlNote(r),
       line: statusLineOf(r),
     };
   };

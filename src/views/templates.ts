@@ -3,7 +3,7 @@ import * as ACData from 'adaptivecards-templating';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type CardName = 'request' | 'pick' | 'status' | 'help' | 'error' | 'board';
+export type CardName = 'request' | 'pick' | 'status' | 'help' | 'error' | 'board' | 'reason';
 
 const cache = new Map<CardName, unknown>();
 

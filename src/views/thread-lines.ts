@@ -6,6 +6,7 @@ import type { SoaRequest } from '../domain/request';
 import type { Outgoing } from '../ports/notifier';
 import type { WatchSeen } from '../ports/presenter';
 import { approvedLine, reminderWaits } from './approvals';
+import { changeControlNote } from './change-control';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
@@ -18,8 +19,9 @@ type Line = { text: string };
  */
 export function threadUpdate(raw: SoaRequest): Outgoing | null {
   const req = shownReq(raw, forMessage);
-  const line = threadLine(req);
-  if (!line) return null;
+  const found = threadLine(req);
+  if (!found) return null;
+  const line = { text: `${found.text}${changeControlNote(req)}` };
   const r = req.requester;
   const byRequester =
     req.state === 'cancelled' || (req.approver?.id === r.id && ['approved', 'rejected'].includes(req.state));
@@ -143,7 +145,7 @@ export function reminder(raw: SoaRequest, policy: ApprovalPolicy): Outgoing {
   return {
     text:
       `⏰ Reminder: request ${req.id} (${shortChange(req.action)} of **${req.groupName}**, ` +
-      `asked by ${req.requester.name}) ${waits}; it expires ${time(req.expiresAt)}. ${who}`,
+      `asked by ${req.requester.name}${changeControlNote(req)}) ${waits}; it expires ${time(req.expiresAt)}. ${who}`,
   };
 }
 

@@ -15,6 +15,8 @@ export const VERB = {
   check: 'check',
   /** Refresh of the board card. */
   board: 'board',
+  /** The reason card: give the reason, and the request is made. */
+  justify: 'justify',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

@@ -44,6 +44,11 @@ const piece = fc.oneof(
     'R-ABC123',
     'SecGroup1',
     'SecGroup2',
+    'for CHG0012345',
+    'because',
+    'at 22:00',
+    'on Saturday at 22:00',
+    'in 2 hours',
   ),
   fc.constantFrom(
     '"',
@@ -90,6 +95,20 @@ describe('property: the command parser', () => {
           assert.equal(n, n.trim());
           // eslint-disable-next-line no-control-regex -- control characters are what names must not have
           assert.doesNotMatch(n, /[\u0000-\u001f\u007f]/);
+        }
+        const clauses =
+          command.kind === 'request' || command.kind === 'plan' || command.kind === 'rollbackPlan'
+            ? command.clauses
+            : undefined;
+        if (clauses) {
+          assert.ok(command.kind !== 'plan' || command.mode === 'request', 'no clauses on a check');
+          if (clauses.ticket !== undefined) assert.match(clauses.ticket, /^[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*$/);
+          for (const v of [clauses.justification, clauses.when])
+            if (v !== undefined) {
+              assert.ok(v.length > 0 && v === v.trim());
+              // eslint-disable-next-line no-control-regex -- control characters are what clauses must not have
+              assert.doesNotMatch(v, /[\u0000-\u001f\u007f]/);
+            }
         }
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 3000) },
@@ -171,12 +190,25 @@ describe('property: the bot answers whatever it is sent', () => {
             action: fc.oneof(fc.constant('rollback'), fc.string()),
             rejectReason: fc.string({ maxLength: 50 }),
             ackSyncVersions: json,
+            // The reason card's fields.
+            scope: fc.oneof(
+              fc.string(),
+              fc.constantFrom(
+                '{"kind":"tree","rootId":"a1000000-0000-4000-8000-000000000001"}',
+                '{"kind":"groups","groupIds":[]}',
+                '{"kind":"rollbackPlan","sourceId":"R-ABC123"}',
+              ),
+              json,
+            ),
+            requesterId: fc.oneof(fc.constant(people.megan.aadObjectId), json),
+            justification: fc.oneof(fc.string({ maxLength: 40 }), json),
+            ticket: fc.oneof(fc.constantFrom('CHG0012345', 'x](y)'), json),
           },
           { requiredKeys: [] },
         ),
       );
       const verb = fc.oneof(
-        fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board'),
+        fc.constantFrom('approve', 'reject', 'resume', 'rollbackPlan', 'request', 'check', 'board', 'justify'),
         fc.string({ maxLength: 20 }),
       );
       await fc.assert(

@@ -7,6 +7,7 @@ import type { GroupFacts } from '../../src/domain/prerequisites';
 import type { AuditConfirmation, PlanStep, SoaRequest } from '../../src/domain/request';
 import { SqliteRequestStore } from '../../src/infra/storage/sqlite-store';
 import { EXPORT_HEADER, exportCsv, exportRows } from '../../src/services/export';
+import { toCsv } from '../../src/domain/csv';
 import { parseCsv } from '../support/csv';
 
 const ALEX = { id: '8c2f1e4a-3b5d-4c6e-9f70-1a2b3c4d5e6f', name: 'Alex Wilber', channelUserId: '29:1alex' };
@@ -174,7 +175,25 @@ describe('services: audit export', () => {
       'audit time': '2026-03-02T09:12:31.000Z',
       'audit initiated by': 'Megan Bowen (megan@contoso.com)',
       'correlation id': 'c0ffee00-1111-4222-8333-444455556666',
+      justification: undefined,
+      ticket: undefined,
     });
+  });
+
+  it('the justification and the ticket on every row of the request, defused like other text from people', () => {
+    const single = singleMove({ justification: '=HYPERLINK("https://evil.example")', ticket: 'CHG0012345' });
+    const [r] = exportRows([single]).rows;
+    assert.equal(col(r!, 'justification'), '=HYPERLINK("https://evil.example")');
+    assert.equal(col(r!, 'ticket'), 'CHG0012345');
+    const plan = exportRows([{ ...treePlan(), justification: 'The HR app now reads them', ticket: 'INC-42' }]).rows;
+    assert.ok(plan.length > 1);
+    for (const row of plan) {
+      assert.equal(col(row, 'justification'), 'The HR app now reads them');
+      assert.equal(col(row, 'ticket'), 'INC-42');
+    }
+    const [header, first] = parseCsv(toCsv(EXPORT_HEADER, exportRows([single]).rows));
+    assert.equal(first![header!.indexOf('justification')], '\'=HYPERLINK("https://evil.example")');
+    assert.equal(first![header!.indexOf('ticket')], 'CHG0012345');
   });
 
   it('a rejected request: decided at the rejection, the reason as detail, nothing executed', () => {

@@ -8,10 +8,12 @@ import { isObjectId, type SoaAction } from '../../domain/command';
 import { CLICK, MAX_REASON_LENGTH } from '../../views/clicks';
 import { NOT_REQUESTED } from '../../views/request-replies';
 import type { Verb } from '../../views/verbs';
+import { askReason } from '../commands/reasons';
 import { checkGroup, postRequest, submit } from '../commands/submit';
 import type { Bot } from '../deps';
 import { clickError, sendError } from '../failures';
 import { anchorFor } from '../turn';
+import { justify } from './justify';
 import { anyone, byPerson, decision, type Answer, type ClickHandler, type PersonClick } from './guard';
 
 /** Every verb, and `*` for any other (a button of a card from an older version of the bot). */
@@ -33,11 +35,26 @@ export const CLICKS: { [V in Verb]: ClickHandler } & { '*': ClickHandler } = {
   resume: decision((c) => c.bot.service.resumePlan(c.requestId, c.version, c.who)),
   // A finished or stopped move plan: request the rollback of what it switched (a new approval).
   rollbackPlan: byPerson(async (c) => {
-    const r = await c.bot.service.requestPlanRollback(String(c.data.requestId ?? ''), c.who, anchorFor(c.ctx.activity));
+    const sourceId = String(c.data.requestId ?? '');
+    const r = await c.bot.service.requestPlanRollback(sourceId, c.who, anchorFor(c.ctx.activity));
+    if (r.needsJustification) {
+      await askReason(
+        c,
+        r.needsJustification.requestId,
+        { kind: 'rollbackPlan', sourceId },
+        {
+          action: 'rollback',
+          name: sourceId,
+        },
+      );
+      return CLICK.reasonAsked;
+    }
     if (!r.request) return r.message ?? NOT_REQUESTED.noPlanRollback;
     await postRequest(c, r.request);
     return CLICK.rollbackRequested(r.request.id);
   }),
+  // The reason card: the reason, then the request it was asked for.
+  justify,
   request: byPerson((c) => groupClick(c, 'request')),
   check: byPerson((c) => groupClick(c, 'check')),
   // Refresh on the board card: its current content, for everyone.

@@ -2,18 +2,23 @@
 import type { PlanSpec } from '../../services/soa-service';
 import { noGroupStartsWith, noTreeRootNamed, severalTreeRoots } from '../../views/lookups';
 import { DRY_RUN_ID, PLAN_ROWS, prefixPlanLabel } from '../../views/plan-card';
-import { NOT_REQUESTED } from '../../views/request-replies';
 import { sendCard, sendText } from '../reply';
-import { anchorFor } from '../turn';
 import type { MessageTurn, RouteCommands } from './routes';
-import { postRequest, submitPlan } from './submit';
+import type { ReasonScope } from './reasons';
+import { refused } from './requests';
+import { submitPlan, submitPlanRollback } from './submit';
 
 /** `move the tree under X to cloud`, `check groups starting with FIN-`: requested, or a dry run. */
 export async function plan(t: MessageTurn, c: RouteCommands['plan']): Promise<void> {
+  if (c.mode === 'request' && (await refused(t, c.clauses))) return;
   const spec = await planSpec(t, c.scope);
   if (!spec) return;
   if (c.mode === 'request') {
-    await submitPlan(t, spec);
+    const scope: ReasonScope =
+      spec.kind === 'tree'
+        ? { kind: 'tree', rootId: spec.rootId }
+        : { kind: 'prefix', prefix: c.scope.kind === 'prefix' ? c.scope.prefix : '' };
+    await submitPlan(t, spec, scope, c.clauses);
     return;
   }
   const p = await t.bot.service.previewPlan(spec);
@@ -24,12 +29,8 @@ export async function plan(t: MessageTurn, c: RouteCommands['plan']): Promise<vo
 
 /** `rollback R-…`: undo what a move plan switched (a new request, top-down, with its own approval). */
 export async function rollbackPlan(t: MessageTurn, c: RouteCommands['rollback plan']): Promise<void> {
-  const r = await t.bot.service.requestPlanRollback(c.requestId, t.who, anchorFor(t.ctx.activity));
-  if (!r.request) {
-    await sendText(t.ctx, r.message ?? NOT_REQUESTED.noPlanRollback);
-    return;
-  }
-  await postRequest(t, r.request);
+  if (await refused(t, c.clauses)) return;
+  await submitPlanRollback(t, c.requestId, c.clauses);
 }
 
 /** The groups of the plan, or null once the user is told why there are none. */

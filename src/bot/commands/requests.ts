@@ -1,4 +1,5 @@
 /** Requests for named groups: `move …`, `rollback …`, `check …`, and `cancel R-…`. */
+import type { Clauses } from '../../domain/command';
 import type { GroupMatch } from '../../ports/directory';
 import { namedGroupsPlanLabel } from '../../views/plan-card';
 import { noGroupNamed } from '../../views/lookups';
@@ -9,22 +10,36 @@ import { checkGroup, submit, submitPlan } from './submit';
 
 /** `move SecGroup1 to cloud`: one request per group found, or one plan when several are named. */
 export async function move(t: MessageTurn, c: RouteCommands['move']): Promise<void> {
+  if (await refused(t, c.clauses)) return;
   const groups = await lookUp(t, c);
   // Several groups asked to move together: one plan, one approval, run bottom-up.
   if (groups.length > 1) {
-    await submitPlan(t, {
-      kind: 'wave',
-      label: namedGroupsPlanLabel(groups.length),
-      groupIds: groups.map((g) => g.id),
-    });
+    const groupIds = groups.map((g) => g.id);
+    await submitPlan(
+      t,
+      { kind: 'wave', label: namedGroupsPlanLabel(groups.length), groupIds },
+      { kind: 'groups', groupIds },
+      c.clauses,
+    );
     return;
   }
-  for (const g of groups) await submit(t, g.id, 'move');
+  for (const g of groups) await submit(t, g.id, 'move', c.clauses);
 }
 
 /** `rollback SecGroup1`: one request per group found. */
 export async function rollback(t: MessageTurn, c: RouteCommands['rollback']): Promise<void> {
-  for (const g of await lookUp(t, c)) await submit(t, g.id, 'rollback');
+  if (await refused(t, c.clauses)) return;
+  for (const g of await lookUp(t, c)) await submit(t, g.id, 'rollback', c.clauses);
+}
+
+/**
+ * A request's ticket, reason and time, checked before any lookup: a missing or bad ticket is
+ * answered at once (the service checks them again when it stores the request).
+ */
+export async function refused(t: MessageTurn, clauses: Clauses | undefined): Promise<boolean> {
+  const problem = t.bot.service.changeControlProblem(clauses);
+  if (problem) await sendText(t.ctx, t.bot.presenter.changeControlRefusal(problem));
+  return !!problem;
 }
 
 /** `check SecGroup1`: the prerequisite report of each group found (a dry run). */

@@ -5,12 +5,13 @@
 import type { SoaAction } from '../../domain/command';
 import type { SoaRequest } from '../../domain/request';
 import { boardKey } from '../../ports/boards';
-import type { PlanSpec } from '../../services/soa-service';
+import type { ChangeControl, PlanSpec } from '../../services/soa-service';
 import { PLAN_ROWS } from '../../views/plan-card';
 import { ALREADY_OPEN, NOT_REQUESTED } from '../../views/request-replies';
 import type { Turn } from '../deps';
 import { sendCard, sendText } from '../reply';
 import { anchorFor } from '../turn';
+import { askReason, type ReasonScope } from './reasons';
 
 /** The check card of one group (a dry run: nothing is requested). */
 export async function checkGroup(t: Omit<Turn, 'who'>, groupId: string, action: SoaAction): Promise<void> {
@@ -18,17 +19,31 @@ export async function checkGroup(t: Omit<Turn, 'who'>, groupId: string, action: 
   await sendCard(t.ctx, t.bot.presenter.checkCard(r.facts, r.checks, action, r.blocked));
 }
 
-/** A request for one group: its card, or why not (a blocking check, an open request). */
-export async function submit(t: Turn, groupId: string, action: SoaAction): Promise<void> {
+/**
+ * A request for one group: its card, or why not (a blocking check, an open request), or the
+ * reason card when a reason is required and none came. The request, when one was made.
+ */
+export async function submit(
+  t: Turn,
+  groupId: string,
+  action: SoaAction,
+  control?: ChangeControl,
+): Promise<SoaRequest | undefined> {
   const anchor = anchorFor(t.ctx.activity);
-  const r = await t.bot.service.submit(groupId, action, t.who, anchor);
+  const r = await t.bot.service.submit(groupId, action, t.who, anchor, control);
+  if (r.needsJustification) {
+    const scope: ReasonScope = { kind: 'group', action, groupId };
+    const about = { action, name: r.facts.group.displayName };
+    await askReason(t, r.needsJustification.requestId, scope, about, control?.ticket);
+    return undefined;
+  }
   if (r.blocked) {
     await sendCard(
       t.ctx,
       t.bot.presenter.checkCard(r.facts, r.checks, action, true),
       NOT_REQUESTED.blocked(action, r.checks),
     );
-    return;
+    return undefined;
   }
   if (r.duplicate) {
     const name = r.facts.group.displayName;
@@ -40,30 +55,64 @@ export async function submit(t: Turn, groupId: string, action: SoaAction): Promi
     ) {
       await sendText(t.ctx, ALREADY_OPEN.cardAgain(name, r.duplicate.id));
       await postRequest(t, r.duplicate);
-      return;
+      return undefined;
     }
     await sendText(t.ctx, ALREADY_OPEN.elsewhere(name, r.duplicate.id, t.bot.presenter.statusLine(r.duplicate)));
-    return;
+    return undefined;
   }
   await postRequest(t, r.request!);
+  return r.request;
 }
 
-/** A request for a plan: its card, or why not (a blocking check, groups with open requests). */
-export async function submitPlan(t: Turn, spec: PlanSpec): Promise<void> {
-  const r = await t.bot.service.submitPlan(spec, t.who, anchorFor(t.ctx.activity));
+/**
+ * A request for a plan: its card, or why not (a blocking check, groups with open requests), or
+ * the reason card (which requests `scope` once the reason is in). The request, when one was made.
+ */
+export async function submitPlan(
+  t: Turn,
+  spec: PlanSpec,
+  scope: ReasonScope,
+  control?: ChangeControl,
+): Promise<SoaRequest | undefined> {
+  const r = await t.bot.service.submitPlan(spec, t.who, anchorFor(t.ctx.activity), control);
   if (r.blocked) {
     await sendCard(
       t.ctx,
       t.bot.presenter.planCheckCard(r.plan, r.facts, r.checks, true, r.problem),
       r.problem ? undefined : NOT_REQUESTED.planBlocked,
     );
-    return;
+    return undefined;
   }
   if (r.conflicts?.length) {
     await sendText(t.ctx, NOT_REQUESTED.planConflicts(r.conflicts));
-    return;
+    return undefined;
+  }
+  if (r.needsJustification) {
+    await askReason(t, r.needsJustification.requestId, scope, { action: 'move', name: r.plan.label }, control?.ticket);
+    return undefined;
   }
   await postRequest(t, r.request!);
+  return r.request;
+}
+
+/** The rollback of what a move plan switched: its card, or why not, or the reason card. */
+export async function submitPlanRollback(
+  t: Turn,
+  sourceId: string,
+  control?: ChangeControl,
+): Promise<SoaRequest | undefined> {
+  const r = await t.bot.service.requestPlanRollback(sourceId, t.who, anchorFor(t.ctx.activity), control);
+  if (r.needsJustification) {
+    const scope: ReasonScope = { kind: 'rollbackPlan', sourceId };
+    await askReason(t, r.needsJustification.requestId, scope, { action: 'rollback', name: sourceId }, control?.ticket);
+    return undefined;
+  }
+  if (!r.request) {
+    await sendText(t.ctx, r.message ?? NOT_REQUESTED.noPlanRollback);
+    return undefined;
+  }
+  await postRequest(t, r.request);
+  return r.request;
 }
 
 /** Posts a new request's card (and, for a long plan, every step in follow-up messages). */

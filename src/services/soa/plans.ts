@@ -5,6 +5,7 @@ import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../../domai
 import type { ConversationAnchor, Person, Plan, SoaRequest } from '../../domain/request';
 import type { GroupMatch } from '../../ports/directory';
 import type { Notice } from '../../ports/presenter';
+import { reasonCardId, vetted, type ChangeControl } from './change-control';
 import { check } from './queries';
 import { createRequest, openRequestsTouching } from './requests';
 import { mustGet, type ServicePorts } from './shared';
@@ -62,6 +63,8 @@ export interface PlanSubmission extends PlanPreview {
   request?: SoaRequest;
   /** Open requests that already cover some of the plan's groups. */
   conflicts?: SoaRequest[];
+  /** A reason is required and none was given: the reason card creates the plan with this id. */
+  needsJustification?: { requestId: string };
 }
 
 export async function submitPlan(
@@ -69,7 +72,9 @@ export async function submitPlan(
   spec: PlanSpec,
   requester: Person,
   anchor: ConversationAnchor,
+  control?: ChangeControl,
 ): Promise<PlanSubmission> {
+  const cc = vetted(ports, control);
   const p = await previewPlan(ports, spec);
   if (p.blocked) return p;
   const conflicts = await openRequestsTouching(
@@ -77,7 +82,10 @@ export async function submitPlan(
     p.plan.steps.map((st) => st.groupId),
   );
   if (conflicts.length) return { ...p, conflicts };
+  const draft = reasonCardId(ports, cc);
+  if (draft) return { ...p, needsJustification: { requestId: draft } };
   const req = await createRequest(ports, {
+    ...cc,
     action: 'move',
     groupId: p.facts.group.id,
     groupName: p.plan.label,
@@ -101,6 +109,13 @@ export async function groupsByPrefix(ports: ServicePorts, prefix: string): Promi
   return found;
 }
 
+/** The rollback of a plan: its request, or why not, or that a reason is still needed. */
+export interface PlanRollback {
+  request?: SoaRequest;
+  message?: string;
+  needsJustification?: { requestId: string };
+}
+
 /**
  * A rollback plan for what a move plan switched, top-down; it needs its own approval. Each
  * group's rollback checks are read fresh and shown on its step; the plan-wide rows come from
@@ -111,7 +126,9 @@ export async function requestPlanRollback(
   sourceId: string,
   requester: Person,
   anchor: ConversationAnchor,
-): Promise<{ request?: SoaRequest; message?: string }> {
+  control?: ChangeControl,
+): Promise<PlanRollback> {
+  const cc = vetted(ports, control);
   const src = await mustGet(ports, sourceId);
   const say = (n: Notice) => ({ message: ports.presenter.notice(n) });
   if (!src.plan || src.action !== 'move') return say({ kind: 'rollbackNotMovePlan', requestId: src.id });
@@ -124,6 +141,8 @@ export async function requestPlanRollback(
     steps.steps.map((st) => st.groupId),
   );
   if (conflicts.length) return say({ kind: 'rollbackConflicts', requestIds: conflicts.map((r) => r.id) });
+  const draft = reasonCardId(ports, cc);
+  if (draft) return { needsJustification: { requestId: draft } };
   // Each group as it is now (cloud-only members, cloud edits since its switch), level by level.
   const switchedAt = new Map(src.plan.steps.map((st) => [st.groupId, st.switchedAt]));
   const facts = await ports.directory.app().readRollbackFacts(
@@ -137,6 +156,7 @@ export async function requestPlanRollback(
   const plan = withRollbackChecks(steps, facts);
   const checks = evaluate(src.facts, 'rollback', ports.settings.minimums).filter((c) => ROLLBACK_PLAN_CHECKS.has(c.id));
   const request = await createRequest(ports, {
+    ...cc,
     action: 'rollback',
     groupId: src.groupId,
     groupName: plan.label,

@@ -12,6 +12,7 @@ import {
   type SoaRequest,
 } from '../../domain/request';
 import { withQuorum } from './approvals';
+import { reasonCardId, vetted, type ChangeControl, type Vetted } from './change-control';
 import { check, type CheckResult } from './queries';
 import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
@@ -19,6 +20,8 @@ export interface Submission extends CheckResult {
   request?: SoaRequest;
   /** An open request that already covers the group. */
   duplicate?: SoaRequest;
+  /** A reason is required and none was given: nothing is stored; the reason card creates the request with this id. */
+  needsJustification?: { requestId: string };
 }
 
 /** Reads the facts, refuses a blocked request, else stores it awaiting approval. */
@@ -28,13 +31,18 @@ export async function submit(
   action: SoaAction,
   requester: Person,
   anchor: ConversationAnchor,
+  control?: ChangeControl,
 ): Promise<Submission> {
+  const cc = vetted(ports, control);
   const { facts, checks, blocked } = await check(ports, groupId, action);
   if (blocked) return { facts, checks, blocked };
   // An open request for the group, single or inside a plan, makes this one a duplicate.
   const open = (await openRequestsTouching(ports, [groupId]))[0];
   if (open) return { facts, checks, blocked, duplicate: open };
+  const draft = reasonCardId(ports, cc);
+  if (draft) return { facts, checks, blocked, needsJustification: { requestId: draft } };
   const req = await createRequest(ports, {
+    ...cc,
     action,
     groupId,
     groupName: facts.group.displayName,
@@ -53,8 +61,8 @@ export async function openRequestsTouching(ports: ServicePorts, groupIds: string
   return open.filter((r) => (r.plan ? r.plan.steps.some((st) => ids.has(st.groupId)) : ids.has(r.groupId)));
 }
 
-/** What a new request is about; `plan` for several groups under one approval. */
-export interface NewRequest {
+/** What a new request is about; `plan` for several groups under one approval; `requestId` given by a reason card. */
+export interface NewRequest extends Vetted {
   action: SoaAction;
   groupId: string;
   groupName: string;
@@ -69,7 +77,7 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
   const { settings, queue } = ports;
   const now = ports.clock.now();
   const req: SoaRequest = {
-    id: newRequestId(ports.random),
+    id: n.requestId ?? newRequestId(ports.random),
     version: 1,
     action: n.action,
     groupId: n.groupId,
@@ -84,6 +92,8 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     anchor: n.anchor,
     ...(n.plan ? { plan: n.plan } : {}),
     ...withQuorum(settings.policy),
+    ...(n.justification !== undefined ? { justification: n.justification } : {}),
+    ...(n.ticket !== undefined ? { ticket: n.ticket } : {}),
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);

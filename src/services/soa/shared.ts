@@ -3,6 +3,7 @@
  * plumbing they share (read or fail, store and announce, work left running after an answer).
  */
 import { CodedError } from '../../domain/errors';
+import type { ChangeControlRules } from '../../domain/change-control';
 import type { ApprovalPolicy } from '../../domain/policy';
 import type { SyncMinimums } from '../../domain/prerequisites';
 import type { SoaRequest } from '../../domain/request';
@@ -24,6 +25,8 @@ export interface ServiceSettings {
   remindAfterMs: number;
   /** `concurrency`: jobs handled at once by this instance (different requests; one job per request at a time). */
   worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number; concurrency?: number };
+  /** Justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN); none required when absent. */
+  changeControl?: ChangeControlRules;
 }
 
 /** The ports the use cases work through, and the settings they follow. */

@@ -8,6 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { botIdentity } from './config/bot';
 import { EnvReader } from './config/env';
 import { certificateProblem, graphCredential, graphHosts } from './config/graph-app';
+import { scheduleConfig, type ScheduleConfig } from './config/schedule';
 import { storageConfig, type StorageConfig } from './config/storage';
 import { isObjectId } from './domain/command';
 import { ROLE_TEMPLATE } from './domain/policy';
@@ -57,6 +58,8 @@ export interface Config {
   archiveAfterMs: number;
   storage: StorageConfig;
   worker: { leaseMs: number; visibilityMs: number; pollMs: number; concurrency: number };
+  /** Scheduled switches: CHANGE_TIMEZONE and MAX_SCHEDULE_DAYS. */
+  schedule: ScheduleConfig;
 }
 
 export class ConfigError extends Error {}
@@ -232,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
       pollMs: r.num('WORKER_POLL_MS', 1000, 1),
       concurrency: Math.floor(r.num('WORKER_CONCURRENCY', 4, 1)),
     },
+    schedule: scheduleConfig(r),
   };
   if (config.worker.leaseMs >= config.worker.visibilityMs)
     r.problem(

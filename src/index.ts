@@ -82,6 +82,7 @@ export async function startBot(
       audit: config.audit,
       syncWatch: config.syncWatch,
       remindAfterMs: config.remindAfterMs,
+      schedule: config.schedule,
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
     },
   });

@@ -1,6 +1,7 @@
 /** The SOA request and its state machine. Pure: no I/O. */
 import type { SoaAction } from './command';
 import { CodedError } from './errors';
+import type { Adjustment } from './schedule';
 import type { CheckRow, GroupFacts } from './prerequisites';
 
 export type RequestState =
@@ -20,7 +21,8 @@ export type RequestState =
 
 const TRANSITIONS: Record<RequestState, RequestState[]> = {
   awaiting_approval: ['approved', 'rejected', 'expired', 'cancelled'],
-  approved: ['executing', 'failed'],
+  // A scheduled request approved ahead of its time can still be cancelled or rejected until it starts.
+  approved: ['executing', 'failed', 'cancelled', 'rejected'],
   executing: ['awaiting_audit', 'failed', 'stopped'],
   // Resuming a stopped plan is a new approval (with the resumer's token); cancelling ends it.
   stopped: ['approved', 'cancelled'],
@@ -165,7 +167,30 @@ export interface SoaRequest {
   };
   /** Several groups under this one approval; groupId/groupName then name the root or the wave. */
   plan?: Plan;
+  /** Scheduled switches: the instant the requester asked for (ISO UTC). */
+  scheduledFor?: string;
+  /** Execution does not start before this (ISO UTC): the scheduled time, or a change window's opening. */
+  notBefore?: string;
+  /** Scheduled switches: the zone the time was read in, and which of its thread notices were sent. */
+  schedule?: ScheduleInfo;
   history: HistoryEntry[];
+}
+
+/** What a scheduled request keeps besides its time. */
+export interface ScheduleInfo {
+  /** The IANA zone (CHANGE_TIMEZONE) the time was read and is shown in. */
+  zone: string;
+  /** How a local time the zone skips or repeats that day was read (said on the card). */
+  adjusted?: Adjustment;
+  /** When the reminder an hour before the time was sent. */
+  remindedAt?: string;
+  /** When the thread heard that the time came before the approval. */
+  lateAt?: string;
+}
+
+/** A scheduled request approved ahead of its time and not started: it can still be cancelled or rejected. */
+export function isWaitingForItsTime(req: SoaRequest): boolean {
+  return req.state === 'approved' && !!req.scheduledFor;
 }
 
 export function canTransition(from: RequestState, to: RequestState): boolean {

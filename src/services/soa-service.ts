@@ -16,6 +16,7 @@ import * as followUp from './soa/follow-up';
 import * as plans from './soa/plans';
 import * as queries from './soa/queries';
 import * as requests from './soa/requests';
+import * as schedules from './soa/schedule';
 import * as signIns from './soa/sign-in-wait';
 import { InFlight, type Outcome, type ServicePorts } from './soa/shared';
 import * as takeover from './soa/takeover';
@@ -27,6 +28,7 @@ export { MAX_EXECUTE_TRIES } from './soa/leases';
 export type { PlanSpec } from './soa/plans';
 export type { Resolution } from './soa/queries';
 export type { ServicePorts, ServiceSettings } from './soa/shared';
+export type { ScheduleReading } from './soa/schedule';
 
 type Done = Promise<'done' | 'retry'>;
 
@@ -70,8 +72,13 @@ export class SoaService {
     action: SoaAction,
     requester: Person,
     anchor: ConversationAnchor,
+    schedule?: schedules.ScheduleReading,
   ): Promise<requests.Submission> {
-    return requests.submit(this.ports, groupId, action, requester, anchor);
+    return requests.submit(this.ports, groupId, action, requester, anchor, schedule);
+  }
+  /** A time clause ("on Saturday at 22:00") read now in CHANGE_TIMEZONE; refused readings say why. */
+  readSchedule(text: string): schedules.ScheduleReading {
+    return schedules.readSchedule(this.ports, text);
   }
   attachCard(id: string, anchor: ConversationAnchor): Promise<SoaRequest> {
     return requests.attachCard(this.ports, this.inFlight.track, id, anchor);
@@ -79,8 +86,13 @@ export class SoaService {
   previewPlan(spec: plans.PlanSpec): Promise<plans.PlanPreview> {
     return plans.previewPlan(this.ports, spec);
   }
-  submitPlan(spec: plans.PlanSpec, requester: Person, anchor: ConversationAnchor): Promise<plans.PlanSubmission> {
-    return plans.submitPlan(this.ports, spec, requester, anchor);
+  submitPlan(
+    spec: plans.PlanSpec,
+    requester: Person,
+    anchor: ConversationAnchor,
+    schedule?: schedules.ScheduleReading,
+  ): Promise<plans.PlanSubmission> {
+    return plans.submitPlan(this.ports, spec, requester, anchor, schedule);
   }
   groupsByPrefix(prefix: string): Promise<GroupMatch[]> {
     return plans.groupsByPrefix(this.ports, prefix);
@@ -142,6 +154,9 @@ export class SoaService {
   }
   remind(id: string): Done {
     return followUp.remind(this.ports, id);
+  }
+  remindScheduled(id: string): Done {
+    return schedules.remindScheduled(this.ports, id);
   }
   sweep(staleMs: number): Promise<number> {
     return followUp.sweep(this.ports, staleMs);

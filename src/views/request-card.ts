@@ -2,7 +2,7 @@
 import type { SoaAction } from '../domain/command';
 import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
 import { applicableRows, blockingReasons, type CheckRow, type GroupFacts } from '../domain/prerequisites';
-import { cardVersion, type SoaRequest } from '../domain/request';
+import { cardVersion, isWaitingForItsTime, type SoaRequest } from '../domain/request';
 import { checkSections, groupFacts } from './facts';
 import { changeLabel, shortChange, time, type Card } from './labels';
 import { planView } from './plan-card';
@@ -10,6 +10,7 @@ import { shownChecks, shownFacts, shownReq } from './shown';
 import { statusLineOf } from './status-line';
 import { render, sentences } from './templates';
 import { forCard } from './text';
+import { scheduleRows } from './when';
 
 const HEADER: Record<string, string> = {
   awaiting_approval: 'accent',
@@ -41,6 +42,7 @@ export function requestCard(raw: SoaRequest, policy: ApprovalPolicy, ackText: Ac
       label: req.state === 'rejected' ? 'Rejected by' : 'Approved by',
       value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
     });
+  outcome.push(...scheduleRows(req));
   if (req.audit) {
     outcome.push(
       { label: 'Audit activity', value: req.audit.activityDisplayName },
@@ -79,6 +81,8 @@ export function requestCard(raw: SoaRequest, policy: ApprovalPolicy, ackText: Ac
       outcome,
       approvers: canDecide ? `Who may decide: ${describeApprovers(policy)}. Anyone else is refused.` : undefined,
       canDecide,
+      // Until a scheduled request starts, an approver can still reject it.
+      canReject: canDecide || isWaitingForItsTime(req),
       ackText: ackText(ack),
       requestId: req.id,
       version: cardVersion(req),

@@ -7,6 +7,7 @@ import type { WatchSeen } from '../ports/presenter';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
+import { scheduledFor, startingNow } from './when';
 
 type Line = { text: string };
 
@@ -26,10 +27,19 @@ export function threadUpdate(raw: SoaRequest): Outgoing | null {
 }
 
 function threadLine(req: SoaRequest): Line | null {
+  const at = scheduledFor(req);
+  // A scheduled request: the thread hears when it starts, and when it was approved, when it will.
+  if (at && req.state === 'executing') return { text: startingNow(req) };
   if (req.plan && req.state !== 'approved') return planLine(req);
   const g = `**${req.groupName}**`;
   switch (req.state) {
     case 'approved':
+      if (at)
+        return {
+          text:
+            `Request ${req.id} for ${g} was approved by ${req.approver?.name}; it runs at ${at} with their sign-in. ` +
+            'Until it starts, the requester can cancel it and an approver can reject it on the card.',
+        };
       return {
         text:
           `Request ${req.id} for ${g} was approved by ${req.approver?.name}` +

@@ -7,6 +7,7 @@ import type { GroupMatch } from '../../ports/directory';
 import type { Notice } from '../../ports/presenter';
 import { check } from './queries';
 import { createRequest, openRequestsTouching } from './requests';
+import type { ScheduleReading } from './schedule';
 import { mustGet, type ServicePorts } from './shared';
 
 /** What a plan covers: a group and everything nested below it, or a set of groups (a wave). */
@@ -69,6 +70,7 @@ export async function submitPlan(
   spec: PlanSpec,
   requester: Person,
   anchor: ConversationAnchor,
+  schedule?: ScheduleReading,
 ): Promise<PlanSubmission> {
   const p = await previewPlan(ports, spec);
   if (p.blocked) return p;
@@ -86,6 +88,7 @@ export async function submitPlan(
     facts: p.facts,
     checks: p.checks,
     plan: p.plan,
+    ...(schedule ? { schedule } : {}),
   });
   return { ...p, request: req };
 }

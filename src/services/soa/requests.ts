@@ -12,6 +12,7 @@ import {
   type SoaRequest,
 } from '../../domain/request';
 import { check, type CheckResult } from './queries';
+import { expiresAtFor, hopDelayFrom, queueScheduleJobs, scheduleFields, type ScheduleReading } from './schedule';
 import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
 export interface Submission extends CheckResult {
@@ -27,6 +28,7 @@ export async function submit(
   action: SoaAction,
   requester: Person,
   anchor: ConversationAnchor,
+  schedule?: ScheduleReading,
 ): Promise<Submission> {
   const { facts, checks, blocked } = await check(ports, groupId, action);
   if (blocked) return { facts, checks, blocked };
@@ -41,6 +43,7 @@ export async function submit(
     anchor,
     facts,
     checks,
+    ...(schedule ? { schedule } : {}),
   });
   return { request: req, facts, checks, blocked };
 }
@@ -62,11 +65,15 @@ export interface NewRequest {
   facts: GroupFacts;
   checks: CheckRow[];
   plan?: Plan;
+  /** A time the requester asked for ("on Saturday at 22:00"), read and accepted. */
+  schedule?: ScheduleReading;
 }
 
 export async function createRequest(ports: ServicePorts, n: NewRequest): Promise<SoaRequest> {
   const { settings, queue } = ports;
   const now = ports.clock.now();
+  const timed = scheduleFields(ports, n.schedule);
+  const expiresAt = expiresAtFor(ports, now, timed.scheduledFor);
   const req: SoaRequest = {
     id: newRequestId(ports.random),
     version: 1,
@@ -77,21 +84,24 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     requester: n.requester,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + settings.requestTtlMs).toISOString(),
+    expiresAt: expiresAt.toISOString(),
     facts: n.facts,
     checks: n.checks,
     anchor: n.anchor,
     ...(n.plan ? { plan: n.plan } : {}),
+    ...timed,
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);
   await queue.enqueue({ kind: 'remind', requestId: req.id }, settings.remindAfterMs);
-  await queue.enqueue({ kind: 'expire', requestId: req.id }, settings.requestTtlMs);
+  await queue.enqueue({ kind: 'expire', requestId: req.id }, hopDelayFrom(ports, expiresAt));
+  await queueScheduleJobs(ports, req);
   ports.logger.info('request submitted', {
     requestId: req.id,
     action: n.action,
     groupId: n.groupId,
     planSteps: n.plan?.steps.length,
+    ...(req.scheduledFor ? { scheduledFor: req.scheduledFor } : {}),
   });
   return req;
 }

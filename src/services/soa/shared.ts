@@ -24,6 +24,8 @@ export interface ServiceSettings {
   remindAfterMs: number;
   /** `concurrency`: jobs handled at once by this instance (different requests; one job per request at a time). */
   worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number; concurrency?: number };
+  /** Scheduled switches: the zone times are read in (CHANGE_TIMEZONE), how far ahead (MAX_SCHEDULE_DAYS). */
+  schedule?: { zone: string; maxDays: number };
 }
 
 /** The ports the use cases work through, and the settings they follow. */

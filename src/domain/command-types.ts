@@ -1,9 +1,11 @@
 /** What a user's message means to the bot: the commands, and the names they carry. */
+import type { Clauses } from './command-clauses';
 
 export type SoaAction = 'move' | 'rollback';
 
 export type Command =
-  | { kind: 'request'; action: SoaAction; targets: Target[] }
+  /** `clauses`: what followed the group part (a time: "on Saturday at 22:00"). */
+  | { kind: 'request'; action: SoaAction; targets: Target[]; clauses?: Clauses }
   | { kind: 'check'; action: SoaAction; targets: Target[] }
   | { kind: 'status'; target?: Target }
   /** A group and every group nested below it, or every group whose name starts with a prefix. */
@@ -11,6 +13,7 @@ export type Command =
       kind: 'plan';
       mode: 'request' | 'check';
       scope: { kind: 'tree'; root: Target } | { kind: 'prefix'; prefix: string };
+      clauses?: Clauses;
     }
   /** The bot's record of requests created in [from, to) as CSV (approvers only); dates are UTC days. */
   | { kind: 'export'; from: string; to: string }

@@ -2,6 +2,7 @@
  * Parses what a user types to the bot. Pure: no I/O. The phrases live in command-patterns.ts,
  * the export date ranges in command-export.ts, "did you mean" in command-suggest.ts.
  */
+import { splitClauses } from './command-clauses';
 import { isRequestId } from './command-ids';
 import { groupCommand, planCommand } from './command-patterns';
 import { parseExport } from './command-export';
@@ -67,6 +68,8 @@ function parseText(input: string): ParseResult {
   if (/^export\b/i.test(text)) return { command: { kind: 'unknown', text, suggestion: 'export last 30 days' } };
   const undoPlan = /^(?:rollback|roll\s+back|undo)\s+(R-[0-9A-Z]{6})$/i.exec(text);
   if (undoPlan) return { command: { kind: 'rollbackPlan', requestId: undoPlan[1]!.toUpperCase() } };
+  const timed = withClauses(text);
+  if (timed) return timed;
   const plan = planCommand(text);
   if (plan) return { command: plan };
   const cancel = /^cancel\s+(R-[0-9A-Z]{6})$/i.exec(text);
@@ -82,4 +85,15 @@ function parseText(input: string): ParseResult {
     };
   }
   return groupCommand(text) ?? { command: { kind: 'unknown', text, ...suggest(text, (t) => parseCommand(t).command) } };
+}
+
+/** A request (one group, several, a tree or a wave) followed by clauses; null when there are none. */
+function withClauses(text: string): ParseResult | null {
+  const { rest, clauses } = splitClauses(text);
+  if (!Object.keys(clauses).length) return null;
+  const plan = planCommand(rest);
+  if (plan) return plan.kind === 'plan' && plan.mode === 'request' ? { command: { ...plan, clauses } } : null;
+  const group = groupCommand(rest);
+  if (group?.command.kind !== 'request') return null;
+  return { ...group, command: { ...group.command, clauses } };
 }

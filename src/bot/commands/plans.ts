@@ -6,14 +6,17 @@ import { NOT_REQUESTED } from '../../views/request-replies';
 import { sendCard, sendText } from '../reply';
 import { anchorFor } from '../turn';
 import type { MessageTurn, RouteCommands } from './routes';
+import { scheduleOf } from './schedule';
 import { postRequest, submitPlan } from './submit';
 
 /** `move the tree under X to cloud`, `check groups starting with FIN-`: requested, or a dry run. */
 export async function plan(t: MessageTurn, c: RouteCommands['plan']): Promise<void> {
+  const when = await scheduleOf(t, c.clauses);
+  if (when === null) return;
   const spec = await planSpec(t, c.scope);
   if (!spec) return;
   if (c.mode === 'request') {
-    await submitPlan(t, spec);
+    await submitPlan(t, spec, when);
     return;
   }
   const p = await t.bot.service.previewPlan(spec);

@@ -5,26 +5,35 @@ import { noGroupNamed } from '../../views/lookups';
 import { cancelled } from '../../views/request-replies';
 import { sendCard, sendText } from '../reply';
 import type { MessageTurn, RouteCommands } from './routes';
+import { scheduleOf } from './schedule';
 import { checkGroup, submit, submitPlan } from './submit';
 
 /** `move SecGroup1 to cloud`: one request per group found, or one plan when several are named. */
 export async function move(t: MessageTurn, c: RouteCommands['move']): Promise<void> {
+  const when = await scheduleOf(t, c.clauses);
+  if (when === null) return;
   const groups = await lookUp(t, c);
   // Several groups asked to move together: one plan, one approval, run bottom-up.
   if (groups.length > 1) {
-    await submitPlan(t, {
-      kind: 'wave',
-      label: namedGroupsPlanLabel(groups.length),
-      groupIds: groups.map((g) => g.id),
-    });
+    await submitPlan(
+      t,
+      {
+        kind: 'wave',
+        label: namedGroupsPlanLabel(groups.length),
+        groupIds: groups.map((g) => g.id),
+      },
+      when,
+    );
     return;
   }
-  for (const g of groups) await submit(t, g.id, 'move');
+  for (const g of groups) await submit(t, g.id, 'move', when);
 }
 
 /** `rollback SecGroup1`: one request per group found. */
 export async function rollback(t: MessageTurn, c: RouteCommands['rollback']): Promise<void> {
-  for (const g of await lookUp(t, c)) await submit(t, g.id, 'rollback');
+  const when = await scheduleOf(t, c.clauses);
+  if (when === null) return;
+  for (const g of await lookUp(t, c)) await submit(t, g.id, 'rollback', when);
 }
 
 /** `check SecGroup1`: the prerequisite report of each group found (a dry run). */

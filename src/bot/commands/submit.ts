@@ -5,7 +5,7 @@
 import type { SoaAction } from '../../domain/command';
 import type { SoaRequest } from '../../domain/request';
 import { boardKey } from '../../ports/boards';
-import type { PlanSpec } from '../../services/soa-service';
+import type { PlanSpec, ScheduleReading } from '../../services/soa-service';
 import { PLAN_ROWS } from '../../views/plan-card';
 import { ALREADY_OPEN, NOT_REQUESTED } from '../../views/request-replies';
 import type { Turn } from '../deps';
@@ -19,9 +19,9 @@ export async function checkGroup(t: Omit<Turn, 'who'>, groupId: string, action: 
 }
 
 /** A request for one group: its card, or why not (a blocking check, an open request). */
-export async function submit(t: Turn, groupId: string, action: SoaAction): Promise<void> {
+export async function submit(t: Turn, groupId: string, action: SoaAction, when?: ScheduleReading): Promise<void> {
   const anchor = anchorFor(t.ctx.activity);
-  const r = await t.bot.service.submit(groupId, action, t.who, anchor);
+  const r = await t.bot.service.submit(groupId, action, t.who, anchor, when);
   if (r.blocked) {
     await sendCard(
       t.ctx,
@@ -49,8 +49,8 @@ export async function submit(t: Turn, groupId: string, action: SoaAction): Promi
 }
 
 /** A request for a plan: its card, or why not (a blocking check, groups with open requests). */
-export async function submitPlan(t: Turn, spec: PlanSpec): Promise<void> {
-  const r = await t.bot.service.submitPlan(spec, t.who, anchorFor(t.ctx.activity));
+export async function submitPlan(t: Turn, spec: PlanSpec, when?: ScheduleReading): Promise<void> {
+  const r = await t.bot.service.submitPlan(spec, t.who, anchorFor(t.ctx.activity), when);
   if (r.blocked) {
     await sendCard(
       t.ctx,

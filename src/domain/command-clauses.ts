@@ -21,7 +21,7 @@ const WHEN = new RegExp(
     String.raw`at\s+(?:\d{4}-\d{2}-\d{2}\s+)?${CLOCK}`,
     String.raw`on\s+\S+${DAY_AT}`,
     String.raw`(?:tonight|today|tomorrow)${DAY_AT}`,
-    String.raw`in\s+\d+\s+(?:minutes?|mins?|hours?|hrs?|days?)`,
+    String.raw`in\s+\d+\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?)`,
   ]
     .map((f) => `(?:${f})`)
     .join('|'),

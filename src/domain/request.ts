@@ -188,9 +188,12 @@ export interface ScheduleInfo {
   lateAt?: string;
 }
 
-/** A scheduled request approved ahead of its time and not started: it can still be cancelled or rejected. */
+/**
+ * A scheduled request approved ahead of its time and not started: it can still be cancelled or
+ * rejected. (A stopped plan resumed after its time has started before: not this.)
+ */
 export function isWaitingForItsTime(req: SoaRequest): boolean {
-  return req.state === 'approved' && !!req.scheduledFor;
+  return req.state === 'approved' && !!req.scheduledFor && !req.history.some((h) => h.state === 'executing');
 }
 
 export function canTransition(from: RequestState, to: RequestState): boolean {

@@ -1,5 +1,5 @@
 /** One line saying where a request stands: on its card, in status lists and on the board. */
-import type { SoaRequest } from '../domain/request';
+import { isWaitingForItsTime, type SoaRequest } from '../domain/request';
 import { time } from './labels';
 import { shownReq } from './shown';
 import { forCard } from './text';
@@ -22,7 +22,7 @@ function stateLine(req: SoaRequest): string {
     case 'awaiting_approval':
       return `Requested by ${req.requester.name} · waiting for approval · expires ${time(req.expiresAt)}`;
     case 'approved':
-      return `Approved by ${by}${self} · ${req.scheduledFor ? 'waiting for its time' : 'starting'}`;
+      return `Approved by ${by}${self} · ${isWaitingForItsTime(req) ? 'waiting for its time' : 'starting'}`;
     case 'executing':
       return `Approved by ${by}${self} · running with ${by}'s sign-in…`;
     case 'awaiting_audit':

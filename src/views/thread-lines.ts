@@ -1,13 +1,13 @@
 /** The lines the bot posts in a request's thread: state changes, reminders, the post-switch watch. */
 import { planCounts } from '../domain/plan';
 import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
-import type { SoaRequest } from '../domain/request';
 import type { Outgoing } from '../ports/notifier';
 import type { WatchSeen } from '../ports/presenter';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
-import { scheduledFor, startingNow } from './when';
+import { isWaitingForItsTime, type SoaRequest } from '../domain/request';
+import { isScheduledStart, scheduledFor, startingNow } from './when';
 
 type Line = { text: string };
 
@@ -27,17 +27,17 @@ export function threadUpdate(raw: SoaRequest): Outgoing | null {
 }
 
 function threadLine(req: SoaRequest): Line | null {
-  const at = scheduledFor(req);
   // A scheduled request: the thread hears when it starts, and when it was approved, when it will.
-  if (at && req.state === 'executing') return { text: startingNow(req) };
+  if (isScheduledStart(req)) return { text: startingNow(req) };
   if (req.plan && req.state !== 'approved') return planLine(req);
   const g = `**${req.groupName}**`;
   switch (req.state) {
     case 'approved':
-      if (at)
+      if (isWaitingForItsTime(req))
         return {
           text:
-            `Request ${req.id} for ${g} was approved by ${req.approver?.name}; it runs at ${at} with their sign-in. ` +
+            `Request ${req.id} for ${g} was approved by ${req.approver?.name}; ` +
+            `it runs at ${scheduledFor(req)} with their sign-in. ` +
             'Until it starts, the requester can cancel it and an approver can reject it on the card.',
         };
       return {

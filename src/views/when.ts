@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { describeApprovers, type ApprovalPolicy } from '../domain/policy';
-import type { SoaRequest } from '../domain/request';
+import { isWaitingForItsTime, type SoaRequest } from '../domain/request';
 import type { Adjustment, WhenReading } from '../domain/schedule';
 import type { Outgoing } from '../ports/notifier';
 import { shortChange } from './labels';
@@ -37,7 +37,7 @@ export function scheduledFor(req: SoaRequest): string | null {
 /** "· scheduled for …" for a status line of a request that has not started; "" otherwise. */
 export function scheduledSuffix(req: SoaRequest): string {
   const at = scheduledFor(req);
-  if (!at || !['awaiting_approval', 'approved'].includes(req.state)) return '';
+  if (!at || !(req.state === 'awaiting_approval' || isWaitingForItsTime(req))) return '';
   return ` · scheduled for ${at}`;
 }
 
@@ -70,6 +70,13 @@ export function whenRefused(r: Extract<WhenReading, { ok: false }>, zone: string
         `(MAX_SCHEDULE_DAYS).${tail}`
       );
   }
+}
+
+/** Is this the start of a scheduled request (its first run, not a resumed plan's)? */
+export function isScheduledStart(req: SoaRequest): boolean {
+  return (
+    !!scheduledFor(req) && req.state === 'executing' && req.history.filter((h) => h.state === 'executing').length === 1
+  );
 }
 
 /** The thread line when a scheduled request starts (its names already shown: shownReq). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { splitClauses } from '../../src/domain/command-clauses';
 import { parseCommand } from '../../src/domain/command';
+import { canTransition, isWaitingForItsTime, type SoaRequest } from '../../src/domain/request';
 import { hopDelay, MAX_QUEUE_HOP_MS, readWhen, type WhenReading } from '../../src/domain/schedule';
 import { adjustmentNote, formatWhen, whenRefused } from '../../src/views/when';
 
@@ -145,5 +146,18 @@ describe('domain: the time clause of a request (stand-in clause splitter)', () =
     const tree = parseCommand('move the tree under Sales to cloud at 22:00').command;
     assert.deepEqual(tree.kind === 'plan' && tree.clauses, { when: 'at 22:00' });
     assert.deepEqual(splitClauses('move SecGroup1 to cloud'), { rest: 'move SecGroup1 to cloud', clauses: {} });
+  });
+});
+
+describe('domain: a scheduled request approved ahead of its time', () => {
+  it('can still be cancelled or rejected until it starts; a resumed plan has started before', () => {
+    const history = [{ at: '2026-12-01T10:00:00.000Z', state: 'approved' as const }];
+    const req = { state: 'approved', scheduledFor: '2026-12-05T21:00:00.000Z', history } as unknown as SoaRequest;
+    assert.equal(isWaitingForItsTime(req), true);
+    assert.ok(canTransition('approved', 'cancelled') && canTransition('approved', 'rejected'));
+    assert.equal(isWaitingForItsTime({ ...req, scheduledFor: undefined }), false, 'not scheduled: it starts at once');
+    assert.equal(isWaitingForItsTime({ ...req, state: 'executing' }), false);
+    const resumed = { ...req, history: [...history, { at: '2026-12-05T21:00:00.000Z', state: 'executing' as const }] };
+    assert.equal(isWaitingForItsTime(resumed), false);
   });
 });

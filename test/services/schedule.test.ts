@@ -81,7 +81,9 @@ describe('use cases: scheduled switches', () => {
       reminder.text!,
       /<at>Megan Bowen<\/at>: request R-\w+ \(move to cloud of \*\*FIN-Payroll\*\*\) starts/,
     );
-    assert.deepEqual(reminder.mentions, [{ id: people.megan.channelUserId, name: 'Megan Bowen' }]);
+    assert.deepEqual('mentions' in reminder && reminder.mentions, [
+      { id: people.megan.channelUserId, name: 'Megan Bowen' },
+    ]);
     clock.advance(HOUR - 1000);
     await runDue();
     assert.deepEqual(w.directory.writes(), [], 'one second before its time, nothing is written');

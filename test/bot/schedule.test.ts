@@ -1,7 +1,11 @@
 /** Bot: the time clause of a request, as typed in Teams: refused with a reason, or shown everywhere it is listed. */
 import assert from 'node:assert/strict';
-import { cardOf, cardText, type Outbound } from '../support/connector';
-import { admin } from '../support/fake-tenant';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GROUP } from '../../src/fake-tenant/seed';
+import { actions, cardOf, cardText, TestChannel, type Outbound } from '../support/connector';
+import { admin, startTestTenant } from '../support/fake-tenant';
 import { people, startStack, type Stack } from '../support/stack';
 
 const text = (o: Outbound) => String(o.activity.text ?? '');
@@ -54,5 +58,38 @@ describe('bot: scheduled requests', function () {
     assert.ok(cardText(cardOf(status[0]!)).includes(`scheduled for ${when[1]}`), cardText(cardOf(status[0]!)));
     const pending = await ask('pending', people.megan);
     assert.ok(cardText(cardOf(pending[0]!)).includes(`scheduled for ${when[1]}`), cardText(cardOf(pending[0]!)));
+  });
+});
+
+describe('bot: a scheduled switch survives a restart (SQLite)', function () {
+  this.timeout(60_000);
+  it('approved, the bot stopped and started again: it runs once, at its time and not before', async () => {
+    const ft = await startTestTenant({ settings: { auditDelayMs: 100 } });
+    const dir = mkdtempSync(join(tmpdir(), 'soa-scheduled-'));
+    const env = { STORE_FILE: join(dir, 'requests.sqlite') };
+    const channel = await new TestChannel('').start();
+    try {
+      let s = await startStack(env, ft, channel);
+      const askedAt = Date.now();
+      await s.channel.say(people.alex, 'move SecGroup2 to cloud in 6 seconds');
+      const msg = await s.channel.waitFor((o) => !!cardOf(o));
+      const data = actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data;
+      const r = await s.channel.click(people.megan, msg.id, 'approve', { ...data, ackSyncVersions: 'true' });
+      assert.match(cardText(r.card), /waiting for its time · scheduled for/);
+      await s.stop();
+      s = await startStack(env, ft, channel);
+      await s.channel.waitFor((o) => /starting now, as scheduled for/.test(o.activity.text ?? ''), 20_000);
+      await s.channel.waitFor((o) => /Audit log:/.test(o.activity.text ?? ''), 20_000);
+      const patches = await s.graphRequests(
+        (e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${GROUP.secGroup2}/onPremisesSyncBehavior`),
+      );
+      assert.equal(patches.length, 1);
+      assert.ok(Date.parse(patches[0]!.at) >= askedAt + 6000, `PATCH at ${patches[0]!.at}`);
+      await s.stop();
+    } finally {
+      await channel.stop();
+      await ft.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

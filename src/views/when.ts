@@ -125,3 +125,11 @@ export function scheduleRows(req: SoaRequest): Array<{ label: string; value: str
     rows.push({ label: 'Time read as', value: adjustmentNote(req.schedule.adjusted, zoneOf(req)) });
   return rows;
 }
+
+/** A scheduled request naming a group several groups are called: a pick list would drop the time. */
+export function severalGroupsScheduled(name: string): string {
+  return (
+    `Several groups are named **${forMessage(name)}**: to schedule the change, give the object id of the one ` +
+    `you mean (\`check ${forMessage(name)}\` lists them). Nothing was requested for that name.`
+  );
+}

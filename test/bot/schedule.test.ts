@@ -47,6 +47,20 @@ describe('bot: scheduled requests', function () {
     assert.match(text(status[0]!) + cardText(cardOf(status[0]!)), /You have no requests yet/);
   });
 
+  it('a name several groups share gets no pick list (its click would drop the time): the id is asked for', async () => {
+    const out = await ask('move Marketing to cloud tomorrow at 06:00');
+    assert.deepEqual(
+      out.map((o) => [text(o), !!cardOf(o)]),
+      [
+        [
+          'Several groups are named **Marketing**: to schedule the change, give the object id of the one you mean ' +
+            '(`check Marketing` lists them). Nothing was requested for that name.',
+          false,
+        ],
+      ],
+    );
+  });
+
   it('a scheduled request shows "scheduled for …" on its card, in status and in pending', async () => {
     const out = await ask('move SecGroup1 to cloud tomorrow at 06:00');
     const card = out.map(cardOf).find(Boolean);

@@ -3,6 +3,7 @@ import type { GroupMatch } from '../../ports/directory';
 import { namedGroupsPlanLabel } from '../../views/plan-card';
 import { noGroupNamed } from '../../views/lookups';
 import { cancelled } from '../../views/request-replies';
+import { severalGroupsScheduled } from '../../views/when';
 import { sendCard, sendText } from '../reply';
 import type { MessageTurn, RouteCommands } from './routes';
 import { scheduleOf } from './schedule';
@@ -12,7 +13,7 @@ import { checkGroup, submit, submitPlan } from './submit';
 export async function move(t: MessageTurn, c: RouteCommands['move']): Promise<void> {
   const when = await scheduleOf(t, c.clauses);
   if (when === null) return;
-  const groups = await lookUp(t, c);
+  const groups = await lookUp(t, c, !!when);
   // Several groups asked to move together: one plan, one approval, run bottom-up.
   if (groups.length > 1) {
     await submitPlan(
@@ -33,7 +34,7 @@ export async function move(t: MessageTurn, c: RouteCommands['move']): Promise<vo
 export async function rollback(t: MessageTurn, c: RouteCommands['rollback']): Promise<void> {
   const when = await scheduleOf(t, c.clauses);
   if (when === null) return;
-  for (const g of await lookUp(t, c)) await submit(t, g.id, 'rollback', when);
+  for (const g of await lookUp(t, c, !!when)) await submit(t, g.id, 'rollback', when);
 }
 
 /** `check SecGroup1`: the prerequisite report of each group found (a dry run). */
@@ -51,9 +52,16 @@ export async function cancel(t: MessageTurn, c: RouteCommands['cancel']): Promis
  * The groups the message names, found in the directory. A name not found is answered (with
  * similar names); a name several groups have gets a pick list, whose buttons go on as clicks.
  */
-async function lookUp(t: MessageTurn, c: RouteCommands['move' | 'rollback' | 'check']): Promise<GroupMatch[]> {
+async function lookUp(
+  t: MessageTurn,
+  c: RouteCommands['move' | 'rollback' | 'check'],
+  scheduled = false,
+): Promise<GroupMatch[]> {
   const res = await t.bot.service.resolve(c.targets, t.unsplit);
   for (const m of res.missing) await sendText(t.ctx, noGroupNamed(m.name, m.suggestions));
-  for (const a of res.ambiguous) await sendCard(t.ctx, t.bot.presenter.pickCard(a.name, a.matches, c.action, c.kind));
+  // A pick list's click requests at once: with a time, the user names the group by its id instead.
+  for (const a of res.ambiguous)
+    if (scheduled) await sendText(t.ctx, severalGroupsScheduled(a.name));
+    else await sendCard(t.ctx, t.bot.presenter.pickCard(a.name, a.matches, c.action, c.kind));
   return res.resolved;
 }

@@ -61,7 +61,7 @@ describe('bot: scheduled requests', function () {
     );
   });
 
-  it('a scheduled request shows "scheduled for …" on its card, in status and in pending', async () => {
+  it('a scheduled request shows "scheduled for …" on its card, in status, in pending and on the board', async () => {
     const out = await ask('move SecGroup1 to cloud tomorrow at 06:00');
     const card = out.map(cardOf).find(Boolean);
     assert.ok(card, out.map(text).join('\n'));
@@ -72,6 +72,8 @@ describe('bot: scheduled requests', function () {
     assert.ok(cardText(cardOf(status[0]!)).includes(`scheduled for ${when[1]}`), cardText(cardOf(status[0]!)));
     const pending = await ask('pending', people.megan);
     assert.ok(cardText(cardOf(pending[0]!)).includes(`scheduled for ${when[1]}`), cardText(cardOf(pending[0]!)));
+    const board = (await ask('board')).map(cardOf).find(Boolean);
+    assert.ok(cardText(board).includes(`scheduled for ${when[1]}`), cardText(board));
   });
 });
 

@@ -10,6 +10,7 @@ import { botIdentity } from './config/bot';
 import { EnvReader } from './config/env';
 import { certificateProblem, graphCredential, graphHosts } from './config/graph-app';
 import { changeControlConfig } from './config/justification';
+import { scheduleConfig, type ScheduleConfig } from './config/schedule';
 import { storageConfig, type StorageConfig } from './config/storage';
 import type { ChangeControlRules } from './domain/change-control';
 import { isObjectId } from './domain/command';
@@ -62,6 +63,8 @@ export interface Config {
   worker: { leaseMs: number; visibilityMs: number; pollMs: number; concurrency: number };
   /** REQUIRE_JUSTIFICATION, TICKET_PATTERN, TICKET_URL_TEMPLATE (config/justification.ts). */
   changeControl: ChangeControlRules;
+  /** Scheduled switches: CHANGE_TIMEZONE and MAX_SCHEDULE_DAYS. */
+  schedule: ScheduleConfig;
 }
 
 export class ConfigError extends Error {}
@@ -239,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
       concurrency: Math.floor(r.num('WORKER_CONCURRENCY', 4, 1)),
     },
     changeControl: changeControlConfig(r),
+    schedule: scheduleConfig(r),
   };
   if (config.worker.leaseMs >= config.worker.visibilityMs)
     r.problem(

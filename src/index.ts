@@ -83,6 +83,7 @@ export async function startBot(
       syncWatch: config.syncWatch,
       remindAfterMs: config.remindAfterMs,
       changeControl: config.changeControl,
+      schedule: config.schedule,
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
     },
   });

@@ -25,9 +25,7 @@ export type ChangeControlProblem =
   | { kind: 'ticketMissing'; pattern: string }
   | { kind: 'ticketMismatch'; ticket: string; pattern: string }
   | { kind: 'justificationTooShort'; length: number }
-  | { kind: 'justificationTooLong'; length: number }
-  /** A time was given; switches cannot be scheduled (yet). */
-  | { kind: 'schedulingUnavailable'; when: string };
+  | { kind: 'justificationTooLong'; length: number };
 
 /** The ticket pattern as a whole-string match; null when it does not compile. */
 export function ticketRegex(pattern: string): RegExp | null {
@@ -62,7 +60,6 @@ export function vetClauses(
     const p = justificationProblem(rules, justification);
     if (p) return { problem: p };
   }
-  if (clauses.when !== undefined) return { problem: { kind: 'schedulingUnavailable', when: clauses.when } };
   return { ...(ticket !== undefined ? { ticket } : {}), ...(justification !== undefined ? { justification } : {}) };
 }
 

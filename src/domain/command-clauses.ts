@@ -29,7 +29,7 @@ const DATES = [
 const DATE = `(?:${DATES})`;
 const PART_OF_DAY = String.raw`(?:morning|afternoon|evening|night)`;
 const DAY_WORD = String.raw`(?:today|tonight|tomorrow(?:\s+${PART_OF_DAY})?|this\s+${PART_OF_DAY})`;
-const UNIT = String.raw`(?:minutes?|mins?|hours?|hrs?|h|days?|d)`;
+const UNIT = String.raw`(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|d)`;
 /** "on Funday at 22:00" is a time clause too (one the scheduler refuses), so any one or two words go. */
 const LOOSE_DAY = String.raw`[^\s"]+(?:\s+[^\s"]+)?`;
 

@@ -1,7 +1,11 @@
 /** The SOA request and its state machine. Pure: no I/O. */
 import type { SoaAction } from './command';
 import { CodedError } from './errors';
+import type { Adjustment } from './schedule';
 import type { CheckRow, GroupFacts } from './prerequisites';
+import type { Plan } from './request-plan';
+
+export type { Plan, PlanStep } from './request-plan';
 
 export type RequestState =
   | 'awaiting_approval'
@@ -20,7 +24,8 @@ export type RequestState =
 
 const TRANSITIONS: Record<RequestState, RequestState[]> = {
   awaiting_approval: ['approved', 'rejected', 'expired', 'cancelled'],
-  approved: ['executing', 'failed'],
+  // A scheduled request approved ahead of its time can still be cancelled or rejected until it starts.
+  approved: ['executing', 'failed', 'cancelled', 'rejected'],
   executing: ['awaiting_audit', 'failed', 'stopped'],
   // Resuming a stopped plan is a new approval (with the resumer's token); cancelling ends it.
   stopped: ['approved', 'cancelled'],
@@ -76,46 +81,6 @@ export interface ConversationAnchor {
   reference: Record<string, unknown>;
   conversationType: 'personal' | 'groupChat' | 'channel';
   cardActivityId?: string;
-}
-
-/** One group of a plan (a tree or a wave), in execution order. */
-export interface PlanStep {
-  groupId: string;
-  groupName: string;
-  /** Longest path from the plan's root (tree plans); 0 for the root and for wave members. */
-  depth: number;
-  state: 'pending' | 'done' | 'failed' | 'untouched';
-  /** Warnings shown on the card for this group (mail-enabled, shared by several parents, …). */
-  warnings: string[];
-  switchedAt?: string;
-  audit?: AuditConfirmation;
-  error?: string;
-}
-
-/**
- * Several groups under one approval. Tree plans run bottom-up (leaves first) for a move and
- * top-down for a rollback; a failure stops the plan and leaves the rest untouched.
- */
-export interface Plan {
-  kind: 'tree' | 'wave';
-  /** What the requester asked for, as the card titles it ("the tree under X", "groups starting with FIN-"). */
-  label: string;
-  steps: PlanStep[];
-  /** Groups seen but left out, with why (already cloud-managed, not synced from AD, cycle). */
-  skipped: Array<{ groupId: string; groupName: string; reason: string }>;
-  /** Groups met on a cycle (AD allows them); each is still switched once. */
-  cycleGroups: string[];
-  /** Groups with several parents in the tree; each is switched once, before all its parents. */
-  sharedGroups: string[];
-  /** The move plan this rollback plan undoes. */
-  rollbackOf?: string;
-  /**
-   * Move plans: how many steps have extension attributes set (lost), AD-synced parents outside
-   * the plan, or facts not read.
-   */
-  prerequisites?: { extensionAttributes: number; adParents: number; unread: number };
-  /** Rollback plans: how many steps have cloud-only members, cloud edits since the switch, or facts not read. */
-  rollbackChecks?: { cloudMembers: number; cloudEdits: number; unread: number };
 }
 
 /** An approval waiting for its approver's interactive sign-in: finished with these facts once it completes. */
@@ -189,7 +154,33 @@ export interface SoaRequest {
   justification?: string;
   /** The change ticket the requester named (`for CHG0012345`), checked against TICKET_PATTERN. */
   ticket?: string;
+  /** Scheduled switches: the instant the requester asked for (ISO UTC). */
+  scheduledFor?: string;
+  /** Execution does not start before this (ISO UTC): the scheduled time, or a change window's opening. */
+  notBefore?: string;
+  /** Scheduled switches: the zone the time was read in, and which of its thread notices were sent. */
+  schedule?: ScheduleInfo;
   history: HistoryEntry[];
+}
+
+/** What a scheduled request keeps besides its time. */
+export interface ScheduleInfo {
+  /** The IANA zone (CHANGE_TIMEZONE) the time was read and is shown in. */
+  zone: string;
+  /** How a local time the zone skips or repeats that day was read (said on the card). */
+  adjusted?: Adjustment;
+  /** When the reminder an hour before the time was sent. */
+  remindedAt?: string;
+  /** When the thread heard that the time came before the approval. */
+  lateAt?: string;
+}
+
+/**
+ * A scheduled request approved ahead of its time and not started: it can still be cancelled or
+ * rejected. (A stopped plan resumed after its time has started before: not this.)
+ */
+export function isWaitingForItsTime(req: SoaRequest): boolean {
+  return req.state === 'approved' && !!req.scheduledFor && !req.history.some((h) => h.state === 'executing');
 }
 
 export function canTransition(from: RequestState, to: RequestState): boolean {

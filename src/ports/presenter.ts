@@ -81,6 +81,8 @@ export interface Presenter {
   notice(n: Notice): string;
   /** The reminder posted in the thread of a request still waiting for a decision. */
   reminder(req: SoaRequest): Outgoing;
+  /** A scheduled request's thread line: its reminder an hour ahead, or "its time came before its approval". */
+  scheduleLine(req: SoaRequest, kind: 'soon' | 'late'): Outgoing;
   /** What a sync cycle after a move showed, and what the bot could not see. */
   watchLine(req: SoaRequest, seen: WatchSeen): Outgoing;
 }

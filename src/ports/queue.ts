@@ -4,7 +4,8 @@
  * visible again, so every handler must be harmless when run twice.
  */
 /** `watch`: after a move, looks at the next sync cycles (still cloud-managed? AD edits skipped?). */
-export type JobKind = 'execute' | 'audit' | 'takeover' | 'remind' | 'expire' | 'watch';
+/** `scheduleReminder`: an hour before a scheduled switch, a reminder to its approvers. */
+export type JobKind = 'execute' | 'audit' | 'takeover' | 'remind' | 'expire' | 'watch' | 'scheduleReminder';
 
 export interface Job {
   kind: JobKind;

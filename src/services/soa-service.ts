@@ -18,6 +18,7 @@ import * as followUp from './soa/follow-up';
 import * as plans from './soa/plans';
 import * as queries from './soa/queries';
 import * as requests from './soa/requests';
+import * as schedules from './soa/schedule';
 import * as signIns from './soa/sign-in-wait';
 import { InFlight, type Outcome, type ServicePorts } from './soa/shared';
 import * as takeover from './soa/takeover';
@@ -30,6 +31,7 @@ export { MAX_EXECUTE_TRIES } from './soa/leases';
 export type { PlanSpec } from './soa/plans';
 export type { Resolution } from './soa/queries';
 export type { ServicePorts, ServiceSettings } from './soa/shared';
+export type { ScheduleReading } from './soa/schedule';
 
 type Done = Promise<'done' | 'retry'>;
 
@@ -74,13 +76,18 @@ export class SoaService {
     requester: Person,
     anchor: ConversationAnchor,
     control?: ChangeControl,
+    schedule?: schedules.ScheduleReading,
   ): Promise<requests.Submission> {
-    return requests.submit(this.ports, groupId, action, requester, anchor, control);
+    return requests.submit(this.ports, groupId, action, requester, anchor, control, schedule);
   }
   /** The ticket, reason and time a request came with, checked before any lookup (submit checks them again). */
   changeControlProblem(control: ChangeControl | undefined): ChangeControlProblem | null {
     const v = vetClauses(this.ports.settings.changeControl ?? NO_CHANGE_CONTROL, control);
     return 'problem' in v ? v.problem : null;
+  }
+  /** A time clause ("on Saturday at 22:00") read now in CHANGE_TIMEZONE; refused readings say why. */
+  readSchedule(text: string): schedules.ScheduleReading {
+    return schedules.readSchedule(this.ports, text);
   }
   attachCard(id: string, anchor: ConversationAnchor): Promise<SoaRequest> {
     return requests.attachCard(this.ports, this.inFlight.track, id, anchor);
@@ -93,8 +100,9 @@ export class SoaService {
     requester: Person,
     anchor: ConversationAnchor,
     control?: ChangeControl,
+    schedule?: schedules.ScheduleReading,
   ): Promise<plans.PlanSubmission> {
-    return plans.submitPlan(this.ports, spec, requester, anchor, control);
+    return plans.submitPlan(this.ports, spec, requester, anchor, control, schedule);
   }
   groupsByPrefix(prefix: string): Promise<GroupMatch[]> {
     return plans.groupsByPrefix(this.ports, prefix);
@@ -104,8 +112,9 @@ export class SoaService {
     requester: Person,
     anchor: ConversationAnchor,
     control?: ChangeControl,
+    schedule?: schedules.ScheduleReading,
   ): Promise<plans.PlanRollback> {
-    return plans.requestPlanRollback(this.ports, sourceId, requester, anchor, control);
+    return plans.requestPlanRollback(this.ports, sourceId, requester, anchor, control, schedule);
   }
 
   // ------------------------------------------------------------------ deciding (decisions, expiry)
@@ -157,6 +166,9 @@ export class SoaService {
   }
   remind(id: string): Done {
     return followUp.remind(this.ports, id);
+  }
+  remindScheduled(id: string): Done {
+    return schedules.remindScheduled(this.ports, id);
   }
   sweep(staleMs: number): Promise<number> {
     return followUp.sweep(this.ports, staleMs);

@@ -48,11 +48,6 @@ export function changeControlRefusal(p: ChangeControlProblem): string {
         `A reason has at most ${MAX_JUSTIFICATION.toLocaleString('en-US')} characters; ` +
         `yours has ${p.length.toLocaleString('en-US')}. Nothing was requested.`
       );
-    case 'schedulingUnavailable':
-      return (
-        `Scheduling is not available: the bot cannot run a switch "${forMessage(p.when)}" yet. ` +
-        'Ask again without the time to request it now. Nothing was requested.'
-      );
   }
 }
 
@@ -92,6 +87,8 @@ export interface ReasonCardFacts {
   /** The scope to request once the reason is given (bot/clicks/justify.ts reads it back), as JSON. */
   scope: string;
   ticket?: string;
+  /** The time clause as typed ("on Saturday at 22:00"), read again when the reason is in. */
+  when?: string;
 }
 
 const changeTitle = (action: SoaAction, name: string) =>
@@ -105,7 +102,10 @@ export function reasonCard(f: ReasonCardFacts): Card {
     statusLine:
       `Requests here need a reason (at least ${MIN_JUSTIFICATION} characters). ${name}, give it below; ` +
       'the approval card follows. Nothing is requested until then.',
-    facts: f.ticket ? [{ label: 'Ticket', value: forCard(f.ticket) }] : [],
+    facts: [
+      ...(f.ticket ? [{ label: 'Ticket', value: forCard(f.ticket) }] : []),
+      ...(f.when ? [{ label: 'When', value: forCard(f.when) }] : []),
+    ],
     canGive: true,
     placeholder: 'e.g. The HR app now reads this group from Entra ID',
     errorMessage: `At least ${MIN_JUSTIFICATION} characters`,
@@ -113,6 +113,7 @@ export function reasonCard(f: ReasonCardFacts): Card {
     requesterId: f.requester.id,
     scope: f.scope,
     ticket: f.ticket ?? '',
+    when: f.when ?? '',
   });
 }
 

@@ -14,7 +14,8 @@ export const HELP_COMMANDS: Array<{ usage: string; what: string }> = [
     what:
       `Request the switch to cloud management. Also "switch SOA of ${G} to cloud", "make ${G} cloud-managed"; ` +
       'several groups with commas; names with spaces in quotes. Any request may end with ' +
-      '"for CHG0012345" (its ticket) and "because …" (its reason).',
+      '"for CHG0012345" (its ticket), "because …" (its reason) and a time to schedule it: ' +
+      '"… on Saturday at 22:00", "… in 2 hours".',
   },
   {
     usage: `move ${G} and its nested groups to cloud`,
@@ -52,7 +53,10 @@ export const HELP_COMMANDS: Array<{ usage: string; what: string }> = [
       'Approvers only: the requests created in that range as CSV, behind a link that expires. ' +
       'Also "export" (the last 30 days), "export 2026-11-01 to 2026-11-30".',
   },
-  { usage: `cancel ${R}`, what: 'Withdraw your request before it is decided (or a stopped plan).' },
+  {
+    usage: `cancel ${R}`,
+    what: 'Withdraw your request before it is decided (or a stopped plan, or a scheduled request before it starts).',
+  },
   {
     usage: 'sign in',
     what:

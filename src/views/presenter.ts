@@ -21,6 +21,7 @@ import { checkCard, requestCard } from './request-card';
 import { boardCard, movedBoardCard, statusCard } from './status';
 import { statusLine } from './status-line';
 import { reminder, threadUpdate, watchLine } from './thread-lines';
+import { scheduleLine } from './when';
 
 export class CardPresenter implements Presenter {
   readonly explain = explain;
@@ -66,5 +67,9 @@ export class CardPresenter implements Presenter {
 
   reminder(req: SoaRequest): Outgoing {
     return reminder(req, this.policy);
+  }
+
+  scheduleLine(req: SoaRequest, kind: 'soon' | 'late'): Outgoing {
+    return scheduleLine(req, kind, this.policy);
   }
 }

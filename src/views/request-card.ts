@@ -4,7 +4,7 @@ import type { SoaAction } from '../domain/command';
 import type { ApprovalPolicy } from '../domain/policy';
 import { currentStage, isMultiApproval } from '../domain/quorum';
 import { applicableRows, blockingReasons, type CheckRow, type GroupFacts } from '../domain/prerequisites';
-import { cardVersion, type SoaRequest } from '../domain/request';
+import { cardVersion, isWaitingForItsTime, type SoaRequest } from '../domain/request';
 import { approvalFacts, whoMayDecide } from './approvals';
 import { changeControlFacts } from './change-control';
 import { checkSections, groupFacts } from './facts';
@@ -14,6 +14,7 @@ import { shownChecks, shownFacts, shownReq } from './shown';
 import { statusLineOf } from './status-line';
 import { render, sentences } from './templates';
 import { forCard } from './text';
+import { scheduleRows } from './when';
 
 const HEADER: Record<string, string> = {
   awaiting_approval: 'accent',
@@ -52,6 +53,7 @@ export function requestCard(
       label: req.state === 'rejected' ? 'Rejected by' : 'Approved by',
       value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
     });
+  outcome.push(...scheduleRows(req));
   if (req.audit) {
     outcome.push(
       { label: 'Audit activity', value: req.audit.activityDisplayName },
@@ -93,6 +95,8 @@ export function requestCard(
       approvers: canDecide ? whoMayDecide(req, policy) : undefined,
       canDecide,
       needsAck,
+      // Until a scheduled request starts, an approver can still reject it.
+      canReject: canDecide || isWaitingForItsTime(req),
       ackText: ackText(ack),
       requestId: req.id,
       version: cardVersion(req),

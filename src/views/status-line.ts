@@ -1,9 +1,10 @@
 /** One line saying where a request stands: on its card, in status lists and on the board. */
-import type { SoaRequest } from '../domain/request';
+import { isWaitingForItsTime, type SoaRequest } from '../domain/request';
 import { waitingFor } from './approvals';
 import { time } from './labels';
 import { shownReq } from './shown';
 import { forCard } from './text';
+import { scheduledSuffix } from './when';
 
 /** For a request as stored (its names shown as on a card). */
 export function statusLine(req: SoaRequest): string {
@@ -12,13 +13,17 @@ export function statusLine(req: SoaRequest): string {
 
 /** For a request whose names are already shown (shownReq). */
 export function statusLineOf(req: SoaRequest): string {
+  return stateLine(req) + scheduledSuffix(req);
+}
+
+function stateLine(req: SoaRequest): string {
   const by = req.approver ? req.approver.name : '';
   const self = req.selfApproved ? ' (self-approved: ALLOW_SELF_APPROVAL is on)' : '';
   switch (req.state) {
     case 'awaiting_approval':
       return `Requested by ${req.requester.name} · ${waitingFor(req)} · expires ${time(req.expiresAt)}`;
     case 'approved':
-      return `Approved by ${by}${self} · starting`;
+      return `Approved by ${by}${self} · ${isWaitingForItsTime(req) ? 'waiting for its time' : 'starting'}`;
     case 'executing':
       return `Approved by ${by}${self} · running with ${by}'s sign-in…`;
     case 'awaiting_audit':

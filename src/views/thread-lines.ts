@@ -2,7 +2,6 @@
 import { planCounts } from '../domain/plan';
 import type { ApprovalPolicy } from '../domain/policy';
 import { isMultiApproval } from '../domain/quorum';
-import type { SoaRequest } from '../domain/request';
 import type { Outgoing } from '../ports/notifier';
 import type { WatchSeen } from '../ports/presenter';
 import { approvedLine, reminderWaits } from './approvals';
@@ -10,6 +9,8 @@ import { changeControlNote } from './change-control';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
+import { isWaitingForItsTime, type SoaRequest } from '../domain/request';
+import { isScheduledStart, scheduledFor, startingNow } from './when';
 
 type Line = { text: string };
 
@@ -30,10 +31,19 @@ export function threadUpdate(raw: SoaRequest): Outgoing | null {
 }
 
 function threadLine(req: SoaRequest): Line | null {
+  // A scheduled request: the thread hears when it starts, and when it was approved, when it will.
+  if (isScheduledStart(req)) return { text: startingNow(req) };
   if (req.plan && req.state !== 'approved') return planLine(req);
   const g = `**${req.groupName}**`;
   switch (req.state) {
     case 'approved':
+      if (isWaitingForItsTime(req))
+        return {
+          text:
+            `Request ${req.id} for ${g} was approved by ${req.approver?.name}; ` +
+            `it runs at ${scheduledFor(req)} with their sign-in. ` +
+            'Until it starts, the requester can cancel it and an approver can reject it on the card.',
+        };
       if (isMultiApproval(req)) return { text: approvedLine(req) };
       return {
         text:

@@ -41,8 +41,11 @@ describe('bot: justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN, 
     assert.match(foreign.activity.text, /\*\*INC-42\*\* is not a ticket of the form/);
     const partial = await reply(`move SecGroup2 to cloud for CHG00123456 because ${REASON}`, 'long-ticket');
     assert.match(partial.activity.text, /is not a ticket of the form/);
-    const timed = await reply(`move SecGroup2 to cloud tonight at 23:00 for CHG0012345 because ${REASON}`, 'timed');
-    assert.match(timed.activity.text, /^Scheduling is not available/);
+    const timed = await reply(`move SecGroup2 to cloud on Funday at 23:00 for CHG0012345 because ${REASON}`, 'timed');
+    assert.match(
+      timed.activity.text,
+      /^I could not read "on Funday at 23:00" as a date and time\..*Nothing was requested/,
+    );
     const short = await reply('move SecGroup2 to cloud for CHG0012345 because HR', 'short');
     assert.match(short.activity.text, /at least 10 characters; yours has 2/);
     const check = await reply('check SecGroup2 for CHG0012345', 'check');

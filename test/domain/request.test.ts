@@ -36,8 +36,10 @@ describe('domain: the request state machine', () => {
     assert.deepEqual(
       allowed,
       [
+        'approved→cancelled',
         'approved→executing',
         'approved→failed',
+        'approved→rejected',
         'awaiting_approval→approved',
         'awaiting_approval→cancelled',
         'awaiting_approval→expired',

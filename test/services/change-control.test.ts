@@ -113,18 +113,6 @@ describe('use cases: justification and ticket', () => {
     assert.deepEqual([rb.request?.ticket, rb.request?.justification], ['CHG0000003', 'The pilot ended; back to AD']);
   });
 
-  it('a time clause is refused (scheduling is not offered) rather than run at once', async () => {
-    await assert.rejects(
-      w.service.submit(G.payroll, 'move', people.alex, anchor, {
-        ticket: 'CHG0012345',
-        justification: REASON,
-        when: 'tonight at 23:00',
-      }),
-      refusedWith('schedulingUnavailable'),
-    );
-    assert.deepEqual(await stored(), []);
-  });
-
   it('without the settings nothing is required, and what is given is kept', async () => {
     const free = world();
     const bare = await free.service.submit(G.payroll, 'move', people.alex, anchor);

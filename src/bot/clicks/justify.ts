@@ -20,6 +20,7 @@ export const justify = byPerson(async (c: PersonClick): Promise<Answer> => {
   const requestId = typeof c.data.requestId === 'string' ? c.data.requestId.toUpperCase() : '';
   const scope = reasonScopeOf(c.data.scope);
   const ticket = typeof c.data.ticket === 'string' && c.data.ticket ? c.data.ticket : undefined;
+  const when = typeof c.data.when === 'string' && c.data.when ? c.data.when.slice(0, 200) : undefined;
   if (!isRequestId(requestId) || !scope || (ticket !== undefined && !isTicketToken(ticket)))
     return REASON_CLICK.notAReasonCard;
   if (c.data.requesterId !== c.who.id) return REASON_CLICK.notRequester;
@@ -29,7 +30,8 @@ export const justify = byPerson(async (c: PersonClick): Promise<Answer> => {
   const existing = await c.bot.service.get(requestId);
   if (existing) return REASON_CLICK.alreadyRequested(existing.id);
   try {
-    const req = await request(c, scope, { justification, requestId, ...(ticket ? { ticket } : {}) });
+    const control = { justification, requestId, ...(ticket ? { ticket } : {}), ...(when ? { when } : {}) };
+    const req = await request(c, scope, control);
     return req ? (c.bot.presenter.reasonGivenCard(req) as unknown as AdaptiveCard) : REASON_CLICK.notRequested;
   } catch (e) {
     // Two clicks at once: the other one stored the request with this id first.
@@ -44,7 +46,7 @@ export const justify = byPerson(async (c: PersonClick): Promise<Answer> => {
 async function request(
   c: PersonClick,
   scope: ReasonScope,
-  control: { justification: string; requestId: string; ticket?: string },
+  control: { justification: string; requestId: string; ticket?: string; when?: string },
 ): Promise<SoaRequest | undefined> {
   switch (scope.kind) {
     case 'group':

@@ -2,7 +2,7 @@
  * When a request needs a reason and none was given: the reason card, which carries what to
  * request once the reason is in (read back by clicks/justify.ts, checked there like any input).
  */
-import { isObjectId, isRequestId, type SoaAction } from '../../domain/command';
+import { isObjectId, isRequestId, type Clauses, type SoaAction } from '../../domain/command';
 import { MAX_PLAN_GROUPS } from '../../domain/plan';
 import type { Turn } from '../deps';
 import { sendCard } from '../reply';
@@ -21,7 +21,7 @@ export async function askReason(
   requestId: string,
   scope: ReasonScope,
   about: { action: SoaAction; name: string },
-  ticket?: string,
+  clauses?: Clauses,
 ): Promise<void> {
   await sendCard(
     t.ctx,
@@ -30,7 +30,9 @@ export async function askReason(
       requester: t.who,
       about,
       scope: JSON.stringify(scope),
-      ...(ticket ? { ticket } : {}),
+      ...(clauses?.ticket ? { ticket: clauses.ticket } : {}),
+      // The time clause as typed: read again when the reason is in.
+      ...(clauses?.when ? { when: clauses.when } : {}),
     }),
   );
 }

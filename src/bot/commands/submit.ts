@@ -12,6 +12,7 @@ import type { Turn } from '../deps';
 import { sendCard, sendText } from '../reply';
 import { anchorFor } from '../turn';
 import { askReason, type ReasonScope } from './reasons';
+import { scheduleOf } from './schedule';
 
 /** The check card of one group (a dry run: nothing is requested). */
 export async function checkGroup(t: Omit<Turn, 'who'>, groupId: string, action: SoaAction): Promise<void> {
@@ -20,8 +21,9 @@ export async function checkGroup(t: Omit<Turn, 'who'>, groupId: string, action: 
 }
 
 /**
- * A request for one group: its card, or why not (a blocking check, an open request), or the
- * reason card when a reason is required and none came. The request, when one was made.
+ * A request for one group: its card, or why not (a blocking check, an open request, a time that
+ * does not read), or the reason card when a reason is required and none came. The request, when
+ * one was made.
  */
 export async function submit(
   t: Turn,
@@ -29,12 +31,14 @@ export async function submit(
   action: SoaAction,
   control?: ChangeControl,
 ): Promise<SoaRequest | undefined> {
+  const when = await scheduleOf(t, control);
+  if (when === null) return undefined;
   const anchor = anchorFor(t.ctx.activity);
-  const r = await t.bot.service.submit(groupId, action, t.who, anchor, control);
+  const r = await t.bot.service.submit(groupId, action, t.who, anchor, control, when);
   if (r.needsJustification) {
     const scope: ReasonScope = { kind: 'group', action, groupId };
     const about = { action, name: r.facts.group.displayName };
-    await askReason(t, r.needsJustification.requestId, scope, about, control?.ticket);
+    await askReason(t, r.needsJustification.requestId, scope, about, control);
     return undefined;
   }
   if (r.blocked) {
@@ -74,7 +78,9 @@ export async function submitPlan(
   scope: ReasonScope,
   control?: ChangeControl,
 ): Promise<SoaRequest | undefined> {
-  const r = await t.bot.service.submitPlan(spec, t.who, anchorFor(t.ctx.activity), control);
+  const when = await scheduleOf(t, control);
+  if (when === null) return undefined;
+  const r = await t.bot.service.submitPlan(spec, t.who, anchorFor(t.ctx.activity), control, when);
   if (r.blocked) {
     await sendCard(
       t.ctx,
@@ -88,7 +94,7 @@ export async function submitPlan(
     return undefined;
   }
   if (r.needsJustification) {
-    await askReason(t, r.needsJustification.requestId, scope, { action: 'move', name: r.plan.label }, control?.ticket);
+    await askReason(t, r.needsJustification.requestId, scope, { action: 'move', name: r.plan.label }, control);
     return undefined;
   }
   await postRequest(t, r.request!);
@@ -101,10 +107,12 @@ export async function submitPlanRollback(
   sourceId: string,
   control?: ChangeControl,
 ): Promise<SoaRequest | undefined> {
-  const r = await t.bot.service.requestPlanRollback(sourceId, t.who, anchorFor(t.ctx.activity), control);
+  const when = await scheduleOf(t, control);
+  if (when === null) return undefined;
+  const r = await t.bot.service.requestPlanRollback(sourceId, t.who, anchorFor(t.ctx.activity), control, when);
   if (r.needsJustification) {
     const scope: ReasonScope = { kind: 'rollbackPlan', sourceId };
-    await askReason(t, r.needsJustification.requestId, scope, { action: 'rollback', name: sourceId }, control?.ticket);
+    await askReason(t, r.needsJustification.requestId, scope, { action: 'rollback', name: sourceId }, control);
     return undefined;
   }
   if (!r.request) {

@@ -2,9 +2,10 @@
 import { isCoded } from '../../domain/errors';
 import { mayApprove, type Decider } from '../../domain/policy';
 import { mayRejectNow } from '../../domain/quorum';
-import { cardVersion, transition, type Person, type Plan } from '../../domain/request';
+import { cardVersion, isWaitingForItsTime, transition, type Person, type Plan } from '../../domain/request';
 import { countedAlready, needsAcknowledgement, recordApproval } from './approvals';
 import { commitDecision, gate, type Decision } from './click-gate';
+import { rejectGate } from './schedule';
 import { announce, errorText, mustGet, type ServicePorts, type Track } from './shared';
 
 /** The approver as recorded: who the directory says they are, and their Teams id for the token service. */
@@ -53,7 +54,7 @@ export async function reject(
   decider: Person,
   reason: string,
 ): Promise<Decision> {
-  const g = await gate(ports, id, version);
+  const g = await rejectGate(ports, id, version);
   if ('outcome' in g) return g;
   const trimmed = reason.trim();
   if (trimmed.length < 3)
@@ -80,7 +81,7 @@ export async function cancel(ports: ServicePorts, id: string, who: Person): Prom
   const req = await mustGet(ports, id);
   if (req.requester.id !== who.id)
     return { outcome: 'refused', request: req, message: ports.presenter.notice({ kind: 'cancelNotRequester' }) };
-  if (req.state !== 'awaiting_approval' && req.state !== 'stopped')
+  if (req.state !== 'awaiting_approval' && req.state !== 'stopped' && !isWaitingForItsTime(req))
     return {
       outcome: 'stale',
       request: req,

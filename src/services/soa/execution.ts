@@ -3,6 +3,7 @@ import { isCoded } from '../../domain/errors';
 import { transition, type SoaRequest } from '../../domain/request';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { executePlan } from './plan-steps';
+import { holdUntilItsTime } from './schedule';
 import { save, type Outcome, type ServicePorts } from './shared';
 
 /**
@@ -14,6 +15,8 @@ export async function execute(ports: ServicePorts, id: string, tries = 1): Promi
   const found = await ports.store.get(id);
   if (!found) return 'done';
   let req: SoaRequest = found;
+  // Never before its time: an early or duplicate job goes back to the queue for the rest.
+  if (await holdUntilItsTime(ports, req)) return 'done';
   const now = clock.now();
   let resumed = false;
   if (req.state === 'approved') {

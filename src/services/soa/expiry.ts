@@ -1,6 +1,7 @@
 /** Requests nobody decided in time: expired by a click on them, by their job, or by the periodic sweep. */
 import { isCoded } from '../../domain/errors';
 import { transition, type SoaRequest } from '../../domain/request';
+import { hopDelay } from '../../domain/schedule';
 import { announce, mustGet, type ServicePorts } from './shared';
 
 export async function expire(ports: ServicePorts, req: SoaRequest): Promise<SoaRequest> {
@@ -29,7 +30,8 @@ export async function expireJob(ports: ServicePorts, id: string): Promise<'done'
   if (!req || req.state !== 'awaiting_approval') return 'done';
   const left = new Date(req.expiresAt).getTime() - ports.clock.now().getTime();
   if (left > 0) {
-    await ports.queue.enqueue({ kind: 'expire', requestId: id }, left);
+    // A scheduled request may expire further ahead than a queue hides a message: one hop at a time.
+    await ports.queue.enqueue({ kind: 'expire', requestId: id }, hopDelay(req.expiresAt, ports.clock.now()));
     return 'done';
   }
   await expire(ports, req);

@@ -1,5 +1,6 @@
 /** Keeping work moving: the reminder of a waiting request, the sweep for lost jobs, the jobs again on start. */
 import { isCoded } from '../../domain/errors';
+import { hopDelay } from '../../domain/schedule';
 import type { Job } from '../../ports/queue';
 import type { ServicePorts } from './shared';
 
@@ -32,7 +33,11 @@ export async function remind(ports: ServicePorts, id: string): Promise<'done' | 
 /** Approved requests that have not started for longer than `staleMs` get an execute job. */
 export async function sweep(ports: ServicePorts, staleMs: number): Promise<number> {
   const stale = new Date(ports.clock.now().getTime() - staleMs).toISOString();
-  const stuck = (await ports.store.list({ states: ['approved'], limit: 500 })).filter((r) => r.updatedAt < stale);
+  const now = ports.clock.now().toISOString();
+  // A request approved ahead of its time is not stuck: its job waits in the queue until then.
+  const stuck = (await ports.store.list({ states: ['approved'], limit: 500 })).filter(
+    (r) => r.updatedAt < stale && !(r.notBefore && r.notBefore > now),
+  );
   for (const r of stuck) await ports.queue.enqueue({ kind: 'execute', requestId: r.id });
   if (stuck.length) ports.logger.info('requeued stalled executions', { count: stuck.length });
   return stuck.length;
@@ -53,7 +58,9 @@ export async function resume(ports: ServicePorts): Promise<number> {
           : r.state === 'awaiting_audit'
             ? 'audit'
             : 'execute';
-    const delay = kind === 'expire' ? Math.max(0, new Date(r.expiresAt).getTime() - ports.clock.now().getTime()) : 0;
+    // Expiry, and an approved request's time, at most one queue hop ahead (the job re-queues itself for the rest).
+    const at = kind === 'expire' ? r.expiresAt : kind === 'execute' ? r.notBefore : undefined;
+    const delay = at ? hopDelay(at, ports.clock.now()) : 0;
     await ports.queue.enqueue({ kind, requestId: r.id, attempt: 0 }, delay);
   }
   return open.filter((r) => r.state !== 'awaiting_approval').length;

@@ -8,6 +8,7 @@ import type { Notice } from '../../ports/presenter';
 import { reasonCardId, vetted, type ChangeControl } from './change-control';
 import { check } from './queries';
 import { createRequest, openRequestsTouching } from './requests';
+import type { ScheduleReading } from './schedule';
 import { mustGet, type ServicePorts } from './shared';
 
 /** What a plan covers: a group and everything nested below it, or a set of groups (a wave). */
@@ -73,6 +74,7 @@ export async function submitPlan(
   requester: Person,
   anchor: ConversationAnchor,
   control?: ChangeControl,
+  schedule?: ScheduleReading,
 ): Promise<PlanSubmission> {
   const cc = vetted(ports, control);
   const p = await previewPlan(ports, spec);
@@ -94,6 +96,7 @@ export async function submitPlan(
     facts: p.facts,
     checks: p.checks,
     plan: p.plan,
+    ...(schedule ? { schedule } : {}),
   });
   return { ...p, request: req };
 }
@@ -127,6 +130,7 @@ export async function requestPlanRollback(
   requester: Person,
   anchor: ConversationAnchor,
   control?: ChangeControl,
+  schedule?: ScheduleReading,
 ): Promise<PlanRollback> {
   const cc = vetted(ports, control);
   const src = await mustGet(ports, sourceId);
@@ -165,6 +169,7 @@ export async function requestPlanRollback(
     facts: src.facts,
     checks,
     plan,
+    ...(schedule ? { schedule } : {}),
   });
   return { request };
 }

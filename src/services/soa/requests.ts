@@ -14,6 +14,7 @@ import {
 import { withQuorum } from './approvals';
 import { reasonCardId, vetted, type ChangeControl, type Vetted } from './change-control';
 import { check, type CheckResult } from './queries';
+import { expiresAtFor, hopDelayFrom, queueScheduleJobs, scheduleFields, type ScheduleReading } from './schedule';
 import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
 export interface Submission extends CheckResult {
@@ -32,6 +33,7 @@ export async function submit(
   requester: Person,
   anchor: ConversationAnchor,
   control?: ChangeControl,
+  schedule?: ScheduleReading,
 ): Promise<Submission> {
   const cc = vetted(ports, control);
   const { facts, checks, blocked } = await check(ports, groupId, action);
@@ -50,6 +52,7 @@ export async function submit(
     anchor,
     facts,
     checks,
+    ...(schedule ? { schedule } : {}),
   });
   return { request: req, facts, checks, blocked };
 }
@@ -71,11 +74,15 @@ export interface NewRequest extends Vetted {
   facts: GroupFacts;
   checks: CheckRow[];
   plan?: Plan;
+  /** A time the requester asked for ("on Saturday at 22:00"), read and accepted. */
+  schedule?: ScheduleReading;
 }
 
 export async function createRequest(ports: ServicePorts, n: NewRequest): Promise<SoaRequest> {
   const { settings, queue } = ports;
   const now = ports.clock.now();
+  const timed = scheduleFields(ports, n.schedule);
+  const expiresAt = expiresAtFor(ports, now, timed.scheduledFor);
   const req: SoaRequest = {
     id: n.requestId ?? newRequestId(ports.random),
     version: 1,
@@ -86,7 +93,7 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     requester: n.requester,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + settings.requestTtlMs).toISOString(),
+    expiresAt: expiresAt.toISOString(),
     facts: n.facts,
     checks: n.checks,
     anchor: n.anchor,
@@ -94,16 +101,19 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     ...withQuorum(settings.policy),
     ...(n.justification !== undefined ? { justification: n.justification } : {}),
     ...(n.ticket !== undefined ? { ticket: n.ticket } : {}),
+    ...timed,
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);
   await queue.enqueue({ kind: 'remind', requestId: req.id }, settings.remindAfterMs);
-  await queue.enqueue({ kind: 'expire', requestId: req.id }, settings.requestTtlMs);
+  await queue.enqueue({ kind: 'expire', requestId: req.id }, hopDelayFrom(ports, expiresAt));
+  await queueScheduleJobs(ports, req);
   ports.logger.info('request submitted', {
     requestId: req.id,
     action: n.action,
     groupId: n.groupId,
     planSteps: n.plan?.steps.length,
+    ...(req.scheduledFor ? { scheduledFor: req.scheduledFor } : {}),
   });
   return req;
 }

@@ -27,6 +27,8 @@ export interface ServiceSettings {
   worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number; concurrency?: number };
   /** Justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN); none required when absent. */
   changeControl?: ChangeControlRules;
+  /** Scheduled switches: the zone times are read in (CHANGE_TIMEZONE), how far ahead (MAX_SCHEDULE_DAYS). */
+  schedule?: { zone: string; maxDays: number };
 }
 
 /** The ports the use cases work through, and the settings they follow. */

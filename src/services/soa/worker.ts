@@ -8,6 +8,7 @@ import { pollAudit } from './audit';
 import { execute } from './execution';
 import { expireJob } from './expiry';
 import { remind, sweep } from './follow-up';
+import { remindScheduled } from './schedule';
 import { errorText, type Outcome, type ServicePorts } from './shared';
 import { pollTakeover } from './takeover';
 import { watch } from './watch';
@@ -149,5 +150,7 @@ function runJob(ports: ServicePorts, job: Job, dequeueCount: number): Promise<Ou
       return expireJob(ports, job.requestId);
     case 'watch':
       return watch(ports, job.requestId, job.attempt ?? 0);
+    case 'scheduleReminder':
+      return remindScheduled(ports, job.requestId);
   }
 }

@@ -44,6 +44,13 @@ const WHEN: RegExp[] = [
   String.raw`in\s+(?:\d{1,4}\s*${UNIT}|an?\s+(?:hour|minute|day)|half\s+an\s+hour)`,
 ].map((p) => new RegExp(String.raw`\s(${p})$`, 'i'));
 
+/**
+ * "on <one word>" alone is a time clause only right after "to cloud" / "to AD", where no group
+ * name can end: "move X to cloud on Funday" is a time the scheduler refuses by name, while
+ * "rollback Team on Call" keeps its name whole.
+ */
+const LOOSE_AFTER_CHANGE = /(?<=\bto\s+(?:the\s+)?(?:cloud|ad(?:\s+ds)?))\s(on\s+[^\s"]+)$/i;
+
 /** `for CHG0012345`, but not "prerequisites for SecGroup1" nor "the switch for SecGroup1". */
 const TICKET = /(?<!\b(?:prerequisites|switch|move|soa|authority))\s+for\s+([A-Za-z0-9-]*[0-9][A-Za-z0-9-]*)$/i;
 
@@ -79,7 +86,8 @@ export function splitClauses(text: string): { rest: string; clauses: Clauses } {
       rest = rest.slice(0, ticket.index).trim();
       continue;
     }
-    const when = clauses.when === undefined ? longest(WHEN.map((re) => re.exec(rest))) : undefined;
+    const when =
+      clauses.when === undefined ? longest([...WHEN, LOOSE_AFTER_CHANGE].map((re) => re.exec(rest))) : undefined;
     if (when) {
       clauses.when = when[1]!.replace(/\s+/g, ' ');
       rest = rest.slice(0, when.index).trim();

@@ -121,6 +121,21 @@ describe('bot: justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN, 
     assert.equal(row[header!.indexOf('ticket')], 'CHG0012345');
   });
 
+  it('a time with no reason: the reason card carries it, and the request it makes is scheduled', async () => {
+    const msg = await reply('move AppAccess-Parent to cloud for CHG0000043 in 2 hours', 'timed-card');
+    const card = cardOf(msg);
+    assert.match(cardText(card), /When \| in 2 hours/);
+    const [button] = actions(card).filter((a) => a.verb === 'justify');
+    const given = await s.channel.click(people.alex, msg.id, 'justify', { ...button!.data, justification: REASON });
+    assert.ok(given.card, JSON.stringify(given.body));
+    const made = (await stored()).find((r) => r.id === button!.data.requestId)!;
+    assert.ok(made.scheduledFor, 'scheduled');
+    const hours = (Date.parse(made.scheduledFor) - Date.parse(made.createdAt)) / 3_600_000;
+    assert.ok(Math.abs(hours - 2) < 0.01, `about 2 hours ahead: ${hours}`);
+    const c = await s.bot.service.cancel(made.id, { id: people.alex.aadObjectId, name: 'Alex Wilber' });
+    assert.equal(c.outcome, 'done', JSON.stringify(c));
+  });
+
   it('two clicks at once on one reason card make one request, and both are answered', async () => {
     const msg = await reply('move SecGroup1-Leaf to cloud for CHG0000042', 'twice');
     const [button] = actions(cardOf(msg)).filter((a) => a.verb === 'justify');

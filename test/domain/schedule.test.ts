@@ -122,7 +122,7 @@ describe('domain: reading a scheduled time in the change time zone', () => {
   });
 });
 
-describe('domain: the time clause of a request (stand-in clause splitter)', () => {
+describe('domain: the time clause of a request', () => {
   it('takes a whole trailing time clause off a move, rollback or plan; a name with "on" in it stays whole', () => {
     const cases: Array<[string, string | undefined]> = [
       ['move SecGroup1 to cloud at 2026-12-05 22:00', 'at 2026-12-05 22:00'],

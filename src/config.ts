@@ -9,8 +9,10 @@ import { botIdentity } from './config/bot';
 import { EnvReader } from './config/env';
 import { certificateProblem, graphCredential, graphHosts } from './config/graph-app';
 import { storageConfig, type StorageConfig } from './config/storage';
+import { changeWindows } from './config/windows';
 import { isObjectId } from './domain/command';
 import { ROLE_TEMPLATE } from './domain/policy';
+import type { ChangeWindows } from './domain/windows';
 import type { GraphEndpoint } from './infra/graph/client';
 
 export interface Config {
@@ -57,6 +59,8 @@ export interface Config {
   archiveAfterMs: number;
   storage: StorageConfig;
   worker: { leaseMs: number; visibilityMs: number; pollMs: number; concurrency: number };
+  /** CHANGE_WINDOWS in CHANGE_TIMEZONE: when set, switches run only inside them. */
+  changeWindows?: ChangeWindows;
 }
 
 export class ConfigError extends Error {}
@@ -233,6 +237,8 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
       concurrency: Math.floor(r.num('WORKER_CONCURRENCY', 4, 1)),
     },
   };
+  const windows = changeWindows(r, { windows: r.str('CHANGE_WINDOWS'), zone: r.str('CHANGE_TIMEZONE') });
+  if (windows) config.changeWindows = windows;
   if (config.worker.leaseMs >= config.worker.visibilityMs)
     r.problem(
       'LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS, ' +

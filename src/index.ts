@@ -83,6 +83,7 @@ export async function startBot(
       syncWatch: config.syncWatch,
       remindAfterMs: config.remindAfterMs,
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
+      ...(config.changeWindows ? { windows: config.changeWindows } : {}),
     },
   });
   const exports = exportLinks({ settings: config.exports, store, clock, logger });

@@ -21,7 +21,8 @@ export type RequestState =
 const TRANSITIONS: Record<RequestState, RequestState[]> = {
   awaiting_approval: ['approved', 'rejected', 'expired', 'cancelled'],
   approved: ['executing', 'failed'],
-  executing: ['awaiting_audit', 'failed', 'stopped'],
+  // A plan paused at a change window's end waits, approved, for the next window.
+  executing: ['awaiting_audit', 'failed', 'stopped', 'approved'],
   // Resuming a stopped plan is a new approval (with the resumer's token); cancelling ends it.
   stopped: ['approved', 'cancelled'],
   // A move completes with its audit entry; a rollback then waits for the sync take-over.
@@ -165,6 +166,10 @@ export interface SoaRequest {
   };
   /** Several groups under this one approval; groupId/groupName then name the root or the wave. */
   plan?: Plan;
+  /** ISO UTC: execution does not start before it (part C1's field; change windows set it too). */
+  notBefore?: string;
+  /** A plan that paused at a change window's end: when (it resumes at `notBefore`, without a new approval). */
+  pausedAt?: string;
   history: HistoryEntry[];
 }
 

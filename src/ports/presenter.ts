@@ -40,7 +40,9 @@ export type Notice =
   | { kind: 'auditNotVisible'; withinMs: number }
   | { kind: 'planAuditsNotVisible'; missing: number; steps: number; withinMs: number }
   | { kind: 'takeoverLate'; request: SoaRequest }
-  | { kind: 'watchStopped'; requestId: string; withinMs: number };
+  | { kind: 'watchStopped'; requestId: string; withinMs: number }
+  // A plan paused at a change window's end (a history note and its thread line); `zone`: CHANGE_TIMEZONE.
+  | { kind: 'windowPaused'; done: number; steps: number; resumesAt: string; zone: string };
 
 /** What a sync cycle after a move showed: names from the directory. */
 export interface WatchSeen {

@@ -3,6 +3,7 @@ import type { SoaRequest } from '../domain/request';
 import type { Notice } from '../ports/presenter';
 import { PH } from './labels';
 import { forMessage } from './text';
+import { windowPausedNote } from './windows';
 
 const STATE_DONE_BY: Partial<Record<SoaRequest['state'], string>> = {
   approved: 'approved',
@@ -95,5 +96,7 @@ export function notice(n: Notice): string {
         `Request ${n.requestId}: no directory sync cycle ran within ${minutes(n.withinMs)} min of the switch, ` +
         "so I stopped watching. Check the sync client's schedule."
       );
+    case 'windowPaused':
+      return windowPausedNote(n);
   }
 }

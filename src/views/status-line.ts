@@ -3,6 +3,7 @@ import type { SoaRequest } from '../domain/request';
 import { time } from './labels';
 import { shownReq } from './shown';
 import { forCard } from './text';
+import { waitingLine } from './windows';
 
 /** For a request as stored (its names shown as on a card). */
 export function statusLine(req: SoaRequest): string {
@@ -17,7 +18,7 @@ export function statusLineOf(req: SoaRequest): string {
     case 'awaiting_approval':
       return `Requested by ${req.requester.name} · waiting for approval · expires ${time(req.expiresAt)}`;
     case 'approved':
-      return `Approved by ${by}${self} · starting`;
+      return waitingLine(req, `${by}${self}`) ?? `Approved by ${by}${self} · starting`;
     case 'executing':
       return `Approved by ${by}${self} · running with ${by}'s sign-in…`;
     case 'awaiting_audit':

@@ -7,6 +7,7 @@ import type { WatchSeen } from '../ports/presenter';
 import { shortChange, time } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
+import { waitingThreadLine } from './windows';
 
 type Line = { text: string };
 
@@ -30,11 +31,13 @@ function threadLine(req: SoaRequest): Line | null {
   const g = `**${req.groupName}**`;
   switch (req.state) {
     case 'approved':
-      return {
-        text:
-          `Request ${req.id} for ${g} was approved by ${req.approver?.name}` +
-          `${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; running it with their sign-in.`,
-      };
+      return (
+        waitingThreadLine(req) ?? {
+          text:
+            `Request ${req.id} for ${g} was approved by ${req.approver?.name}` +
+            `${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; running it with their sign-in.`,
+        }
+      );
     case 'awaiting_audit':
       return {
         text:

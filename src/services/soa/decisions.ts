@@ -4,6 +4,7 @@ import { mayApprove, mayReject, type Decider } from '../../domain/policy';
 import { cardVersion, transition, type Person, type Plan } from '../../domain/request';
 import { commitDecision, gate, type Decision } from './click-gate';
 import { announce, errorText, mustGet, type ServicePorts, type Track } from './shared';
+import { windowHold } from './windows';
 
 /** The approver as recorded: who the directory says they are, and their Teams id for the token service. */
 function approverOf(me: Decider & { name: string }, clicker: Person): Person {
@@ -40,6 +41,8 @@ export async function approve(
         syncVersionsAcknowledged: true,
         // Decided: no approval waits for a sign-in any more.
         signInsPending: undefined,
+        // Outside every change window: it runs when the next one opens.
+        ...windowHold(ports, ports.clock.now()),
       },
       { by: me.name, ...note },
     ),
@@ -135,7 +138,13 @@ export async function resumePlan(
       cur,
       'approved',
       ports.clock.now(),
-      { plan, reason: undefined, approver: approverOf(me, approver), selfApproved: verdict.selfApproved },
+      {
+        plan,
+        reason: undefined,
+        approver: approverOf(me, approver),
+        selfApproved: verdict.selfApproved,
+        ...windowHold(ports, ports.clock.now()),
+      },
       { by: me.name, note: notice({ kind: 'resumedNote' }) },
     );
   });

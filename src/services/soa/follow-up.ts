@@ -29,10 +29,17 @@ export async function remind(ports: ServicePorts, id: string): Promise<'done' | 
   }
 }
 
-/** Approved requests that have not started for longer than `staleMs` get an execute job. */
+/**
+ * Approved requests that have not started for longer than `staleMs` get an execute job (not
+ * those waiting for their time).
+ */
 export async function sweep(ports: ServicePorts, staleMs: number): Promise<number> {
   const stale = new Date(ports.clock.now().getTime() - staleMs).toISOString();
-  const stuck = (await ports.store.list({ states: ['approved'], limit: 500 })).filter((r) => r.updatedAt < stale);
+  const now = ports.clock.now().toISOString();
+  // One waiting for its time (a change window) has its job, delayed: another would only duplicate it.
+  const stuck = (await ports.store.list({ states: ['approved'], limit: 500 })).filter(
+    (r) => r.updatedAt < stale && !(r.notBefore && r.notBefore > now),
+  );
   for (const r of stuck) await ports.queue.enqueue({ kind: 'execute', requestId: r.id });
   if (stuck.length) ports.logger.info('requeued stalled executions', { count: stuck.length });
   return stuck.length;

@@ -6,6 +6,7 @@ import { CodedError } from '../../domain/errors';
 import type { ApprovalPolicy } from '../../domain/policy';
 import type { SyncMinimums } from '../../domain/prerequisites';
 import type { SoaRequest } from '../../domain/request';
+import type { ChangeWindows } from '../../domain/windows';
 import type { Clock } from '../../ports/clock';
 import type { DirectoryFactory } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
@@ -24,6 +25,8 @@ export interface ServiceSettings {
   remindAfterMs: number;
   /** `concurrency`: jobs handled at once by this instance (different requests; one job per request at a time). */
   worker: { instanceId: string; leaseMs: number; visibilityMs: number; pollMs: number; concurrency?: number };
+  /** CHANGE_WINDOWS: when set, an approved switch or plan runs only inside them (see soa/windows.ts). */
+  windows?: ChangeWindows;
 }
 
 /** The ports the use cases work through, and the settings they follow. */

@@ -91,7 +91,7 @@ function parsePart(part: string): ChangeWindow | WindowProblem {
   const cm = minuteOf(closeTime, true);
   if (cm === null) return { kind: 'time', part, time: closeTime };
   // The closing is the first such time after the opening: without a day, the same day or the next.
-  let days = cw === undefined ? (cm > om ? 0 : 1) : (cw - ow + 7) % 7;
+  let days = cw === undefined ? (cm < om ? 1 : 0) : (cw - ow + 7) % 7;
   if (cw !== undefined && days === 0 && cm < om) days = 7;
   if (days === 0 && cm === om) return { kind: 'empty', part };
   const closes = cm === DAY_MINUTES ? { days: days + 1, minute: 0 } : { days, minute: cm };
@@ -118,8 +118,8 @@ function overlaps(a: ChangeWindow, b: ChangeWindow): boolean {
 
 /**
  * Reads the setting: windows separated by `;`, each `<day> <HH:MM>-[<day>] <HH:MM>` (Mon…Sun,
- * short or long, any case; a closing without a day is the same day, or the next when it is not
- * later than the opening; 24:00 closes at midnight). Refused, naming the part: a part that does
+ * short or long, any case; a closing without a day is the same day, or the next when it is
+ * earlier than the opening; 24:00 closes at midnight). Refused, naming the part: a part that does
  * not read, an unknown day or time, a window that opens and closes at once, windows that
  * overlap. null: no windows (blank).
  */

@@ -42,7 +42,9 @@ export type Notice =
   | { kind: 'takeoverLate'; request: SoaRequest }
   | { kind: 'watchStopped'; requestId: string; withinMs: number }
   // A plan paused at a change window's end (a history note and its thread line); `zone`: CHANGE_TIMEZONE.
-  | { kind: 'windowPaused'; done: number; steps: number; resumesAt: string; zone: string };
+  | { kind: 'windowPaused'; done: number; steps: number; resumesAt: string; zone: string }
+  // A scheduled time outside every change window (domain/windows.ts windowRefusal): the next window named.
+  | { kind: 'outsideWindows'; scheduledFor: string; opens: string; closes: string; zone: string };
 
 /** What a sync cycle after a move showed: names from the directory. */
 export interface WatchSeen {

@@ -3,7 +3,7 @@ import type { SoaRequest } from '../domain/request';
 import type { Notice } from '../ports/presenter';
 import { PH } from './labels';
 import { forMessage } from './text';
-import { windowPausedNote } from './windows';
+import { outsideWindows, windowPausedNote } from './windows';
 
 const STATE_DONE_BY: Partial<Record<SoaRequest['state'], string>> = {
   approved: 'approved',
@@ -98,5 +98,7 @@ export function notice(n: Notice): string {
       );
     case 'windowPaused':
       return windowPausedNote(n);
+    case 'outsideWindows':
+      return outsideWindows(n);
   }
 }

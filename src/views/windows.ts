@@ -21,6 +21,15 @@ export function windowPausedNote(n: { done: number; steps: number; resumesAt: st
   );
 }
 
+/** The refusal of a scheduled time outside every change window, naming the next window. */
+export function outsideWindows(n: { scheduledFor: string; opens: string; closes: string; zone: string }): string {
+  return (
+    `${windowTime(n.scheduledFor, n.zone)} is outside every change window (CHANGE_WINDOWS). ` +
+    `The next one opens ${windowTime(n.opens, n.zone)} and closes ${windowTime(n.closes, n.zone)}; ` +
+    'ask for a time inside it, or leave the time out: an approved request waits for the next window.'
+  );
+}
+
 /** The status line of an approved request that waits (for its window, or paused at one's end); null if it does not. */
 export function waitingLine(req: SoaRequest, by: string): string | null {
   if (req.state !== 'approved' || !req.notBefore) return null;

@@ -4,8 +4,9 @@
  * the next window by itself. Time is the ManualClock's; the queue is driven by hand.
  */
 import assert from 'node:assert/strict';
-import { isWindowProblem, parseWindows, type ChangeWindows } from '../../src/domain/windows';
+import { isWindowProblem, parseWindows, windowRefusal, type ChangeWindows } from '../../src/domain/windows';
 import type { UserDirectory } from '../../src/ports/directory';
+import { CardPresenter } from '../../src/views/presenter';
 import { statusLine } from '../../src/views/status-line';
 import type { ManualClock } from '../support/manual-clock';
 import { anchor, approved, G, jobs, people, requested, world, type World } from './fixture';
@@ -65,6 +66,11 @@ describe('use cases: change windows', () => {
       lastPost(),
       /outside the change windows, it runs with their sign-in when the next one opens, Wed 4 Mar/,
     );
+    // `status` and the board say it too.
+    const view = new CardPresenter(w.settings.policy);
+    const board = JSON.stringify(view.boardCard('ops', [now], [], clock.now().toISOString()));
+    const status = JSON.stringify(view.statusCard('Your requests', [now], '', false));
+    for (const card of [board, status]) assert.match(card, /scheduled for Wed 4 Mar 19:00 UTC/);
     // The job the approval queued comes early: it queues itself again for the opening.
     await runDue();
     assert.deepEqual(w.directory.writes(), []);
@@ -189,6 +195,27 @@ describe('use cases: change windows', () => {
       BOTTOM_UP.map((g) => [g, 'u-megan']),
     );
     assert.equal(now.pausedAt, undefined);
+  });
+
+  it('a scheduled time outside every window is refused with the next window named', () => {
+    start('Sat 22:00-Sun 04:00; Wed 20:00-22:00', 'Europe/Berlin');
+    const zone = w.settings.windows!.zone;
+    assert.equal(windowRefusal(new Date('2026-03-07T22:30:00Z'), w.settings.windows), null);
+    const r = windowRefusal(new Date('2026-03-03T21:00:00Z'), w.settings.windows)!;
+    const text = new CardPresenter(w.settings.policy).notice({
+      kind: 'outsideWindows',
+      scheduledFor: '2026-03-03T21:00:00.000Z',
+      opens: r.opens.toISOString(),
+      closes: r.closes.toISOString(),
+      zone,
+    });
+    assert.equal(
+      text,
+      'Tue 3 Mar 22:00 Europe/Berlin (21:00 UTC) is outside every change window (CHANGE_WINDOWS). ' +
+        'The next one opens Wed 4 Mar 20:00 Europe/Berlin (19:00 UTC) and closes Wed 4 Mar 22:00 ' +
+        'Europe/Berlin (21:00 UTC); ask for a time inside it, or leave the time out: an approved request ' +
+        'waits for the next window.',
+    );
   });
 
   it('a plan resumed after a failed step outside every window waits for the next one', async () => {

@@ -93,6 +93,18 @@ describe('use cases: change windows', () => {
     assert.equal(w.directory.writes().length, 1);
   });
 
+  it('a request with its own later time keeps it when that is inside a window, else the window after', async () => {
+    start('Sat 22:00-Sun 04:00; Wed 20:00-22:00', 'Europe/Berlin');
+    const own = async (groupId: string, notBefore: string) => {
+      const req = await requested(w, groupId);
+      await w.store.update({ ...req, notBefore, version: req.version + 1 });
+      return (await approved(w, await stored(req.id))).notBefore;
+    };
+    // Saturday 23:30 UTC is inside; Thursday noon is not: the next window is Saturday 22:00 (21:00 UTC).
+    assert.equal(await own(G.payroll, '2026-03-07T23:30:00.000Z'), '2026-03-07T23:30:00.000Z');
+    assert.equal(await own(G.us, '2026-03-05T12:00:00.000Z'), '2026-03-07T21:00:00.000Z');
+  });
+
   it('inside a window it runs at once', async () => {
     start('Mon 08:00-12:00');
     const req = await approved(w, await requested(w));

@@ -42,7 +42,7 @@ export async function approve(
         // Decided: no approval waits for a sign-in any more.
         signInsPending: undefined,
         // Outside every change window: it runs when the next one opens.
-        ...windowHold(ports, ports.clock.now()),
+        ...windowHold(ports, cur),
       },
       { by: me.name, ...note },
     ),
@@ -143,7 +143,8 @@ export async function resumePlan(
         reason: undefined,
         approver: approverOf(me, approver),
         selfApproved: verdict.selfApproved,
-        ...windowHold(ports, ports.clock.now()),
+        // Outside every change window it waits for the next (a past wait is cleared).
+        notBefore: windowHold(ports, cur).notBefore,
       },
       { by: me.name, note: notice({ kind: 'resumedNote' }) },
     );

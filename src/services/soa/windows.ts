@@ -12,13 +12,15 @@ import { save, type Outcome, type ServicePorts } from './shared';
 export const MAX_HOP_MS = 6 * 86_400_000;
 
 /**
- * What an approval records: outside every window, `notBefore` is the next opening (inside one,
- * or with no windows, none: it runs at once; an earlier one is cleared). `from`: the approval's
- * time, or a later scheduled one (part C1's, when merged).
+ * What an approval records: when the request may start (`notBefore`: its own time when it has a
+ * later one, else now), moved to the next window's opening when that is outside every window.
+ * Nothing when it may start now (an earlier `notBefore` stays: use `.notBefore` to clear it).
  */
-export function windowHold(ports: ServicePorts, from: Date): { notBefore: string | undefined } {
+export function windowHold(ports: ServicePorts, req: SoaRequest): { notBefore?: string } {
+  const now = ports.clock.now();
+  const from = req.notBefore && req.notBefore > now.toISOString() ? new Date(req.notBefore) : now;
   const at = startAt(ports.settings.windows, from);
-  return { notBefore: at.getTime() > ports.clock.now().getTime() ? at.toISOString() : undefined };
+  return at.getTime() > now.getTime() ? { notBefore: at.toISOString() } : {};
 }
 
 /** The execute job again, when `due` comes (or after the longest hop, to look again). */

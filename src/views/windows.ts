@@ -9,7 +9,7 @@ import type { SoaRequest } from '../domain/request';
  */
 export function windowTime(iso: string, zone = 'UTC'): string {
   const utc = DateTime.fromISO(iso, { zone: 'utc' });
-  if (zone === 'UTC' || zone === 'Etc/UTC') return `${utc.toFormat('ccc d LLL HH:mm')} UTC`;
+  if (['UTC', 'ETC/UTC'].includes(zone.toUpperCase())) return `${utc.toFormat('ccc d LLL HH:mm')} UTC`;
   return `${utc.setZone(zone).toFormat('ccc d LLL HH:mm')} ${zone} (${utc.toFormat('HH:mm')} UTC)`;
 }
 

@@ -94,7 +94,11 @@ export async function pausedAtWindowEnd(ports: ServicePorts, req: SoaRequest): P
     if (isCoded(e, 'StaleVersion')) return 'retry';
     throw e;
   }
-  ports.logger.info('plan paused at the change window end', { requestId: req.id, done: c.done, resumesAt: next });
+  ports.logger.info('plan paused at the change window end', {
+    requestId: req.id,
+    done: c.done,
+    resumesAt: next.toISOString(),
+  });
   await requeue(ports, req.id, next);
   return 'done';
 }

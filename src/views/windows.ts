@@ -8,7 +8,8 @@ import type { SoaRequest } from '../domain/request';
  * scheduled times the same way; the lead keeps one of the two at the merge.)
  */
 export function windowTime(iso: string, zone = 'UTC'): string {
-  const utc = DateTime.fromISO(iso, { zone: 'utc' });
+  // English day and month names whatever the server's locale: the bot speaks English.
+  const utc = DateTime.fromISO(iso, { zone: 'utc', locale: 'en-GB' });
   if (['UTC', 'ETC/UTC'].includes(zone.toUpperCase())) return `${utc.toFormat('ccc d LLL HH:mm')} UTC`;
   return `${utc.setZone(zone).toFormat('ccc d LLL HH:mm')} ${zone} (${utc.toFormat('HH:mm')} UTC)`;
 }

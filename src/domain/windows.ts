@@ -180,10 +180,19 @@ function boundary(date: DateTime, minute: number, zone: string): number {
   return hi;
 }
 
+type Span = { from: number; to: number };
+
+/** Spans already worked out, per windows and local day: a plan asks before every step. */
+const known = new WeakMap<ChangeWindows, Map<number, readonly Span[]>>();
+
 /** The windows' real spans around `at` (a week and more either side), in order, touching ones joined. */
-function spansAround(w: ChangeWindows, at: Date): Array<{ from: number; to: number }> {
+function spansAround(w: ChangeWindows, at: Date): readonly Span[] {
   const today = DateTime.fromJSDate(at, { zone: w.zone }).startOf('day');
-  const out: Array<{ from: number; to: number }> = [];
+  let days = known.get(w);
+  if (!days) known.set(w, (days = new Map()));
+  const seen = days.get(today.toMillis());
+  if (seen) return seen;
+  const out: Span[] = [];
   for (let d = -8; d <= 15; d++) {
     const date = today.plus({ days: d });
     for (const win of w.windows) {
@@ -194,12 +203,14 @@ function spansAround(w: ChangeWindows, at: Date): Array<{ from: number; to: numb
     }
   }
   out.sort((a, b) => a.from - b.from);
-  const joined: Array<{ from: number; to: number }> = [];
+  const joined: Span[] = [];
   for (const s of out) {
     const last = joined[joined.length - 1];
     if (last && s.from <= last.to) last.to = Math.max(last.to, s.to);
     else joined.push({ ...s });
   }
+  if (days.size >= 32) days.clear();
+  days.set(today.toMillis(), joined);
   return joined;
 }
 

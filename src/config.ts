@@ -13,8 +13,10 @@ import { changeControlConfig } from './config/justification';
 import { scheduleConfig, type ScheduleConfig } from './config/schedule';
 import { storageConfig, type StorageConfig } from './config/storage';
 import type { ChangeControlRules } from './domain/change-control';
+import { changeWindows } from './config/windows';
 import { isObjectId } from './domain/command';
 import { ROLE_TEMPLATE } from './domain/policy';
+import type { ChangeWindows } from './domain/windows';
 import type { GraphEndpoint } from './infra/graph/client';
 
 export interface Config {
@@ -65,6 +67,8 @@ export interface Config {
   changeControl: ChangeControlRules;
   /** Scheduled switches: CHANGE_TIMEZONE and MAX_SCHEDULE_DAYS. */
   schedule: ScheduleConfig;
+  /** CHANGE_WINDOWS in CHANGE_TIMEZONE: when set, switches run only inside them. */
+  changeWindows?: ChangeWindows;
 }
 
 export class ConfigError extends Error {}
@@ -244,6 +248,8 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     changeControl: changeControlConfig(r),
     schedule: scheduleConfig(r),
   };
+  const windows = changeWindows(r, { windows: r.str('CHANGE_WINDOWS'), zone: r.str('CHANGE_TIMEZONE') });
+  if (windows) config.changeWindows = windows;
   if (config.worker.leaseMs >= config.worker.visibilityMs)
     r.problem(
       'LEASE_SECONDS must be shorter than JOB_VISIBILITY_SECONDS, ' +

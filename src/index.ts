@@ -85,6 +85,7 @@ export async function startBot(
       changeControl: config.changeControl,
       schedule: config.schedule,
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
+      ...(config.changeWindows ? { windows: config.changeWindows } : {}),
     },
   });
   const exports = exportLinks({ settings: config.exports, store, clock, logger });

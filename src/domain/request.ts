@@ -26,7 +26,8 @@ const TRANSITIONS: Record<RequestState, RequestState[]> = {
   awaiting_approval: ['approved', 'rejected', 'expired', 'cancelled'],
   // A scheduled request approved ahead of its time can still be cancelled or rejected until it starts.
   approved: ['executing', 'failed', 'cancelled', 'rejected'],
-  executing: ['awaiting_audit', 'failed', 'stopped'],
+  // A plan paused at a change window's end waits, approved, for the next window.
+  executing: ['awaiting_audit', 'failed', 'stopped', 'approved'],
   // Resuming a stopped plan is a new approval (with the resumer's token); cancelling ends it.
   stopped: ['approved', 'cancelled'],
   // A move completes with its audit entry; a rollback then waits for the sync take-over.
@@ -160,6 +161,8 @@ export interface SoaRequest {
   notBefore?: string;
   /** Scheduled switches: the zone the time was read in, and which of its thread notices were sent. */
   schedule?: ScheduleInfo;
+  /** A plan that paused at a change window's end: when (it resumes at `notBefore`, without a new approval). */
+  pausedAt?: string;
   history: HistoryEntry[];
 }
 

@@ -20,7 +20,9 @@ export type WhenReading =
   | { ok: true; at: Date; adjusted?: Adjustment }
   | { ok: false; problem: 'unknown' | 'noTimeOfDay'; text: string }
   | { ok: false; problem: 'past'; text: string; at: Date }
-  | { ok: false; problem: 'tooFar'; text: string; at: Date; maxDays: number };
+  | { ok: false; problem: 'tooFar'; text: string; at: Date; maxDays: number }
+  /** With change windows set: the time is outside every one; the next window is named. */
+  | { ok: false; problem: 'outsideWindows'; text: string; at: Date; opens: Date; closes: Date };
 
 /** Words that may stand before the time chrono reads ("at 2026-12-05 22:00"). */
 const LEAD = /^(?:at|on)?\s*$/i;

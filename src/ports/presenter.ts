@@ -41,6 +41,10 @@ export type Notice =
   | { kind: 'planAuditsNotVisible'; missing: number; steps: number; withinMs: number }
   | { kind: 'takeoverLate'; request: SoaRequest }
   | { kind: 'watchStopped'; requestId: string; withinMs: number }
+  // A plan paused at a change window's end (a history note and its thread line); `zone`: CHANGE_TIMEZONE.
+  | { kind: 'windowPaused'; done: number; steps: number; resumesAt: string; zone: string }
+  // A scheduled time outside every change window (domain/windows.ts windowRefusal): the next window named.
+  | { kind: 'outsideWindows'; scheduledFor: string; opens: string; closes: string; zone: string }
   // Several approvals (a quorum, a second stage): refusals, the thread line, the history note.
   | ApprovalNotice;
 

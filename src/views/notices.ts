@@ -4,6 +4,7 @@ import type { Notice } from '../ports/presenter';
 import { approvalNotice } from './approvals';
 import { PH } from './labels';
 import { forMessage } from './text';
+import { outsideWindows, windowPausedNote } from './windows';
 
 const STATE_DONE_BY: Partial<Record<SoaRequest['state'], string>> = {
   approved: 'approved',
@@ -102,5 +103,9 @@ export function notice(n: Notice): string {
     case 'approvalCounted':
     case 'quorumNote':
       return approvalNotice(n);
+    case 'windowPaused':
+      return windowPausedNote(n);
+    case 'outsideWindows':
+      return outsideWindows(n);
   }
 }

@@ -5,6 +5,7 @@ import { time } from './labels';
 import { shownReq } from './shown';
 import { forCard } from './text';
 import { scheduledSuffix } from './when';
+import { waitingLine } from './windows';
 
 /** For a request as stored (its names shown as on a card). */
 export function statusLine(req: SoaRequest): string {
@@ -23,7 +24,9 @@ function stateLine(req: SoaRequest): string {
     case 'awaiting_approval':
       return `Requested by ${req.requester.name} · ${waitingFor(req)} · expires ${time(req.expiresAt)}`;
     case 'approved':
-      return `Approved by ${by}${self} · ${isWaitingForItsTime(req) ? 'waiting for its time' : 'starting'}`;
+      // A scheduled request says so (its time follows); one held for a change window, or paused at one's end, too.
+      if (isWaitingForItsTime(req)) return `Approved by ${by}${self} · waiting for its time`;
+      return waitingLine(req, `${by}${self}`) ?? `Approved by ${by}${self} · starting`;
     case 'executing':
       return `Approved by ${by}${self} · running with ${by}'s sign-in…`;
     case 'awaiting_audit':

@@ -11,6 +11,7 @@ import { shownReq } from './shown';
 import { forMessage } from './text';
 import { isWaitingForItsTime, type SoaRequest } from '../domain/request';
 import { isScheduledStart, scheduledFor, startingNow } from './when';
+import { waitingThreadLine } from './windows';
 
 type Line = { text: string };
 
@@ -36,7 +37,7 @@ function threadLine(req: SoaRequest): Line | null {
   if (req.plan && req.state !== 'approved') return planLine(req);
   const g = `**${req.groupName}**`;
   switch (req.state) {
-    case 'approved':
+    case 'approved': {
       if (isWaitingForItsTime(req))
         return {
           text:
@@ -44,12 +45,16 @@ function threadLine(req: SoaRequest): Line | null {
             `it runs at ${scheduledFor(req)} with their sign-in. ` +
             'Until it starts, the requester can cancel it and an approver can reject it on the card.',
         };
+      // Held for a change window, or a plan paused at one's end.
+      const waiting = waitingThreadLine(req);
+      if (waiting) return waiting;
       if (isMultiApproval(req)) return { text: approvedLine(req) };
       return {
         text:
           `Request ${req.id} for ${g} was approved by ${req.approver?.name}` +
           `${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; running it with their sign-in.`,
       };
+    }
     case 'awaiting_audit':
       return {
         text:

@@ -11,6 +11,7 @@ import type { Outgoing } from '../ports/notifier';
 import { shortChange } from './labels';
 import { shownReq } from './shown';
 import { forMessage } from './text';
+import { outsideWindows } from './windows';
 
 const DAY = 'ccc d LLL';
 const CLOCK = 'HH:mm';
@@ -68,6 +69,15 @@ export function whenRefused(r: Extract<WhenReading, { ok: false }>, zone: string
       return (
         `${asked} is ${formatWhen(r.at, zone)}: switches can be scheduled at most ${r.maxDays} days ahead ` +
         `(MAX_SCHEDULE_DAYS).${tail}`
+      );
+    case 'outsideWindows':
+      return (
+        outsideWindows({
+          scheduledFor: r.at.toISOString(),
+          opens: r.opens.toISOString(),
+          closes: r.closes.toISOString(),
+          zone,
+        }) + tail
       );
   }
 }

@@ -47,6 +47,7 @@ describe('domain: the request state machine', () => {
         'awaiting_audit→completed',
         'awaiting_audit→failed',
         'awaiting_audit→waiting_for_sync',
+        'executing→approved',
         'executing→awaiting_audit',
         'executing→failed',
         'waiting_for_sync→failed',

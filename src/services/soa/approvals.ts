@@ -19,6 +19,7 @@ import {
 import { cardVersion, transition, type Approval, type Person, type SoaRequest } from '../../domain/request';
 import type { Decision } from './click-gate';
 import { announce, errorText, mustGet, type ServicePorts, type Track } from './shared';
+import { windowHold } from './windows';
 
 /** Writes that raced this one before the approval gives up (each round reads the request afresh). */
 const ROUNDS = 5;
@@ -113,6 +114,8 @@ function approved(ports: ServicePorts, cur: SoaRequest, approvals: Approval[], m
       approvals,
       // Decided: no approval waits for a sign-in any more.
       signInsPending: undefined,
+      // Outside every change window: it runs when the next one opens.
+      ...windowHold(ports, cur),
     },
     { by: me.name, ...(note ? { note } : {}) },
   );

@@ -7,6 +7,7 @@ import { countedAlready, needsAcknowledgement, recordApproval } from './approval
 import { commitDecision, gate, type Decision } from './click-gate';
 import { rejectGate } from './schedule';
 import { announce, errorText, mustGet, type ServicePorts, type Track } from './shared';
+import { windowHold } from './windows';
 
 /** The approver as recorded: who the directory says they are, and their Teams id for the token service. */
 function approverOf(me: Decider & { name: string }, clicker: Person): Person {
@@ -124,7 +125,14 @@ export async function resumePlan(
       cur,
       'approved',
       ports.clock.now(),
-      { plan, reason: undefined, approver: approverOf(me, approver), selfApproved: verdict.selfApproved },
+      {
+        plan,
+        reason: undefined,
+        approver: approverOf(me, approver),
+        selfApproved: verdict.selfApproved,
+        // Outside every change window it waits for the next (a past wait is cleared).
+        notBefore: windowHold(ports, cur).notBefore,
+      },
       { by: me.name, note: notice({ kind: 'resumedNote' }) },
     );
   });

@@ -5,6 +5,7 @@ import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { executePlan } from './plan-steps';
 import { holdUntilItsTime } from './schedule';
 import { save, type Outcome, type ServicePorts } from './shared';
+import { heldBack } from './windows';
 
 /**
  * The switch or rollback, with the approver's token only. Safe to run again after a crash:
@@ -20,7 +21,10 @@ export async function execute(ports: ServicePorts, id: string, tries = 1): Promi
   const now = clock.now();
   let resumed = false;
   if (req.state === 'approved') {
-    req = leased(ports, transition(req, 'executing', now));
+    // Not before its time, and only inside a change window (when windows are set).
+    const held = await heldBack(ports, req);
+    if (held) return held;
+    req = leased(ports, transition(req, 'executing', now, { pausedAt: undefined }));
   } else if (req.state === 'executing') {
     // Another instance may be working on it; take over only once its lease has run out.
     if (req.lease && req.lease.owner !== settings.worker.instanceId && req.lease.expiresAt > now.toISOString())

@@ -30,11 +30,15 @@ export async function remind(ports: ServicePorts, id: string): Promise<'done' | 
   }
 }
 
-/** Approved requests that have not started for longer than `staleMs` get an execute job. */
+/**
+ * Approved requests that have not started for longer than `staleMs` get an execute job (not
+ * those waiting for their time).
+ */
 export async function sweep(ports: ServicePorts, staleMs: number): Promise<number> {
   const stale = new Date(ports.clock.now().getTime() - staleMs).toISOString();
   const now = ports.clock.now().toISOString();
-  // A request approved ahead of its time is not stuck: its job waits in the queue until then.
+  // A request waiting for its time (a scheduled one, or a change window) is not stuck: its job
+  // waits in the queue until then, and another would only duplicate it.
   const stuck = (await ports.store.list({ states: ['approved'], limit: 500 })).filter(
     (r) => r.updatedAt < stale && !(r.notBefore && r.notBefore > now),
   );

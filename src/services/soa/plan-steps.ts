@@ -4,6 +4,7 @@ import { nextStep } from '../../domain/plan';
 import { transition, type Plan, type SoaRequest } from '../../domain/request';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { announce, save, type Outcome, type ServicePorts } from './shared';
+import { pausedAtWindowEnd } from './windows';
 
 /** A running plan's card is refreshed every this many steps. */
 const PLAN_PROGRESS_EVERY = 10;
@@ -23,6 +24,9 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
     await ports.store.update(req);
   };
   for (let i = nextStep(req.plan!); i !== null; i = nextStep(req.plan!)) {
+    // A step starts only inside a change window: past the window's end, the plan pauses here.
+    const paused = await pausedAtWindowEnd(ports, req);
+    if (paused) return paused;
     const step = req.plan!.steps[i]!;
     const at = clock.now().toISOString();
     try {

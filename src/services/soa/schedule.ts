@@ -9,6 +9,7 @@ import { hopDelay, readWhen, type WhenReading } from '../../domain/schedule';
 import type { Job } from '../../ports/queue';
 import { gate, type Decision } from './click-gate';
 import { mustGet, type ServicePorts } from './shared';
+import { windowRefusal } from '../../domain/windows';
 
 /** The reminder to the approvers of a scheduled switch comes this long before it starts. */
 export const SCHEDULE_REMINDER_MS = 3_600_000;
@@ -24,7 +25,11 @@ export function scheduleSettings(ports: ServicePorts): { zone: string; maxDays: 
 /** Reads a time clause ("on Saturday at 22:00") now, in CHANGE_TIMEZONE; refused readings say why. */
 export function readSchedule(ports: ServicePorts, text: string): ScheduleReading {
   const { zone, maxDays } = scheduleSettings(ports);
-  return { ...readWhen(text, ports.clock.now(), zone, maxDays), zone };
+  const r = readWhen(text, ports.clock.now(), zone, maxDays);
+  // With change windows set, a time outside every one is refused, naming the next window.
+  const outside = r.ok ? windowRefusal(r.at, ports.settings.windows) : null;
+  if (r.ok && outside) return { ok: false, problem: 'outsideWindows', text, at: r.at, ...outside, zone };
+  return { ...r, zone };
 }
 
 /** The fields a new request takes from an accepted reading (none without one). */

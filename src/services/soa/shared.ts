@@ -7,6 +7,7 @@ import type { ChangeControlRules } from '../../domain/change-control';
 import type { ApprovalPolicy } from '../../domain/policy';
 import type { SyncMinimums } from '../../domain/prerequisites';
 import type { SoaRequest } from '../../domain/request';
+import type { ChangeWindows } from '../../domain/windows';
 import type { Clock } from '../../ports/clock';
 import type { DirectoryFactory } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
@@ -29,6 +30,8 @@ export interface ServiceSettings {
   changeControl?: ChangeControlRules;
   /** Scheduled switches: the zone times are read in (CHANGE_TIMEZONE), how far ahead (MAX_SCHEDULE_DAYS). */
   schedule?: { zone: string; maxDays: number };
+  /** CHANGE_WINDOWS: when set, an approved switch or plan runs only inside them (see soa/windows.ts). */
+  windows?: ChangeWindows;
 }
 
 /** The ports the use cases work through, and the settings they follow. */

@@ -8,6 +8,7 @@ import { isWindowProblem, parseWindows, windowRefusal, type ChangeWindows } from
 import type { UserDirectory } from '../../src/ports/directory';
 import { CardPresenter } from '../../src/views/presenter';
 import { statusLine } from '../../src/views/status-line';
+import { whenRefused } from '../../src/views/when';
 import type { ManualClock } from '../support/manual-clock';
 import { anchor, approved, G, jobs, people, requested, world, type World } from './fixture';
 
@@ -228,6 +229,21 @@ describe('use cases: change windows', () => {
         'Europe/Berlin (21:00 UTC); ask for a time inside it, or leave the time out: an approved request ' +
         'waits for the next window.',
     );
+    // The request's own time goes through it: refused before anything is stored, the window named.
+    w = world({
+      settings: {
+        windows: windows('Sat 22:00-Sun 04:00; Wed 20:00-22:00', 'Europe/Berlin'),
+        schedule: { zone: 'Europe/Berlin', maxDays: 30 },
+      },
+    });
+    const outside = w.service.readSchedule('tomorrow at 22:00');
+    assert.equal(outside.ok ? 'accepted' : outside.problem, 'outsideWindows');
+    assert.match(
+      whenRefused(outside as Extract<typeof outside, { ok: false }>, 'Europe/Berlin'),
+      /next one opens Wed 4 Mar/,
+    );
+    const inside = w.service.readSchedule('on Saturday at 23:00');
+    assert.ok(inside.ok, JSON.stringify(inside));
   });
 
   it('a plan resumed after a failed step outside every window waits for the next one', async () => {

@@ -23,14 +23,14 @@ function problemText(p: WindowProblem): string {
 
 /**
  * The change windows, or undefined when CHANGE_WINDOWS is unset (switches run at once).
- * `zone`: CHANGE_TIMEZONE (default UTC). Until part C1's config/schedule.ts validates it, a bad
- * zone is named here (only when windows are set); keep one of the two messages when both exist.
+ * `zone`: CHANGE_TIMEZONE (default UTC); config/schedule.ts names a bad one, so it is not
+ * named twice here.
  */
 export function changeWindows(r: EnvReader, s: { windows?: string; zone?: string }): ChangeWindows | undefined {
   if (!s.windows) return undefined;
   const parsed = parseWindows(s.windows, s.zone ?? 'UTC');
   if (isWindowProblem(parsed)) {
-    r.problem(problemText(parsed));
+    if (parsed.kind !== 'zone') r.problem(problemText(parsed));
     return undefined;
   }
   return parsed ?? undefined;

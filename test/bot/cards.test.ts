@@ -11,8 +11,8 @@ import { people, startStack, type Stack } from '../support/stack';
 const text = (o: Outbound) => String(o.activity.text ?? '');
 const isCard = (o: Outbound) => !!cardOf(o);
 const BOARD = /^(Group SOA requests in this conversation|This board was replaced)/;
-/** A card the bot answered with: not a board, which a refresh may post or update in between. */
-const isAnswer = (o: Outbound) => isCard(o) && !BOARD.test(cardText(cardOf(o)));
+/** A card the bot answered with: not an update of an earlier card, nor a board, which may arrive in between. */
+const isAnswer = (o: Outbound) => o.kind !== 'update' && isCard(o) && !BOARD.test(cardText(cardOf(o)));
 /** The text the bot answered with (board updates may arrive in between). */
 const reply = (out: Outbound[]) =>
   out

@@ -61,7 +61,7 @@ describe('configuration: CHANGE_WINDOWS', () => {
       ],
       [
         { CHANGE_WINDOWS: 'Sat 22:00-Sun 04:00', CHANGE_TIMEZONE: 'Berlin' },
-        "CHANGE_TIMEZONE must be an IANA time zone such as Europe/Berlin, not 'Berlin'.",
+        "CHANGE_TIMEZONE must be an IANA time zone such as Europe/Berlin or UTC, not 'Berlin'.",
       ],
     ];
     for (const [env, text] of cases) assert.equal(problems(env), `The bot is not configured correctly:\n- ${text}`);

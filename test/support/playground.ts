@@ -72,9 +72,14 @@ export class PlaygroundPage {
     await this.page.keyboard.type(` ${text}`);
   }
 
+  /** Opens the group chat "Identity Admins". */
+  async openGroupChat(): Promise<void> {
+    await this.page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
+  }
+
   /** A message in the group chat "Identity Admins", @mentioning the bot. */
   async chat(text: string): Promise<void> {
-    await this.page.getByRole('treeitem', { name: 'Identity Admins', exact: true }).click();
+    await this.openGroupChat();
     await this.page.getByRole('textbox').click();
     await this.mentionAndType(text);
     const [sent] = await Promise.all([

@@ -2,7 +2,7 @@
  * Keeps the README and the pages in docs/ true to the tree.
  *
  * Conventions the pages follow (so a test can read them):
- * - README `## Layout`: a fenced code block; each non-empty line starts with a path from the
+ * - docs/architecture.md `## Layout`: a fenced code block; each non-empty line starts with a path from the
  *   repository root (a folder ends in `/`), then a description. Every such path must exist.
  * - docs/architecture.md: text in backticks that starts with `src/`, `test/`, `cards/` or
  *   `scripts/` is a path from the repository root (the hop maps name files this way), and must
@@ -99,8 +99,8 @@ describe('README and docs/ stay true to the tree', () => {
       );
   });
 
-  it('every path in the README Layout section exists', () => {
-    const entries = codeLines(section(readme, 'Layout')).filter((l) => l.trim());
+  it('every path in the Layout section of docs/architecture.md exists', () => {
+    const entries = codeLines(section(read('docs/architecture.md'), 'Layout')).filter((l) => l.trim());
     assert.ok(entries.length >= 10, 'the Layout section lists too few paths');
     const missing: string[] = [];
     for (const line of entries) {

@@ -186,6 +186,18 @@ export function isWaitingForItsTime(req: SoaRequest): boolean {
   return req.state === 'approved' && !!req.scheduledFor && !req.history.some((h) => h.state === 'executing');
 }
 
+/**
+ * Approved and waiting to start, for its own time or for a change window's opening, never
+ * started: the requester can still cancel it and an approver reject it.
+ */
+export function isWaitingToStart(req: SoaRequest): boolean {
+  return (
+    req.state === 'approved' &&
+    !!(req.scheduledFor ?? req.notBefore) &&
+    !req.history.some((h) => h.state === 'executing')
+  );
+}
+
 export function canTransition(from: RequestState, to: RequestState): boolean {
   return TRANSITIONS[from].includes(to);
 }

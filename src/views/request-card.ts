@@ -4,7 +4,7 @@ import type { SoaAction } from '../domain/command';
 import type { ApprovalPolicy } from '../domain/policy';
 import { currentStage, isMultiApproval } from '../domain/quorum';
 import { applicableRows, blockingReasons, type CheckRow, type GroupFacts } from '../domain/prerequisites';
-import { cardVersion, isWaitingForItsTime, type SoaRequest } from '../domain/request';
+import { cardVersion, isWaitingToStart, type SoaRequest } from '../domain/request';
 import { approvalFacts, whoMayDecide } from './approvals';
 import { changeControlFacts } from './change-control';
 import { checkSections, groupFacts } from './facts';
@@ -96,7 +96,7 @@ export function requestCard(
       canDecide,
       needsAck,
       // Until a scheduled request starts, an approver can still reject it.
-      canReject: canDecide || isWaitingForItsTime(req),
+      canReject: canDecide || isWaitingToStart(req),
       ackText: ackText(ack),
       requestId: req.id,
       version: cardVersion(req),

@@ -55,6 +55,18 @@ describe('use cases: change windows', () => {
 
   const executeJobs = () => jobs(w).filter((j) => j.startsWith('execute:'));
 
+  it('while it waits for its window, the requester can cancel it, and nothing runs at the opening', async () => {
+    start('Sat 22:00-Sun 04:00; Wed 20:00-22:00', 'Europe/Berlin');
+    const req = await approved(w, await requested(w));
+    assert.equal((await stored(req.id)).notBefore, '2026-03-04T19:00:00.000Z');
+    const d = await w.service.cancel(req.id, people.alex);
+    assert.equal(d.outcome, 'done', JSON.stringify(d));
+    clock.advance(Date.parse('2026-03-04T19:00:01Z') - clock.now().getTime());
+    await runDue();
+    assert.equal((await stored(req.id)).state, 'cancelled');
+    assert.deepEqual(w.directory.writes(), []);
+  });
+
   it('an approved switch outside every window waits for the next opening and runs there, once', async () => {
     // Saturday 22:00 in Berlin is 21:00 UTC in March (CET).
     start('Sat 22:00-Sun 04:00; Wed 20:00-22:00', 'Europe/Berlin');

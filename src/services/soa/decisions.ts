@@ -2,7 +2,7 @@
 import { isCoded } from '../../domain/errors';
 import { mayApprove, type Decider } from '../../domain/policy';
 import { mayRejectNow } from '../../domain/quorum';
-import { cardVersion, isWaitingForItsTime, transition, type Person, type Plan } from '../../domain/request';
+import { cardVersion, isWaitingToStart, transition, type Person, type Plan } from '../../domain/request';
 import { countedAlready, needsAcknowledgement, recordApproval } from './approvals';
 import { commitDecision, gate, type Decision } from './click-gate';
 import { rejectGate } from './schedule';
@@ -82,7 +82,7 @@ export async function cancel(ports: ServicePorts, id: string, who: Person): Prom
   const req = await mustGet(ports, id);
   if (req.requester.id !== who.id)
     return { outcome: 'refused', request: req, message: ports.presenter.notice({ kind: 'cancelNotRequester' }) };
-  if (req.state !== 'awaiting_approval' && req.state !== 'stopped' && !isWaitingForItsTime(req))
+  if (req.state !== 'awaiting_approval' && req.state !== 'stopped' && !isWaitingToStart(req))
     return {
       outcome: 'stale',
       request: req,

@@ -4,7 +4,7 @@
  * hour ahead, "not approved by its time", and execution held until `notBefore`.
  */
 import { isCoded } from '../../domain/errors';
-import { cardVersion, isWaitingForItsTime, type SoaRequest } from '../../domain/request';
+import { cardVersion, isWaitingToStart, type SoaRequest } from '../../domain/request';
 import { hopDelay, readWhen, type WhenReading } from '../../domain/schedule';
 import type { Job } from '../../ports/queue';
 import { gate, type Decision } from './click-gate';
@@ -139,7 +139,7 @@ export async function rejectGate(
   version: number,
 ): Promise<{ req: SoaRequest } | Decision> {
   const req = await mustGet(ports, id);
-  if (!isWaitingForItsTime(req)) return gate(ports, id, version);
+  if (!isWaitingToStart(req)) return gate(ports, id, version);
   if (cardVersion(req) !== version)
     return {
       outcome: 'stale',

@@ -97,8 +97,8 @@ export function countByType(refs: DirectoryRef[]): Array<[string, number]> {
  * group=9); owners=2; ext=extensionAttribute3; parents=2; isCloudManaged=false;
  * onPremisesSyncEnabled=true; complete" (or "incomplete: members,…").
  */
-export function compactRestorePoint(p: RestorePoint | undefined): string {
-  if (!p) return '';
+export function compactRestorePoint(p: RestorePoint | undefined): string | undefined {
+  if (!p) return undefined;
   const kinds = countByType(p.members)
     .map(([t, c]) => `${t}=${c}`)
     .join(',');

@@ -33,13 +33,14 @@ function named(names: string[]): string {
 
 /** What is missing from an incomplete point, in words ('' when complete). */
 export function incompleteNote(p: RestorePoint): string {
-  const missing = p.unread.map((u) => PART[u]);
+  const notes: string[] = [];
+  if (p.unread.length) notes.push(`${p.unread.map((u) => PART[u]).join(', ')} could not be read`);
   if (p.membersCut)
-    missing.push(
-      `members past the first ${n(p.members.length)}` +
-        (p.membersCut.total !== null ? ` (the group has ${n(p.membersCut.total)})` : ''),
+    notes.push(
+      `only the first ${n(p.members.length)} members were kept (SNAPSHOT_MAX_MEMBERS)` +
+        (p.membersCut.total !== null ? `, of ${n(p.membersCut.total)}` : ''),
     );
-  return missing.length ? `incomplete: ${missing.join(', ')} could not be kept` : '';
+  return notes.length ? `incomplete: ${notes.join('; ')}` : '';
 }
 
 function members(p: RestorePoint): string {

@@ -37,7 +37,8 @@ export function incompleteNote(p: RestorePoint): string {
   if (p.unread.length) notes.push(`${p.unread.map((u) => PART[u]).join(', ')} could not be read`);
   if (p.membersCut)
     notes.push(
-      `only the first ${n(p.members.length)} members were kept (SNAPSHOT_MAX_MEMBERS)` +
+      `only the first ${plural(p.members.length, 'member')} ${p.members.length === 1 ? 'was' : 'were'} kept ` +
+        '(SNAPSHOT_MAX_MEMBERS)' +
         (p.membersCut.total !== null ? `, of ${n(p.membersCut.total)}` : ''),
     );
   return notes.length ? `incomplete: ${notes.join('; ')}` : '';

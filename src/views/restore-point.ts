@@ -46,7 +46,7 @@ export function incompleteNote(p: RestorePoint): string {
 
 function members(p: RestorePoint): string {
   if (p.unread.includes('members')) return 'members unread';
-  const kinds = countByType(p.members).map(([type, c]) => plural(c, type));
+  const kinds = countByType(p.members).map(([type, c]) => plural(c, forCard(type)));
   const total = plural(p.membersCut?.total ?? p.members.length, 'member');
   return kinds.length > 1 ? `${total} (${kinds.join(', ')})` : total;
 }
@@ -81,7 +81,7 @@ export function restoreLine(req: SoaRequest): string | undefined {
 }
 
 function refs(list: DirectoryRef[]): string {
-  const kinds = countByType(list).map(([type, c]) => plural(c, type));
+  const kinds = countByType(list).map(([type, c]) => plural(c, forCard(type)));
   return kinds.join(', ');
 }
 

@@ -11,6 +11,7 @@ import { EnvReader } from './config/env';
 import { certificateProblem, graphCredential, graphHosts } from './config/graph-app';
 import { changeControlConfig } from './config/justification';
 import { scheduleConfig, type ScheduleConfig } from './config/schedule';
+import { snapshotMaxMembers } from './config/snapshot';
 import { storageConfig, type StorageConfig } from './config/storage';
 import type { ChangeControlRules } from './domain/change-control';
 import { changeWindows } from './config/windows';
@@ -69,6 +70,8 @@ export interface Config {
   schedule: ScheduleConfig;
   /** CHANGE_WINDOWS in CHANGE_TIMEZONE: when set, switches run only inside them. */
   changeWindows?: ChangeWindows;
+  /** SNAPSHOT_MAX_MEMBERS: the most members a restore point keeps (config/snapshot.ts). */
+  snapshotMaxMembers: number;
 }
 
 export class ConfigError extends Error {}
@@ -247,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
     },
     changeControl: changeControlConfig(r),
     schedule: scheduleConfig(r),
+    snapshotMaxMembers: snapshotMaxMembers(r),
   };
   const windows = changeWindows(r, { windows: r.str('CHANGE_WINDOWS'), zone: r.str('CHANGE_TIMEZONE') });
   if (windows) config.changeWindows = windows;

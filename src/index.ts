@@ -84,6 +84,7 @@ export async function startBot(
       remindAfterMs: config.remindAfterMs,
       changeControl: config.changeControl,
       schedule: config.schedule,
+      snapshotMaxMembers: config.snapshotMaxMembers,
       worker: { instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
       ...(config.changeWindows ? { windows: config.changeWindows } : {}),
     },

@@ -4,6 +4,7 @@ import { CodedError } from './errors';
 import type { Adjustment } from './schedule';
 import type { CheckRow, GroupFacts } from './prerequisites';
 import type { Plan } from './request-plan';
+import type { CloudChangeReport, RestorePoint } from './restore-point';
 
 export type { Plan, PlanStep } from './request-plan';
 
@@ -163,6 +164,10 @@ export interface SoaRequest {
   schedule?: ScheduleInfo;
   /** A plan that paused at a change window's end: when (it resumes at `notBefore`, without a new approval). */
   pausedAt?: string;
+  /** Each switched group as read just before its PATCH (the latest read per group). */
+  restorePoints?: RestorePoint[];
+  /** Rollbacks: what changed in the cloud since the group's move, against that move's restore point. */
+  cloudChanges?: CloudChangeReport;
   history: HistoryEntry[];
 }
 

@@ -81,6 +81,8 @@ export interface SeedGroup {
   /** true: source of authority is already in the cloud. Only meaningful with `ad`. */
   isCloudManaged?: boolean;
   members: string[];
+  /** Owner object ids (users). */
+  owners?: string[];
   mailNickname?: string;
   mail?: string | null;
   createdDateTime?: string;
@@ -180,6 +182,8 @@ export interface Group {
   onPremisesNetBiosName: string | null;
   onPremisesExtensionAttributes: Record<string, string | null> | null;
   isCloudManaged: boolean;
+  /** Owner object ids (GET /groups/{id}/owners); none when absent. */
+  owners?: string[];
   /** Present when the group came from AD: the on-premises object the sync client reads. */
   ad: AdGroup | null;
 }

@@ -79,6 +79,7 @@ export class Tenant {
         onPremisesNetBiosName: g.ad?.netBiosName ?? null,
         onPremisesExtensionAttributes: synced ? { ...g.ad!.extensionAttributes } : null,
         isCloudManaged: cloudManaged,
+        ...(g.owners ? { owners: [...g.owners] } : {}),
         ad: g.ad
           ? {
               ...g.ad,

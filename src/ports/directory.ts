@@ -5,6 +5,7 @@ import type { GroupGraph } from '../domain/plan';
 import type { Decider } from '../domain/policy';
 import type { GroupFacts, GroupKind } from '../domain/prerequisites';
 import type { AuditConfirmation, Person } from '../domain/request';
+import type { RestorePoint } from '../domain/restore-point';
 
 export interface GroupMatch {
   id: string;
@@ -64,6 +65,11 @@ export interface AppDirectory {
   readRollbackFacts(levels: Array<Array<{ groupId: string; since: string }>>): Promise<Map<string, RollbackFacts>>;
   /** Every SOA audit entry of this action since `since`, with the group it targets (every page). */
   findSoaAudits(action: SoaAction, since: string): Promise<Array<AuditConfirmation & { groupId: string }>>;
+  /**
+   * The group as it is now, for a restore point: its properties, owners, direct members (at most
+   * `maxMembers`), parents and sync state. A part that cannot be read is named in `unread`.
+   */
+  readRestorePoint(groupId: string, maxMembers: number): Promise<RestorePoint>;
 }
 
 /**

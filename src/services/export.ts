@@ -7,6 +7,7 @@
 import { toCsv, type CsvCell } from '../domain/csv';
 import { CodedError } from '../domain/errors';
 import type { AuditConfirmation, PlanStep, SoaRequest } from '../domain/request';
+import { compactRestorePoint } from '../domain/restore-point';
 import type { RequestStore } from '../ports/store';
 
 export const EXPORT_HEADER = [
@@ -33,6 +34,7 @@ export const EXPORT_HEADER = [
   'correlation id',
   'justification',
   'ticket',
+  'restore point',
 ];
 
 /**
@@ -55,6 +57,8 @@ function stepDetail(req: SoaRequest, step: PlanStep): string | undefined {
   // A step that was not done carries the request's reason (rejected, expired, failed elsewhere).
   return step.state === 'done' ? undefined : req.reason;
 }
+
+const pointOf = (req: SoaRequest, groupId: string) => req.restorePoints?.find((p) => p.groupId === groupId);
 
 export function exportRows(requests: SoaRequest[]): { header: string[]; rows: CsvCell[][] } {
   const rows: CsvCell[][] = [];
@@ -83,6 +87,7 @@ export function exportRows(requests: SoaRequest[]): { header: string[]; rows: Cs
         ...auditCells(req.audit),
         req.justification,
         req.ticket,
+        compactRestorePoint(pointOf(req, req.groupId)),
       ]);
       continue;
     }
@@ -102,6 +107,7 @@ export function exportRows(requests: SoaRequest[]): { header: string[]; rows: Cs
         ...auditCells(step.audit),
         req.justification,
         req.ticket,
+        compactRestorePoint(pointOf(req, step.groupId)),
       ]);
     });
   }

@@ -12,6 +12,7 @@ import { changeLabel, shortChange, time, type Card } from './labels';
 import { planView } from './plan-card';
 import { shownChecks, shownFacts, shownReq } from './shown';
 import { statusLineOf } from './status-line';
+import { restoreRows } from './restore-point';
 import { render, sentences } from './templates';
 import { forCard } from './text';
 import { scheduleRows } from './when';
@@ -53,7 +54,7 @@ export function requestCard(
       label: req.state === 'rejected' ? 'Rejected by' : 'Approved by',
       value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
     });
-  outcome.push(...scheduleRows(req));
+  outcome.push(...scheduleRows(req), ...restoreRows(req));
   if (req.audit) {
     outcome.push(
       { label: 'Audit activity', value: req.audit.activityDisplayName },

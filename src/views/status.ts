@@ -3,6 +3,7 @@ import { describeState, type SoaRequest } from '../domain/request';
 import { timelineOf } from './approvals';
 import { changeControlNote } from './change-control';
 import { PH, shortChange, time, type Card } from './labels';
+import { restoreLine } from './restore-point';
 import { shownReq } from './shown';
 import { statusLineOf } from './status-line';
 import { render, summarised } from './templates';
@@ -37,6 +38,7 @@ export function statusCard(title: string, requests: SoaRequest[], emptyText: str
         change: `${shortChange(r.action)} of ${r.groupName}${changeControlNote(r)}`,
         stateLabel: describeState(r.state),
         summary: statusLineOf(r),
+        restore: withTimeline ? restoreLine(r) : undefined,
         timeline: withTimeline
           ? timelineOf(r).map((h) => ({
               at: time(h.at),

@@ -177,6 +177,7 @@ describe('services: audit export', () => {
       'correlation id': 'c0ffee00-1111-4222-8333-444455556666',
       justification: undefined,
       ticket: undefined,
+      'restore point': undefined,
     });
   });
 

@@ -12,9 +12,10 @@ import type { Decider } from '../../src/domain/policy';
 import type { GroupFacts, GroupKind, GroupSummary } from '../../src/domain/prerequisites';
 import type { AuditConfirmation, Person } from '../../src/domain/request';
 import type { Clock } from '../../src/ports/clock';
+import { fakeRestorePoint, type FakeGroupExtras } from './fake-restore-point';
 import type { AppDirectory, DirectoryFactory, GroupMatch, UserDirectory } from '../../src/ports/directory';
 
-export interface FakeGroup {
+export interface FakeGroup extends FakeGroupExtras {
   id: string;
   displayName: string;
   kind: GroupKind;
@@ -49,7 +50,7 @@ export class FakeDirectory implements DirectoryFactory {
   } = { visible: true, edits: [], others: [] };
   /** Changes made in the cloud to a group (the audit log's entries other than switches). */
   readonly cloudEdits: Array<{ groupId: string; activity: string; at: string }> = [];
-  /** Groups whose rollback reads fail (a step of a rollback plan that cannot be read). */
+  /** Groups whose rollback reads fail (a rollback plan's step); their restore points miss their members. */
   readonly unreadable = new Set<string>();
   /** How long every call takes, on the clock (a slow tenant). */
   latencyMs = 0;
@@ -165,6 +166,10 @@ export class FakeDirectory implements DirectoryFactory {
         }),
       findSoaAudits: async (action, since) =>
         call('findSoaAudits', [action, since], () => this.visibleAudits(action, since).map(logged)),
+      readRestorePoint: async (groupId, max) =>
+        call('readRestorePoint', [groupId, max], () =>
+          fakeRestorePoint(this.groups, groupId, max, this.clock.now().toISOString(), this.unreadable.has(groupId)),
+        ),
     };
   }
 

@@ -39,7 +39,7 @@ export function findGroup(tenant: Tenant, id: string): Group {
   return g;
 }
 
-/** GET /groups/{id}/{rel}[/{cast}], rel one of members, memberOf, transitiveMembers, transitiveMemberOf. */
+/** GET /groups/{id}/{rel}[/{cast}], rel one of members, memberOf, transitiveMembers, transitiveMemberOf, owners. */
 export function groupRelation(call: Call, g: Group, rel: string, cast: string | undefined): HttpReply {
   const objects = relation(call.tenant, g, rel);
   return listDirectoryObjects(call.req, objects, cast, `${call.base}/$metadata#directoryObjects`);
@@ -50,6 +50,7 @@ function relation(t: Tenant, g: Group, rel: string): Array<Group | User> {
   const parentsOf = (id: string) => [...t.groups.values()].filter((x) => x.members.includes(id));
   if (rel === 'members') return g.members.map(resolve).filter((x): x is Group | User => !!x);
   if (rel === 'memberOf') return parentsOf(g.id);
+  if (rel === 'owners') return (g.owners ?? []).map(resolve).filter((x): x is Group | User => !!x);
   const seen = new Set<string>([g.id]);
   const out: Array<Group | User> = [];
   const queue = [g];

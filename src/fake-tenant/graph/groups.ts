@@ -35,7 +35,7 @@ const GROUP_FILTER: FilterSpec = {
   },
 };
 
-const RELATIONS = ['members', 'memberOf', 'transitiveMembers', 'transitiveMemberOf'];
+const RELATIONS = ['members', 'memberOf', 'transitiveMembers', 'transitiveMemberOf', 'owners'];
 
 /**
  * `rest`: the path segments after /groups. Async though nothing inside waits: the extra promise

@@ -5,12 +5,14 @@ import type { SoaAction } from '../../domain/command';
 import type { GroupGraph } from '../../domain/plan';
 import type { GroupFacts } from '../../domain/prerequisites';
 import type { AuditConfirmation } from '../../domain/request';
+import type { RestorePoint } from '../../domain/restore-point';
 import type { Clock } from '../../ports/clock';
 import type { AppDirectory, GroupMatch, SkippedAdEdits } from '../../ports/directory';
 import { findSkippedAdEdits, findSoaAudit, findSoaAudits } from './audit';
 import { GroupFactsReader } from './facts';
 import { findGroups, findGroupsByPrefix, suggestGroups } from './group-search';
 import { readSet, readTree } from './nesting';
+import { readRestorePoint } from './restore-point';
 import { readRollbackFacts } from './rollback-facts';
 import { readSyncState, readSyncStates, readTenantLastSync, type SyncState } from './sync-state';
 import { appGraph, type AppGraph } from './wire';
@@ -19,7 +21,12 @@ export class GraphAppDirectory implements AppDirectory {
   private readonly graph: AppGraph;
   private readonly facts: GroupFactsReader;
 
-  constructor(client: Client, clock: Clock, batching = true, tenantCacheMs = 0) {
+  constructor(
+    client: Client,
+    private readonly clock: Clock,
+    batching = true,
+    tenantCacheMs = 0,
+  ) {
     this.graph = appGraph(client, clock, batching);
     this.facts = new GroupFactsReader(this.graph, clock, tenantCacheMs);
   }
@@ -74,5 +81,9 @@ export class GraphAppDirectory implements AppDirectory {
 
   findSkippedAdEdits(groupIds: string[], since: string): Promise<SkippedAdEdits> {
     return findSkippedAdEdits(this.graph, groupIds, since);
+  }
+
+  readRestorePoint(groupId: string, maxMembers: number): Promise<RestorePoint> {
+    return readRestorePoint(this.graph, groupId, maxMembers, () => this.clock.now().toISOString());
   }
 }

@@ -3,6 +3,7 @@ import { isCoded } from '../../domain/errors';
 import { transition, type SoaRequest } from '../../domain/request';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { executePlan } from './plan-steps';
+import { takeRestorePoint } from './restore-points';
 import { holdUntilItsTime } from './schedule';
 import { save, type Outcome, type ServicePorts } from './shared';
 import { heldBack } from './windows';
@@ -52,6 +53,7 @@ export async function execute(ports: ServicePorts, id: string, tries = 1): Promi
     if (current === target && !resumed)
       return await fail(ports, req, ports.presenter.notice({ kind: 'alreadyInTarget', action: req.action }));
     if (current !== target) {
+      req = await takeRestorePoint(ports, req, req.groupId);
       await userDir.setIsCloudManaged(
         req.groupId,
         target,

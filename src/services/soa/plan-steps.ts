@@ -3,6 +3,7 @@ import { CodedError, isCoded } from '../../domain/errors';
 import { nextStep } from '../../domain/plan';
 import { transition, type Plan, type SoaRequest } from '../../domain/request';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
+import { takeRestorePoint } from './restore-points';
 import { announce, save, type Outcome, type ServicePorts } from './shared';
 import { pausedAtWindowEnd } from './windows';
 
@@ -31,6 +32,7 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
     const at = clock.now().toISOString();
     try {
       if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
+        req = await takeRestorePoint(ports, req, step.groupId);
         await userDir.setIsCloudManaged(
           step.groupId,
           target,

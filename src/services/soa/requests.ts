@@ -1,4 +1,6 @@
 /** Submitting: a request stored awaiting approval, its reminder and expiry queued, its card recorded. */
+import type { CloudChangeReport } from '../../domain/restore-point';
+import { cloudChangesSinceMove } from './restore-points';
 import type { SoaAction } from '../../domain/command';
 import { isCoded } from '../../domain/errors';
 import type { CheckRow, GroupFacts } from '../../domain/prerequisites';
@@ -53,6 +55,7 @@ export async function submit(
     facts,
     checks,
     ...(schedule ? { schedule } : {}),
+    cloudChanges: await cloudChangesSinceMove(ports, groupId, action),
   });
   return { request: req, facts, checks, blocked };
 }
@@ -76,6 +79,8 @@ export interface NewRequest extends Vetted {
   plan?: Plan;
   /** A time the requester asked for ("on Saturday at 22:00"), read and accepted. */
   schedule?: ScheduleReading;
+  /** A rollback: the cloud edits since the group's move (its restore point against a fresh read). */
+  cloudChanges?: CloudChangeReport;
 }
 
 export async function createRequest(ports: ServicePorts, n: NewRequest): Promise<SoaRequest> {
@@ -102,6 +107,7 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     ...(n.justification !== undefined ? { justification: n.justification } : {}),
     ...(n.ticket !== undefined ? { ticket: n.ticket } : {}),
     ...timed,
+    ...(n.cloudChanges ? { cloudChanges: n.cloudChanges } : {}),
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);

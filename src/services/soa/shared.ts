@@ -32,6 +32,8 @@ export interface ServiceSettings {
   schedule?: { zone: string; maxDays: number };
   /** CHANGE_WINDOWS: when set, an approved switch or plan runs only inside them (see soa/windows.ts). */
   windows?: ChangeWindows;
+  /** SNAPSHOT_MAX_MEMBERS: the most members a restore point keeps (50,000 when absent). */
+  snapshotMaxMembers?: number;
 }
 
 /** The ports the use cases work through, and the settings they follow. */

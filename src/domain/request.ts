@@ -1,6 +1,7 @@
 /** The SOA request and its state machine. Pure: no I/O. */
 import type { SoaAction } from './command';
 import { CodedError } from './errors';
+import type { StillNeededInAd } from './gpad';
 import type { Adjustment } from './schedule';
 import type { CheckRow, GroupFacts } from './prerequisites';
 import type { Plan } from './request-plan';
@@ -163,6 +164,10 @@ export interface SoaRequest {
   schedule?: ScheduleInfo;
   /** A plan that paused at a change window's end: when (it resumes at `notBefore`, without a new approval). */
   pausedAt?: string;
+  /** A move the approver marked as still needed in AD: the thread gets the GPAD checklist after the switch. */
+  stillNeededInAd?: StillNeededInAd;
+  /** The groups whose checklist was posted (each once, a resumed plan's later steps after). */
+  gpadPosted?: string[];
   history: HistoryEntry[];
 }
 

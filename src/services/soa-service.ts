@@ -119,8 +119,16 @@ export class SoaService {
 
   // ------------------------------------------------------------------ deciding (decisions, expiry)
 
-  approve(id: string, version: number, approver: Person, syncVersionsAcknowledged: boolean): Promise<Decision> {
-    return decisions.approve(this.ports, this.inFlight.track, id, version, approver, syncVersionsAcknowledged);
+  /** `stillNeededInAd`: the card's toggle, sent with Approve (a move still read on-premises: GPAD checklist). */
+  approve(
+    id: string,
+    version: number,
+    approver: Person,
+    syncVersionsAcknowledged: boolean,
+    stillNeededInAd = false,
+  ): Promise<Decision> {
+    const { ports, inFlight } = this;
+    return decisions.approve(ports, inFlight.track, id, version, approver, syncVersionsAcknowledged, stillNeededInAd);
   }
   reject(id: string, version: number, decider: Person, reason: string): Promise<Decision> {
     return decisions.reject(this.ports, id, version, decider, reason);

@@ -91,6 +91,8 @@ export interface PendingSignIn {
   /** The card version the approver clicked: a card changed since is not approved on its strength. */
   cardVersion: number;
   syncVersionsAcknowledged: boolean;
+  /** The card's "still needed in AD" toggle, sent with that Approve. */
+  stillNeededInAd?: boolean;
   /** What Entra ID asked for (AADSTSnnnnn), when it said. */
   aadsts?: number;
   askedAt: string;

@@ -148,8 +148,15 @@ export class SoaService {
 
   // ------------------------------------------------------------------ approvals waiting for a sign-in (sign-in-wait)
 
-  awaitSignIn(id: string, version: number, approver: Person, ack: boolean, aadsts?: number): Promise<boolean> {
-    return signIns.awaitSignIn(this.ports, id, version, approver, ack, aadsts);
+  awaitSignIn(
+    id: string,
+    version: number,
+    approver: Person,
+    ack: boolean,
+    aadsts?: number,
+    stillNeededInAd = false,
+  ): Promise<boolean> {
+    return signIns.awaitSignIn(this.ports, id, version, approver, ack, aadsts, stillNeededInAd);
   }
   pendingSignIn(who: Person, here: ConversationAnchor): ReturnType<typeof signIns.pendingSignIn> {
     return signIns.pendingSignIn(this.ports, who, here);

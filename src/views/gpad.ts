@@ -89,8 +89,9 @@ function groupLines(g: GpadGroup): string[] {
 /** The checklist of the switched groups, in one message. */
 export function gpadChecklist(req: SoaRequest, groups: GpadGroup[]): Outgoing {
   const writable = groups.filter((g) => g.verdict !== 'notApplicable');
+  const by = req.stillNeededInAd ? ` by ${forMessage(req.stillNeededInAd.by.name)}` : '';
   const intro =
-    `Request ${req.id}: marked still needed in AD. After the switch, AD no longer updates ` +
+    `Request ${req.id}: marked still needed in AD${by}. After the switch, AD no longer updates ` +
     `${groups.length === 1 ? 'this group' : 'these groups'}; Group Provisioning to AD (Cloud Sync) can write ` +
     `${groups.length === 1 ? 'it' : 'them'} back.`;
   const parts = [intro];

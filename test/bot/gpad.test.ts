@@ -62,6 +62,7 @@ describe('bot: provision back to AD (GPAD) guidance, end to end against the fake
     const checklist = await s.channel.waitFor((o) => /marked still needed in AD/.test(o.activity.text ?? ''));
     assert.match(checklist.conversationId, /;messageid=/, "posted into the request's thread");
     const text = checklist.activity.text;
+    assert.match(text, /marked still needed in AD by Megan Bowen\. After the switch/);
     assert.ok(text.includes(`matched by its SID **${sid}**`), text);
     assert.match(text, /☐ Its group scope in AD is \*\*Universal\*\*/);
     assert.match(text, /☐ A Cloud Sync provisioning agent 1\.1\.3730\.0 or later/);

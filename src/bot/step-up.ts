@@ -39,6 +39,8 @@ function afterSignIn(activity: Activity): boolean {
 const verbOf = (activity: Activity) => String((activity.value as { action?: { verb?: unknown } })?.action?.verb ?? '');
 const acknowledged = (data: Record<string, unknown>) =>
   data.ackSyncVersions === 'true' || data.ackSyncVersions === true;
+// The GPAD toggle of a move's card (views/gpad.ts), kept with an approval waiting for a sign-in.
+const stillNeeded = (data: Record<string, unknown>) => data.stillNeededInAd === 'true' || data.stillNeededInAd === true;
 const versionOf = (data: Record<string, unknown>) => Number(data.version);
 
 function tokenClient(bot: Bot, ctx: TurnContext): UserTokenClient | undefined {
@@ -97,7 +99,7 @@ export async function askToSignIn(
   if (!asked) return null;
   if (verbOf(ctx.activity) === VERB.approve)
     await bot.service
-      .awaitSignIn(requestId, versionOf(data), who, acknowledged(data), asked.aadsts)
+      .awaitSignIn(requestId, versionOf(data), who, acknowledged(data), asked.aadsts, stillNeeded(data))
       .catch(() => undefined);
   const link = await signInLink(bot, tokenClient(bot, ctx), ctx.activity);
   if (!link) return null;
@@ -141,7 +143,14 @@ export function laterSignIn(bot: Bot, ctx: TurnContext): LaterSignIn {
     const asked = signInAsked(bot, e);
     if (!asked || verbOf(activity) !== VERB.approve || !who.channelUserId) return false;
     const requestId = String(data.requestId ?? '');
-    const remembered = await bot.service.awaitSignIn(requestId, versionOf(data), who, acknowledged(data), asked.aadsts);
+    const remembered = await bot.service.awaitSignIn(
+      requestId,
+      versionOf(data),
+      who,
+      acknowledged(data),
+      asked.aadsts,
+      stillNeeded(data),
+    );
     const link = remembered ? await signInLink(bot, tokens, activity) : null;
     if (!link) return false;
     const at = mentionOf(who.name);
@@ -187,7 +196,13 @@ export function finishAfterSignIn(bot: Bot) {
     let outcome: Decision | null = null;
     let error: unknown = null;
     try {
-      outcome = await bot.service.approve(requestId, pending.cardVersion, who, pending.syncVersionsAcknowledged);
+      outcome = await bot.service.approve(
+        requestId,
+        pending.cardVersion,
+        who,
+        pending.syncVersionsAcknowledged,
+        !!pending.stillNeededInAd,
+      );
     } catch (e) {
       error = e;
     }

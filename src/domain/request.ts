@@ -1,6 +1,7 @@
 /** The SOA request and its state machine. Pure: no I/O. */
 import type { SoaAction } from './command';
 import { CodedError } from './errors';
+import type { StillNeededInAd } from './gpad';
 import type { Adjustment } from './schedule';
 import type { CheckRow, GroupFacts } from './prerequisites';
 import type { Plan } from './request-plan';
@@ -91,6 +92,8 @@ export interface PendingSignIn {
   /** The card version the approver clicked: a card changed since is not approved on its strength. */
   cardVersion: number;
   syncVersionsAcknowledged: boolean;
+  /** The card's "still needed in AD" toggle, sent with that Approve. */
+  stillNeededInAd?: boolean;
   /** What Entra ID asked for (AADSTSnnnnn), when it said. */
   aadsts?: number;
   askedAt: string;
@@ -168,6 +171,10 @@ export interface SoaRequest {
   restorePoints?: RestorePoint[];
   /** Rollbacks: what changed in the cloud since the group's move, against that move's restore point. */
   cloudChanges?: CloudChangeReport;
+  /** A move the approver marked as still needed in AD: the thread gets the GPAD checklist after the switch. */
+  stillNeededInAd?: StillNeededInAd;
+  /** The groups whose checklist was posted (each once, a resumed plan's later steps after). */
+  gpadPosted?: string[];
   history: HistoryEntry[];
 }
 

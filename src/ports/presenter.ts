@@ -1,5 +1,6 @@
 /** Turns requests into what Teams shows. Implemented by views/. */
 import type { SoaAction } from '../domain/command';
+import type { GpadGroup } from '../domain/gpad';
 import type { Approval, Person, Plan, SoaRequest } from '../domain/request';
 import type { Outgoing } from './notifier';
 
@@ -89,4 +90,6 @@ export interface Presenter {
   scheduleLine(req: SoaRequest, kind: 'soon' | 'late'): Outgoing;
   /** What a sync cycle after a move showed, and what the bot could not see. */
   watchLine(req: SoaRequest, seen: WatchSeen): Outgoing;
+  /** After a move still needed in AD: the Group Provisioning to AD checklist of the switched groups. */
+  gpadChecklist(req: SoaRequest, groups: GpadGroup[]): Outgoing;
 }

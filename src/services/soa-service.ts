@@ -119,8 +119,16 @@ export class SoaService {
 
   // ------------------------------------------------------------------ deciding (decisions, expiry)
 
-  approve(id: string, version: number, approver: Person, syncVersionsAcknowledged: boolean): Promise<Decision> {
-    return decisions.approve(this.ports, this.inFlight.track, id, version, approver, syncVersionsAcknowledged);
+  /** `stillNeededInAd`: the card's toggle, sent with Approve (a move still read on-premises: GPAD checklist). */
+  approve(
+    id: string,
+    version: number,
+    approver: Person,
+    syncVersionsAcknowledged: boolean,
+    stillNeededInAd = false,
+  ): Promise<Decision> {
+    const { ports, inFlight } = this;
+    return decisions.approve(ports, inFlight.track, id, version, approver, syncVersionsAcknowledged, stillNeededInAd);
   }
   reject(id: string, version: number, decider: Person, reason: string): Promise<Decision> {
     return decisions.reject(this.ports, id, version, decider, reason);
@@ -140,8 +148,15 @@ export class SoaService {
 
   // ------------------------------------------------------------------ approvals waiting for a sign-in (sign-in-wait)
 
-  awaitSignIn(id: string, version: number, approver: Person, ack: boolean, aadsts?: number): Promise<boolean> {
-    return signIns.awaitSignIn(this.ports, id, version, approver, ack, aadsts);
+  awaitSignIn(
+    id: string,
+    version: number,
+    approver: Person,
+    ack: boolean,
+    aadsts?: number,
+    stillNeededInAd = false,
+  ): Promise<boolean> {
+    return signIns.awaitSignIn(this.ports, id, version, approver, ack, aadsts, stillNeededInAd);
   }
   pendingSignIn(who: Person, here: ConversationAnchor): ReturnType<typeof signIns.pendingSignIn> {
     return signIns.pendingSignIn(this.ports, who, here);

@@ -12,6 +12,7 @@ import { pendingCards, type PendingByStage } from './approvals';
 import { explain } from './errors';
 import { changeControlRefusal, reasonCard, reasonGivenCard } from './change-control';
 import { errorCard } from './failures';
+import { gpadChecklist } from './gpad';
 import { helpCard } from './help';
 import type { Card } from './labels';
 import { notice } from './notices';
@@ -47,6 +48,7 @@ export class CardPresenter implements Presenter {
   readonly errorCard = errorCard;
   readonly threadUpdate = threadUpdate;
   readonly watchLine = watchLine;
+  readonly gpadChecklist = gpadChecklist;
   readonly reasonCard = reasonCard;
   readonly reasonGivenCard = reasonGivenCard;
   readonly changeControlRefusal = changeControlRefusal;

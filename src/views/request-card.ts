@@ -8,6 +8,7 @@ import { cardVersion, isWaitingToStart, type SoaRequest } from '../domain/reques
 import { approvalFacts, whoMayDecide } from './approvals';
 import { changeControlFacts } from './change-control';
 import { checkSections, groupFacts } from './facts';
+import { STILL_NEEDED_TOGGLE, stillNeededFact } from './gpad';
 import { changeLabel, shortChange, time, type Card } from './labels';
 import { planView } from './plan-card';
 import { shownChecks, shownFacts, shownReq } from './shown';
@@ -55,6 +56,8 @@ export function requestCard(
       value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
     });
   outcome.push(...scheduleRows(req), ...restoreRows(req));
+  const inAd = stillNeededFact(req);
+  if (inAd) outcome.push(inAd);
   if (req.audit) {
     outcome.push(
       { label: 'Audit activity', value: req.audit.activityDisplayName },
@@ -99,6 +102,9 @@ export function requestCard(
       // Until a scheduled request starts, an approver can still reject it.
       canReject: canDecide || isWaitingToStart(req),
       ackText: ackText(ack),
+      // A move: the approver says with Approve whether the group is still read on-premises (views/gpad.ts).
+      askStillNeeded: canDecide && req.action === 'move' && !req.stillNeededInAd,
+      stillNeededText: STILL_NEEDED_TOGGLE,
       requestId: req.id,
       version: cardVersion(req),
       canRequestFromCheck: false,

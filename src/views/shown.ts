@@ -17,6 +17,7 @@ export function shownReq(req: SoaRequest, f: Shown): SoaRequest {
     requester: person(req.requester),
     ...(req.approver ? { approver: person(req.approver) } : {}),
     ...(req.approvals ? { approvals: req.approvals.map((a) => ({ ...a, by: person(a.by) })) } : {}),
+    ...(req.stillNeededInAd ? { stillNeededInAd: { ...req.stillNeededInAd, by: person(req.stillNeededInAd.by) } } : {}),
     ...(req.reason !== undefined ? { reason: f(req.reason) } : {}),
     ...(req.justification !== undefined ? { justification: f(req.justification, 1000) } : {}),
     ...(req.ticket !== undefined ? { ticket: f(req.ticket) } : {}),

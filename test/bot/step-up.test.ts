@@ -152,13 +152,13 @@ describe('bot: step-up sign-in when Entra ID asks an approver for MFA', () => {
       );
 
     /** Isaiah's approval is slowed past the 50 ms budget at the exchange; the prompt comes into the thread. */
-    async function promptInThread() {
+    async function promptInThread(extra: Record<string, unknown> = {}) {
       await start({ CLICK_ANSWER_BUDGET_MS: '50' });
       const { msg, data } = await requestCard();
       tokens.hold(ISAIAH, 'graph', await ssoToken(ft, people.isaiah.aadObjectId));
       await admin(ft, 'POST', '/_fake/faults', { match: '/oauth2/v2\\.0/token$', delayMs: 400, count: 1 });
       const since = s.channel.outbound.length;
-      const r = await s.channel.click(people.isaiah, msg.id, 'approve', data);
+      const r = await s.channel.click(people.isaiah, msg.id, 'approve', { ...data, ...extra });
       assert.match(r.message ?? '', /card updates in a moment/);
       const prompt = await s.channel.waitFor((o) => !!oauthCard(o), 10_000, since);
       return { msg, data, prompt, card: oauthCard(prompt) };
@@ -191,6 +191,15 @@ describe('bot: step-up sign-in when Entra ID asks an approver for MFA', () => {
         [people.isaiah.aadObjectId],
       );
       assert.equal((await stored(data.requestId)).signInsPending, undefined);
+    });
+
+    it('the "still needed in AD" toggle waits with the approval; after the sign-in, the checklist', async () => {
+      const { data } = await promptInThread({ stillNeededInAd: 'true' });
+      assert.equal((await stored(data.requestId)).signInsPending?.[0]?.stillNeededInAd, true);
+      await tokens.pendingSignIn(ISAIAH, '845120');
+      await s.channel.invoke(people.isaiah, 'signin/verifyState', { state: '845120' });
+      await s.channel.waitFor((o) => /marked still needed in AD/.test(o.activity.text ?? ''), 15_000);
+      assert.equal((await stored(data.requestId)).stillNeededInAd?.by.name, 'Isaiah Langer');
     });
 
     it('a sign-in that does not complete: said in the thread, nothing switched', async () => {

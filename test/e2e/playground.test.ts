@@ -114,6 +114,18 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     },
   );
 
+  it('channel: SecGroup2 marked still needed in AD → approved → the GPAD checklist naming its SID', async () => {
+    await post('move SecGroup2 to cloud');
+    const request = card('Move to cloud: SecGroup2', 'Still needed in AD (file shares or apps');
+    await request.waitFor();
+    await pg.approve(request, { stillNeededInAd: true });
+    // The checklist's paragraphs: who marked it, the SID it lands on, the scope to check in AD.
+    await message(/Request R-\w+: marked still needed in AD by Megan Bowen/).waitFor();
+    await message(/matched by its SID S-1-5-21-\d+-\d+-\d+-\d+/).waitFor();
+    await message(/Its group scope in AD is Universal/).waitFor();
+    await card('Move to cloud: SecGroup2', 'said by Megan Bowen').first().waitFor();
+  });
+
   it('group chat: rollback of SOAGroup3 → waiting for sync → a sync cycle → taken over by AD', async () => {
     await chat('rollback SOAGroup3');
     const request = card('Roll back to AD: SOAGroup3', 'Completes at the next sync');

@@ -52,9 +52,14 @@ export class PlaygroundPage {
     await this.page.setViewportSize(VIEWPORT);
   }
 
-  /** Ticks the card's acknowledgement and clicks Approve; the Playground must accept the click. */
-  async approve(card: Locator): Promise<void> {
-    await card.getByRole('checkbox').check();
+  /**
+   * Ticks the card's acknowledgement (and, if asked, "still needed in AD") and clicks Approve;
+   * the Playground must accept the click.
+   */
+  async approve(card: Locator, opts: { stillNeededInAd?: boolean } = {}): Promise<void> {
+    // The acknowledgement is the card's first tick box (a move's card also asks "still needed in AD").
+    await card.getByRole('checkbox').first().check();
+    if (opts.stillNeededInAd) await card.getByRole('checkbox', { name: /^Still needed in AD/ }).check();
     const [res] = await Promise.all([
       this.page.waitForResponse((r) => r.url().endsWith('/_conversation/v1/invoke')),
       card.getByRole('button', { name: 'Approve' }).click(),

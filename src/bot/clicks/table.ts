@@ -24,6 +24,7 @@ export const CLICKS: { [V in Verb]: ClickHandler } & { '*': ClickHandler } = {
       c.version,
       c.who,
       c.data.ackSyncVersions === 'true' || c.data.ackSyncVersions === true,
+      c.data.stillNeededInAd === 'true' || c.data.stillNeededInAd === true,
     ),
   ),
   reject: decision((c) => {

@@ -57,6 +57,7 @@ export async function recordApproval(
   start: SoaRequest,
   me: Decider & { name: string },
   approver: Person,
+  mark: (r: SoaRequest) => SoaRequest = (r) => r,
 ): Promise<{ saved: SoaRequest } | Decision> {
   let cur = start;
   for (let round = 1; ; round++) {
@@ -64,7 +65,9 @@ export async function recordApproval(
     if (!verdict.ok) return refusal(ports, cur, verdict);
     const at = ports.clock.now();
     const added = withApproval(cur, approver, at.toISOString(), verdict);
-    const next = added.complete ? approved(ports, cur, added.approvals, me) : counted(cur, added, at, verdict.stage);
+    const next = mark(
+      added.complete ? approved(ports, cur, added.approvals, me) : counted(cur, added, at, verdict.stage),
+    );
     try {
       await ports.store.update(next);
     } catch (e) {

@@ -1,5 +1,6 @@
 /** Deciding: approve, reject, cancel, resume a stopped plan, and a decision that outlived its click. */
 import { isCoded } from '../../domain/errors';
+import { markStillNeededInAd } from '../../domain/gpad';
 import { mayApprove, type Decider } from '../../domain/policy';
 import { mayRejectNow } from '../../domain/quorum';
 import { cardVersion, isWaitingToStart, transition, type Person, type Plan } from '../../domain/request';
@@ -21,6 +22,7 @@ export async function approve(
   version: number,
   approver: Person,
   syncVersionsAcknowledged: boolean,
+  stillNeededInAd = false,
 ): Promise<Decision> {
   const g = await gate(ports, id, version);
   if ('outcome' in g) return g;
@@ -33,7 +35,11 @@ export async function approve(
   // Roles are read now, with the approver's own token: a role lost since the request counts.
   const me = await ports.directory.forUser(approver).whoAmI();
   // Counted toward the quorum; the request is approved once every stage has its approvals.
-  const r = await recordApproval(ports, track, req, me, approverOf(me, approver));
+  const person = approverOf(me, approver);
+  // The card's "still needed in AD" toggle travels with Approve: recorded with who and when.
+  const r = await recordApproval(ports, track, req, me, person, (next) =>
+    markStillNeededInAd(next, stillNeededInAd, person, next.updatedAt),
+  );
   if ('outcome' in r) return r;
   const approved = r.saved;
   ports.logger.info('request approved', { requestId: id, approverId: me.id, selfApproved: approved.selfApproved });

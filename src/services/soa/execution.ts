@@ -1,6 +1,7 @@
 /** Executing: the switch or rollback with the approver's token, under a lease, verified by reading it back. */
 import { isCoded } from '../../domain/errors';
 import { transition, type SoaRequest } from '../../domain/request';
+import { postGpadChecklist } from './gpad';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { executePlan } from './plan-steps';
 import { takeRestorePoint } from './restore-points';
@@ -82,6 +83,7 @@ export async function execute(ports: ServicePorts, id: string, tries = 1): Promi
       lease: undefined,
     }),
   );
+  await postGpadChecklist(ports, req);
   await queue.enqueue({ kind: 'audit', requestId: id, attempt: 0 }, settings.audit.firstDelayMs);
   return 'done';
 }

@@ -2,6 +2,7 @@
 import { CodedError, isCoded } from '../../domain/errors';
 import { nextStep } from '../../domain/plan';
 import { transition, type Plan, type SoaRequest } from '../../domain/request';
+import { postGpadChecklist } from './gpad';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
 import { takeRestorePoint } from './restore-points';
 import { announce, save, type Outcome, type ServicePorts } from './shared';
@@ -67,6 +68,7 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
       lease: undefined,
     }),
   );
+  await postGpadChecklist(ports, req);
   await ports.queue.enqueue({ kind: 'audit', requestId: req.id, attempt: 0 }, ports.settings.audit.firstDelayMs);
   return 'done';
 }
@@ -98,6 +100,8 @@ async function stopAt(ports: ServicePorts, req: SoaRequest, i: number, e: unknow
     ports,
     transition(req, 'stopped', ports.clock.now(), { plan, reason, lease: undefined }, { note: reason }),
   );
+  // The groups switched before the failure are switched: their checklist too.
+  await postGpadChecklist(ports, stopped);
   if (plan.steps.some((st) => st.state === 'done' && !st.audit))
     await ports.queue.enqueue({ kind: 'audit', requestId: stopped.id, attempt: 0 }, ports.settings.audit.firstDelayMs);
   return 'done';

@@ -56,11 +56,13 @@ export function awaitSignIn(
   approver: Person,
   syncVersionsAcknowledged: boolean,
   aadsts?: number,
+  stillNeededInAd = false,
 ): Promise<boolean> {
   const entry: PendingSignIn = {
     approver,
     cardVersion: version,
     syncVersionsAcknowledged,
+    ...(stillNeededInAd ? { stillNeededInAd } : {}),
     ...(aadsts !== undefined ? { aadsts } : {}),
     askedAt: ports.clock.now().toISOString(),
   };

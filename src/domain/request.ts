@@ -4,6 +4,7 @@ import { CodedError } from './errors';
 import type { Adjustment } from './schedule';
 import type { CheckRow, GroupFacts } from './prerequisites';
 import type { Plan } from './request-plan';
+import type { TrialInfo } from './trial';
 
 export type { Plan, PlanStep } from './request-plan';
 
@@ -163,6 +164,10 @@ export interface SoaRequest {
   schedule?: ScheduleInfo;
   /** A plan that paused at a change window's end: when (it resumes at `notBefore`, without a new approval). */
   pausedAt?: string;
+  /** A trial move: its length, its end once switched, and its reminders (domain/trial.ts). */
+  trial?: TrialInfo;
+  /** The rollback a trial's end (or Roll back now) made: the trial move's id. */
+  trialOf?: string;
   history: HistoryEntry[];
 }
 

@@ -21,6 +21,7 @@ import { checkCard, requestCard } from './request-card';
 import { boardCard, movedBoardCard, statusCard } from './status';
 import { statusLine } from './status-line';
 import { reminder, threadUpdate, watchLine } from './thread-lines';
+import { trialLine } from './trial';
 import { scheduleLine } from './when';
 
 export class CardPresenter implements Presenter {
@@ -47,6 +48,7 @@ export class CardPresenter implements Presenter {
   readonly errorCard = errorCard;
   readonly threadUpdate = threadUpdate;
   readonly watchLine = watchLine;
+  readonly trialLine = trialLine;
   readonly reasonCard = reasonCard;
   readonly reasonGivenCard = reasonGivenCard;
   readonly changeControlRefusal = changeControlRefusal;

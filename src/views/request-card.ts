@@ -14,6 +14,7 @@ import { shownChecks, shownFacts, shownReq } from './shown';
 import { statusLineOf } from './status-line';
 import { render, sentences } from './templates';
 import { forCard } from './text';
+import { trialRows } from './trial';
 import { scheduleRows } from './when';
 
 const HEADER: Record<string, string> = {
@@ -53,7 +54,7 @@ export function requestCard(
       label: req.state === 'rejected' ? 'Rejected by' : 'Approved by',
       value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
     });
-  outcome.push(...scheduleRows(req));
+  outcome.push(...scheduleRows(req), ...trialRows(req));
   if (req.audit) {
     outcome.push(
       { label: 'Audit activity', value: req.audit.activityDisplayName },

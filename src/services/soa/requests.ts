@@ -1,5 +1,5 @@
 /** Submitting: a request stored awaiting approval, its reminder and expiry queued, its card recorded. */
-import type { SoaAction } from '../../domain/command';
+import type { Clauses, SoaAction } from '../../domain/command';
 import { isCoded } from '../../domain/errors';
 import type { CheckRow, GroupFacts } from '../../domain/prerequisites';
 import {
@@ -15,6 +15,7 @@ import { withQuorum } from './approvals';
 import { reasonCardId, vetted, type ChangeControl, type Vetted } from './change-control';
 import { check, type CheckResult } from './queries';
 import { expiresAtFor, hopDelayFrom, queueScheduleJobs, scheduleFields, type ScheduleReading } from './schedule';
+import { trialFields, vetTrial } from './trial';
 import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
 export interface Submission extends CheckResult {
@@ -36,6 +37,7 @@ export async function submit(
   schedule?: ScheduleReading,
 ): Promise<Submission> {
   const cc = vetted(ports, control);
+  vetTrial(control, action);
   const { facts, checks, blocked } = await check(ports, groupId, action);
   if (blocked) return { facts, checks, blocked };
   // An open request for the group, single or inside a plan, makes this one a duplicate.
@@ -53,6 +55,7 @@ export async function submit(
     facts,
     checks,
     ...(schedule ? { schedule } : {}),
+    ...(control?.trial ? { trial: control } : {}),
   });
   return { request: req, facts, checks, blocked };
 }
@@ -76,6 +79,8 @@ export interface NewRequest extends Vetted {
   plan?: Plan;
   /** A time the requester asked for ("on Saturday at 22:00"), read and accepted. */
   schedule?: ScheduleReading;
+  /** The requester's clauses, for the trial clause ("for 7 days"): checked by submit. */
+  trial?: Clauses;
 }
 
 export async function createRequest(ports: ServicePorts, n: NewRequest): Promise<SoaRequest> {
@@ -102,6 +107,7 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     ...(n.justification !== undefined ? { justification: n.justification } : {}),
     ...(n.ticket !== undefined ? { ticket: n.ticket } : {}),
     ...timed,
+    ...trialFields(n.trial),
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);

@@ -96,7 +96,7 @@ export function trialLine(raw: SoaRequest, kind: TrialReminder | 'ask' | 'kept')
     kind === 'ask'
       ? `⏳ ${cap(what)} ended at ${end}, but no approver's sign-in is at hand to roll it back. ` +
         'An approver: click **Roll back now** to run it with your sign-in, or **Keep in the cloud**.'
-      : `⏳ ${mention}: ${what} ends in an ${kind === 'day' ? 'day' : 'hour'}, at ${end}; ` +
+      : `⏳ ${mention}: ${what} ends in ${kind === 'day' ? 'a day' : 'an hour'}, at ${end}; ` +
         `then it is rolled back with ${req.approver?.name ?? 'the approver'}'s sign-in. ` +
         'Approvers can keep it in the cloud or roll it back now.';
   const data = { requestId: req.id, version: String(req.history.length) };

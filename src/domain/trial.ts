@@ -22,6 +22,9 @@ export type TrialReading =
   | { ok: true; text: string; lengthMs: number }
   | { ok: false; text: string; problem: 'notPositive' | 'tooLong' | 'unreadable' };
 
+/** A trial clause read for a request: a length, a refused length, or a request that is not one group's move. */
+export type TrialCheck = TrialReading | { ok: false; text: string; problem: 'notAMove' };
+
 /** What a trial move keeps: its length, its end once switched, and what happened to it. */
 export interface TrialInfo {
   /** The clause as typed ("for 7 days"). */

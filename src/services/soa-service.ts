@@ -7,6 +7,7 @@
 import { NO_CHANGE_CONTROL, vetClauses, type ChangeControlProblem } from '../domain/change-control';
 import type { SoaAction, Target } from '../domain/command';
 import type { ConversationAnchor, Person, SoaRequest } from '../domain/request';
+import type { TrialCheck } from '../domain/trial';
 import type { GroupMatch } from '../ports/directory';
 import * as audit from './soa/audit';
 import type { ChangeControl } from './soa/change-control';
@@ -87,7 +88,7 @@ export class SoaService {
     return 'problem' in v ? v.problem : null;
   }
   /** A trial clause ("for 7 days") on a request of `kind`: null without one; refusals say why. */
-  trialCheck(clauses: ChangeControl | undefined, kind: 'move' | 'rollback' | 'plan'): trials.TrialCheck | null {
+  trialCheck(clauses: ChangeControl | undefined, kind: 'move' | 'rollback' | 'plan'): TrialCheck | null {
     return trials.trialReading(clauses, kind);
   }
   /** A time clause ("on Saturday at 22:00") read now in CHANGE_TIMEZONE; refused readings say why. */

@@ -3,10 +3,9 @@
  * Keep in the cloud and Roll back now, the thread's call for an approver's click, refusals.
  */
 import type { SoaRequest } from '../domain/request';
-import { TRIAL_DEFAULT_DAYS, TRIAL_MAX_DAYS, type TrialReminder } from '../domain/trial';
+import { TRIAL_DEFAULT_DAYS, TRIAL_MAX_DAYS, type TrialCheck, type TrialReminder } from '../domain/trial';
 import type { Outgoing } from '../ports/notifier';
 import type { Notice } from '../ports/presenter';
-import type { TrialCheck } from '../services/soa/trial';
 import { shownReq } from './shown';
 import { summarised } from './templates';
 import { forMessage } from './text';

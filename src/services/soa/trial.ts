@@ -6,21 +6,11 @@
 import { approverStanding } from '../../domain/policy';
 import { CodedError, isCoded } from '../../domain/errors';
 import { newRequestId, transition, type Person, type SoaRequest } from '../../domain/request';
-import {
-  dueReminder,
-  nextReminderAt,
-  readTrial,
-  trialEnd,
-  type TrialInfo,
-  type TrialReading,
-} from '../../domain/trial';
+import { dueReminder, nextReminderAt, readTrial, trialEnd, type TrialInfo, type TrialCheck } from '../../domain/trial';
 import type { Clauses } from '../../domain/command-clauses';
 import type { Decision } from './click-gate';
 import { enqueueAt } from './schedule';
 import { announce, errorText, mustGet, type ServicePorts } from './shared';
-
-/** A trial clause read for a request: a length, a refused length, or a request that is not one group's move. */
-export type TrialCheck = TrialReading | { ok: false; text: string; problem: 'notAMove' };
 
 /** The trial clause of a new request, read; null without one. `kind` is what the request is. */
 export function trialReading(clauses: Clauses | undefined, kind: 'move' | 'rollback' | 'plan'): TrialCheck | null {

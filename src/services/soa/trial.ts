@@ -3,7 +3,7 @@
  * token (a rollback request of its own, `trialOf` the move), unless an approver keeps it in
  * the cloud. Reminders a day and an hour ahead; every job carried by the work queue in hops.
  */
-import { approverStanding } from '../../domain/policy';
+import { approverStanding, mayApprove } from '../../domain/policy';
 import { CodedError, isCoded } from '../../domain/errors';
 import { newRequestId, transition, type Person, type SoaRequest } from '../../domain/request';
 import { dueReminder, nextReminderAt, readTrial, trialEnd, type TrialInfo, type TrialCheck } from '../../domain/trial';
@@ -195,10 +195,13 @@ async function ensureRollback(
   return 'done';
 }
 
-/** The clicker of Keep in the cloud or Roll back now, as an approver now; else the refusal to answer with. */
+/**
+ * The clicker of Keep in the cloud or Roll back now, as an approver now (the requester only with
+ * ALLOW_SELF_APPROVAL: keeping is approving the move for good); else the refusal to answer with.
+ */
 async function asApprover(ports: ServicePorts, req: SoaRequest, who: Person): Promise<Person | Decision> {
   const me = await ports.directory.forUser(who).whoAmI();
-  const standing = approverStanding(ports.settings.policy, me);
+  const standing = mayApprove(ports.settings.policy, req, me);
   if (!standing.ok)
     return {
       outcome: 'refused',

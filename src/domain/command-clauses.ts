@@ -4,7 +4,9 @@
  *   (`CHG0012345`, `INC-42`); whether it matches TICKET_PATTERN is the service's to say;
  * - `because <text…>`: the justification, to the end of the message;
  * - a time (`at 2026-12-05 22:00`, `on Saturday at 22:00`, `tonight at 23:00`, `in 2 hours`):
- *   only its text, read later in the change time zone.
+ *   only its text, read later in the change time zone;
+ * - a trial (`for 7 days`, `for 12 hours`, `as a trial`, `for 3 days as a trial`): only its text,
+ *   read by domain/trial.ts. `for <number> <unit>` is never a ticket: a ticket is one token.
  * Pure: no I/O. A name in double quotes is never cut; the caller keeps the whole text when what
  * is left is not a command (so a group named "Team at 22:00" can still be typed in quotes).
  */
@@ -14,6 +16,8 @@ export interface Clauses {
   justification?: string;
   /** The time clause as typed ("on Saturday at 22:00"), not interpreted. */
   when?: string;
+  /** The trial clause as typed ("for 7 days", "as a trial"), not interpreted. */
+  trial?: string;
 }
 
 const TIME = String.raw`(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}[:.]\d{2}|noon|midnight)`;
@@ -54,6 +58,9 @@ const LOOSE_AFTER_CHANGE = /(?<=\bto\s+(?:the\s+)?(?:cloud|ad(?:\s+ds)?))\s(on\s
 /** `for CHG0012345`, but not "prerequisites for SecGroup1" nor "the switch for SecGroup1". */
 const TICKET = /(?<!\b(?:prerequisites|switch|move|soa|authority))\s+for\s+([A-Za-z0-9-]*[0-9][A-Za-z0-9-]*)$/i;
 
+/** `for 7 days`, `for -1 hours`, `as a trial`, `for 2 days as a trial`: the length is read (and refused) later. */
+const TRIAL = /\s((?:for\s+[-+]?\d{1,6}\s*(?:days?|hours?)(?:\s+as\s+a\s+trial)?)|as\s+a\s+trial)$/i;
+
 /** The first " because " outside double quotes: the justification is everything after it. */
 function becauseAt(text: string): number {
   let quoted = false;
@@ -80,6 +87,12 @@ export function splitClauses(text: string): { rest: string; clauses: Clauses } {
     }
   }
   for (;;) {
+    const trial = clauses.trial === undefined ? TRIAL.exec(rest) : null;
+    if (trial) {
+      clauses.trial = trial[1]!.replace(/\s+/g, ' ');
+      rest = rest.slice(0, trial.index).trim();
+      continue;
+    }
     const ticket = clauses.ticket === undefined ? TICKET.exec(rest) : null;
     if (ticket) {
       clauses.ticket = ticket[1]!;
@@ -110,5 +123,5 @@ export function isTicketToken(s: string): boolean {
 }
 
 export function hasClauses(c: Clauses): boolean {
-  return c.ticket !== undefined || c.justification !== undefined || c.when !== undefined;
+  return c.ticket !== undefined || c.justification !== undefined || c.when !== undefined || c.trial !== undefined;
 }

@@ -6,8 +6,11 @@ import type { Adjustment } from './schedule';
 import type { CheckRow, GroupFacts } from './prerequisites';
 import type { Plan } from './request-plan';
 import type { CloudChangeReport, RestorePoint } from './restore-point';
+import type { TrialInfo } from './trial';
 
+import type { Approval, PendingSignIn, Quorum } from './request-approvals';
 export type { Plan, PlanStep } from './request-plan';
+export type { Approval, PendingSignIn, Quorum } from './request-approvals';
 
 export type RequestState =
   | 'awaiting_approval'
@@ -86,35 +89,6 @@ export interface ConversationAnchor {
   cardActivityId?: string;
 }
 
-/** An approval waiting for its approver's interactive sign-in: finished with these facts once it completes. */
-export interface PendingSignIn {
-  approver: Person;
-  /** The card version the approver clicked: a card changed since is not approved on its strength. */
-  cardVersion: number;
-  syncVersionsAcknowledged: boolean;
-  /** The card's "still needed in AD" toggle, sent with that Approve. */
-  stillNeededInAd?: boolean;
-  /** What Entra ID asked for (AADSTSnnnnn), when it said. */
-  aadsts?: number;
-  askedAt: string;
-}
-
-/** One approval of a request (a stage may need several, from distinct people). */
-export interface Approval {
-  by: Person;
-  at: string;
-  stage: 1 | 2;
-  /** The requester approved their own request (ALLOW_SELF_APPROVAL). */
-  selfApproved?: boolean;
-}
-
-/** How many approvals a request needs, fixed when it is made: APPROVALS_REQUIRED and the second stage. */
-export interface Quorum {
-  approvals: number;
-  /** Members of this Entra group (transitively) approve after the first stage. */
-  secondStage?: { groupId: string; approvals: number };
-}
-
 export interface SoaRequest {
   id: string;
   version: number;
@@ -175,6 +149,10 @@ export interface SoaRequest {
   stillNeededInAd?: StillNeededInAd;
   /** The groups whose checklist was posted (each once, a resumed plan's later steps after). */
   gpadPosted?: string[];
+  /** A trial move: its length, its end once switched, and its reminders (domain/trial.ts). */
+  trial?: TrialInfo;
+  /** The rollback a trial's end (or Roll back now) made: the trial move's id. */
+  trialOf?: string;
   history: HistoryEntry[];
 }
 

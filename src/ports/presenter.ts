@@ -46,6 +46,10 @@ export type Notice =
   | { kind: 'windowPaused'; done: number; steps: number; resumesAt: string; zone: string }
   // A scheduled time outside every change window (domain/windows.ts windowRefusal): the next window named.
   | { kind: 'outsideWindows'; scheduledFor: string; opens: string; closes: string; zone: string }
+  // Trials (views/trial.ts): the rollback's history note, clicks refused.
+  | { kind: 'trialRollbackNote'; trialId: string }
+  | { kind: 'trialNotApprover'; reason: string }
+  | { kind: 'trialNotRunning'; request: SoaRequest }
   // Several approvals (a quorum, a second stage): refusals, the thread line, the history note.
   | ApprovalNotice;
 
@@ -88,6 +92,8 @@ export interface Presenter {
   reminder(req: SoaRequest): Outgoing;
   /** A scheduled request's thread line: its reminder an hour ahead, or "its time came before its approval". */
   scheduleLine(req: SoaRequest, kind: 'soon' | 'late'): Outgoing;
+  /** A trial's thread line: a reminder (with Keep in the cloud and Roll back now), a call for a click, kept. */
+  trialLine(req: SoaRequest, kind: 'day' | 'hour' | 'ask' | 'kept'): Outgoing;
   /** What a sync cycle after a move showed, and what the bot could not see. */
   watchLine(req: SoaRequest, seen: WatchSeen): Outgoing;
   /** After a move still needed in AD: the Group Provisioning to AD checklist of the switched groups. */

@@ -5,7 +5,9 @@
  */
 /** `watch`: after a move, looks at the next sync cycles (still cloud-managed? AD edits skipped?). */
 /** `scheduleReminder`: an hour before a scheduled switch, a reminder to its approvers. */
-export type JobKind = 'execute' | 'audit' | 'takeover' | 'remind' | 'expire' | 'watch' | 'scheduleReminder';
+/** `trialReminder`, `trialEnd`: a day and an hour before a trial's end, and its end (the rollback). */
+export type JobKind =
+  'execute' | 'audit' | 'takeover' | 'remind' | 'expire' | 'watch' | 'scheduleReminder' | 'trialReminder' | 'trialEnd';
 
 export interface Job {
   kind: JobKind;

@@ -7,6 +7,7 @@
 import { NO_CHANGE_CONTROL, vetClauses, type ChangeControlProblem } from '../domain/change-control';
 import type { SoaAction, Target } from '../domain/command';
 import type { ConversationAnchor, Person, SoaRequest } from '../domain/request';
+import type { TrialCheck } from '../domain/trial';
 import type { GroupMatch } from '../ports/directory';
 import * as audit from './soa/audit';
 import type { ChangeControl } from './soa/change-control';
@@ -22,6 +23,7 @@ import * as schedules from './soa/schedule';
 import * as signIns from './soa/sign-in-wait';
 import { InFlight, type Outcome, type ServicePorts } from './soa/shared';
 import * as takeover from './soa/takeover';
+import * as trials from './soa/trial';
 import * as postSwitch from './soa/watch';
 import { Worker } from './soa/worker';
 
@@ -85,6 +87,10 @@ export class SoaService {
     const v = vetClauses(this.ports.settings.changeControl ?? NO_CHANGE_CONTROL, control);
     return 'problem' in v ? v.problem : null;
   }
+  /** A trial clause ("for 7 days") on a request of `kind`: null without one; refusals say why. */
+  trialCheck(clauses: ChangeControl | undefined, kind: 'move' | 'rollback' | 'plan'): TrialCheck | null {
+    return trials.trialReading(clauses, kind);
+  }
   /** A time clause ("on Saturday at 22:00") read now in CHANGE_TIMEZONE; refused readings say why. */
   readSchedule(text: string): schedules.ScheduleReading {
     return schedules.readSchedule(this.ports, text);
@@ -139,6 +145,14 @@ export class SoaService {
   resumePlan(id: string, version: number, approver: Person): Promise<Decision> {
     return decisions.resumePlan(this.ports, this.inFlight.track, id, version, approver);
   }
+  /** Keep in the cloud: a running trial ends without a rollback (approvers only). */
+  keepTrial(id: string, who: Person): Promise<Decision> {
+    return trials.keepTrial(this.ports, id, who);
+  }
+  /** Roll back now: a running trial's rollback at once, with the clicker's token (approvers only). */
+  rollbackTrialNow(id: string, who: Person): Promise<Decision> {
+    return trials.rollbackTrialNow(this.ports, id, who);
+  }
   lateDecision(r: Decision | null, who: Person, error: unknown, requestId: string): Promise<void> {
     return decisions.lateDecision(this.ports, r, who, error, requestId);
   }
@@ -184,6 +198,12 @@ export class SoaService {
   }
   remindScheduled(id: string): Done {
     return schedules.remindScheduled(this.ports, id);
+  }
+  remindTrial(id: string): Done {
+    return trials.remindTrial(this.ports, id);
+  }
+  endTrial(id: string): Promise<Outcome> {
+    return trials.endTrial(this.ports, id);
   }
   sweep(staleMs: number): Promise<number> {
     return followUp.sweep(this.ports, staleMs);

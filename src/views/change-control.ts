@@ -89,6 +89,8 @@ export interface ReasonCardFacts {
   ticket?: string;
   /** The time clause as typed ("on Saturday at 22:00"), read again when the reason is in. */
   when?: string;
+  /** The trial clause as typed ("for 7 days"), read again when the reason is in. */
+  trial?: string;
 }
 
 const changeTitle = (action: SoaAction, name: string) =>
@@ -105,6 +107,7 @@ export function reasonCard(f: ReasonCardFacts): Card {
     facts: [
       ...(f.ticket ? [{ label: 'Ticket', value: forCard(f.ticket) }] : []),
       ...(f.when ? [{ label: 'When', value: forCard(f.when) }] : []),
+      ...(f.trial ? [{ label: 'Trial', value: forCard(f.trial) }] : []),
     ],
     canGive: true,
     placeholder: 'e.g. The HR app now reads this group from Entra ID',
@@ -114,6 +117,7 @@ export function reasonCard(f: ReasonCardFacts): Card {
     scope: f.scope,
     ticket: f.ticket ?? '',
     when: f.when ?? '',
+    trial: f.trial ?? '',
   });
 }
 

@@ -4,6 +4,7 @@ import type { Notice } from '../ports/presenter';
 import { approvalNotice } from './approvals';
 import { PH } from './labels';
 import { forMessage } from './text';
+import { trialNotice } from './trial';
 import { outsideWindows, windowPausedNote } from './windows';
 
 const STATE_DONE_BY: Partial<Record<SoaRequest['state'], string>> = {
@@ -107,5 +108,9 @@ export function notice(n: Notice): string {
       return windowPausedNote(n);
     case 'outsideWindows':
       return outsideWindows(n);
+    case 'trialRollbackNote':
+    case 'trialNotApprover':
+    case 'trialNotRunning':
+      return trialNotice(n);
   }
 }

@@ -22,6 +22,7 @@ import { checkCard, requestCard } from './request-card';
 import { boardCard, movedBoardCard, statusCard } from './status';
 import { statusLine } from './status-line';
 import { reminder, threadUpdate, watchLine } from './thread-lines';
+import { trialLine } from './trial';
 import { scheduleLine } from './when';
 
 export class CardPresenter implements Presenter {
@@ -49,6 +50,7 @@ export class CardPresenter implements Presenter {
   readonly threadUpdate = threadUpdate;
   readonly watchLine = watchLine;
   readonly gpadChecklist = gpadChecklist;
+  readonly trialLine = trialLine;
   readonly reasonCard = reasonCard;
   readonly reasonGivenCard = reasonGivenCard;
   readonly changeControlRefusal = changeControlRefusal;

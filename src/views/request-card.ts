@@ -16,6 +16,7 @@ import { statusLineOf } from './status-line';
 import { restoreRows } from './restore-point';
 import { render, sentences } from './templates';
 import { forCard } from './text';
+import { trialRows } from './trial';
 import { scheduleRows } from './when';
 
 const HEADER: Record<string, string> = {
@@ -55,7 +56,7 @@ export function requestCard(
       label: req.state === 'rejected' ? 'Rejected by' : 'Approved by',
       value: `${req.approver.name}${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}`,
     });
-  outcome.push(...scheduleRows(req), ...restoreRows(req));
+  outcome.push(...scheduleRows(req), ...trialRows(req), ...restoreRows(req));
   const inAd = stillNeededFact(req);
   if (inAd) outcome.push(inAd);
   if (req.audit) {

@@ -4,6 +4,7 @@ import { waitingFor } from './approvals';
 import { time } from './labels';
 import { shownReq } from './shown';
 import { forCard } from './text';
+import { trialSuffix } from './trial';
 import { scheduledSuffix } from './when';
 import { waitingLine } from './windows';
 
@@ -14,7 +15,7 @@ export function statusLine(req: SoaRequest): string {
 
 /** For a request whose names are already shown (shownReq). */
 export function statusLineOf(req: SoaRequest): string {
-  return stateLine(req) + scheduledSuffix(req);
+  return stateLine(req) + scheduledSuffix(req) + trialSuffix(req);
 }
 
 function stateLine(req: SoaRequest): string {

@@ -17,6 +17,9 @@ export const VERB = {
   board: 'board',
   /** The reason card: give the reason, and the request is made. */
   justify: 'justify',
+  /** A trial's reminder: keep the group in the cloud (no rollback), or roll it back now (approvers). */
+  trialKeep: 'trialKeep',
+  trialRollback: 'trialRollback',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

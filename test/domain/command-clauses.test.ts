@@ -118,6 +118,36 @@ describe('domain: the clauses a request ends with (ticket, reason, time)', () =>
     }
   });
 
+  it('reads a trial ("for 7 days", "as a trial") apart from a ticket, in either order, with the other clauses', () => {
+    assert.deepEqual(command('move SecGroup1 to cloud for 7 days'), move('SecGroup1', { trial: 'for 7 days' }));
+    assert.deepEqual(command('move SecGroup1 to cloud for 12 hours'), move('SecGroup1', { trial: 'for 12 hours' }));
+    assert.deepEqual(command('move SecGroup1 to cloud as a trial'), move('SecGroup1', { trial: 'as a trial' }));
+    assert.deepEqual(
+      command('move SecGroup1 to cloud for 3 days as a trial'),
+      move('SecGroup1', { trial: 'for 3 days as a trial' }),
+    );
+    // Out-of-bounds lengths are still the trial clause: the service refuses them by name.
+    assert.deepEqual(command('move SecGroup1 to cloud for -2 days'), move('SecGroup1', { trial: 'for -2 days' }));
+    assert.deepEqual(command('move SecGroup1 to cloud for 0 hours'), move('SecGroup1', { trial: 'for 0 hours' }));
+    const both = { ticket: 'CHG0012345', trial: 'for 7 days' };
+    assert.deepEqual(command('move SecGroup1 to cloud for CHG0012345 for 7 days'), move('SecGroup1', both));
+    assert.deepEqual(command('move SecGroup1 to cloud for 7 days for CHG0012345'), move('SecGroup1', both));
+    assert.deepEqual(
+      command('move SecGroup1 to cloud for CHG0012345 as a trial on Saturday at 22:00 because the HR app'),
+      move('SecGroup1', {
+        ticket: 'CHG0012345',
+        trial: 'as a trial',
+        when: 'on Saturday at 22:00',
+        justification: 'the HR app',
+      }),
+    );
+    // One token with a digit is a ticket, never a trial ("7d" is not a length).
+    assert.deepEqual(command('move SecGroup1 to cloud for 7d'), move('SecGroup1', { ticket: '7d' }));
+    // "in 2 days" stays a time; a quoted name keeps its "for 7 days".
+    assert.deepEqual(command('move SecGroup1 to cloud in 2 days'), move('SecGroup1', { when: 'in 2 days' }));
+    assert.deepEqual(command('move "Leave for 7 days" to cloud'), move('Leave for 7 days'));
+  });
+
   it('a clause with nothing before it is no clause', () => {
     assert.deepEqual(splitClauses('because'), { rest: 'because', clauses: {} });
     assert.deepEqual(command('for CHG1'), { kind: 'unknown', text: 'for CHG1' });
@@ -138,23 +168,31 @@ describe('property: clauses after any quoted name', () => {
     })
     .map((xs) => xs.join(' '));
   const when = fc.constantFrom('at 22:00', 'on Saturday at 22:00', 'in 2 hours', 'tomorrow at 06:00');
+  const trial = fc.oneof(
+    fc.constant('as a trial'),
+    fc
+      .tuple(fc.integer({ min: -5, max: 200 }), fc.constantFrom('day', 'days', 'hour', 'hours'), fc.boolean())
+      .map(([k, unit, asTrial]) => `for ${k} ${unit}${asTrial ? ' as a trial' : ''}`),
+  );
 
-  it('gives back the name and exactly the clauses written, in either order of ticket and time', () => {
+  it('gives back the name and exactly the clauses written, in any order of ticket, time and trial', () => {
     fc.assert(
       fc.property(
         name,
         fc.option(ticket, { nil: undefined }),
         fc.option(when, { nil: undefined }),
+        fc.option(trial, { nil: undefined }),
         fc.option(reason, { nil: undefined }),
-        fc.boolean(),
-        (n, t, w, r, timeFirst) => {
-          const parts = [t ? `for ${t}` : '', w ?? ''];
-          if (timeFirst) parts.reverse();
+        fc.constantFrom([0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]),
+        (n, t, w, tr, r, order) => {
+          const written = [t ? `for ${t}` : '', w ?? '', tr ?? ''];
+          const parts = order.map((i) => written[i]);
           const text = `move "${n}" to cloud ${parts.join(' ')} ${r ? `because ${r}` : ''}`;
           const c = command(text);
           const clauses = {
             ...(t ? { ticket: t } : {}),
             ...(w ? { when: w } : {}),
+            ...(tr ? { trial: tr } : {}),
             ...(r ? { justification: r } : {}),
           };
           assert.deepEqual(c, move(n, Object.keys(clauses).length ? clauses : undefined), text);

@@ -21,6 +21,7 @@ export const justify = byPerson(async (c: PersonClick): Promise<Answer> => {
   const scope = reasonScopeOf(c.data.scope);
   const ticket = typeof c.data.ticket === 'string' && c.data.ticket ? c.data.ticket : undefined;
   const when = typeof c.data.when === 'string' && c.data.when ? c.data.when.slice(0, 200) : undefined;
+  const trial = typeof c.data.trial === 'string' && c.data.trial ? c.data.trial.slice(0, 100) : undefined;
   if (!isRequestId(requestId) || !scope || (ticket !== undefined && !isTicketToken(ticket)))
     return REASON_CLICK.notAReasonCard;
   if (c.data.requesterId !== c.who.id) return REASON_CLICK.notRequester;
@@ -30,7 +31,13 @@ export const justify = byPerson(async (c: PersonClick): Promise<Answer> => {
   const existing = await c.bot.service.get(requestId);
   if (existing) return REASON_CLICK.alreadyRequested(existing.id);
   try {
-    const control = { justification, requestId, ...(ticket ? { ticket } : {}), ...(when ? { when } : {}) };
+    const control = {
+      justification,
+      requestId,
+      ...(ticket ? { ticket } : {}),
+      ...(when ? { when } : {}),
+      ...(trial ? { trial } : {}),
+    };
     const req = await request(c, scope, control);
     return req ? (c.bot.presenter.reasonGivenCard(req) as unknown as AdaptiveCard) : REASON_CLICK.notRequested;
   } catch (e) {
@@ -46,7 +53,7 @@ export const justify = byPerson(async (c: PersonClick): Promise<Answer> => {
 async function request(
   c: PersonClick,
   scope: ReasonScope,
-  control: { justification: string; requestId: string; ticket?: string; when?: string },
+  control: { justification: string; requestId: string; ticket?: string; when?: string; trial?: string },
 ): Promise<SoaRequest | undefined> {
   switch (scope.kind) {
     case 'group':

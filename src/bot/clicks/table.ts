@@ -34,6 +34,9 @@ export const CLICKS: { [V in Verb]: ClickHandler } & { '*': ClickHandler } = {
   }),
   // A stopped plan: an approver resumes it at the failed step, with their own token.
   resume: decision((c) => c.bot.service.resumePlan(c.requestId, c.version, c.who)),
+  // A trial's reminder (approvers only): keep the group in the cloud, or roll it back now with the clicker's token.
+  trialKeep: decision((c) => c.bot.service.keepTrial(c.requestId, c.who)),
+  trialRollback: decision((c) => c.bot.service.rollbackTrialNow(c.requestId, c.who)),
   // A finished or stopped move plan: request the rollback of what it switched (a new approval).
   rollbackPlan: byPerson(async (c) => {
     const sourceId = String(c.data.requestId ?? '');

@@ -10,7 +10,7 @@ import { submitPlan, submitPlanRollback } from './submit';
 
 /** `move the tree under X to cloud`, `check groups starting with FIN-`: requested, or a dry run. */
 export async function plan(t: MessageTurn, c: RouteCommands['plan']): Promise<void> {
-  if (c.mode === 'request' && (await refused(t, c.clauses))) return;
+  if (c.mode === 'request' && (await refused(t, c.clauses, 'plan'))) return;
   const spec = await planSpec(t, c.scope);
   if (!spec) return;
   if (c.mode === 'request') {
@@ -29,7 +29,7 @@ export async function plan(t: MessageTurn, c: RouteCommands['plan']): Promise<vo
 
 /** `rollback R-…`: undo what a move plan switched (a new request, top-down, with its own approval). */
 export async function rollbackPlan(t: MessageTurn, c: RouteCommands['rollback plan']): Promise<void> {
-  if (await refused(t, c.clauses)) return;
+  if (await refused(t, c.clauses, 'plan')) return;
   await submitPlanRollback(t, c.requestId, c.clauses);
 }
 

@@ -33,6 +33,7 @@ export async function askReason(
       ...(clauses?.ticket ? { ticket: clauses.ticket } : {}),
       // The time clause as typed: read again when the reason is in.
       ...(clauses?.when ? { when: clauses.when } : {}),
+      ...(clauses?.trial ? { trial: clauses.trial } : {}),
     }),
   );
 }

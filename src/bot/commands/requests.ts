@@ -4,6 +4,7 @@ import type { GroupMatch } from '../../ports/directory';
 import { namedGroupsPlanLabel } from '../../views/plan-card';
 import { noGroupNamed } from '../../views/lookups';
 import { cancelled } from '../../views/request-replies';
+import { trialRefusal } from '../../views/trial';
 import { severalGroupsScheduled } from '../../views/when';
 import { sendCard, sendText } from '../reply';
 import type { MessageTurn, RouteCommands } from './routes';
@@ -16,6 +17,7 @@ export async function move(t: MessageTurn, c: RouteCommands['move']): Promise<vo
   const groups = await lookUp(t, c, !!c.clauses?.when);
   // Several groups asked to move together: one plan, one approval, run bottom-up.
   if (groups.length > 1) {
+    if (await refused(t, c.clauses, 'plan')) return;
     const groupIds = groups.map((g) => g.id);
     await submitPlan(
       t,
@@ -30,7 +32,7 @@ export async function move(t: MessageTurn, c: RouteCommands['move']): Promise<vo
 
 /** `rollback SecGroup1`: one request per group found. */
 export async function rollback(t: MessageTurn, c: RouteCommands['rollback']): Promise<void> {
-  if (await refused(t, c.clauses)) return;
+  if (await refused(t, c.clauses, 'rollback')) return;
   for (const g of await lookUp(t, c, !!c.clauses?.when)) await submit(t, g.id, 'rollback', c.clauses);
 }
 
@@ -39,10 +41,17 @@ export async function rollback(t: MessageTurn, c: RouteCommands['rollback']): Pr
  * time that does not read, is answered at once (the service checks them again when it stores
  * the request).
  */
-export async function refused(t: MessageTurn, clauses: Clauses | undefined): Promise<boolean> {
+export async function refused(
+  t: MessageTurn,
+  clauses: Clauses | undefined,
+  kind: 'move' | 'rollback' | 'plan' = 'move',
+): Promise<boolean> {
   const problem = t.bot.service.changeControlProblem(clauses);
   if (problem) await sendText(t.ctx, t.bot.presenter.changeControlRefusal(problem));
-  return !!problem || (await scheduleOf(t, clauses)) === null;
+  // A trial length out of bounds, or a trial on anything but one group's move: refused, nothing stored.
+  const trial = problem ? null : t.bot.service.trialCheck(clauses, kind);
+  if (trial && !trial.ok) await sendText(t.ctx, trialRefusal(trial));
+  return !!problem || (!!trial && !trial.ok) || (await scheduleOf(t, clauses)) === null;
 }
 
 /** `check SecGroup1`: the prerequisite report of each group found (a dry run). */

@@ -7,6 +7,7 @@ import { executePlan } from './plan-steps';
 import { takeRestorePoint } from './restore-points';
 import { holdUntilItsTime } from './schedule';
 import { save, type Outcome, type ServicePorts } from './shared';
+import { queueTrialJobs, trialStart } from './trial';
 import { heldBack } from './windows';
 
 /**
@@ -76,15 +77,14 @@ export async function execute(ports: ServicePorts, id: string, tries = 1): Promi
     });
     return fail(ports, req, ports.presenter.explain(e));
   }
+  const switchedAt = req.switchedAt ?? startedAt.toISOString();
   req = await save(
     ports,
-    transition(req, 'awaiting_audit', clock.now(), {
-      switchedAt: req.switchedAt ?? startedAt.toISOString(),
-      lease: undefined,
-    }),
+    transition(req, 'awaiting_audit', clock.now(), { switchedAt, lease: undefined, ...trialStart(req, switchedAt) }),
   );
   await postGpadChecklist(ports, req);
   await queue.enqueue({ kind: 'audit', requestId: id, attempt: 0 }, settings.audit.firstDelayMs);
+  await queueTrialJobs(ports, req);
   return 'done';
 }
 

@@ -6,6 +6,7 @@ import type { ConversationAnchor, Person, Plan, SoaRequest } from '../../domain/
 import type { GroupMatch } from '../../ports/directory';
 import type { Notice } from '../../ports/presenter';
 import { reasonCardId, vetted, type ChangeControl } from './change-control';
+import { vetTrial } from './trial';
 import { check } from './queries';
 import { createRequest, openRequestsTouching } from './requests';
 import type { ScheduleReading } from './schedule';
@@ -77,6 +78,7 @@ export async function submitPlan(
   schedule?: ScheduleReading,
 ): Promise<PlanSubmission> {
   const cc = vetted(ports, control);
+  vetTrial(control, 'plan');
   const p = await previewPlan(ports, spec);
   if (p.blocked) return p;
   const conflicts = await openRequestsTouching(
@@ -133,6 +135,7 @@ export async function requestPlanRollback(
   schedule?: ScheduleReading,
 ): Promise<PlanRollback> {
   const cc = vetted(ports, control);
+  vetTrial(control, 'plan');
   const src = await mustGet(ports, sourceId);
   const say = (n: Notice) => ({ message: ports.presenter.notice(n) });
   if (!src.plan || src.action !== 'move') return say({ kind: 'rollbackNotMovePlan', requestId: src.id });

@@ -1,7 +1,7 @@
 /** Submitting: a request stored awaiting approval, its reminder and expiry queued, its card recorded. */
 import type { CloudChangeReport } from '../../domain/restore-point';
 import { cloudChangesSinceMove } from './restore-points';
-import type { SoaAction } from '../../domain/command';
+import type { Clauses, SoaAction } from '../../domain/command';
 import { isCoded } from '../../domain/errors';
 import type { CheckRow, GroupFacts } from '../../domain/prerequisites';
 import {
@@ -17,6 +17,7 @@ import { withQuorum } from './approvals';
 import { reasonCardId, vetted, type ChangeControl, type Vetted } from './change-control';
 import { check, type CheckResult } from './queries';
 import { expiresAtFor, hopDelayFrom, queueScheduleJobs, scheduleFields, type ScheduleReading } from './schedule';
+import { trialFields, vetTrial } from './trial';
 import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
 export interface Submission extends CheckResult {
@@ -38,6 +39,7 @@ export async function submit(
   schedule?: ScheduleReading,
 ): Promise<Submission> {
   const cc = vetted(ports, control);
+  vetTrial(control, action);
   const { facts, checks, blocked } = await check(ports, groupId, action);
   if (blocked) return { facts, checks, blocked };
   // An open request for the group, single or inside a plan, makes this one a duplicate.
@@ -56,6 +58,7 @@ export async function submit(
     checks,
     ...(schedule ? { schedule } : {}),
     cloudChanges: await cloudChangesSinceMove(ports, groupId, action),
+    ...(control?.trial ? { trial: control } : {}),
   });
   return { request: req, facts, checks, blocked };
 }
@@ -81,6 +84,8 @@ export interface NewRequest extends Vetted {
   schedule?: ScheduleReading;
   /** A rollback: the cloud edits since the group's move (its restore point against a fresh read). */
   cloudChanges?: CloudChangeReport;
+  /** The requester's clauses, for the trial clause ("for 7 days"): checked by submit. */
+  trial?: Clauses;
 }
 
 export async function createRequest(ports: ServicePorts, n: NewRequest): Promise<SoaRequest> {
@@ -108,6 +113,7 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     ...(n.ticket !== undefined ? { ticket: n.ticket } : {}),
     ...timed,
     ...(n.cloudChanges ? { cloudChanges: n.cloudChanges } : {}),
+    ...trialFields(n.trial),
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);

@@ -11,6 +11,7 @@ import { remind, sweep } from './follow-up';
 import { remindScheduled } from './schedule';
 import { errorText, type Outcome, type ServicePorts } from './shared';
 import { pollTakeover } from './takeover';
+import { endTrial, remindTrial } from './trial';
 import { watch } from './watch';
 
 /** The sweep for approved requests whose job was lost runs at most this often (and takes only older ones). */
@@ -152,5 +153,9 @@ function runJob(ports: ServicePorts, job: Job, dequeueCount: number): Promise<Ou
       return watch(ports, job.requestId, job.attempt ?? 0);
     case 'scheduleReminder':
       return remindScheduled(ports, job.requestId);
+    case 'trialReminder':
+      return remindTrial(ports, job.requestId);
+    case 'trialEnd':
+      return endTrial(ports, job.requestId);
   }
 }

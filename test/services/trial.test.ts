@@ -1,0 +1,189 @@
+/**
+ * Use cases: trial conversions. One approval covers the move and its rollback; reminders a
+ * day and an hour before the end; the rollback at the end with the approver's token, once;
+ * Keep in the cloud and Roll back now (approvers only); no approver token: the thread asks.
+ * Jobs are run by hand as the queue hands them out, on the manual clock.
+ */
+import assert from 'node:assert/strict';
+import { CodedError, isCoded } from '../../src/domain/errors';
+import type { SoaRequest } from '../../src/domain/request';
+import type { Job } from '../../src/ports/queue';
+import type { ManualClock } from '../support/manual-clock';
+import { anchor, approved, G, jobs, people, world, type World } from './fixture';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe('use cases: trial conversions', () => {
+  let w: World;
+  let clock: ManualClock;
+  beforeEach(() => {
+    w = world();
+    clock = w.clock as ManualClock;
+  });
+
+  /** Runs every job the queue hands out now, as the worker would. */
+  async function runDue(): Promise<void> {
+    for (;;) {
+      const r = await w.queue.receive(60_000);
+      if (!r) return;
+      const out = await run(r.job);
+      if (typeof out === 'object') await w.queue.enqueue(r.job, out.afterMs);
+      if (out !== 'retry') await w.queue.complete(r);
+    }
+  }
+
+  function run(job: Job) {
+    switch (job.kind) {
+      case 'execute':
+        return w.service.execute(job.requestId);
+      case 'audit':
+        return w.service.pollAudit(job.requestId, job.attempt ?? 0);
+      case 'takeover':
+        return w.service.pollTakeover(job.requestId, job.attempt ?? 0);
+      case 'trialReminder':
+        return w.service.remindTrial(job.requestId);
+      case 'trialEnd':
+        return w.service.endTrial(job.requestId);
+      default:
+        return Promise.resolve('done' as const);
+    }
+  }
+
+  /** Moves the clock to `ms` before the trial's end (negative: after it) and runs what is due. */
+  async function toEnd(req: SoaRequest, ms: number): Promise<void> {
+    const end = Date.parse((await stored(req.id)).trial!.endsAt!);
+    clock.advance(end - ms - clock.now().getTime());
+    await runDue();
+  }
+
+  const stored = async (id: string) => (await w.store.get(id))!;
+  const rollbacks = async () => (await w.store.list({ limit: 100 })).filter((r) => r.action === 'rollback');
+
+  /** Alex asks for a 7-day trial of FIN-Payroll, Megan approves, it is switched and confirmed. */
+  async function switchedTrial(trial = 'for 7 days'): Promise<SoaRequest> {
+    const r = await w.service.submit(G.payroll, 'move', people.alex, anchor, { trial });
+    assert.ok(r.request, 'requested');
+    await approved(w, r.request);
+    await runDue();
+    clock.advance(w.settings.audit.firstDelayMs);
+    await runDue();
+    const req = await stored(r.request.id);
+    assert.equal(req.state, 'completed');
+    return req;
+  }
+
+  it('approved once: reminded a day and an hour ahead, rolled back at its end with the approver token', async () => {
+    const req = await switchedTrial();
+    assert.equal(req.trial!.endsAt, new Date(Date.parse(req.switchedAt!) + 7 * DAY).toISOString());
+    assert.deepEqual(w.directory.writes(), [{ groupId: G.payroll, value: true, as: people.megan.id }]);
+    // The end and the first reminder wait in the queue, a hop at a time (at most 6 days).
+    const hop = 6 * DAY - w.settings.audit.firstDelayMs;
+    assert.ok(jobs(w).includes(`trialEnd:${req.id}@${hop}`), jobs(w).join(' '));
+    assert.ok(jobs(w).includes(`trialReminder:${req.id}@${hop}`), jobs(w).join(' '));
+    const card = w.service['ports'].presenter.requestCard(req);
+    assert.match(JSON.stringify(card), /trial until Mon 9 Mar 09:00 UTC/);
+    const before = w.notifier.posts.length;
+    await toEnd(req, DAY + 1);
+    assert.equal(w.notifier.posts.length, before, 'nothing before a day ahead');
+    await toEnd(req, DAY);
+    const day = w.notifier.posts.at(-1)!.message;
+    assert.ok('card' in day);
+    assert.match(day.text!, /<at>Alex Wilber<\/at>: trial R-\w+ \(\*\*FIN-Payroll\*\* in the cloud\) ends in a day/);
+    assert.deepEqual(
+      (day.card.actions as Array<{ title: string; verb: string }>).map((a) => [a.title, a.verb]),
+      [
+        ['Keep in the cloud', 'trialKeep'],
+        ['Roll back now', 'trialRollback'],
+      ],
+    );
+    await toEnd(req, HOUR);
+    assert.match(w.notifier.texts().at(-1)!, /ends in an hour, at Mon 9 Mar 09:00 UTC/);
+    assert.equal((await stored(req.id)).trial!.reminded!.hour !== undefined, true);
+    assert.deepEqual(await rollbacks(), [], 'no rollback before the end');
+    await toEnd(req, 0);
+    const [rb] = await rollbacks();
+    assert.ok(rb);
+    assert.equal(rb.trialOf, req.id);
+    assert.equal(rb.approver!.id, people.megan.id);
+    assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.megan.id });
+    // A duplicate end job is harmless: no second rollback, no second write.
+    await w.service.endTrial(req.id);
+    await w.service.endTrial(req.id);
+    await runDue();
+    assert.equal((await rollbacks()).length, 1);
+    assert.equal(w.directory.writes().filter((x) => !x.value).length, 1);
+    // Audit confirmation and the sync take-over, as for a manual rollback.
+    clock.advance(w.settings.audit.firstDelayMs);
+    await runDue();
+    const waiting = await stored(rb.id);
+    assert.equal(waiting.state, 'waiting_for_sync');
+    assert.ok(waiting.audit, 'audit confirmed');
+    w.directory.syncCycle();
+    clock.advance(w.settings.syncWatch.intervalMs);
+    await runDue();
+    assert.equal((await stored(rb.id)).state, 'taken_over');
+    assert.match(JSON.stringify(w.service['ports'].presenter.requestCard(await stored(req.id))), /rolled back by R-/);
+  });
+
+  it('Keep in the cloud ends the trial without a rollback; only approvers may click it', async () => {
+    const req = await switchedTrial();
+    const no = await w.service.keepTrial(req.id, people.alex);
+    assert.equal(no.outcome, 'refused');
+    assert.match(no.message!, /Only approvers can keep a trial in the cloud or roll it back/);
+    const ok = await w.service.keepTrial(req.id, people.adele);
+    assert.equal(ok.outcome, 'done');
+    assert.match(w.notifier.texts().at(-1)!, /Adele Vance kept the group in the cloud/);
+    await toEnd(req, HOUR);
+    await toEnd(req, -1);
+    assert.deepEqual(await rollbacks(), []);
+    assert.equal(w.directory.writes().length, 1);
+    const again = await w.service.rollbackTrialNow(req.id, people.megan);
+    assert.equal(again.outcome, 'stale');
+  });
+
+  it('Roll back now runs the rollback at once with the clicker token; the end job then does nothing', async () => {
+    const req = await switchedTrial();
+    assert.equal((await w.service.rollbackTrialNow(req.id, people.alex)).outcome, 'refused');
+    const d = await w.service.rollbackTrialNow(req.id, people.adele);
+    assert.equal(d.outcome, 'done');
+    await runDue();
+    assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.adele.id });
+    await toEnd(req, -1);
+    assert.equal((await rollbacks()).length, 1);
+    assert.equal(w.directory.writes().length, 2);
+  });
+
+  it('without an approver token at its end, the thread asks for one click, which runs it', async () => {
+    const req = await switchedTrial('for 12 hours');
+    w.directory.failNext('whoAmI', new CodedError('InteractionRequired', 'sign in again'));
+    await toEnd(req, 0);
+    assert.deepEqual(await rollbacks(), []);
+    const ask = w.notifier.posts.at(-1)!.message;
+    assert.ok('card' in ask);
+    assert.match(ask.text!, /no approver's sign-in is at hand/);
+    // Asked once: the end job again stays quiet.
+    await w.service.endTrial(req.id);
+    assert.equal(w.notifier.posts.at(-1)!.message, ask);
+    assert.equal((await w.service.rollbackTrialNow(req.id, people.adele)).outcome, 'done');
+    await runDue();
+    assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.adele.id });
+  });
+
+  it('refuses a trial of zero, negative or over 90 days, or on a rollback; nothing is stored', async () => {
+    for (const trial of ['for 0 days', 'for -3 days', 'for 91 days', 'for 0 hours']) {
+      await assert.rejects(
+        w.service.submit(G.payroll, 'move', people.alex, anchor, { trial }),
+        (e) => isCoded(e, 'InvalidInput'),
+        trial,
+      );
+      assert.equal(w.service.trialCheck({ trial }, 'move')?.ok, false, trial);
+    }
+    assert.equal(w.service.trialCheck({ trial: 'for 7 days' }, 'plan')?.ok, false);
+    await assert.rejects(w.service.submit(G.payroll, 'rollback', people.alex, anchor, { trial: 'for 7 days' }), (e) =>
+      isCoded(e, 'InvalidInput'),
+    );
+    assert.deepEqual(await w.store.list({ limit: 10 }), []);
+    assert.deepEqual(jobs(w), []);
+  });
+});

@@ -92,7 +92,8 @@ export function isScheduledStart(req: SoaRequest): boolean {
 /** The thread line when a scheduled request starts (its names already shown: shownReq). */
 export function startingNow(req: SoaRequest): string {
   const what = req.plan ? `Plan ${req.id} (${req.plan.label})` : `Request ${req.id} for **${req.groupName}**`;
-  return `▶️ ${what}: starting now, as scheduled for ${scheduledFor(req)}, with ${req.approver?.name ?? ''}'s sign-in.`;
+  const who = req.approver?.name ?? '';
+  return `▶️ ${what}: starting now, as scheduled for ${scheduledFor(req)}, with ${who}'s sign-in.`;
 }
 
 /** The thread lines of a scheduled request before it starts: its reminder an hour ahead, and "not approved in time". */

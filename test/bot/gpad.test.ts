@@ -30,7 +30,7 @@ describe('bot: provision back to AD (GPAD) guidance, end to end against the fake
     await s?.stop();
   });
 
-  it('the toggle set on the card → approve → switch → the GPAD checklist in the thread, naming the SID', async () => {
+  it('the toggle on the card → approve → switch → the GPAD checklist in the thread, naming the SID', async () => {
     await s.channel.say(people.alex, 'move SecGroup1 to cloud', { kind: 'channel' });
     const cardMsg = await s.channel.waitFor(isCard);
     const card = cardOf(cardMsg);

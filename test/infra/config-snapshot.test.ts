@@ -1,23 +1,6 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../src/config';
-import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
-
-const local = {
-  AAD_APP_CLIENT_ID: LOCAL_BOT_APP_ID,
-  // The fake tenant's local-only client secret (env/.env.playground), not a real one.
-  AAD_APP_CLIENT_SECRET: LOCAL_BOT_SECRET,
-  AAD_APP_TENANT_ID: LOCAL_TENANT_ID,
-};
-
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig({ ...local, ...env }, '/srv/bot');
-    return '';
-  } catch (e) {
-    assert.ok(e instanceof ConfigError);
-    return e.message;
-  }
-};
+import { loadConfig } from '../../src/config';
+import { local, problems } from '../support/config-env';
 
 describe('configuration: SNAPSHOT_MAX_MEMBERS', () => {
   it('defaults to 50,000; takes a whole number from 1 to 100,000', () => {

@@ -1,22 +1,6 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../src/config';
-import { LOCAL_BOT_APP_ID, LOCAL_BOT_SECRET, LOCAL_TENANT_ID } from '../../src/fake-tenant/seed';
-
-const local = {
-  AAD_APP_CLIENT_ID: LOCAL_BOT_APP_ID,
-  AAD_APP_CLIENT_SECRET: LOCAL_BOT_SECRET,
-  AAD_APP_TENANT_ID: LOCAL_TENANT_ID,
-};
-
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig({ ...local, ...env }, '/srv/bot');
-    return '';
-  } catch (e) {
-    assert.ok(e instanceof ConfigError);
-    return e.message;
-  }
-};
+import { loadConfig } from '../../src/config';
+import { local, problems } from '../support/config-env';
 
 describe('configuration: scheduled switches (CHANGE_TIMEZONE, MAX_SCHEDULE_DAYS)', () => {
   it('defaults to UTC and 30 days; takes an IANA zone', () => {

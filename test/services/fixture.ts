@@ -8,6 +8,7 @@ import { ROLE_TEMPLATE } from '../../src/domain/policy';
 import type { ConversationAnchor, Person, SoaRequest } from '../../src/domain/request';
 import type { Clock } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
+import type { Job } from '../../src/ports/queue';
 import { SoaService, type ServiceSettings } from '../../src/services/soa-service';
 import { CardPresenter } from '../../src/views/presenter';
 import { FakeDirectory } from '../support/fake-directory';
@@ -109,4 +110,38 @@ export async function approved(w: World, req: SoaRequest, who: Person = people.m
 /** Jobs waiting in the queue, as `kind:requestId@inMs`. */
 export function jobs(w: World): string[] {
   return w.queue.waiting().map((m) => `${m.job.kind}:${m.job.requestId}@${m.inMs}`);
+}
+
+/**
+ * Runs every job the queue hands out now, as the worker would (its outcome settles the
+ * message): execution, audit and take-over polls, the reminders of scheduled switches and
+ * trials, and a trial's end. Approval reminders, expiries and watches are only taken off.
+ */
+export async function runDue(w: World): Promise<void> {
+  for (;;) {
+    const r = await w.queue.receive(60_000);
+    if (!r) return;
+    const out = await runJob(w, r.job);
+    if (typeof out === 'object') await w.queue.enqueue(r.job, out.afterMs);
+    if (out !== 'retry') await w.queue.complete(r);
+  }
+}
+
+function runJob(w: World, job: Job) {
+  switch (job.kind) {
+    case 'execute':
+      return w.service.execute(job.requestId);
+    case 'audit':
+      return w.service.pollAudit(job.requestId, job.attempt ?? 0);
+    case 'takeover':
+      return w.service.pollTakeover(job.requestId, job.attempt ?? 0);
+    case 'scheduleReminder':
+      return w.service.remindScheduled(job.requestId);
+    case 'trialReminder':
+      return w.service.remindTrial(job.requestId);
+    case 'trialEnd':
+      return w.service.endTrial(job.requestId);
+    default:
+      return Promise.resolve('done' as const);
+  }
 }

@@ -5,11 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import type { SoaRequest } from '../../src/domain/request';
-import type { Job } from '../../src/ports/queue';
 import type { ScheduleReading } from '../../src/services/soa-service';
 import { CardPresenter } from '../../src/views/presenter';
 import type { ManualClock } from '../support/manual-clock';
-import { anchor, approved, G, jobs, people, world, type World } from './fixture';
+import { anchor, approved, G, jobs, people, runDue, world, type World } from './fixture';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,30 +30,6 @@ describe('use cases: scheduled switches', () => {
     return r.request!;
   }
 
-  /** Runs every job the queue hands out now, as the worker would (its outcome settles the message). */
-  async function runDue(): Promise<void> {
-    for (;;) {
-      const r = await w.queue.receive(60_000);
-      if (!r) return;
-      const out = await run(r.job);
-      if (typeof out === 'object') await w.queue.enqueue(r.job, out.afterMs);
-      if (out !== 'retry') await w.queue.complete(r);
-    }
-  }
-
-  function run(job: Job) {
-    switch (job.kind) {
-      case 'execute':
-        return w.service.execute(job.requestId);
-      case 'scheduleReminder':
-        return w.service.remindScheduled(job.requestId);
-      case 'audit':
-        return w.service.pollAudit(job.requestId, job.attempt ?? 0);
-      default:
-        return Promise.resolve('done' as const);
-    }
-  }
-
   const stored = async (id: string) => (await w.store.get(id))!;
   const posted = () => w.notifier.texts();
 
@@ -69,13 +44,13 @@ describe('use cases: scheduled switches', () => {
       /approved by Megan Bowen; it runs at Mon 2 Mar 22:00 Europe\/Berlin \(21:00 UTC\) with their sign-in/,
     );
     assert.equal(ok.state, 'approved');
-    await runDue();
+    await runDue(w);
     assert.equal((await stored(req.id)).state, 'approved', 'the job received at once went back to the queue');
     assert.deepEqual(w.directory.writes(), []);
     assert.ok(jobs(w).includes(`execute:${req.id}@${12 * HOUR}`), jobs(w).join(' '));
     // An hour before: the approver whose sign-in will run it is reminded, by name.
     clock.advance(11 * HOUR);
-    await runDue();
+    await runDue(w);
     const reminder = w.notifier.posts.at(-1)!.message;
     assert.match(
       reminder.text!,
@@ -85,11 +60,11 @@ describe('use cases: scheduled switches', () => {
       { id: people.megan.channelUserId, name: 'Megan Bowen' },
     ]);
     clock.advance(HOUR - 1000);
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes(), [], 'one second before its time, nothing is written');
     assert.equal((await stored(req.id)).state, 'approved');
     clock.advance(1000);
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes(), [{ groupId: G.payroll, value: true, as: 'u-megan' }]);
     // Started: the audit look follows (a second execute job, the creation's, made sure of it).
     assert.ok(['awaiting_audit', 'completed'].includes((await stored(req.id)).state));
@@ -100,11 +75,11 @@ describe('use cases: scheduled switches', () => {
   it('duplicate or early execute jobs are harmless; the sweep leaves a request waiting for its time', async () => {
     const req = await approved(w, await scheduled('in 3 hours'));
     for (let i = 0; i < 3; i++) await w.queue.enqueue({ kind: 'execute', requestId: req.id });
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes(), []);
     assert.equal(await w.service.sweep(0), 0);
     clock.advance(3 * HOUR);
-    await runDue();
+    await runDue(w);
     assert.equal(w.directory.writes().length, 1, 'exactly one PATCH');
   });
 
@@ -117,15 +92,15 @@ describe('use cases: scheduled switches', () => {
     );
     for (let day = 0; day < 23; day++) {
       clock.advance(DAY);
-      await runDue();
+      await runDue(w);
     }
     assert.equal((await stored(req.id)).state, 'approved');
     assert.ok(w.queue.waiting().every((m) => m.inMs <= 6 * DAY));
     clock.advance(HOUR * 12 - 1000);
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes(), []);
     clock.advance(1000);
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes(), [{ groupId: G.payroll, value: true, as: 'u-megan' }]);
   });
 
@@ -137,7 +112,7 @@ describe('use cases: scheduled switches', () => {
     assert.equal(d.outcome, 'done');
     assert.equal((await stored(req.id)).state, 'cancelled');
     clock.advance(2 * HOUR);
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes(), []);
     assert.equal(posted().filter((t) => /starting now/.test(t)).length, 0);
   });
@@ -148,12 +123,12 @@ describe('use cases: scheduled switches', () => {
     assert.equal(d.outcome, 'done');
     assert.deepEqual([d.request.state, d.request.reason], ['rejected', 'not during month-end close']);
     clock.advance(2 * HOUR);
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes(), []);
 
     const second = await approved(w, await scheduled('in 1 hour', G.us));
     clock.advance(HOUR);
-    await runDue();
+    await runDue(w);
     const late = await w.service.reject(second.id, second.history.length, people.adele, 'too late now');
     assert.equal(late.outcome, 'stale');
     assert.equal(w.directory.writes().length, 1);
@@ -165,15 +140,15 @@ describe('use cases: scheduled switches', () => {
   it('not approved by its time: the thread hears it once, and it runs as soon as it is approved', async () => {
     const req = await scheduled('in 2 hours');
     clock.advance(2 * HOUR);
-    await runDue();
+    await runDue(w);
     await w.queue.enqueue({ kind: 'execute', requestId: req.id });
-    await runDue();
+    await runDue(w);
     const late = posted().filter((t) => /was scheduled for .* but is not approved yet/.test(t));
     assert.equal(late.length, 1, posted().join('\n'));
     assert.match(late[0]!, /runs as soon as it is approved, unless it expires first/);
     assert.equal((await stored(req.id)).state, 'awaiting_approval');
     await approved(w, await stored(req.id));
-    await runDue();
+    await runDue(w);
     assert.equal(w.directory.writes().length, 1);
   });
 

@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import { CodedError, isCoded } from '../../src/domain/errors';
 import type { SoaRequest } from '../../src/domain/request';
-import type { Job } from '../../src/ports/queue';
 import type { ManualClock } from '../support/manual-clock';
-import { anchor, approved, G, jobs, people, world, type World } from './fixture';
+import { anchor, approved, G, jobs, people, runDue, world, type World } from './fixture';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -22,39 +21,11 @@ describe('use cases: trial conversions', () => {
     clock = w.clock as ManualClock;
   });
 
-  /** Runs every job the queue hands out now, as the worker would. */
-  async function runDue(): Promise<void> {
-    for (;;) {
-      const r = await w.queue.receive(60_000);
-      if (!r) return;
-      const out = await run(r.job);
-      if (typeof out === 'object') await w.queue.enqueue(r.job, out.afterMs);
-      if (out !== 'retry') await w.queue.complete(r);
-    }
-  }
-
-  function run(job: Job) {
-    switch (job.kind) {
-      case 'execute':
-        return w.service.execute(job.requestId);
-      case 'audit':
-        return w.service.pollAudit(job.requestId, job.attempt ?? 0);
-      case 'takeover':
-        return w.service.pollTakeover(job.requestId, job.attempt ?? 0);
-      case 'trialReminder':
-        return w.service.remindTrial(job.requestId);
-      case 'trialEnd':
-        return w.service.endTrial(job.requestId);
-      default:
-        return Promise.resolve('done' as const);
-    }
-  }
-
   /** Moves the clock to `ms` before the trial's end (negative: after it) and runs what is due. */
   async function toEnd(req: SoaRequest, ms: number): Promise<void> {
     const end = Date.parse((await stored(req.id)).trial!.endsAt!);
     clock.advance(end - ms - clock.now().getTime());
-    await runDue();
+    await runDue(w);
   }
 
   const stored = async (id: string) => (await w.store.get(id))!;
@@ -65,9 +36,9 @@ describe('use cases: trial conversions', () => {
     const r = await w.service.submit(G.payroll, 'move', people.alex, anchor, { trial });
     assert.ok(r.request, 'requested');
     await approved(w, r.request);
-    await runDue();
+    await runDue(w);
     clock.advance(w.settings.audit.firstDelayMs);
-    await runDue();
+    await runDue(w);
     const req = await stored(r.request.id);
     assert.equal(req.state, 'completed');
     return req;
@@ -110,18 +81,18 @@ describe('use cases: trial conversions', () => {
     // A duplicate end job is harmless: no second rollback, no second write.
     await w.service.endTrial(req.id);
     await w.service.endTrial(req.id);
-    await runDue();
+    await runDue(w);
     assert.equal((await rollbacks()).length, 1);
     assert.equal(w.directory.writes().filter((x) => !x.value).length, 1);
     // Audit confirmation and the sync take-over, as for a manual rollback.
     clock.advance(w.settings.audit.firstDelayMs);
-    await runDue();
+    await runDue(w);
     const waiting = await stored(rb.id);
     assert.equal(waiting.state, 'waiting_for_sync');
     assert.ok(waiting.audit, 'audit confirmed');
     w.directory.syncCycle();
     clock.advance(w.settings.syncWatch.intervalMs);
-    await runDue();
+    await runDue(w);
     assert.equal((await stored(rb.id)).state, 'taken_over');
     assert.match(JSON.stringify(w.service['ports'].presenter.requestCard(await stored(req.id))), /rolled back by R-/);
   });
@@ -147,7 +118,7 @@ describe('use cases: trial conversions', () => {
     assert.equal((await w.service.rollbackTrialNow(req.id, people.alex)).outcome, 'refused');
     const d = await w.service.rollbackTrialNow(req.id, people.adele);
     assert.equal(d.outcome, 'done');
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.adele.id });
     await toEnd(req, -1);
     assert.equal((await rollbacks()).length, 1);
@@ -166,7 +137,7 @@ describe('use cases: trial conversions', () => {
     await w.service.endTrial(req.id);
     assert.equal(w.notifier.posts.at(-1)!.message, ask);
     assert.equal((await w.service.rollbackTrialNow(req.id, people.adele)).outcome, 'done');
-    await runDue();
+    await runDue(w);
     assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.adele.id });
   });
 

@@ -87,7 +87,7 @@ for (const backend of backends) {
       store = env.stores();
     });
     after(async () => {
-      await env.cleanup();
+      await env?.cleanup();
     });
 
     it('conditional create: a second create of the same id is refused', async () => {

@@ -68,8 +68,17 @@ async function kill(child: ChildProcess): Promise<void> {
 
 export async function startAzurite(): Promise<Azurite> {
   const dir = mkdtempSync(join(tmpdir(), 'soa-azurite-'));
-  const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
-  let child = await spawnAzurite(dir, ports);
+  let ports = { blob: 0, queue: 0, table: 0 };
+  let child: ChildProcess | undefined;
+  // A port taken between the pick and Azurite's bind (by a parallel test): pick again.
+  for (let attempt = 1; !child; attempt++) {
+    ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
+    child = await spawnAzurite(dir, ports).catch((e: Error) => {
+      if (attempt >= 3 || !/EADDRINUSE/.test(e.message)) throw e;
+      return undefined;
+    });
+  }
+  let running: ChildProcess = child;
   return {
     connectionString: [
       'DefaultEndpointsProtocol=http',
@@ -78,12 +87,12 @@ export async function startAzurite(): Promise<Azurite> {
       `BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1`,
       `QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`,
     ].join(';'),
-    pause: () => kill(child),
+    pause: () => kill(running),
     resume: async () => {
-      child = await spawnAzurite(dir, ports);
+      running = await spawnAzurite(dir, ports);
     },
     stop: async () => {
-      await kill(child);
+      await kill(running);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -41,4 +41,5 @@ export interface ScanStore {
   update(next: Scan): Promise<void>;
   /** The newest scans first, at most `limit`. */
   recent(limit: number): Promise<Scan[]>;
+  close(): Promise<void>;
 }

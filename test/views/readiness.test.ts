@@ -166,6 +166,33 @@ describe('views: the readiness card', () => {
     assert.deepEqual(actions(slice), []);
   });
 
+  it('stays well inside Teams’ card size for 10,000 groups, long names and a deep chain', () => {
+    const long = 'N'.repeat(400);
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      g(`id${i}`, `${long}${i}`, i % 100 < 99 && i + 1 < 10_000 ? [`id${i + 1}`] : [], {
+        provisioningErrors: i % 7 === 0 ? 1 : 0,
+        kind: i % 3 === 0 ? 'mailEnabledSecurity' : 'security',
+      }),
+    );
+    const card = readinessCard(done(undefined, many));
+    const bytes = Buffer.byteLength(JSON.stringify(card));
+    assert.ok(bytes < 20_000, `${bytes} bytes`);
+    assert.equal(elements(card, 'Chart.VerticalBar')[0].data.length, MAX_BARS);
+    assert.match(cardText(card), /and 1,424 more\./);
+  });
+
+  it('needs no wave chart when every group is already cloud-managed', () => {
+    const card = readinessCard(done(undefined, [g('g4', 'Ops', [], { onPremisesSyncEnabled: null })]));
+    assert.equal(elements(card, 'Chart.VerticalBar').length, 0);
+    assert.equal(elements(card, 'Chart.Donut').length, 1);
+    assert.match(cardText(card), /Every group here is already cloud-managed\./);
+    assert.match(cardText(card), /No group is blocked\./);
+  });
+
+  it('never shows fewer groups in all than read (the tenant count may lag)', () => {
+    assert.equal(firstText(readinessCard(scan({ total: 1_000 }))), 'Reading groups: 1,200 of 1,200');
+  });
+
   it('keeps only the slice in the summary', () => {
     const card = readinessCard(done('fin-'));
     const [donut] = elements(card, 'Chart.Donut');

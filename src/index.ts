@@ -93,7 +93,7 @@ export async function startBot(
       ...(config.changeWindows ? { windows: config.changeWindows } : {}),
     },
   });
-  const exports = exportLinks({ settings: config.exports, store, clock, logger });
+  const exports = exportLinks({ settings: config.exports, store, scans, clock, logger });
 
   const app = createBot({
     adapter,
@@ -136,6 +136,7 @@ export async function startBot(
 
   const resumed = await service.resume();
   if (resumed) logger.info('resumed unfinished requests', { count: resumed });
+  await service.resumeScans();
   service.startWorker();
   const sweep = archiveSweep(store, clock, config.archiveAfterMs, options.archiveIntervalMs ?? 3_600_000, logger);
   return {

@@ -33,6 +33,10 @@ export interface Scan {
   cancelledBy?: Person;
   /** Why it failed (words from views), when failed. */
   error?: string;
+  /** When the progress card was last updated (it is updated at most every 2 s). */
+  cardAt?: string;
+  /** How often the scan went on after its process died or a hop failed (`resumedAt`: the last time). */
+  resumes?: number;
 }
 
 export interface ScanStore {

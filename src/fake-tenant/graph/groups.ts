@@ -1,6 +1,7 @@
 /** /groups: the collection ($filter, $search, $orderby, $count), one group, and its sub-resources. */
 import type { HttpReply } from '../http';
 import type { Group } from '../model';
+import type { Node } from '../odata/ast';
 import type { FilterSpec } from '../odata/check';
 import { evaluate } from '../odata/evaluate';
 import { findGroup, groupRelation } from './directory-objects';
@@ -97,11 +98,22 @@ export async function groups(call: Call, rest: string[]): Promise<HttpReply> {
   throw fail.segment(sub);
 }
 
+/** The id an `id eq '…'` comparison (alone or and-ed at the top) pins, or null. */
+function idOf(n: Node): string | null {
+  if (n.type === 'and') return idOf(n.left) ?? idOf(n.right);
+  if (n.type === 'cmp' && n.op === 'eq' && n.left.type === 'path' && n.left.path.join('/') === 'id')
+    return n.right.type === 'lit' && typeof n.right.value === 'string' ? n.right.value.toLowerCase() : null;
+  return null;
+}
+
 function filterGroups(req: GraphRequest, groups: Group[], advanced = isAdvanced(req)): Group[] {
   const filter = req.query.get('$filter');
   let list = groups;
   if (filter !== null) {
     const tree = parseChecked(filter, GROUP_FILTER, advanced);
+    // Only the group an `id eq` conjunct names can match: skip the scan of every group.
+    const id = idOf(tree);
+    if (id !== null) list = list.filter((g) => g.id.toLowerCase() === id);
     list = list.filter((g) =>
       evaluate(tree, { ...groupJson(g), onPremisesSyncBehavior: { isCloudManaged: g.isCloudManaged } }),
     );

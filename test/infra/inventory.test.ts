@@ -79,6 +79,16 @@ describe('Graph edge: the readiness inventory (group delta) against the fake ten
     assert.ok(log.some((e) => e.path === '/v1.0/groups/$count' && e.status === 200));
   });
 
+  it('without a count or an organization to read, progress has no total and the sync state is unknown', async () => {
+    await admin(ft, 'POST', '/_fake/faults', {
+      match: '^/v1\\.0/(groups/\\$count|organization)$',
+      status: 403,
+      count: 2,
+    });
+    assert.equal(await inventory.countGroups(), null);
+    assert.equal(await inventory.tenantSyncEnabled(), null);
+  });
+
   it('pages until the deltaLink; a group whose members do not fit repeats on the next page', async () => {
     const seed = defaultSeed();
     const users = seed.users.map((u) => u.id);

@@ -87,6 +87,16 @@ export interface SeedGroup {
   mail?: string | null;
   createdDateTime?: string;
   isAssignableToRole?: boolean;
+  /** Errors the sync client met writing this group (Graph's onPremisesProvisioningErrors). */
+  provisioningErrors?: ProvisioningError[];
+}
+
+/** One onPremisesProvisioningError of a synced object, as Graph lists it. */
+export interface ProvisioningError {
+  category: string;
+  occurredDateTime: string;
+  propertyCausingError: string;
+  value: string;
 }
 
 export interface Policy {
@@ -132,6 +142,13 @@ export interface Settings {
    * group to the provisioning log; Connect Sync records it only as event 6956 on its server.
    */
   syncClient: 'cloudSync' | 'connectSync';
+  /**
+   * GET /groups/delta page size. Microsoft does not document it (and $top is not supported
+   * there); Microsoft's answers on Q&A name 200 objects and 500 directory links per page.
+   */
+  deltaPageGroups: number;
+  /** Member links (members@delta items) per delta page; a group with more continues on the next page. */
+  deltaPageLinks: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -145,6 +162,8 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   accessTokenLifetimeSeconds: 3600,
   syncClient: 'cloudSync',
+  deltaPageGroups: 200,
+  deltaPageLinks: 500,
 };
 
 export const DEFAULT_POLICY: Policy = {
@@ -184,6 +203,7 @@ export interface Group {
   isCloudManaged: boolean;
   /** Owner object ids (GET /groups/{id}/owners); none when absent. */
   owners?: string[];
+  onPremisesProvisioningErrors?: ProvisioningError[];
   /** Present when the group came from AD: the on-premises object the sync client reads. */
   ad: AdGroup | null;
 }

@@ -73,6 +73,7 @@ export async function startBot(
     directory,
     store,
     scans,
+    inventory: directory.inventory(),
     queue,
     notifier,
     presenter,

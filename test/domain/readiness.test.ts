@@ -114,6 +114,27 @@ describe('domain: readiness rules', () => {
         childGroupIds: ['y', 'z'],
       });
     });
+
+    it('takes a repeat with the same properties again (as Graph sends it) and a removed child', () => {
+      const into = new Map<string, ScanGroup>();
+      const full = { displayName: 'Big', kind: 'security' as const, onPremisesSyncEnabled: true, fromAd: true };
+      mergeEntries(into, [
+        { id: 'big', ...full, extensionAttributes: ['extensionAttribute1'], childGroupIds: ['c1', 'c2'] },
+        { id: 'c1', ...full, displayName: 'C1', childGroupIds: [] },
+        { id: 'c2', ...full, displayName: 'C2', childGroupIds: [] },
+      ]);
+      mergeEntries(into, [
+        { id: 'big', ...full, extensionAttributes: ['extensionAttribute1'], childGroupIds: ['c2', 'c3'] },
+        { id: 'c1', childGroupIds: [], removed: true },
+        { id: 'c3', ...full, displayName: 'C3', childGroupIds: [] },
+      ]);
+      assert.deepEqual(into.get('big')!.childGroupIds, ['c1', 'c2', 'c3']);
+      assert.deepEqual(into.get('big')!.extensionAttributes, ['extensionAttribute1']);
+      const { row } = run([...into.values()]);
+      // The removed child is no longer read: only c2 and c3 count.
+      assert.equal(row('big').adChildren, 2);
+      assert.equal(row('big').wave, 2);
+    });
   });
 
   describe('classify', () => {

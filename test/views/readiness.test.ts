@@ -5,6 +5,7 @@ import type { Scan } from '../../src/ports/scans';
 import { CardPresenter } from '../../src/views/presenter';
 import { MAX_BARS, readinessCard, waveBars } from '../../src/views/readiness';
 import { READINESS_CSV_HEADER, readinessCsv } from '../../src/views/readiness-csv';
+import { READINESS } from '../../src/views/readiness-words';
 import { actions, cardText } from '../support/connector';
 import { parseCsv } from '../support/csv';
 
@@ -226,6 +227,19 @@ describe('views: the readiness card', () => {
   it('is what the presenter hands the services', () => {
     const presenter = new CardPresenter({} as never);
     assert.deepEqual(presenter.readinessCard(scan()), readinessCard(scan()));
+  });
+});
+
+describe('views: the readiness sentences', () => {
+  it('names the running scan, the approvers-only rule, and shows a slice as text', () => {
+    assert.match(READINESS.alreadyRunning('S-ABC123'), /already running: S-ABC123\./);
+    assert.equal(
+      READINESS.approversOnly('You have no approver role.'),
+      'Only approvers can run the readiness report: it reads every group of the tenant. You have no approver role.',
+    );
+    assert.match(READINESS.sliceEmpty('<b>FIN', 3), /starting with "&lt;b&gt;FIN" \(3 groups read\)/);
+    assert.match(READINESS.noSyncedGroups(1), /\(1 group read\)/);
+    assert.match(READINESS.exportReady(2, 'https://bot.example/x', 15), /2 groups .*works once, expires in 15 minutes/);
   });
 });
 

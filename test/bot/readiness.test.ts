@@ -166,6 +166,22 @@ describe('bot: the readiness report', function () {
     );
     assert.deepEqual(got, EXPECTED);
     assert.equal((await download(url)).status, 410, 'the link works once');
+    // A link whose payload names another scan is refused (the signature covers it).
+    const forged = url.replace(
+      /p=([^&]+)/,
+      (_m, p: string) =>
+        'p=' +
+        Buffer.from(
+          JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scan: 'S-ZZZZZZ' }),
+        ).toString('base64url'),
+    );
+    assert.equal((await fetch(forged)).status, 403);
+    // Lee, who cannot approve, gets no link.
+    const lee = await s.channel.click(people.lee, done.id, 'exportReadiness', exp.data, {
+      ...CHANNEL,
+      conversationId: done.conversationId,
+    });
+    assert.match(String(lee.message), /^Only approvers can export the readiness list/);
   });
 
   it('an open request in the bot blocks its group, with its id', async () => {

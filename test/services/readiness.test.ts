@@ -114,6 +114,19 @@ describe('services: the readiness scan', () => {
     assert.equal((await stored(w, scan.id)).state, 'done');
   });
 
+  it('a scan that finishes before its card is attached shows the report once the card is known', async () => {
+    const w = scanWorld();
+    const r = await w.service.startScan(people.megan, anchor);
+    assert.equal(r.outcome, 'started');
+    await drive(w);
+    assert.equal(w.notifier.cards.length, 0, 'no card to update yet');
+    assert.equal(w.notifier.posts.length, 0, 'and no second card posted');
+    await w.service.attachScanCard(r.outcome === 'started' ? r.scan.id : '', 'card-late');
+    assert.equal(w.notifier.cards.length, 1);
+    assert.equal(w.notifier.cards[0]!.anchor.cardActivityId, 'card-late');
+    assert.match(cardText(w.notifier.cards[0]!.card), /Readiness report/);
+  });
+
   it('one scan at a time: a second ask gets the running scan; once it is done a new one starts', async () => {
     const w = scanWorld();
     const first = await started(w);

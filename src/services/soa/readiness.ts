@@ -157,12 +157,15 @@ export async function getScan(ports: ServicePorts, id: string): Promise<Scan | n
   return parts(ports).scans.get(id);
 }
 
-/** Replaces the scan's card for everyone (posts it when no card is known yet); failures are logged. */
+/**
+ * Replaces the scan's card for everyone; failures are logged. Before the card's id is stored
+ * nothing is shown: `attachScanCard` brings the card up to date then (a fast scan may finish
+ * before the bot has posted its card).
+ */
 async function showCard(ports: ServicePorts, scan: Scan): Promise<void> {
+  if (!scan.anchor.cardActivityId) return;
   try {
-    const card = ports.presenter.readinessCard(scan);
-    if (scan.anchor.cardActivityId) await ports.notifier.updateCard(scan.anchor, card);
-    else if (scan.state !== 'reading') await ports.notifier.post(scan.anchor, { card });
+    await ports.notifier.updateCard(scan.anchor, ports.presenter.readinessCard(scan));
   } catch (e) {
     ports.logger.warn('readiness card update failed', { scanId: scan.id, error: errorText(e) });
   }

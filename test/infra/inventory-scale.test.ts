@@ -77,6 +77,8 @@ describe('Graph edge: reading a generated tenant for the readiness report', func
     assert.ok(all.some((g) => !g.fromAd && g.childGroupIds.some((c) => groups.get(c)?.fromAd)));
     const expectedCloud = [...ft.tenant.groups.values()].filter((g) => g.isCloudManaged).map((g) => g.id);
     assert.deepEqual(cloud.sort(), expectedCloud.sort());
+    const pending = all.filter((g) => g.fromAd && g.onPremisesSyncEnabled === null && !cloud.includes(g.id));
+    assert.ok(pending.length > 0, 'rolled back, waiting for a sync');
     // Every nesting edge between groups, exactly.
     for (const g of ft.tenant.groups.values()) {
       const kids = g.members.filter((m) => ft.tenant.groups.has(m)).sort();

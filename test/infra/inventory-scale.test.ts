@@ -99,6 +99,19 @@ describe('Graph edge: reading a generated tenant for the readiness report', func
     assert.ok(requests <= pages + 3 && requests < 1000, `${requests} requests, ${pages} pages`);
   });
 
+  it('over 999 cloud-managed groups: every page of the filter, each with its ConsistencyLevel', async () => {
+    const r = await admin(ft, 'POST', '/_fake/reset', {
+      generate: { groups: 2500, users: 50, cloudManagedShare: 0.5 },
+    });
+    assert.equal(r.status, 200);
+    const expected = [...ft.tenant.groups.values()].filter((g) => g.isCloudManaged).map((g) => g.id);
+    assert.ok(expected.length > 999, `${expected.length} cloud-managed`);
+    assert.deepEqual((await inventory(true).cloudManagedIds()).sort(), expected.sort());
+    const pages = (await graphRequests()).filter((e) => e.path === '/v1.0/groups');
+    assert.equal(pages.length, Math.ceil(expected.length / 999));
+    assert.ok(pages.every((e) => e.status === 200));
+  });
+
   it('the one-call-per-fact baseline reads the same, with at least 10 times the requests', async () => {
     await generate(300);
     const batched = inventory(true);

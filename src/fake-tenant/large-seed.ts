@@ -25,6 +25,8 @@ export interface LargeSeedOptions {
   extensionAttributeShare?: number;
   /** Share of synced groups with a provisioning error, 0..1 (default 0). */
   provisioningErrorShare?: number;
+  /** Share of synced groups rolled back and waiting for the next sync cycle, 0..1 (default 0). */
+  rollbackPendingShare?: number;
   /** Of `groups`, how many are cloud-only (never synced; some hold synced groups) (default 0). */
   cloudOnlyGroups?: number;
 }
@@ -45,6 +47,7 @@ export function readinessMix(groups: number): LargeSeedOptions {
     mailEnabledShare: 0.05,
     extensionAttributeShare: 0.1,
     provisioningErrorShare: 0.01,
+    rollbackPendingShare: 0.005,
     cloudOnlyGroups: Math.round(groups / 50),
   };
 }
@@ -152,7 +155,7 @@ export function largeSeed(options: LargeSeedOptions = {}): Seed {
   return seed;
 }
 
-/** Mail-enabled kinds, extension attributes and provisioning errors on some synced groups. */
+/** Mail-enabled kinds, extension attributes, pending rollbacks and provisioning errors on some synced groups. */
 function addVariety(groups: SeedGroup[], options: LargeSeedOptions, rnd: () => number): void {
   for (const g of groups) {
     if (rnd() < (options.mailEnabledShare ?? 0)) {
@@ -161,6 +164,7 @@ function addVariety(groups: SeedGroup[], options: LargeSeedOptions, rnd: () => n
     }
     if (rnd() < (options.extensionAttributeShare ?? 0) && g.ad)
       g.ad.extensionAttributes = { [`extensionAttribute${1 + Math.floor(rnd() * 15)}`]: `value-${g.id.slice(-4)}` };
+    if (rnd() < (options.rollbackPendingShare ?? 0) && !g.isCloudManaged) g.rollbackPending = true;
     if (rnd() < (options.provisioningErrorShare ?? 0))
       g.provisioningErrors = [
         {

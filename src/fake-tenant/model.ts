@@ -87,6 +87,11 @@ export interface SeedGroup {
   mail?: string | null;
   createdDateTime?: string;
   isAssignableToRole?: boolean;
+  /**
+   * Rolled back to AD (isCloudManaged false) and not yet taken over by a sync cycle:
+   * onPremisesSyncEnabled stays null until the next one. Only meaningful with `ad`.
+   */
+  rollbackPending?: boolean;
   /** Errors the sync client met writing this group (Graph's onPremisesProvisioningErrors). */
   provisioningErrors?: ProvisioningError[];
 }

@@ -73,7 +73,7 @@ export class Tenant {
         isAssignableToRole: g.isAssignableToRole ?? null,
         members: [...g.members],
         // Entra's attribute table: synced = true; after a switch = null; cloud-native = null.
-        onPremisesSyncEnabled: synced ? (cloudManaged ? null : true) : null,
+        onPremisesSyncEnabled: synced ? (cloudManaged || g.rollbackPending ? null : true) : null,
         onPremisesLastSyncDateTime: synced ? start : null,
         onPremisesSecurityIdentifier: g.ad?.securityIdentifier ?? null,
         onPremisesSamAccountName: g.ad?.samAccountName ?? null,

@@ -77,6 +77,8 @@ describe('Graph edge: reading a generated tenant for the readiness report', func
     assert.ok(all.some((g) => !g.fromAd && g.childGroupIds.some((c) => groups.get(c)?.fromAd)));
     const expectedCloud = [...ft.tenant.groups.values()].filter((g) => g.isCloudManaged).map((g) => g.id);
     assert.deepEqual(cloud.sort(), expectedCloud.sort());
+    const pending = all.filter((g) => g.fromAd && g.onPremisesSyncEnabled === null && !cloud.includes(g.id));
+    assert.ok(pending.length > 0, 'rolled back, waiting for a sync');
     // Every nesting edge between groups, exactly.
     for (const g of ft.tenant.groups.values()) {
       const kids = g.members.filter((m) => ft.tenant.groups.has(m)).sort();
@@ -95,6 +97,19 @@ describe('Graph edge: reading a generated tenant for the readiness report', func
     assert.equal(groups.size, ft.tenant.groups.size);
     assert.ok(pages <= bound, `${pages} pages, bound ${bound}`);
     assert.ok(requests <= pages + 3 && requests < 1000, `${requests} requests, ${pages} pages`);
+  });
+
+  it('over 999 cloud-managed groups: every page of the filter, each with its ConsistencyLevel', async () => {
+    const r = await admin(ft, 'POST', '/_fake/reset', {
+      generate: { groups: 2500, users: 50, cloudManagedShare: 0.5 },
+    });
+    assert.equal(r.status, 200);
+    const expected = [...ft.tenant.groups.values()].filter((g) => g.isCloudManaged).map((g) => g.id);
+    assert.ok(expected.length > 999, `${expected.length} cloud-managed`);
+    assert.deepEqual((await inventory(true).cloudManagedIds()).sort(), expected.sort());
+    const pages = (await graphRequests()).filter((e) => e.path === '/v1.0/groups');
+    assert.equal(pages.length, Math.ceil(expected.length / 999));
+    assert.ok(pages.every((e) => e.status === 200));
   });
 
   it('the one-call-per-fact baseline reads the same, with at least 10 times the requests', async () => {

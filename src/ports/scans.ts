@@ -33,6 +33,8 @@ export interface Scan {
   cancelledBy?: Person;
   /** Why it failed (words from views), when failed. */
   error?: string;
+  /** When the scan was last written (each hop writes it): a reading scan not written for long has lost its job. */
+  updatedAt?: string;
   /** When the progress card was last updated (it is updated at most every 2 s). */
   cardAt?: string;
   /** How often the scan went on after its process died or a hop failed (`resumedAt`: the last time). */

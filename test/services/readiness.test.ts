@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { ReceivedJob } from '../../src/ports/queue';
 import type { Scan } from '../../src/ports/scans';
-import { CARD_EVERY_MS, HOP_PAGES, MAX_HOP_TRIES } from '../../src/services/soa/readiness';
+import { CARD_EVERY_MS, HOP_PAGES, MAX_HOP_TRIES, STALLED_MS } from '../../src/services/soa/readiness';
 import { InMemoryInventory, type FakeInventoryGroup } from '../support/memory-inventory';
 import type { ManualClock } from '../support/manual-clock';
 import { anchor, G, people, requested, world, type World } from './fixture';
@@ -137,6 +137,26 @@ describe('services: the readiness scan', () => {
     await drive(w);
     const next = await w.service.startScan(people.adele, anchor);
     assert.equal(next.outcome, 'started');
+  });
+
+  it('a scan whose job was lost is queued again when someone asks, once it has not moved for long', async () => {
+    const w = scanWorld(tenant(150), 2);
+    const scan = await started(w);
+    await drive(w, { hops: 1 });
+    w.queue.clear();
+    // 5 minutes, or three visibility windows of a job when that is longer (6 minutes here).
+    const stall = Math.max(STALLED_MS, 3 * w.settings.worker.visibilityMs);
+    w.clock.advance(stall - 1);
+    assert.equal((await w.service.startScan(people.adele, anchor)).outcome, 'running');
+    assert.deepEqual(w.queue.waiting(), [], 'still fresh: its job is somewhere');
+    w.clock.advance(1);
+    assert.equal((await w.service.startScan(people.adele, anchor)).outcome, 'running');
+    assert.deepEqual(
+      w.queue.waiting().map((m) => m.job),
+      [{ kind: 'readiness', requestId: scan.id }],
+    );
+    await drive(w);
+    assert.equal((await stored(w, scan.id)).state, 'done');
   });
 
   it('approvers only: anyone else is told why, and nothing is stored or queued', async () => {

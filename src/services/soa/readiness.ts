@@ -20,6 +20,8 @@ export const HOP_MS = 3_000;
 export const CARD_EVERY_MS = 2_000;
 /** A hop that keeps failing (Graph down, a page that cannot be read) fails the scan after this many tries. */
 export const MAX_HOP_TRIES = 5;
+/** A reading scan not written for this long has lost its job (it is queued again when someone asks). */
+export const STALLED_MS = 5 * 60_000;
 /** Scans looked at for one still reading. */
 const RUNNING_LOOKBACK = 20;
 
@@ -66,7 +68,10 @@ export async function startScan(
   const me = await standing(ports, who);
   if (!me.canApprove) return { outcome: 'notApprover', ...(me.reason ? { reason: me.reason } : {}) };
   const running = firstReading(await scans.recent(RUNNING_LOOKBACK));
-  if (running) return { outcome: 'running', scan: running };
+  if (running) {
+    await requeueIfStalled(ports, running);
+    return { outcome: 'running', scan: running };
+  }
   if (prefix !== undefined && !(await ports.directory.app().findGroupsByPrefix(prefix, 1)).length)
     return { outcome: 'noMatch', prefix };
   const total = await inventory.countGroups();
@@ -107,6 +112,18 @@ export async function startScan(
 }
 
 /**
+ * A scan still reading whose hops stopped (its message lost with the storage it was in, a queue
+ * emptied by hand) gets its job again; a second job beside a live one is harmless (see readScan).
+ */
+async function requeueIfStalled(ports: ServicePorts, scan: Scan): Promise<void> {
+  const last = Date.parse(scan.updatedAt ?? scan.requestedAt);
+  const stall = Math.max(STALLED_MS, 3 * ports.settings.worker.visibilityMs);
+  if (ports.clock.now().getTime() - last < stall) return;
+  await ports.queue.enqueue({ kind: 'readiness', requestId: scan.id });
+  ports.logger.warn('readiness scan stalled, queued again', { scanId: scan.id, pagesRead: scan.pagesRead });
+}
+
+/**
  * Writes `change` over the stored scan, re-read on each try; `change` returns null when there is
  * nothing to write (then the scan as read is answered). Null when there is no scan.
  */
@@ -121,7 +138,12 @@ async function changeScan(
     if (!current) return null;
     const fields = change(current);
     if (!fields) return { scan: current, written: false };
-    const next: Scan = { ...current, ...fields, version: current.version + 1 };
+    const next: Scan = {
+      ...current,
+      ...fields,
+      version: current.version + 1,
+      updatedAt: ports.clock.now().toISOString(),
+    };
     try {
       await scans.update(next);
       return { scan: next, written: true };

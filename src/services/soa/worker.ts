@@ -9,7 +9,7 @@ import { execute } from './execution';
 import { expireJob } from './expiry';
 import { remind, sweep } from './follow-up';
 import { remindScheduled } from './schedule';
-import { readScan } from './readiness';
+import { readScan } from './readiness-hop';
 import { errorText, type Outcome, type ServicePorts } from './shared';
 import { pollTakeover } from './takeover';
 import { endTrial, remindTrial } from './trial';

@@ -259,14 +259,17 @@ describe('services: the readiness scan', () => {
     const v = scanWorld(tenant(10), 2);
     const doomed = await started(v);
     v.inventory.failPages = 100;
-    for (let n = 1; n <= MAX_HOP_TRIES; n++) {
+    for (let n = 1; n < MAX_HOP_TRIES; n++) {
       const r = await v.queue.receive(60_000);
       await assert.rejects(v.service.readScan(doomed.id, r!.dequeueCount));
       v.clock.advance(60_001);
     }
+    assert.equal((await stored(v, doomed.id)).state, 'reading');
     await drive(v);
     const failed = await stored(v, doomed.id);
     assert.equal(failed.state, 'failed');
+    assert.ok(failed.error && !/Service unavailable/.test(failed.error), 'in the words of the bot');
+    assert.match(cardText(v.notifier.cards.at(-1)!.card), /failed/);
     assert.deepEqual(v.queue.waiting(), []);
   });
 

@@ -3,6 +3,7 @@
  * stores the scan with the cursor after them; the last page classifies the groups and stores the
  * report. Every hop stores the cursor, so a scan whose process died goes on from there.
  */
+import { CodedError, isCoded } from '../../domain/errors';
 import { classify, mergeEntries } from '../../domain/readiness';
 import type { ScanGroup } from '../../domain/readiness-types';
 import { OPEN_STATES } from '../../domain/request';
@@ -32,10 +33,24 @@ async function openRequests(ports: ServicePorts): Promise<Map<string, string>> {
  * message handed out again (`dequeueCount` > 1: its worker died, or the hop failed) resumes.
  */
 export async function readScan(ports: ServicePorts, id: string, dequeueCount = 1): Promise<Outcome> {
-  const { inventory, clock } = { ...parts(ports), clock: ports.clock };
   const scan = await parts(ports).scans.get(id);
   if (!scan || scan.state !== 'reading') return 'done';
-  if (dequeueCount > MAX_HOP_TRIES) return failScan(ports, scan, 'the directory could not be read');
+  // A message handed out again after its worker died on the last try.
+  if (dequeueCount > MAX_HOP_TRIES)
+    return failScan(ports, scan, new CodedError('ServiceUnavailable', 'The directory could not be read.'));
+  try {
+    return await hop(ports, scan, dequeueCount);
+  } catch (e) {
+    // Left for the message to come back (a page read again from the stored cursor), until the last try.
+    if (dequeueCount < MAX_HOP_TRIES) throw e;
+    return failScan(ports, scan, e);
+  }
+}
+
+async function hop(ports: ServicePorts, scan: Scan, dequeueCount: number): Promise<Outcome> {
+  const { inventory } = parts(ports);
+  const { clock } = ports;
+  const id = scan.id;
   const started = clock.now().getTime();
   const groups = new Map<string, ScanGroup>(scan.groups.map((g) => [g.id, g]));
   let { cursor, pagesRead, cloudManagedIds, tenantSyncEnabled } = scan;
@@ -92,12 +107,18 @@ export async function readScan(ports: ServicePorts, id: string, dequeueCount = 1
   return 'done';
 }
 
-async function failScan(ports: ServicePorts, scan: Scan, why: string): Promise<Outcome> {
+/** The scan stops for good: its card says why, in the words of the failure (presenter.explain). */
+async function failScan(ports: ServicePorts, scan: Scan, e: unknown): Promise<Outcome> {
   const now = ports.clock.now().toISOString();
+  const error = ports.presenter.explain(e);
   const r = await changeScan(ports, scan.id, (s) =>
-    s.state === 'reading' ? { state: 'failed', error: why, finishedAt: now } : null,
+    s.state === 'reading' ? { state: 'failed', error, finishedAt: now } : null,
   );
-  ports.logger.warn('readiness scan failed', { scanId: scan.id, pagesRead: scan.pagesRead });
+  ports.logger.warn('readiness scan failed', {
+    scanId: scan.id,
+    pagesRead: scan.pagesRead,
+    code: isCoded(e) ? e.code : 'unexpected',
+  });
   if (r?.written) await showCard(ports, r.scan);
   return 'done';
 }

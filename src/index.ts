@@ -14,8 +14,10 @@ import { pinoLogger } from './infra/logging';
 import { StorageWorkQueue } from './infra/queue/storage-queue';
 import { SqliteWorkQueue } from './infra/queue/sqlite-queue';
 import { BlobBoardStore } from './infra/storage/blob-boards';
+import { BlobScanStore } from './infra/storage/blob-scans';
 import { BlobRequestStore } from './infra/storage/blob-store';
 import { SqliteBoardStore } from './infra/storage/sqlite-boards';
+import { SqliteScanStore } from './infra/storage/sqlite-scans';
 import { SqliteRequestStore } from './infra/storage/sqlite-store';
 import { storageGuarded } from './infra/storage/unavailable';
 import { BotTokenServiceSource } from './infra/tokens/bot-token-service';
@@ -24,6 +26,7 @@ import type { BoardStore } from './ports/boards';
 import { systemClock, type Clock } from './ports/clock';
 import type { Logger } from './ports/logger';
 import type { WorkQueue } from './ports/queue';
+import type { ScanStore } from './ports/scans';
 import type { RequestStore } from './ports/store';
 import type { UserTokenSource } from './ports/tokens';
 import { exportLinks } from './server/export-links';
@@ -50,7 +53,7 @@ export async function startBot(
     });
   const clock = options.clock ?? systemClock;
 
-  const { store, queue, boardStore } = openStorage(config);
+  const { store, queue, boardStore, scans } = openStorage(config);
 
   const { adapter, tokens, userTokenClient } = connectBotFramework(config, logger);
 
@@ -69,6 +72,8 @@ export async function startBot(
     onChange: (req) => boards.refreshFor(req),
     directory,
     store,
+    scans,
+    inventory: directory.inventory(),
     queue,
     notifier,
     presenter,
@@ -89,7 +94,7 @@ export async function startBot(
       ...(config.changeWindows ? { windows: config.changeWindows } : {}),
     },
   });
-  const exports = exportLinks({ settings: config.exports, store, clock, logger });
+  const exports = exportLinks({ settings: config.exports, store, scans, clock, logger });
 
   const app = createBot({
     adapter,
@@ -132,6 +137,7 @@ export async function startBot(
 
   const resumed = await service.resume();
   if (resumed) logger.info('resumed unfinished requests', { count: resumed });
+  await service.resumeScans();
   service.startWorker();
   const sweep = archiveSweep(store, clock, config.archiveAfterMs, options.archiveIntervalMs ?? 3_600_000, logger);
   return {
@@ -144,27 +150,36 @@ export async function startBot(
       await store.close();
       await queue.close();
       await boardStore.close();
+      await scans.close();
     },
   };
 }
 
-function openStorage(config: Config): { store: RequestStore; queue: WorkQueue; boardStore: BoardStore } {
+function openStorage(config: Config): {
+  store: RequestStore;
+  queue: WorkQueue;
+  boardStore: BoardStore;
+  scans: ScanStore;
+} {
   const opened =
     config.storage.kind === 'blob'
       ? {
           boardStore: new BlobBoardStore(config.storage.connectionString, config.storage.container),
           store: new BlobRequestStore(config.storage.connectionString, config.storage.container),
           queue: new StorageWorkQueue(config.storage.connectionString, config.storage.queue),
+          scans: new BlobScanStore(config.storage.connectionString, config.storage.container),
         }
       : {
           store: new SqliteRequestStore(config.storeFile),
           queue: new SqliteWorkQueue(config.storeFile),
           boardStore: new SqliteBoardStore(config.storeFile),
+          scans: new SqliteScanStore(config.storeFile),
         };
   return {
     store: storageGuarded<RequestStore>(opened.store, 'request store'),
     queue: storageGuarded<WorkQueue>(opened.queue, 'work queue'),
     boardStore: storageGuarded<BoardStore>(opened.boardStore, 'board store'),
+    scans: storageGuarded<ScanStore>(opened.scans, 'scan store'),
   };
 }
 

@@ -23,6 +23,8 @@ export interface BotDeps {
   exports: {
     count(range: { from: string; to: string }): Promise<number>;
     link(range: { from: string; to: string }, by: Person): string;
+    /** The full list of a finished readiness report. */
+    scanLink(scanId: string, by: Person): string;
     /** How long a link lives. */
     minutes: number;
   };

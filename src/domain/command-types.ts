@@ -21,6 +21,8 @@ export type Command =
   | { kind: 'export'; from: string; to: string }
   /** Undo what a move plan switched (a new request, top-down). */
   | { kind: 'rollbackPlan'; requestId: string; clauses?: Clauses }
+  /** The tenant readiness report (approvers only): every synced group, or those whose name starts with `prefix`. */
+  | { kind: 'readiness'; prefix?: string }
   | { kind: 'pending' }
   | { kind: 'board' }
   | { kind: 'help' }

@@ -6,13 +6,14 @@ import { hasClauses, splitClauses } from './command-clauses';
 import { isRequestId } from './command-ids';
 import { groupCommand, planCommand } from './command-patterns';
 import { parseExport } from './command-export';
+import { parseReadiness } from './command-readiness';
 import { suggest } from './command-suggest';
 import { normalise } from './command-text';
 import { MAX_COMMAND_LENGTH, MAX_NAME_LENGTH, type Command, type ParseResult } from './command-types';
 
 export type { Clauses, Command, ParsedTargets, ParseResult, SoaAction, Target } from './command-types';
 export { MAX_NAME_LENGTH } from './command-types';
-export { isObjectId, isRequestId } from './command-ids';
+export { isObjectId, isRequestId, isScanId } from './command-ids';
 export { parseExport } from './command-export';
 
 export function parseCommand(input: string): ParseResult {
@@ -26,7 +27,9 @@ export function parseCommand(input: string): ParseResult {
         ? [c.target.name]
         : c.kind === 'plan'
           ? [c.scope.kind === 'tree' ? c.scope.root.name : c.scope.prefix]
-          : [];
+          : c.kind === 'readiness' && c.prefix
+            ? [c.prefix]
+            : [];
   const long = names.find((n) => n.length > MAX_NAME_LENGTH);
   if (long)
     return {
@@ -95,6 +98,8 @@ function parseBody(text: string): ParseResult {
   const exp = parseExport(text);
   if (exp) return { command: exp };
   if (/^export\b/i.test(text)) return { command: { kind: 'unknown', text, suggestion: 'export last 30 days' } };
+  const readiness = parseReadiness(text);
+  if (readiness) return { command: readiness };
   const undoPlan = /^(?:rollback|roll\s+back|undo)\s+(R-[0-9A-Z]{6})$/i.exec(text);
   if (undoPlan) return { command: { kind: 'rollbackPlan', requestId: undoPlan[1]!.toUpperCase() } };
   const plan = planCommand(text);

@@ -19,6 +19,37 @@ export interface LargeSeedOptions {
   cloudManagedShare?: number;
   /** PRNG seed so a benchmark sees the same tenant every run (default 42). */
   randomSeed?: number;
+  /** Share of synced groups that are mail-enabled (security or distribution), 0..1 (default 0). */
+  mailEnabledShare?: number;
+  /** Share of synced groups with an extension attribute set, 0..1 (default 0). */
+  extensionAttributeShare?: number;
+  /** Share of synced groups with a provisioning error, 0..1 (default 0). */
+  provisioningErrorShare?: number;
+  /** Share of synced groups rolled back and waiting for the next sync cycle, 0..1 (default 0). */
+  rollbackPendingShare?: number;
+  /** Of `groups`, how many are cloud-only (never synced; some hold synced groups) (default 0). */
+  cloudOnlyGroups?: number;
+}
+
+/**
+ * The mix the readiness report is measured on: every kind of group it tells apart, in
+ * proportions a hybrid tenant might have.
+ */
+export function readinessMix(groups: number): LargeSeedOptions {
+  return {
+    groups,
+    users: 500,
+    depth: 6,
+    breadth: 4,
+    cycles: Math.max(5, Math.round(groups / 1000)),
+    sharedChildren: Math.max(20, Math.round(groups / 100)),
+    cloudManagedShare: 0.1,
+    mailEnabledShare: 0.05,
+    extensionAttributeShare: 0.1,
+    provisioningErrorShare: 0.01,
+    rollbackPendingShare: 0.005,
+    cloudOnlyGroups: Math.round(groups / 50),
+  };
 }
 
 /** A small deterministic generator (xorshift32): the same seed gives the same tenant, or the same run. */
@@ -44,7 +75,8 @@ function hexId(prefix: string, n: number): string {
  * shared by several parents, a "FIN-" wave prefix and some groups already cloud-managed.
  */
 export function largeSeed(options: LargeSeedOptions = {}): Seed {
-  const total = options.groups ?? 3000;
+  const cloudOnly = Math.max(0, Math.min(options.cloudOnlyGroups ?? 0, (options.groups ?? 3000) - 1));
+  const total = (options.groups ?? 3000) - cloudOnly;
   const userCount = options.users ?? 500;
   const depth = Math.max(1, options.depth ?? 6);
   const breadth = Math.max(1, options.breadth ?? 4);
@@ -117,6 +149,47 @@ export function largeSeed(options: LargeSeedOptions = {}): Seed {
     if (!g.members.includes(grandparent.id)) g.members.push(grandparent.id);
   }
   for (const g of groups) if (g.ad) g.ad.members = [...g.members];
-  seed.groups.push(...groups);
+  // Variety on a stream of its own, so the trees above stay those of the same random seed.
+  addVariety(groups, options, prng((options.randomSeed ?? 42) + 1));
+  seed.groups.push(...groups, ...cloudOnlyGroups(cloudOnly, groups, userIds, prng((options.randomSeed ?? 42) + 2)));
   return seed;
+}
+
+/** Mail-enabled kinds, extension attributes, pending rollbacks and provisioning errors on some synced groups. */
+function addVariety(groups: SeedGroup[], options: LargeSeedOptions, rnd: () => number): void {
+  for (const g of groups) {
+    if (rnd() < (options.mailEnabledShare ?? 0)) {
+      g.kind = rnd() < 0.5 ? 'mailEnabledSecurity' : 'distribution';
+      g.mailNickname = g.displayName.replace(/[^A-Za-z0-9]/g, '');
+    }
+    if (rnd() < (options.extensionAttributeShare ?? 0) && g.ad)
+      g.ad.extensionAttributes = { [`extensionAttribute${1 + Math.floor(rnd() * 15)}`]: `value-${g.id.slice(-4)}` };
+    if (rnd() < (options.rollbackPendingShare ?? 0) && !g.isCloudManaged) g.rollbackPending = true;
+    if (rnd() < (options.provisioningErrorShare ?? 0))
+      g.provisioningErrors = [
+        {
+          category: 'PropertyConflict',
+          occurredDateTime: '2026-01-05T08:00:00Z',
+          propertyCausingError: 'ProxyAddresses',
+          value: `SMTP:${g.displayName.replace(/[^A-Za-z0-9]/g, '')}@contoso.com`,
+        },
+      ];
+  }
+}
+
+/** Cloud-only groups (security and Microsoft 365); some of the security ones hold synced groups. */
+function cloudOnlyGroups(n: number, synced: SeedGroup[], userIds: string[], rnd: () => number): SeedGroup[] {
+  const out: SeedGroup[] = [];
+  for (let i = 0; i < n; i++) {
+    const unified = i % 3 === 2;
+    const members = userIds.length ? [userIds[Math.floor(rnd() * userIds.length)]!] : [];
+    if (!unified && synced.length && rnd() < 0.5) members.push(synced[Math.floor(rnd() * synced.length)]!.id);
+    out.push({
+      id: hexId('d4000000', i + 1),
+      displayName: `${unified ? 'Team' : 'Cloud'}-${i + 1}`,
+      kind: unified ? 'unified' : 'security',
+      members,
+    });
+  }
+  return out;
 }

@@ -87,6 +87,21 @@ export interface SeedGroup {
   mail?: string | null;
   createdDateTime?: string;
   isAssignableToRole?: boolean;
+  /**
+   * Rolled back to AD (isCloudManaged false) and not yet taken over by a sync cycle:
+   * onPremisesSyncEnabled stays null until the next one. Only meaningful with `ad`.
+   */
+  rollbackPending?: boolean;
+  /** Errors the sync client met writing this group (Graph's onPremisesProvisioningErrors). */
+  provisioningErrors?: ProvisioningError[];
+}
+
+/** One onPremisesProvisioningError of a synced object, as Graph lists it. */
+export interface ProvisioningError {
+  category: string;
+  occurredDateTime: string;
+  propertyCausingError: string;
+  value: string;
 }
 
 export interface Policy {
@@ -132,6 +147,13 @@ export interface Settings {
    * group to the provisioning log; Connect Sync records it only as event 6956 on its server.
    */
   syncClient: 'cloudSync' | 'connectSync';
+  /**
+   * GET /groups/delta page size. Microsoft does not document it (and $top is not supported
+   * there); Microsoft's answers on Q&A name 200 objects and 500 directory links per page.
+   */
+  deltaPageGroups: number;
+  /** Member links (members@delta items) per delta page; a group with more continues on the next page. */
+  deltaPageLinks: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -145,6 +167,8 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   accessTokenLifetimeSeconds: 3600,
   syncClient: 'cloudSync',
+  deltaPageGroups: 200,
+  deltaPageLinks: 500,
 };
 
 export const DEFAULT_POLICY: Policy = {
@@ -184,6 +208,7 @@ export interface Group {
   isCloudManaged: boolean;
   /** Owner object ids (GET /groups/{id}/owners); none when absent. */
   owners?: string[];
+  onPremisesProvisioningErrors?: ProvisioningError[];
   /** Present when the group came from AD: the on-premises object the sync client reads. */
   ad: AdGroup | null;
 }

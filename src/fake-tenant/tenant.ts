@@ -26,6 +26,8 @@ export class Tenant {
   readonly syncHistory: SyncCycleResult[] = [];
   /** Provisioning log entries (GET /auditLogs/provisioning): skipped AD-side edits of cloud-managed groups. */
   readonly provisioningLog: Array<Record<string, unknown>> = [];
+  /** Groups deleted since the tenant was seeded, with when (epoch ms): group delta's `@removed`. */
+  readonly removedGroups: Array<{ id: string; at: number }> = [];
   readonly policy: Policy;
 
   constructor(
@@ -71,7 +73,7 @@ export class Tenant {
         isAssignableToRole: g.isAssignableToRole ?? null,
         members: [...g.members],
         // Entra's attribute table: synced = true; after a switch = null; cloud-native = null.
-        onPremisesSyncEnabled: synced ? (cloudManaged ? null : true) : null,
+        onPremisesSyncEnabled: synced ? (cloudManaged || g.rollbackPending ? null : true) : null,
         onPremisesLastSyncDateTime: synced ? start : null,
         onPremisesSecurityIdentifier: g.ad?.securityIdentifier ?? null,
         onPremisesSamAccountName: g.ad?.samAccountName ?? null,
@@ -80,6 +82,9 @@ export class Tenant {
         onPremisesExtensionAttributes: synced ? { ...g.ad!.extensionAttributes } : null,
         isCloudManaged: cloudManaged,
         ...(g.owners ? { owners: [...g.owners] } : {}),
+        ...(g.provisioningErrors?.length
+          ? { onPremisesProvisioningErrors: g.provisioningErrors.map((e) => ({ ...e })) }
+          : {}),
         ad: g.ad
           ? {
               ...g.ad,
@@ -91,6 +96,17 @@ export class Tenant {
           : null,
       });
     }
+  }
+
+  /** Deletes a group (and its memberships), remembered for group delta's `@removed`. */
+  deleteGroup(id: string): boolean {
+    if (!this.groups.delete(id)) return false;
+    this.removedGroups.push({ id, at: this.clock() });
+    for (const g of this.groups.values()) {
+      g.members = g.members.filter((m) => m !== id);
+      if (g.ad) g.ad.members = g.ad.members.filter((m) => m !== id);
+    }
+    return true;
   }
 
   now(): number {

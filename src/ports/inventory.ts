@@ -7,7 +7,9 @@ import type { GroupKind } from '../domain/group-facts';
 
 /**
  * One group as a page lists it. Graph may list a group again on a later page with more of its
- * members and nothing else: on such a repeat only `id` and `childGroupIds` are set.
+ * members: merge a repeat by adding its `childGroupIds`. Graph's delta sends the same
+ * properties again on a repeat (and GraphInventory passes them on); a reader may also give
+ * only `id` and `childGroupIds`.
  */
 export interface InventoryEntry {
   id: string;

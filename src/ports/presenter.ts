@@ -3,6 +3,7 @@ import type { SoaAction } from '../domain/command';
 import type { GpadGroup } from '../domain/gpad';
 import type { Approval, Person, Plan, SoaRequest } from '../domain/request';
 import type { Outgoing } from './notifier';
+import type { Scan } from './scans';
 
 /**
  * A sentence the use cases need (a click's answer, a refusal, a thread notice, a reason kept on
@@ -98,4 +99,6 @@ export interface Presenter {
   watchLine(req: SoaRequest, seen: WatchSeen): Outgoing;
   /** After a move still needed in AD: the Group Provisioning to AD checklist of the switched groups. */
   gpadChecklist(req: SoaRequest, groups: GpadGroup[]): Outgoing;
+  /** A readiness scan's card for its state: reading → progress (Cancel); done → summary (Export); cancelled; failed. */
+  readinessCard(scan: Scan): Record<string, unknown>;
 }

@@ -6,8 +6,18 @@
 /** `watch`: after a move, looks at the next sync cycles (still cloud-managed? AD edits skipped?). */
 /** `scheduleReminder`: an hour before a scheduled switch, a reminder to its approvers. */
 /** `trialReminder`, `trialEnd`: a day and an hour before a trial's end, and its end (the rollback). */
+/** `readiness`: one hop of a readiness scan (`requestId` carries the scan id, S-…). */
 export type JobKind =
-  'execute' | 'audit' | 'takeover' | 'remind' | 'expire' | 'watch' | 'scheduleReminder' | 'trialReminder' | 'trialEnd';
+  | 'execute'
+  | 'audit'
+  | 'takeover'
+  | 'remind'
+  | 'expire'
+  | 'watch'
+  | 'scheduleReminder'
+  | 'trialReminder'
+  | 'trialEnd'
+  | 'readiness';
 
 export interface Job {
   kind: JobKind;

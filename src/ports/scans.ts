@@ -25,12 +25,20 @@ export interface Scan {
   /** Where the next page is read from; null before the first page is read and after the last. */
   cursor: string | null;
   pagesRead: number;
+  /** When the scan last went on after the bot restarted (its card says so); unset if it never had to. */
+  resumedAt?: string;
   /** Set when done. */
   result?: ReadinessResult;
   finishedAt?: string;
   cancelledBy?: Person;
   /** Why it failed (words from views), when failed. */
   error?: string;
+  /** When the scan was last written (each hop writes it): a reading scan not written for long has lost its job. */
+  updatedAt?: string;
+  /** When the progress card was last updated (it is updated at most every 2 s). */
+  cardAt?: string;
+  /** How often the scan went on after its process died or a hop failed (`resumedAt`: the last time). */
+  resumes?: number;
 }
 
 export interface ScanStore {
@@ -41,4 +49,5 @@ export interface ScanStore {
   update(next: Scan): Promise<void>;
   /** The newest scans first, at most `limit`. */
   recent(limit: number): Promise<Scan[]>;
+  close(): Promise<void>;
 }

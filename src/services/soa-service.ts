@@ -9,6 +9,7 @@ import type { SoaAction, Target } from '../domain/command';
 import type { ConversationAnchor, Person, SoaRequest } from '../domain/request';
 import type { TrialCheck } from '../domain/trial';
 import type { GroupMatch } from '../ports/directory';
+import type { Scan } from '../ports/scans';
 import * as audit from './soa/audit';
 import type { ChangeControl } from './soa/change-control';
 import type { Decision } from './soa/click-gate';
@@ -18,6 +19,7 @@ import * as expiry from './soa/expiry';
 import * as followUp from './soa/follow-up';
 import * as plans from './soa/plans';
 import * as queries from './soa/queries';
+import * as readiness from './soa/readiness';
 import * as requests from './soa/requests';
 import * as schedules from './soa/schedule';
 import * as signIns from './soa/sign-in-wait';
@@ -34,6 +36,7 @@ export type { PlanSpec } from './soa/plans';
 export type { Resolution } from './soa/queries';
 export type { ServicePorts, ServiceSettings } from './soa/shared';
 export type { ScheduleReading } from './soa/schedule';
+export type { ScanCancel, ScanStart } from './soa/readiness';
 
 type Done = Promise<'done' | 'retry'>;
 
@@ -177,6 +180,30 @@ export class SoaService {
   }
   dropSignIn(id: string, who: Person): Promise<void> {
     return signIns.dropSignIn(this.ports, id, who);
+  }
+
+  // ------------------------------------------------------------------ the readiness report (readiness)
+
+  /** Approvers only; one reading scan at a time. The caller posts the card, then `attachScanCard`. */
+  startScan(who: Person, anchor: ConversationAnchor, prefix?: string): Promise<readiness.ScanStart> {
+    return readiness.startScan(this.ports, who, anchor, prefix);
+  }
+  attachScanCard(id: string, cardActivityId: string): Promise<void> {
+    return readiness.attachScanCard(this.ports, id, cardActivityId);
+  }
+  cancelScan(id: string, who: Person): Promise<readiness.ScanCancel> {
+    return readiness.cancelScan(this.ports, id, who);
+  }
+  getScan(id: string): Promise<Scan | null> {
+    return readiness.getScan(this.ports, id);
+  }
+  /** One hop of a scan (the job `readiness`); `dequeueCount` > 1 means it resumed. */
+  readScan(id: string, dequeueCount = 1): Promise<Outcome> {
+    return readiness.readScan(this.ports, id, dequeueCount);
+  }
+  /** On start: scans still reading go on from their stored cursor. */
+  resumeScans(): Promise<number> {
+    return readiness.resumeScans(this.ports);
   }
 
   // ------------------------------------------------------------------ background jobs, each callable alone

@@ -29,6 +29,27 @@ export const EXPORT = {
     'Open a one-to-one chat with me and type `export` there.',
 };
 
+/** The readiness report's full list: the answers to **Export the full list** on its card. */
+export const READINESS_EXPORT = {
+  approversOnly: (reason?: string) => `Only approvers can export the readiness list. ${reason ?? ''}`.trim(),
+  sentPrivately: 'I sent you the link to the full list privately, in your one-to-one chat with me.',
+  notSentPrivately:
+    'I could not send you the link privately, and I do not post it here where everyone can see it. ' +
+    'Open a one-to-one chat with me, then click **Export the full list** again.',
+};
+
+/** The form of a valid link's page: its button downloads (a POST with the link's fields). */
+function downloadForm(fields: { p: string; exp: string; sig: string }): string[] {
+  return [
+    '<p>This link was made for the approver who asked for it. It works once: the download uses it up, ' +
+      'and the download is logged under that approver&#39;s account.</p>',
+    '<form method="post" action="/api/exports">',
+    ...Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`),
+    '<button type="submit">Download the CSV</button>',
+    '</form>',
+  ];
+}
+
 /** What the download link answers. */
 export const DOWNLOAD = {
   expired: 'This export link has expired; ask the bot again.',
@@ -42,16 +63,18 @@ export const DOWNLOAD = {
   page: (range: Range, fields: { p: string; exp: string; sig: string }) =>
     htmlPage(
       'SOA Bot: export of requests',
+      [`<p>The requests created from ${escapeHtml(days(range))}, as a CSV file.</p>`, ...downloadForm(fields)].join(
+        '\n',
+      ),
+    ),
+  /** The page of a readiness list's link. */
+  scanPage: (scanId: string, fields: { p: string; exp: string; sig: string }) =>
+    htmlPage(
+      'SOA Bot: readiness list',
       [
-        `<p>The requests created from ${escapeHtml(days(range))}, as a CSV file.</p>`,
-        '<p>This link was made for the approver who asked for it. It works once: the download uses it up, ' +
-          'and the download is logged under that approver&#39;s account.</p>',
-        '<form method="post" action="/api/exports">',
-        ...Object.entries(fields).map(
-          ([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`,
-        ),
-        '<button type="submit">Download the CSV</button>',
-        '</form>',
+        `<p>Readiness report ${escapeHtml(scanId)}: every group with its class, reasons, depth and wave, ` +
+          'as a CSV file.</p>',
+        ...downloadForm(fields),
       ].join('\n'),
     ),
 };

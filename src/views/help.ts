@@ -40,9 +40,10 @@ export const HELP_COMMANDS: Array<{ usage: string; what: string }> = [
   },
   {
     usage: 'status',
-    what: `Your requests. "status ${G}" or "status ${R}": where one stands, with its timeline.`,
+    what:
+      `Your requests. "status ${G}" or "status ${R}": where one stands, with its timeline. ` +
+      '"pending": the requests waiting for your decision.',
   },
-  { usage: 'pending', what: 'Requests waiting for your decision.' },
   {
     usage: 'board',
     what: 'Post the tracking card of this channel or chat: every open request here, kept up to date.',
@@ -52,6 +53,13 @@ export const HELP_COMMANDS: Array<{ usage: string; what: string }> = [
     what:
       'Approvers only: the requests created in that range as CSV, behind a link that expires. ' +
       'Also "export" (the last 30 days), "export 2026-11-01 to 2026-11-30".',
+  },
+  {
+    usage: 'readiness',
+    what:
+      'Approvers only: the readiness report of every group synced from AD: ready, ready with warnings, blocked ' +
+      '(and why) or already in the cloud, the nesting depth and the bottom-up waves, with the full list as CSV. ' +
+      'For a slice: "readiness FIN-*" or "readiness groups starting with FIN-".',
   },
   {
     usage: `cancel ${R}`,
@@ -71,7 +79,7 @@ export function helpCard(policy: ApprovalPolicy): Card {
     'help',
     { commands: HELP_COMMANDS, approvers: `Who may approve: ${describeApprovers(policy)}.` },
     'I move Active Directory groups to cloud management and back, after an approval. Commands: move, rollback, ' +
-      'check, status, pending, board, export, cancel, sign in, sign out, help.',
+      'check, status, pending, board, export, cancel, sign in, sign out, help, readiness.',
   );
 }
 

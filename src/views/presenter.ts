@@ -18,6 +18,7 @@ import type { Card } from './labels';
 import { notice } from './notices';
 import { pickCard } from './pick-card';
 import { planCheckCard, planListing } from './plan-card';
+import { readinessCard } from './readiness';
 import { checkCard, requestCard } from './request-card';
 import { boardCard, movedBoardCard, statusCard } from './status';
 import { statusLine } from './status-line';
@@ -54,6 +55,7 @@ export class CardPresenter implements Presenter {
   readonly reasonCard = reasonCard;
   readonly reasonGivenCard = reasonGivenCard;
   readonly changeControlRefusal = changeControlRefusal;
+  readonly readinessCard = readinessCard;
 
   // The approval policy is named on the request card, the help card and the reminder.
   requestCard(req: SoaRequest): Card {

@@ -3,7 +3,17 @@ import * as ACData from 'adaptivecards-templating';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type CardName = 'request' | 'pick' | 'status' | 'help' | 'error' | 'board' | 'reason';
+export type CardName =
+  | 'request'
+  | 'pick'
+  | 'status'
+  | 'help'
+  | 'error'
+  | 'board'
+  | 'reason'
+  | 'readiness'
+  | 'readiness-progress'
+  | 'readiness-end';
 
 const cache = new Map<CardName, unknown>();
 

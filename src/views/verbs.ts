@@ -20,6 +20,9 @@ export const VERB = {
   /** A trial's reminder: keep the group in the cloud (no rollback), or roll it back now (approvers). */
   trialKeep: 'trialKeep',
   trialRollback: 'trialRollback',
+  /** The readiness report: cancel a running scan; export the full list of a finished one (approvers). */
+  cancelReadiness: 'cancelReadiness',
+  exportReadiness: 'exportReadiness',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLICKS } from '../../src/bot/clicks/table';
 import { cardsDir } from '../../src/views/templates';
+import { READINESS_VERB } from '../../src/views/readiness';
 import { VERB } from '../../src/views/verbs';
 
 /** The Action.Execute verbs the card templates spell out (a `${…}` verb is filled in by views/). */
@@ -29,6 +30,13 @@ describe('bot: card verbs', () => {
     for (const v of verbs) {
       assert.ok((Object.values(VERB) as string[]).includes(v), `${v} is not in VERB`);
       assert.equal(typeof CLICKS[v as keyof typeof CLICKS], 'function', `${v} has no click handler`);
+    }
+  });
+
+  it('the verbs views fill in (the readiness card) are VERB constants with a click handler', () => {
+    for (const v of Object.values(READINESS_VERB)) {
+      assert.ok((Object.values(VERB) as string[]).includes(v), `${v} is not in VERB`);
+      assert.equal(typeof CLICKS[v], 'function', `${v} has no click handler`);
     }
   });
 });

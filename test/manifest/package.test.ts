@@ -57,7 +57,7 @@ describe('Teams app package', () => {
       assert.deepEqual(manifest.bots[0].scopes, ['personal', 'team', 'groupChat']);
       assert.deepEqual(
         manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title),
-        ['move', 'rollback', 'check', 'status', 'pending', 'board', 'export', 'cancel', 'sign in', 'help'],
+        ['move', 'rollback', 'check', 'status', 'board', 'export', 'readiness', 'cancel', 'sign in', 'help'],
       );
       assert.ok(!JSON.stringify(manifest).includes('${{'), 'every placeholder resolved');
       assert.deepEqual(pngSize(entries.get('color.png')!), [192, 192]);

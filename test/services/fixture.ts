@@ -14,6 +14,8 @@ import { CardPresenter } from '../../src/views/presenter';
 import { FakeDirectory } from '../support/fake-directory';
 import { ManualClock } from '../support/manual-clock';
 import { InMemoryWorkQueue } from '../support/memory-queue';
+import { InMemoryInventory } from '../support/memory-inventory';
+import { InMemoryScanStore } from '../support/memory-scans';
 import { InMemoryRequestStore } from '../support/memory-store';
 import { RecordingNotifier } from '../support/recording-notifier';
 
@@ -53,14 +55,21 @@ export const SETTINGS: ServiceSettings = {
 
 export type World = ReturnType<typeof world>;
 
-/** A fresh service and its ports; `clock` defaults to a ManualClock (pass another to drive time otherwise). */
-export function world(opts: { settings?: Partial<ServiceSettings>; clock?: Clock } = {}) {
+/**
+ * A fresh service and its ports; `clock` defaults to a ManualClock (pass another to drive time
+ * otherwise); `inventory`: the tenant the readiness scans read (none by default).
+ */
+export function world(
+  opts: { settings?: Partial<ServiceSettings>; clock?: Clock; inventory?: InMemoryInventory } = {},
+) {
   const clock = opts.clock ?? new ManualClock();
   const settings = { ...SETTINGS, ...opts.settings };
   const store = new InMemoryRequestStore(() => clock.now());
   const queue = new InMemoryWorkQueue(clock);
   const directory = new FakeDirectory(clock);
   const notifier = new RecordingNotifier();
+  const scans = new InMemoryScanStore();
+  const inventory = opts.inventory ?? new InMemoryInventory([]);
   const logger = { info: sinon.spy(), warn: sinon.spy(), error: sinon.spy() } satisfies Logger;
   const onChange = sinon.spy(async (_req: SoaRequest) => {});
   let made = 0;
@@ -72,6 +81,8 @@ export function world(opts: { settings?: Partial<ServiceSettings>; clock?: Clock
   const service = new SoaService({
     directory,
     store,
+    scans,
+    inventory,
     queue,
     notifier,
     presenter: new CardPresenter(settings.policy),
@@ -89,7 +100,7 @@ export function world(opts: { settings?: Partial<ServiceSettings>; clock?: Clock
   directory.addGroup({ id: G.eu, displayName: 'Sales-EU', children: [G.dach] });
   directory.addGroup({ id: G.dach, displayName: 'Sales-DACH' });
   directory.addGroup({ id: G.us, displayName: 'Sales-US' });
-  return { service, store, queue, directory, notifier, logger, onChange, clock, settings };
+  return { service, store, scans, inventory, queue, directory, notifier, logger, onChange, clock, settings };
 }
 
 /** Alex asks to move (or roll back) a group; the request as stored. */

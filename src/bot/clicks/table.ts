@@ -14,6 +14,7 @@ import type { Bot } from '../deps';
 import { clickError, sendError } from '../failures';
 import { anchorFor } from '../turn';
 import { justify } from './justify';
+import { cancelReadiness, exportReadiness } from './readiness';
 import { anyone, byPerson, decision, type Answer, type ClickHandler, type PersonClick } from './guard';
 
 /** Every verb, and `*` for any other (a button of a card from an older version of the bot). */
@@ -63,6 +64,9 @@ export const CLICKS: { [V in Verb]: ClickHandler } & { '*': ClickHandler } = {
   check: byPerson((c) => groupClick(c, 'check')),
   // Refresh on the board card: its current content, for everyone.
   board: anyone(async (c) => (await c.bot.boards.card(anchorFor(c.ctx.activity))) as unknown as AdaptiveCard),
+  // The readiness card: Cancel while it reads, Export the full list once done (approvers only).
+  cancelReadiness,
+  exportReadiness,
   '*': anyone(async () => CLICK.unknownVerb),
 };
 

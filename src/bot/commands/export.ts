@@ -40,7 +40,7 @@ export async function exportRecord(t: MessageTurn, c: RouteCommands['export']): 
 }
 
 /** Only the person and the bot are in it; a conversation that does not say so is treated as shared. */
-function oneToOne(ctx: TurnContext): boolean {
+export function oneToOne(ctx: TurnContext): boolean {
   const c = ctx.activity.conversation;
   return c?.conversationType === 'personal' && c.isGroup !== true;
 }

@@ -7,6 +7,7 @@ import { signIn, signOut } from './account';
 import { exportRecord } from './export';
 import { help, invalid, unknown } from './help';
 import { plan, rollbackPlan } from './plans';
+import { readiness } from './readiness';
 import { cancel, check, move, rollback } from './requests';
 import { routeOf, type CommandHandler, type MessageTurn, type RouteCommands, type RouteKey } from './routes';
 import { board, pending, status } from './status';
@@ -22,6 +23,7 @@ const COMMANDS: { [K in RouteKey]: CommandHandler<K> } = {
   pending,
   board,
   export: exportRecord,
+  readiness,
   'sign in': signIn,
   'sign out': signOut,
   help,

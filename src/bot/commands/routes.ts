@@ -25,6 +25,8 @@ export interface RouteCommands {
   pending: Of<'pending'>;
   board: Of<'board'>;
   export: Of<'export'>;
+  /** `readiness`, `readiness groups starting with "FIN-"`. */
+  readiness: Of<'readiness'>;
   /** `sign in`, `who am I`. */
   'sign in': Of<'signin'>;
   'sign out': Of<'signout'>;
@@ -73,6 +75,8 @@ export function routeOf(c: Command): Route {
       return { key: 'board', command: c };
     case 'export':
       return { key: 'export', command: c };
+    case 'readiness':
+      return { key: 'readiness', command: c };
     case 'signin':
       return { key: 'sign in', command: c };
     case 'signout':

@@ -60,11 +60,7 @@ export function patchApp(ctx: AdminContext, input: AdminInput, rawId: string): H
 export function deleteGroup(ctx: AdminContext, _input: AdminInput, rawId: string): HttpReply {
   const tenant = ctx.tenant();
   const id = decodeURIComponent(rawId);
-  if (!tenant.groups.delete(id)) return adminError(404, `No group with id '${id}'.`);
-  for (const g of tenant.groups.values()) {
-    g.members = g.members.filter((m) => m !== id);
-    if (g.ad) g.ad.members = g.ad.members.filter((m) => m !== id);
-  }
+  if (!tenant.deleteGroup(id)) return adminError(404, `No group with id '${id}'.`);
   return noContent();
 }
 

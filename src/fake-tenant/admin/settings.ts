@@ -11,6 +11,8 @@ const KNOWN = [
   'auditActivityNames',
   'accessTokenLifetimeSeconds',
   'syncClient',
+  'deltaPageGroups',
+  'deltaPageLinks',
 ];
 
 export function putSettings(ctx: AdminContext, input: AdminInput): HttpReply {
@@ -31,6 +33,11 @@ function applySettings(settings: Settings, input: Record<string, unknown>): stri
   nonNegative('latencyMs', 60_000);
   nonNegative('auditDelayMs', 3_600_000);
   nonNegative('syncIntervalMs', 86_400_000);
+  for (const k of ['deltaPageGroups', 'deltaPageLinks'] as const) {
+    const v = input[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 5000))
+      problems.push(`'${k}' must be a whole number between 1 and 5000.`);
+  }
   if (input.soaPatchStatus !== undefined && input.soaPatchStatus !== 200 && input.soaPatchStatus !== 204)
     problems.push("'soaPatchStatus' must be 200 or 204.");
   if (input.syncClient !== undefined && input.syncClient !== 'cloudSync' && input.syncClient !== 'connectSync')

@@ -1,10 +1,12 @@
 /** /groups: the collection ($filter, $search, $orderby, $count), one group, and its sub-resources. */
 import type { HttpReply } from '../http';
 import type { Group } from '../model';
+import type { Node } from '../odata/ast';
 import type { FilterSpec } from '../odata/check';
 import { evaluate } from '../odata/evaluate';
 import { findGroup, groupRelation } from './directory-objects';
 import { fail } from './errors';
+import { groupDelta } from './group-delta';
 import { addMemberRef } from './group-members';
 import { patchGroup } from './group-update';
 import { GROUP_READ, requirePermission } from './permissions';
@@ -53,8 +55,15 @@ export async function groups(call: Call, rest: string[]): Promise<HttpReply> {
     if (m !== 'GET') throw fail.methodNotAllowed();
     requirePermission(p, GROUP_READ, GROUP_READ);
     if (!isEventual(req)) throw fail.requestBadRequest('$count is not currently supported.');
-    const filtered = filterGroups(req, [...tenant.groups.values()]);
+    // The $count segment with ConsistencyLevel is itself an advanced query (no $count=true needed).
+    const filtered = filterGroups(req, [...tenant.groups.values()], true);
     return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8' }, body: String(filtered.length) };
+  }
+  // `/delta` is the short name of `/microsoft.graph.delta` (delta-query overview).
+  if ((rest[0] === 'delta' || rest[0] === 'microsoft.graph.delta') && rest.length === 1) {
+    if (m !== 'GET') throw fail.methodNotAllowed();
+    requirePermission(p, GROUP_READ, GROUP_READ);
+    return groupDelta(call);
   }
   const id = rest[0]!;
   const sub = rest[1];
@@ -89,11 +98,22 @@ export async function groups(call: Call, rest: string[]): Promise<HttpReply> {
   throw fail.segment(sub);
 }
 
-function filterGroups(req: GraphRequest, groups: Group[]): Group[] {
+/** The id an `id eq '…'` comparison (alone or and-ed at the top) pins, or null. */
+function idOf(n: Node): string | null {
+  if (n.type === 'and') return idOf(n.left) ?? idOf(n.right);
+  if (n.type === 'cmp' && n.op === 'eq' && n.left.type === 'path' && n.left.path.join('/') === 'id')
+    return n.right.type === 'lit' && typeof n.right.value === 'string' ? n.right.value.toLowerCase() : null;
+  return null;
+}
+
+function filterGroups(req: GraphRequest, groups: Group[], advanced = isAdvanced(req)): Group[] {
   const filter = req.query.get('$filter');
   let list = groups;
   if (filter !== null) {
-    const tree = parseChecked(filter, GROUP_FILTER, isAdvanced(req));
+    const tree = parseChecked(filter, GROUP_FILTER, advanced);
+    // Only the group an `id eq` conjunct names can match: skip the scan of every group.
+    const id = idOf(tree);
+    if (id !== null) list = list.filter((g) => g.id.toLowerCase() === id);
     list = list.filter((g) =>
       evaluate(tree, { ...groupJson(g), onPremisesSyncBehavior: { isCloudManaged: g.isCloudManaged } }),
     );

@@ -103,7 +103,7 @@ export function groupJson(g: Group): Json {
     onPremisesSamAccountName: g.onPremisesSamAccountName,
     onPremisesSecurityIdentifier: g.onPremisesSecurityIdentifier,
     onPremisesSyncEnabled: g.onPremisesSyncEnabled,
-    onPremisesProvisioningErrors: [],
+    onPremisesProvisioningErrors: g.onPremisesProvisioningErrors ?? [],
     preferredDataLocation: null,
     preferredLanguage: null,
     proxyAddresses: g.proxyAddresses,

@@ -7,14 +7,17 @@ import { createHash } from 'node:crypto';
 import type { Person } from '../../domain/request';
 import type { Clock } from '../../ports/clock';
 import type { AppDirectory, DirectoryFactory, UserDirectory } from '../../ports/directory';
+import type { Inventory } from '../../ports/inventory';
 import type { UserTokenSource } from '../../ports/tokens';
 import { GraphAppDirectory } from './app-directory';
 import { assertionExpiry } from './assertion';
 import { appCredential, graphClient, oboGraphClient, type GraphEndpoint } from './client';
+import { GraphInventory } from './inventory';
 import { GraphUserDirectory } from './user-directory';
 
 export class GraphDirectoryFactory implements DirectoryFactory {
   private readonly appDirectory: GraphAppDirectory;
+  private readonly groupInventory: GraphInventory;
 
   constructor(
     private readonly endpoint: GraphEndpoint,
@@ -23,16 +26,18 @@ export class GraphDirectoryFactory implements DirectoryFactory {
     private readonly batching = true,
     tenantCacheMs = 0,
   ) {
-    this.appDirectory = new GraphAppDirectory(
-      graphClient(endpoint, appCredential(endpoint)),
-      clock,
-      batching,
-      tenantCacheMs,
-    );
+    const appClient = graphClient(endpoint, appCredential(endpoint));
+    this.appDirectory = new GraphAppDirectory(appClient, clock, batching, tenantCacheMs);
+    this.groupInventory = new GraphInventory(appClient, clock, batching);
   }
 
   app(): AppDirectory {
     return this.appDirectory;
+  }
+
+  /** Every group of the tenant, page by page, with the app identity (the readiness report). */
+  inventory(): Inventory {
+    return this.groupInventory;
   }
 
   /**

@@ -13,7 +13,9 @@ import type { DirectoryFactory } from '../../ports/directory';
 import type { Logger } from '../../ports/logger';
 import type { Notifier } from '../../ports/notifier';
 import type { Presenter } from '../../ports/presenter';
+import type { Inventory } from '../../ports/inventory';
 import type { WorkQueue } from '../../ports/queue';
+import type { ScanStore } from '../../ports/scans';
 import type { RequestStore } from '../../ports/store';
 
 export interface ServiceSettings {
@@ -40,6 +42,10 @@ export interface ServiceSettings {
 export interface ServicePorts {
   directory: DirectoryFactory;
   store: RequestStore;
+  /** Readiness scans; without it (or without `inventory`) `readiness` says it is not available. */
+  scans?: ScanStore;
+  /** Every group of the tenant, read with the bot's own identity, for the readiness report. */
+  inventory?: Inventory;
   queue: WorkQueue;
   notifier: Notifier;
   presenter: Presenter;

@@ -9,6 +9,7 @@ import { execute } from './execution';
 import { expireJob } from './expiry';
 import { remind, sweep } from './follow-up';
 import { remindScheduled } from './schedule';
+import { readScan } from './readiness-hop';
 import { errorText, type Outcome, type ServicePorts } from './shared';
 import { pollTakeover } from './takeover';
 import { endTrial, remindTrial } from './trial';
@@ -157,5 +158,7 @@ function runJob(ports: ServicePorts, job: Job, dequeueCount: number): Promise<Ou
       return remindTrial(ports, job.requestId);
     case 'trialEnd':
       return endTrial(ports, job.requestId);
+    case 'readiness':
+      return readScan(ports, job.requestId, dequeueCount);
   }
 }

@@ -27,6 +27,7 @@ export type ReadinessReason =
   // blockers
   | 'tenantSyncOff'
   | 'rollbackPending'
+  | 'noLongerSynced'
   | 'provisioningErrors'
   | 'openRequest';
 

@@ -83,6 +83,7 @@ export interface ClassifyInput {
 export const BLOCKERS: readonly ReadinessReason[] = [
   'tenantSyncOff',
   'rollbackPending',
+  'noLongerSynced',
   'provisioningErrors',
   'openRequest',
 ];
@@ -180,7 +181,10 @@ export function classify(input: ClassifyInput): ReadinessResult {
     if (!cloud[v]) {
       const has: Record<ReadinessReason, boolean> = {
         tenantSyncOff: tenantSyncEnabled === false,
-        rollbackPending: g.onPremisesSyncEnabled !== true,
+        // null: switched back and waiting for its sync (not cloud-managed); false: Entra's
+        // "no longer synced" (sync stopped for it), which no switch applies to.
+        rollbackPending: g.onPremisesSyncEnabled === null,
+        noLongerSynced: g.onPremisesSyncEnabled === false,
         provisioningErrors: g.provisioningErrors > 0,
         openRequest: openRequestId !== undefined,
         mailEnabled: g.kind === 'mailEnabledSecurity' || g.kind === 'distribution',

@@ -18,6 +18,7 @@ export const REASON_LABEL: Record<ReadinessReason, string> = {
   cycle: 'part of a nesting cycle',
   tenantSyncOff: 'the tenant does not sync from AD',
   rollbackPending: 'rolled back, waiting for the next sync',
+  noLongerSynced: 'no longer synced from AD (sync stopped for it)',
   provisioningErrors: 'provisioning errors',
   openRequest: 'an open request in the bot',
 };

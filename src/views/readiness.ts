@@ -4,6 +4,7 @@
  * cancelled, failed. Teams draws Chart.Donut and Chart.VerticalBar natively (card version 1.5,
  * as in Microsoft's chart examples); a client that cannot draws each chart's FactSet fallback.
  */
+import { BLOCKERS } from '../domain/readiness';
 import type { ReadinessResult, ReadinessRow } from '../domain/readiness-types';
 import type { Scan } from '../ports/scans';
 import type { Card } from './labels';
@@ -84,9 +85,7 @@ function blockedFirst(rows: ReadinessRow[]): string {
   if (!blocked.length) return '';
   const named = blocked.slice(0, NAMED_BLOCKED).map((r) => {
     const why = r.reasons
-      .filter(
-        (x) => x === 'tenantSyncOff' || x === 'rollbackPending' || x === 'provisioningErrors' || x === 'openRequest',
-      )
+      .filter((x) => BLOCKERS.includes(x))
       .map((x) =>
         x === 'openRequest' && r.openRequestId ? `${REASON_LABEL[x]}: ${r.openRequestId}` : REASON_LABEL[x],
       );

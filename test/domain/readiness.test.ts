@@ -174,6 +174,7 @@ describe('domain: readiness rules', () => {
     it('blocks on tenant sync off, a rollback waiting for its sync, provisioning errors and open requests', () => {
       const groups = [
         g('waiting', [], { onPremisesSyncEnabled: null }),
+        g('stopped', [], { onPremisesSyncEnabled: false }),
         g('errors', [], { provisioningErrors: 2 }),
         g('requested', [], { kind: 'distribution' }),
         g('fine'),
@@ -182,21 +183,23 @@ describe('domain: readiness rules', () => {
       const more = { cloudManaged: new Set(['cloud']), openRequests: new Map([['requested', 'R-ABC123']]) };
       const { result, row } = run(groups, more);
       assert.deepEqual(row('waiting').reasons, ['rollbackPending']);
+      assert.deepEqual(row('stopped').reasons, ['noLongerSynced']);
       assert.deepEqual(row('errors').reasons, ['provisioningErrors']);
       // A blocked group keeps its warnings, after its blockers.
       assert.deepEqual(row('requested').reasons, ['openRequest', 'mailEnabled']);
       assert.equal(row('requested').openRequestId, 'R-ABC123');
       assert.equal(row('requested').class, 'blocked');
       assert.equal(row('fine').class, 'ready');
-      assert.deepEqual(result.counts, { ready: 1, warnings: 0, blocked: 3, cloud: 1 });
+      assert.deepEqual(result.counts, { ready: 1, warnings: 0, blocked: 4, cloud: 1 });
 
       const off = run(groups, { ...more, tenantSyncEnabled: false });
       assert.deepEqual(off.row('fine').reasons, ['tenantSyncOff']);
       assert.deepEqual(off.row('requested').reasons, ['tenantSyncOff', 'openRequest', 'mailEnabled']);
       assert.equal(off.row('cloud').class, 'cloud');
       assert.deepEqual(off.result.blockers, [
-        { reason: 'tenantSyncOff', groups: 4 },
+        { reason: 'tenantSyncOff', groups: 5 },
         { reason: 'rollbackPending', groups: 1 },
+        { reason: 'noLongerSynced', groups: 1 },
         { reason: 'provisioningErrors', groups: 1 },
         { reason: 'openRequest', groups: 1 },
       ]);

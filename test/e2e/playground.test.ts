@@ -140,4 +140,21 @@ describe('end to end: the Agents Playground in headless Chromium', function () {
     await card('Roll back to AD: SOAGroup3', 'taken over by AD').first().waitFor();
     await pg.page.screenshot({ path: join(artifacts, '04-rollback-taken-over.png'), fullPage: true });
   });
+
+  it('group chat: readiness → the report card with its two charts, counts and the export button', async () => {
+    // An open request blocks its group in the report.
+    await chat('move SOAGroup3 to cloud');
+    await card('Move to cloud: SOAGroup3', 'waiting for approval').first().waitFor();
+    await chat('readiness');
+    const report = card('Readiness report', 'Export the full list');
+    await report.waitFor();
+    const text = await report.innerText();
+    assert.match(text, /\d+ ready · \d+ ready with warnings · 1 blocked · \d+ already cloud-managed/);
+    assert.match(text, /SOAGroup3 \(an open request in the bot: R-[0-9A-Z]{6}\)/);
+    // The Playground draws Adaptive Card charts: the bar chart's axis shows, and neither
+    // fallback table (a FactSet each) is rendered.
+    await report.getByText('Wave', { exact: true }).waitFor();
+    assert.equal(await report.locator('.ac-factset').count(), 0, 'the charts, not their fallbacks');
+    await shootCard(report, '07-readiness-card.png');
+  });
 });

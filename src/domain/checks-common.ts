@@ -100,3 +100,31 @@ export function syncVersionsRow(minimums: SyncMinimums): CheckRow {
       'installed versions).',
   };
 }
+
+/**
+ * The restore point read just before the switch (services/soa/restore-points.ts), as far as
+ * it can be foreseen: no row when it will be whole; a warning when the group has more direct
+ * members than it keeps (SNAPSHOT_MAX_MEMBERS); unknown when the members could not be counted.
+ */
+export function restorePointRow(f: GroupFacts, maxMembers: number): CheckRow | null {
+  const n = f.memberCount;
+  if (n === undefined || (n !== null && n <= maxMembers)) return null;
+  if (n === null)
+    return {
+      id: 'restorePoint',
+      title: 'Restore point',
+      status: 'unknown',
+      detail:
+        "Could not count the group's members: the restore point read just before the switch may be " +
+        'incomplete; it will name what it is missing.',
+    };
+  const fmt = (x: number) => x.toLocaleString('en-US');
+  return {
+    id: 'restorePoint',
+    title: 'Restore point incomplete',
+    status: 'warn',
+    detail:
+      `The restore point read just before the switch keeps the first ${fmt(maxMembers)} of ${fmt(n)} ` +
+      'direct members (SNAPSHOT_MAX_MEMBERS); owners, attributes and parent groups in full.',
+  };
+}

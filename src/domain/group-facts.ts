@@ -43,6 +43,8 @@ export interface GroupFacts {
   parents: GroupSummary[];
   /** For rollback: members that are cloud-only users (not synced from AD). null = not read. */
   cloudOnlyMembers: Array<{ id: string; displayName: string }> | null;
+  /** Direct members (every type), for the restore point's cap; null: not counted; absent: read before it was. */
+  memberCount?: number | null;
   readAt: string;
 }
 

@@ -4,7 +4,7 @@
  * ack (the approver must confirm what Graph cannot show).
  */
 import type { SoaAction } from './command';
-import { mailRow, soaStateRow, syncedRow, syncVersionsRow, tenantSyncRow } from './checks-common';
+import { mailRow, restorePointRow, soaStateRow, syncedRow, syncVersionsRow, tenantSyncRow } from './checks-common';
 import { childrenRow, depthRow, extensionAttributesRow, parentsRow, reconciliationRow } from './checks-move';
 import { cloudEditsRow, cloudMembersRow, completesAtSyncRow } from './checks-rollback';
 import type { CheckRow, SyncMinimums } from './check-row';
@@ -21,8 +21,16 @@ export {
   type TreeNode,
 } from './group-facts';
 
-/** The rows in the order the card shows them. */
-export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimums): CheckRow[] {
+/**
+ * The rows in the order the card shows them. `snapshotMaxMembers`: the restore point's cap
+ * (SNAPSHOT_MAX_MEMBERS); without it, only a member count that could not be read is said.
+ */
+export function evaluate(
+  f: GroupFacts,
+  action: SoaAction,
+  minimums: SyncMinimums,
+  snapshotMaxMembers = Number.POSITIVE_INFINITY,
+): CheckRow[] {
   const state = soaState(f);
   const rows: CheckRow[] = [tenantSyncRow(f), syncedRow(f, state)];
   if (state !== 'cloudOnly') rows.push(soaStateRow(state, action, f.group.displayName));
@@ -31,6 +39,8 @@ export function evaluate(f: GroupFacts, action: SoaAction, minimums: SyncMinimum
   if (mail) rows.push(mail);
   if (action === 'move') rows.push(extensionAttributesRow(f), reconciliationRow());
   else rows.push(cloudMembersRow(f), cloudEditsRow(), completesAtSyncRow());
+  const restore = state === 'cloudOnly' ? null : restorePointRow(f, snapshotMaxMembers);
+  if (restore) rows.push(restore);
   rows.push(syncVersionsRow(minimums));
   return rows;
 }

@@ -123,6 +123,12 @@ describe('bot: a restore point before every switch, against the fake tenant', ()
 
   it('SNAPSHOT_MAX_MEMBERS cuts the member list, with the count, and status says it is incomplete', async () => {
     await start({ SNAPSHOT_MAX_MEMBERS: '2' });
+    // Before approval, the card already says the restore point will be cut.
+    const before = cardText(cardOf(await ask('check SecGroup1')));
+    assert.match(
+      before,
+      /Restore point incomplete\*\* \(warning\) \| The restore point read just before the switch keeps the first 2 of 3 direct/,
+    );
     const id = await switched('move SecGroup1 to cloud', /Audit log: \*\*Change Source of Authority/);
     const point = (await s.bot.service.get(id))!.restorePoints![0]!;
     assert.equal(point.members.length, 2);
@@ -135,6 +141,18 @@ describe('bot: a restore point before every switch, against the fake tenant', ()
 
   it('a restore point part that fails to read is marked incomplete, and the switch still runs', async () => {
     await start();
+    // Within the cap: the card has no restore point row; members that cannot be counted: unknown.
+    assert.doesNotMatch(cardText(cardOf(await ask('check SecGroup1'))), /Restore point/);
+    await admin(ft, 'POST', '/_fake/faults', {
+      match: `/groups/${GROUP.secGroup1}/members$`,
+      status: 503,
+      count: 10,
+    });
+    assert.match(
+      cardText(cardOf(await ask('check SecGroup1'))),
+      /Restore point\*\* \(could not verify\) \| Could not count the group's members/,
+    );
+    await admin(ft, 'DELETE', '/_fake/faults');
     await admin(ft, 'POST', '/_fake/faults', { match: `/groups/${GROUP.secGroup1}/owners$`, status: 403, count: 1 });
     const id = await switched('move SecGroup1 to cloud', /Audit log: \*\*Change Source of Authority/);
     const req = (await s.bot.service.get(id))!;

@@ -1,9 +1,29 @@
 import assert from 'node:assert/strict';
-import { mailRow, soaStateRow, syncedRow, syncVersionsRow, tenantSyncRow } from '../../src/domain/checks-common';
+import {
+  mailRow,
+  restorePointRow,
+  soaStateRow,
+  syncedRow,
+  syncVersionsRow,
+  tenantSyncRow,
+} from '../../src/domain/checks-common';
+import { evaluate } from '../../src/domain/prerequisites';
 import { soaState } from '../../src/domain/group-facts';
 import { cloudManaged, facts } from './fixtures';
 
 describe('domain checks for a move and a rollback alike', () => {
+  it('restore point: no row within the cap or when not counted before; a warning over it; unknown uncounted', () => {
+    assert.equal(restorePointRow(facts({ memberCount: 50_000 }), 50_000), null);
+    assert.equal(restorePointRow(facts(), 2), null, 'facts read before members were counted');
+    const over = restorePointRow(facts({ memberCount: 62_000 }), 50_000)!;
+    assert.equal(over.status, 'warn');
+    assert.match(over.detail, /keeps the first 50,000 of 62,000 direct members \(SNAPSHOT_MAX_MEMBERS\)/);
+    assert.equal(restorePointRow(facts({ memberCount: null }), 50_000)!.status, 'unknown');
+    const minimums = { connectSync: '2.5.76.0', cloudSync: '1.1.1370.0' };
+    const rows = evaluate(facts({ memberCount: 3 }), 'rollback', minimums, 2).map((r) => r.id);
+    assert.deepEqual(rows.slice(-2), ['restorePoint', 'syncVersions'], 'a rollback has the row too, before the ack');
+  });
+
   it('tenant sync: pass with the last sync time, fail when not enabled, unknown when not readable', () => {
     assert.deepEqual(tenantSyncRow(facts()), {
       id: 'tenantSync',

@@ -51,6 +51,12 @@ function factSteps(groupId: string, action: SoaAction, withTenant: boolean): Bat
       headers: { ConsistencyLevel: 'eventual' },
     },
     { id: 'parents', url: `/groups/${groupId}/memberOf/microsoft.graph.group?$select=${SUMMARY_SELECT}&$top=999` },
+    // How many direct members the restore point will have to keep (its cap is named on the card).
+    {
+      id: 'memberCount',
+      url: `/groups/${groupId}/members?$count=true&$top=1&$select=id`,
+      headers: { ConsistencyLevel: 'eventual' },
+    },
     // isCloudManaged with read-only application permissions: the filter Entra documents for
     // reporting. GET .../onPremisesSyncBehavior itself needs the ReadWrite scope.
     {
@@ -82,6 +88,11 @@ function cloudOnlyMembers(action: SoaAction, users: StepResult | undefined): Gro
   return users.body.value
     .filter((u) => u.onPremisesSyncEnabled !== true)
     .map((u) => ({ id: u.id, displayName: u.displayName }));
+}
+
+function memberCountOf(res: StepResult | undefined): number | null {
+  const n = ok<Page<unknown> & { '@odata.count'?: number }>(res) ? res.body['@odata.count'] : undefined;
+  return typeof n === 'number' ? n : null;
 }
 
 export class GroupFactsReader {
@@ -144,6 +155,7 @@ export class GroupFactsReader {
       truncated: tree.truncated || !ok<Page<WireGroup>>(children) || !!children.body['@odata.nextLink'],
       parents: ok<Page<WireGroup>>(parents) ? parents.body.value.map(summary) : [],
       cloudOnlyMembers: cloudOnlyMembers(action, r.get('users')),
+      memberCount: memberCountOf(r.get('memberCount')),
       readAt: this.clock.now().toISOString(),
     };
   }

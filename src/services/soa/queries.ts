@@ -5,7 +5,7 @@ import { evaluate, isBlocked, type CheckRow, type GroupFacts } from '../../domai
 import { approvalBy, isMultiApproval, mayApproveNow } from '../../domain/quorum';
 import type { Person, SoaRequest } from '../../domain/request';
 import type { GroupMatch } from '../../ports/directory';
-import type { ServicePorts } from './shared';
+import { snapshotCap, type ServicePorts } from './shared';
 
 export interface Resolution {
   resolved: GroupMatch[];
@@ -46,7 +46,7 @@ export interface CheckResult {
 
 export async function check(ports: ServicePorts, groupId: string, action: SoaAction): Promise<CheckResult> {
   const facts = await ports.directory.app().readFacts(groupId, action);
-  const checks = evaluate(facts, action, ports.settings.minimums);
+  const checks = evaluate(facts, action, ports.settings.minimums, snapshotCap(ports));
   return { facts, checks, blocked: isBlocked(checks) };
 }
 

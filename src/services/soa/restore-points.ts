@@ -8,11 +8,7 @@ import { isCoded } from '../../domain/errors';
 import type { SoaRequest } from '../../domain/request';
 import { cloudChanges, type CloudChangeReport, type RestorePoint } from '../../domain/restore-point';
 import { leased } from './leases';
-import type { ServicePorts } from './shared';
-
-export const DEFAULT_SNAPSHOT_MAX_MEMBERS = 50_000;
-
-const maxMembers = (ports: ServicePorts) => ports.settings.snapshotMaxMembers ?? DEFAULT_SNAPSHOT_MAX_MEMBERS;
+import { snapshotCap, type ServicePorts } from './shared';
 
 /** A point whose read failed as a whole: kept, and shown as incomplete. */
 function unreadPoint(groupId: string, readAt: string): RestorePoint {
@@ -45,7 +41,7 @@ export async function takeRestorePoint(ports: ServicePorts, req: SoaRequest, gro
   if (req.restorePoints?.some((p) => p.groupId === groupId)) return req;
   let point: RestorePoint;
   try {
-    point = await ports.directory.app().readRestorePoint(groupId, maxMembers(ports));
+    point = await ports.directory.app().readRestorePoint(groupId, snapshotCap(ports));
   } catch (e) {
     ports.logger.warn('restore point not read', {
       requestId: req.id,
@@ -94,7 +90,7 @@ export async function cloudChangesSinceMove(
   if (!base) return {};
   let now: RestorePoint;
   try {
-    now = await ports.directory.app().readRestorePoint(groupId, maxMembers(ports));
+    now = await ports.directory.app().readRestorePoint(groupId, snapshotCap(ports));
   } catch {
     now = unreadPoint(groupId, ports.clock.now().toISOString());
   }

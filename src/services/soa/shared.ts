@@ -119,3 +119,9 @@ export async function announce(
   }
   await ports.onChange?.(req);
 }
+
+/** SNAPSHOT_MAX_MEMBERS when unset. */
+export const DEFAULT_SNAPSHOT_MAX_MEMBERS = 50_000;
+
+/** The most direct members a restore point keeps. */
+export const snapshotCap = (ports: ServicePorts) => ports.settings.snapshotMaxMembers ?? DEFAULT_SNAPSHOT_MAX_MEMBERS;

@@ -154,6 +154,11 @@ export interface Settings {
   deltaPageGroups: number;
   /** Member links (members@delta items) per delta page; a group with more continues on the next page. */
   deltaPageLinks: number;
+  /**
+   * How long a delta state token (nextLink or deltaLink) is honoured: seven days for directory
+   * resources since July 2020 (Microsoft 365 developer blog); then 400 syncStateNotFound.
+   */
+  deltaTokenLifetimeSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -169,6 +174,7 @@ export const DEFAULT_SETTINGS: Settings = {
   syncClient: 'cloudSync',
   deltaPageGroups: 200,
   deltaPageLinks: 500,
+  deltaTokenLifetimeSeconds: 7 * 86_400,
 };
 
 export const DEFAULT_POLICY: Policy = {

@@ -51,6 +51,8 @@ export type Notice =
   | { kind: 'trialRollbackNote'; trialId: string }
   | { kind: 'trialNotApprover'; reason: string }
   | { kind: 'trialNotRunning'; request: SoaRequest }
+  // Why a readiness scan stopped for good (views/readiness-words.ts): the failure as it came.
+  | { kind: 'scanFailed'; error: unknown }
   // Several approvals (a quorum, a second stage): refusals, the thread line, the history note.
   | ApprovalNotice;
 

@@ -25,6 +25,8 @@ export interface Scan {
   /** Where the next page is read from; null before the first page is read and after the last. */
   cursor: string | null;
   pagesRead: number;
+  /** How many times the scan started again from the first page (Graph expired its page token). */
+  restarts?: number;
   /** When the scan last went on after the bot restarted (its card says so); unset if it never had to. */
   resumedAt?: string;
   /** Set when done. */

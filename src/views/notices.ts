@@ -3,6 +3,7 @@ import type { SoaRequest } from '../domain/request';
 import type { Notice } from '../ports/presenter';
 import { approvalNotice } from './approvals';
 import { PH } from './labels';
+import { scanFailure } from './readiness-words';
 import { forMessage } from './text';
 import { trialNotice } from './trial';
 import { outsideWindows, windowPausedNote } from './windows';
@@ -112,5 +113,7 @@ export function notice(n: Notice): string {
     case 'trialNotApprover':
     case 'trialNotRunning':
       return trialNotice(n);
+    case 'scanFailed':
+      return scanFailure(n.error);
   }
 }

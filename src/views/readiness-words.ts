@@ -1,5 +1,6 @@
 /** The readiness report in words: classes, reasons, and the sentences of the `readiness` command. */
 import type { ReadinessClass, ReadinessReason } from '../domain/readiness-types';
+import { isCoded } from '../domain/errors';
 import { forMessage } from './text';
 
 export const CLASS_LABEL: Record<ReadinessClass, string> = {
@@ -54,3 +55,26 @@ export const READINESS = {
     'under your account. Do not forward it.',
   filename: (scanId: string) => `soa-readiness-${scanId}.csv`,
 };
+
+/**
+ * Why a scan stopped for good, in a scan's terms (the request-oriented words of views/errors.ts
+ * speak of a change and an approver): a scan only reads, with the bot's own identity.
+ */
+export function scanFailure(e: unknown): string {
+  const again = ' Nothing was changed; type "readiness" to start a new scan.';
+  if (!isCoded(e)) return `An unexpected error stopped the scan (see the bot logs).${again}`;
+  switch (e.code) {
+    case 'PermissionDenied':
+    case 'Unauthorized':
+    case 'AppCredentialRejected':
+    case 'ConsentRequired':
+      return (
+        "Microsoft Graph refused the bot's own read of the groups: its app needs Group.Read.All (or " +
+        `Directory.Read.All) with admin consent, and a valid credential (${e.code}).${again}`
+      );
+    case 'Throttled':
+      return `Microsoft Graph kept throttling the scan after retries; try again in a few minutes.${again}`;
+    default:
+      return `${e.message}${again}`;
+  }
+}

@@ -166,6 +166,23 @@ describe('Graph edge: the readiness inventory (group delta) against the fake ten
     assert.ok(!first.entries.some((x) => again.entries.some((y) => y.id === x.id)), 'the next page, not the first');
   });
 
+  it('a page token past its lifetime (400 syncStateNotFound) says the scan must start again', async () => {
+    await admin(ft, 'PUT', '/_fake/settings', { deltaPageGroups: 4 });
+    const first = await inventory.readPage(null);
+    await admin(ft, 'PUT', '/_fake/settings', { deltaTokenLifetimeSeconds: 0 });
+    const e = await inventory.readPage(first.next).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    assert.ok(isCoded(e) && e.code === 'Expired' && e.details.restartScan === true, String(e));
+    assert.equal((await inventory.readPage(null)).entries.length, 4, 'the first page reads as ever');
+    const raw = await admin<{ error: { code: string } }>(ft, 'PUT', '/_fake/settings', {
+      deltaTokenLifetimeSeconds: -1,
+    });
+    assert.equal(raw.status, 400, 'a negative lifetime is refused');
+    await admin(ft, 'PUT', '/_fake/settings', { deltaTokenLifetimeSeconds: 7 * 86_400 });
+  });
+
   it('a group deleted during the scan comes as removed on the last page', async () => {
     await admin(ft, 'PUT', '/_fake/settings', { deltaPageGroups: 4 });
     const first = await inventory.readPage(null);

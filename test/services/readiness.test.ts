@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { ReceivedJob } from '../../src/ports/queue';
 import type { Scan } from '../../src/ports/scans';
-import { CARD_EVERY_MS, HOP_PAGES, MAX_HOP_TRIES, STALLED_MS } from '../../src/services/soa/readiness';
+import { CARD_EVERY_MS, HOP_PAGES, MAX_HOP_TRIES, MAX_RESTARTS, STALLED_MS } from '../../src/services/soa/readiness';
 import { InMemoryInventory, type FakeInventoryGroup } from '../support/memory-inventory';
 import type { ManualClock } from '../support/manual-clock';
 import { anchor, G, people, requested, world, type World } from './fixture';
@@ -271,6 +271,38 @@ describe('services: the readiness scan', () => {
     assert.ok(failed.error && !/Service unavailable/.test(failed.error), 'in the words of the bot');
     assert.match(cardText(v.notifier.cards.at(-1)!.card), /failed/);
     assert.deepEqual(v.queue.waiting(), []);
+  });
+
+  it('a page token Graph no longer knows: the scan reads again from the first page, twice at most', async () => {
+    const w = scanWorld(tenant(150), 2);
+    const scan = await started(w);
+    await drive(w, { hops: 1 });
+    const before = (await stored(w, scan.id)).pagesRead;
+    assert.ok(before > 0 && (await stored(w, scan.id)).state === 'reading');
+    w.inventory.expireCursors = 1;
+    await drive(w);
+    const done = await stored(w, scan.id);
+    assert.equal(done.state, 'done');
+    assert.equal(done.restarts, 1);
+    // Read from the start again, and nothing counted twice.
+    assert.equal(w.inventory.reads.filter((c) => c === null).length, 2);
+    const whole = scanWorld(tenant(150), 2);
+    const plain = await started(whole);
+    await drive(whole);
+    const [mine, theirs] = [done.result!, (await stored(whole, plain.id)).result!];
+    assert.deepEqual(mine.counts, theirs.counts);
+
+    const v = scanWorld(tenant(150), 2);
+    const doomed = await started(v);
+    await drive(v, { hops: 1 });
+    v.inventory.expireCursors = 100;
+    // Two restarts, then the expired token is a failure like any other: retried, then final.
+    for (let r = await v.queue.receive(60_000); r; r = await v.queue.receive(60_000))
+      await settle(v, r).catch(() => v.clock.advance(60_001));
+    const failed = await stored(v, doomed.id);
+    assert.equal(failed.state, 'failed');
+    assert.equal(failed.restarts, MAX_RESTARTS);
+    assert.match(failed.error!, /page token expired\b.*Nothing was changed; type "readiness" to start a new scan/);
   });
 
   it('on start, a scan still reading goes on (its card says it resumed); finished ones are left', async () => {

@@ -3,6 +3,7 @@
  * a page, a group with more child groups than `membersPerEntry` listed again on a later page
  * with the rest (as Graph's delta does), and faults to make a page fail.
  */
+import { CodedError } from '../../src/domain/errors';
 import type { GroupKind } from '../../src/domain/group-facts';
 import type { Inventory, InventoryEntry, InventoryPage } from '../../src/ports/inventory';
 
@@ -23,6 +24,8 @@ export class InMemoryInventory implements Inventory {
   readonly reads: Array<string | null> = [];
   /** The next `failPages` page reads fail (Graph unavailable). */
   failPages = 0;
+  /** The next `expireCursors` reads from a cursor fail as Graph's expired page token does (GraphInventory). */
+  expireCursors = 0;
   /** Called before each page is answered (a test may cancel the scan here). */
   beforePage: ((cursor: string | null) => Promise<void>) | null = null;
   tenantSync: boolean | null = true;
@@ -48,6 +51,10 @@ export class InMemoryInventory implements Inventory {
   async readPage(cursor: string | null): Promise<InventoryPage> {
     this.reads.push(cursor);
     await this.beforePage?.(cursor);
+    if (cursor !== null && this.expireCursors > 0) {
+      this.expireCursors--;
+      throw new CodedError('Expired', 'The page token expired: read again from the first page.', { restartScan: true });
+    }
     if (this.failPages > 0) {
       this.failPages--;
       throw new Error('Service unavailable');

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { CodedError } from '../../src/domain/errors';
 import { classify } from '../../src/domain/readiness';
 import type { ScanGroup } from '../../src/domain/readiness-types';
 import type { Scan } from '../../src/ports/scans';
 import { CardPresenter } from '../../src/views/presenter';
 import { MAX_BARS, readinessCard, waveBars } from '../../src/views/readiness';
 import { READINESS_CSV_HEADER, readinessCsv } from '../../src/views/readiness-csv';
-import { READINESS } from '../../src/views/readiness-words';
+import { READINESS, scanFailure } from '../../src/views/readiness-words';
 import { actions, cardText } from '../support/connector';
 import { parseCsv } from '../support/csv';
 
@@ -282,5 +283,21 @@ describe('views: the readiness CSV', () => {
   it('defuses formulas in group names', () => {
     const csv = readinessCsv(done(undefined, [g('f', '=HYPERLINK("http://x")')]).result!);
     assert.equal(parseCsv(csv)[1]![1], `'=HYPERLINK("http://x")`);
+  });
+});
+
+describe('views: why a readiness scan stopped', () => {
+  it("in a scan's words: the app's read refused, throttling, the edge's own message, a bug", () => {
+    const again = /Nothing was changed; type "readiness" to start a new scan\.$/;
+    const denied = scanFailure(new CodedError('PermissionDenied', 'Forbidden'));
+    assert.match(denied, /refused the bot's own read of the groups: its app needs Group\.Read\.All/);
+    assert.doesNotMatch(denied, /approver|the change\b/, 'a scan changes nothing and has no approver');
+    assert.match(scanFailure(new CodedError('Throttled', 'x')), /kept throttling the scan/);
+    assert.match(
+      scanFailure(new CodedError('ServiceUnavailable', 'Microsoft Graph is temporarily unavailable.')),
+      again,
+    );
+    assert.match(scanFailure(new Error('boom')), /An unexpected error stopped the scan \(see the bot logs\)/);
+    for (const e of [new CodedError('Throttled', 'x'), new Error('boom')]) assert.match(scanFailure(e), again);
   });
 });

@@ -10,6 +10,7 @@ const KNOWN = [
   'soaPatchStatus',
   'auditActivityNames',
   'accessTokenLifetimeSeconds',
+  'deltaTokenLifetimeSeconds',
   'syncClient',
   'deltaPageGroups',
   'deltaPageLinks',
@@ -38,6 +39,9 @@ function applySettings(settings: Settings, input: Record<string, unknown>): stri
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 5000))
       problems.push(`'${k}' must be a whole number between 1 and 5000.`);
   }
+  const deltaLife = input.deltaTokenLifetimeSeconds;
+  if (deltaLife !== undefined && (typeof deltaLife !== 'number' || !Number.isInteger(deltaLife) || deltaLife < 0))
+    problems.push("'deltaTokenLifetimeSeconds' must be a whole number of seconds, 0 or more.");
   if (input.soaPatchStatus !== undefined && input.soaPatchStatus !== 200 && input.soaPatchStatus !== 204)
     problems.push("'soaPatchStatus' must be 200 or 204.");
   if (input.syncClient !== undefined && input.syncClient !== 'cloudSync' && input.syncClient !== 'connectSync')

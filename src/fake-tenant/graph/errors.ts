@@ -30,6 +30,9 @@ export function errorResponse(
 
 export const fail = {
   badRequest: (message: string) => new GraphFailure(400, 'BadRequest', message),
+  /** An expired delta state token: 400 with the code syncStateNotFound (directory resources). */
+  syncStateNotFound: () =>
+    new GraphFailure(400, 'syncStateNotFound', 'The delta state token has expired: read again from the start.'),
   requestBadRequest: (message: string) => new GraphFailure(400, 'Request_BadRequest', message),
   unsupportedQuery: (message: string) => new GraphFailure(400, 'Request_UnsupportedQuery', message),
   notFound: (id: string) =>

@@ -32,13 +32,15 @@ interface DeltaState {
   offset: number;
   /** When this round started (epoch ms): groups deleted since are listed as removed. */
   since: number;
+  /** When the token was handed out (epoch ms): it expires after deltaTokenLifetimeSeconds. */
+  issued?: number;
 }
 
 const ALLOWED = [...GROUP_PROPS, ...GROUP_SELECT_ONLY];
 const MAX_FILTER_IDS = 50;
 
-function encode(s: DeltaState): string {
-  return Buffer.from(JSON.stringify(s)).toString('base64url');
+function encode(s: DeltaState, now: number): string {
+  return Buffer.from(JSON.stringify({ ...s, issued: now })).toString('base64url');
 }
 
 function decode(token: string): DeltaState {
@@ -165,6 +167,9 @@ export function groupDelta(call: Call): HttpReply {
     if ([...q.keys()].some((k) => k !== '$skiptoken' && k !== '$deltatoken'))
       throw fail.badRequest('Query options are given on the first delta request only; the state token carries them.');
     s = decode((skip ?? deltaToken)!);
+    // Honoured for less than its lifetime (0: expired at once, for tests).
+    if (tenant.now() - (s.issued ?? tenant.now()) >= settings.deltaTokenLifetimeSeconds * 1000)
+      throw fail.syncStateNotFound();
     // A deltaLink starts a new round. The local tenant does not keep a change journal: the
     // round lists every group again (a replay, which the delta-query page tells callers to
     // expect), plus the groups deleted since the deltaLink was issued.
@@ -207,14 +212,14 @@ export function groupDelta(call: Call): HttpReply {
   }
   const shown = s.select ? [...s.select, ...(s.members ? ['members'] : [])] : null;
   const body: Json = { '@odata.context': `${base}/$metadata#groups${shown ? `(${shown.join(',')})` : ''}` };
-  if (next) body['@odata.nextLink'] = `${base}/groups/delta?$skiptoken=${encode(next)}`;
+  if (next) body['@odata.nextLink'] = `${base}/groups/delta?$skiptoken=${encode(next, tenant.now())}`;
   else {
     // The "reason" of a deleted group: 'changed' means it can be restored from deleted items,
     // which the local tenant does not model, so deletions are reported as 'deleted'.
     for (const r of tenant.removedGroups)
       if (r.at >= s.since && (!wanted || wanted.has(r.id))) value.push({ id: r.id, '@removed': { reason: 'deleted' } });
     body['@odata.deltaLink'] =
-      `${base}/groups/delta?$deltatoken=${encode({ ...s, after: null, offset: 0, since: tenant.now() })}`;
+      `${base}/groups/delta?$deltatoken=${encode({ ...s, after: null, offset: 0, since: tenant.now() }, tenant.now())}`;
   }
   body.value = value;
   return ok(body);

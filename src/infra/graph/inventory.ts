@@ -9,6 +9,7 @@
  * With batching off (the benchmark's baseline), `NaiveInventory` reads one fact per request.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { CodedError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock';
 import type { Inventory, InventoryPage } from '../../ports/inventory';
 import { mapGraphError } from './errors';
@@ -81,7 +82,17 @@ export class GraphInventory implements Inventory {
       const first = `/groups/delta?$select=${INVENTORY_SELECT},members`;
       page = (await this.client.api(cursor ?? first).get()) as InventoryWirePage;
     } catch (e) {
-      throw mapGraphError(e);
+      const mapped = mapGraphError(e);
+      // An expired state token: 400 syncStateNotFound for directory resources (seven days since
+      // July 2020); Microsoft's general delta page names 410 Gone for a token it no longer knows.
+      if (cursor && (mapped.details.status === 410 || mapped.details.code === 'syncStateNotFound'))
+        throw new CodedError(
+          'Expired',
+          'Microsoft Graph no longer knows where the scan was (its page token expired): it starts again from the ' +
+            'first page.',
+          { restartScan: true },
+        );
+      throw mapped;
     }
     // A group listed again (its members did not fit one page) carries the same properties
     // again and the next of its members: its entry repeats, with more children.

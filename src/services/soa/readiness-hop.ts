@@ -18,6 +18,8 @@ export const HOP_MS = 3_000;
 export const CARD_EVERY_MS = 2_000;
 /** A hop that keeps failing (Graph down, a page that cannot be read) fails the scan after this many tries. */
 export const MAX_HOP_TRIES = 5;
+/** Graph expiring the page token sends the scan back to the first page at most this many times. */
+export const MAX_RESTARTS = 2;
 
 /** The open requests of the bot, by group (each step of an open plan counts). */
 async function openRequests(ports: ServicePorts): Promise<Map<string, string>> {
@@ -41,6 +43,8 @@ export async function readScan(ports: ServicePorts, id: string, dequeueCount = 1
   try {
     return await hop(ports, scan, dequeueCount);
   } catch (e) {
+    if (isCoded(e) && e.details.restartScan === true && (scan.restarts ?? 0) < MAX_RESTARTS)
+      return restart(ports, scan);
     // Left for the message to come back (a page read again from the stored cursor), until the last try.
     if (dequeueCount < MAX_HOP_TRIES) throw e;
     return failScan(ports, scan, e);
@@ -107,10 +111,23 @@ async function hop(ports: ServicePorts, scan: Scan, dequeueCount: number): Promi
   return 'done';
 }
 
-/** The scan stops for good: its card says why, in the words of the failure (presenter.explain). */
+/** Graph no longer knows the scan's page token: everything read is dropped and the scan reads from the first page. */
+async function restart(ports: ServicePorts, scan: Scan): Promise<Outcome> {
+  const r = await changeScan(ports, scan.id, (s) =>
+    s.state !== 'reading' || s.pagesRead !== scan.pagesRead
+      ? null
+      : { groups: [], cloudManagedIds: [], cursor: null, pagesRead: 0, restarts: (s.restarts ?? 0) + 1 },
+  );
+  if (!r?.written) return 'done';
+  ports.logger.info('readiness scan started again', { scanId: scan.id, pagesRead: scan.pagesRead });
+  await showCard(ports, r.scan);
+  return { afterMs: 0 };
+}
+
+/** The scan stops for good: its card says why, in a scan's words (views/readiness-words.ts). */
 async function failScan(ports: ServicePorts, scan: Scan, e: unknown): Promise<Outcome> {
   const now = ports.clock.now().toISOString();
-  const error = ports.presenter.explain(e);
+  const error = ports.presenter.notice({ kind: 'scanFailed', error: e });
   const r = await changeScan(ports, scan.id, (s) =>
     s.state === 'reading' ? { state: 'failed', error, finishedAt: now } : null,
   );

@@ -10,7 +10,7 @@ import { standing } from './queries';
 import { changeScan, firstReading, parts, RUNNING_LOOKBACK, showCard } from './readiness-records';
 import type { ServicePorts } from './shared';
 
-export { CARD_EVERY_MS, HOP_MS, HOP_PAGES, MAX_HOP_TRIES, readScan, resumeScans } from './readiness-hop';
+export { CARD_EVERY_MS, HOP_MS, HOP_PAGES, MAX_HOP_TRIES, MAX_RESTARTS, readScan, resumeScans } from './readiness-hop';
 
 /** A reading scan not written for this long has lost its job (it is queued again when someone asks). */
 export const STALLED_MS = 5 * 60_000;

@@ -18,8 +18,18 @@ import { registerSignIn, signInOptions, signOutOf } from './sign-in';
 
 export type { BotDeps } from './deps';
 
+/**
+ * teams-ai 1.7 starts its typing timer on every message turn whatever `startTypingTimer` says,
+ * and keeps the timer on the Application, shared by concurrent turns: one turn's reply stops
+ * another's timer and leaves its own running, so "typing" could follow the answer. The bot
+ * answers messages at once and shows long work on its cards, so it sends no typing at all.
+ */
+class SoaApplication extends Application<TurnState> {
+  override startTypingTimer(): void {}
+}
+
 export function createBot(d: BotDeps): Application<TurnState> {
-  const app = new Application<TurnState>({
+  const app = new SoaApplication({
     adapter: d.adapter,
     removeRecipientMention: true,
     startTypingTimer: false,

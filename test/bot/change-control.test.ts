@@ -124,7 +124,7 @@ describe('bot: justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN, 
   it('a time with no reason: the reason card carries it, and the request it makes is scheduled', async () => {
     const msg = await reply('move AppAccess-Parent to cloud for CHG0000043 in 2 hours', 'timed-card');
     const card = cardOf(msg);
-    assert.ok(card, `a card, not: ${msg.activity.text}`);
+    assert.ok(card, `a card, not: ${msg.kind} ${JSON.stringify(msg.activity).slice(0, 600)}`);
     assert.match(cardText(card), /When \| in 2 hours/);
     const [button] = actions(card).filter((a) => a.verb === 'justify');
     const given = await s.channel.click(people.alex, msg.id, 'justify', { ...button!.data, justification: REASON });

@@ -35,6 +35,19 @@ describe('bot: clicks on a slow tenant are answered within the budget', () => {
     await s.channel.waitFor((o) => /Audit log:.*initiated by Megan Bowen/.test(o.activity.text ?? ''), 30_000, since);
   });
 
+  it('a message answered after 1.2 s per Graph call gets its card and no "typing" around it', async () => {
+    await admin(s.tenant, 'PUT', '/_fake/settings', { latencyMs: 1200 });
+    const since = s.channel.outbound.length;
+    await s.channel.say(people.alex, 'check SecGroup2', { key: 'slow-check' });
+    await s.channel.waitFor((o) => /Check \(move to cloud\): SecGroup2/.test(cardText(cardOf(o))), 20_000, since);
+    const mine = s.channel.outbound.slice(since).filter((o) => o.conversationId.includes('slow-check'));
+    assert.deepEqual(
+      mine.map((o) => o.activity.type),
+      ['message'],
+      'one answer: teams-ai would have sent "typing" each second before it (and, under load, after it)',
+    );
+  });
+
   it('a slow refusal is said in the thread, naming the clicker; nothing changes', async () => {
     const { msg, data } = await requestCard(s);
     await admin(s.tenant, 'PUT', '/_fake/settings', { latencyMs: 1200 });

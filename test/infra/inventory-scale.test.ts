@@ -113,7 +113,7 @@ describe('Graph edge: reading a generated tenant for the readiness report', func
   });
 
   it('the one-call-per-fact baseline reads the same, with at least 10 times the requests', async () => {
-    await generate(300);
+    await generate(120);
     const batched = inventory(true);
     const fast = await readAll(batched);
     const fastCloud = await batched.cloudManagedIds();

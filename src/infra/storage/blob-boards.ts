@@ -2,27 +2,21 @@
  * Board locations as small JSON blobs beside the requests (`boards/<key>.json`). The refresh
  * numbers change by conditional writes (If-Match: the ETag read), tried again on a conflict.
  */
-import { STORAGE_RETRY } from './retry';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { BlobContainer, storageStatus as status } from './blob-container';
 import type { Board, BoardStore } from '../../ports/boards';
-
-const status = (e: unknown): number => (e as { statusCode?: number }).statusCode ?? 0;
 
 /** Conflicting writers on one board are few (instances refreshing it at once): a few rounds settle them. */
 const MAX_ROUNDS = 20;
 
 export class BlobBoardStore implements BoardStore {
-  private readonly container: ContainerClient;
-  private ready: Promise<unknown> | null = null;
+  private readonly blobs: BlobContainer;
 
   constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString, {
-      retryOptions: STORAGE_RETRY,
-    }).getContainerClient(containerName);
+    this.blobs = new BlobContainer(connectionString, containerName);
   }
 
   private blob(key: string) {
-    return this.container.getBlockBlobClient(`boards/${encodeURIComponent(key)}.json`);
+    return this.blobs.client.getBlockBlobClient(`boards/${encodeURIComponent(key)}.json`);
   }
 
   async get(key: string): Promise<Board | null> {
@@ -72,8 +66,7 @@ export class BlobBoardStore implements BoardStore {
 
   /** Document and ETag from one response, so the ETag belongs to the bytes read. */
   private async read(key: string): Promise<{ board: Board; etag: string } | null> {
-    this.ready ??= this.container.createIfNotExists();
-    await this.ready;
+    await this.blobs.ready();
     try {
       const res = await this.blob(key).download();
       const chunks: Buffer[] = [];
@@ -86,8 +79,7 @@ export class BlobBoardStore implements BoardStore {
   }
 
   private async write(board: Board, ifMatch?: string): Promise<void> {
-    this.ready ??= this.container.createIfNotExists();
-    await this.ready;
+    await this.blobs.ready();
     const body = JSON.stringify(board);
     await this.blob(board.key).upload(body, Buffer.byteLength(body), {
       blobHTTPHeaders: { blobContentType: 'application/json' },

@@ -4,36 +4,25 @@
  * inside the document is checked too. The time a scan was asked is kept in blob metadata, so
  * the newest scans are found by listing, and only those are downloaded.
  */
-import { STORAGE_RETRY } from './retry';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { BlobContainer, storageStatus as status } from './blob-container';
 import { CodedError } from '../../domain/errors';
 import type { Scan, ScanStore } from '../../ports/scans';
 
 const PREFIX = 'scans/';
 
-const status = (e: unknown): number => (e as { statusCode?: number }).statusCode ?? 0;
-
 export class BlobScanStore implements ScanStore {
-  private readonly container: ContainerClient;
-  private ready: Promise<unknown> | null = null;
+  private readonly blobs: BlobContainer;
 
   constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString, {
-      retryOptions: STORAGE_RETRY,
-    }).getContainerClient(containerName);
-  }
-
-  private init(): Promise<unknown> {
-    this.ready ??= this.container.createIfNotExists();
-    return this.ready;
+    this.blobs = new BlobContainer(connectionString, containerName);
   }
 
   private blob(id: string) {
-    return this.container.getBlockBlobClient(`${PREFIX}${encodeURIComponent(id)}.json`);
+    return this.blobs.client.getBlockBlobClient(`${PREFIX}${encodeURIComponent(id)}.json`);
   }
 
   async create(scan: Scan): Promise<void> {
-    await this.init();
+    await this.blobs.ready();
     try {
       await this.write(scan, { ifNoneMatch: '*' });
     } catch (e) {
@@ -44,12 +33,12 @@ export class BlobScanStore implements ScanStore {
   }
 
   async get(id: string): Promise<Scan | null> {
-    await this.init();
+    await this.blobs.ready();
     return (await this.read(id))?.scan ?? null;
   }
 
   async update(next: Scan): Promise<void> {
-    await this.init();
+    await this.blobs.ready();
     const stale = () =>
       new CodedError('StaleVersion', `Scan ${next.id} was changed by someone else in the meantime.`, {
         id: next.id,
@@ -66,9 +55,9 @@ export class BlobScanStore implements ScanStore {
   }
 
   async recent(limit: number): Promise<Scan[]> {
-    await this.init();
+    await this.blobs.ready();
     const found: Array<{ id: string; at: string }> = [];
-    for await (const b of this.container.listBlobsFlat({ prefix: PREFIX, includeMetadata: true })) {
+    for await (const b of this.blobs.client.listBlobsFlat({ prefix: PREFIX, includeMetadata: true })) {
       const id = decodeURIComponent(b.name.slice(PREFIX.length, -'.json'.length));
       found.push({ id, at: b.metadata?.requested ?? '' });
     }

@@ -4,8 +4,7 @@
  * the container never overwrite each other; the version inside the document is checked too.
  * State, requester and group are kept in blob metadata so listings need no downloads.
  */
-import { STORAGE_RETRY } from './retry';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { BlobContainer, storageStatus as status } from './blob-container';
 import { CodedError } from '../../domain/errors';
 import { FINAL_STATES, type SoaRequest } from '../../domain/request';
 import type { RequestQuery, RequestStore } from '../../ports/store';
@@ -13,10 +12,6 @@ import type { RequestQuery, RequestStore } from '../../ports/store';
 const HOT = 'requests/';
 const ARCHIVE = 'archive/';
 const DELIVERIES = 'deliveries/';
-
-function status(e: unknown): number {
-  return (e as { statusCode?: number }).statusCode ?? 0;
-}
 
 function metadata(req: SoaRequest): Record<string, string> {
   return {
@@ -43,26 +38,18 @@ function matches(q: RequestQuery, m: Record<string, string>): boolean {
 }
 
 export class BlobRequestStore implements RequestStore {
-  private readonly container: ContainerClient;
-  private ready: Promise<unknown> | null = null;
+  private readonly blobs: BlobContainer;
 
   constructor(connectionString: string, containerName: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString, {
-      retryOptions: STORAGE_RETRY,
-    }).getContainerClient(containerName);
-  }
-
-  private init(): Promise<unknown> {
-    this.ready ??= this.container.createIfNotExists();
-    return this.ready;
+    this.blobs = new BlobContainer(connectionString, containerName);
   }
 
   private blob(prefix: string, id: string) {
-    return this.container.getBlockBlobClient(`${prefix}${encodeURIComponent(id)}.json`);
+    return this.blobs.client.getBlockBlobClient(`${prefix}${encodeURIComponent(id)}.json`);
   }
 
   async create(req: SoaRequest): Promise<void> {
-    await this.init();
+    await this.blobs.ready();
     const body = JSON.stringify(req);
     try {
       await this.blob(HOT, req.id).upload(body, Buffer.byteLength(body), {
@@ -91,12 +78,12 @@ export class BlobRequestStore implements RequestStore {
   }
 
   async get(id: string): Promise<SoaRequest | null> {
-    await this.init();
+    await this.blobs.ready();
     return (await this.readBlob(HOT, id))?.doc ?? (await this.readBlob(ARCHIVE, id))?.doc ?? null;
   }
 
   async update(next: SoaRequest): Promise<void> {
-    await this.init();
+    await this.blobs.ready();
     const current = await this.readBlob(HOT, next.id);
     const stale = () =>
       new CodedError('StaleVersion', `Request ${next.id} was changed by someone else in the meantime.`, {
@@ -118,13 +105,13 @@ export class BlobRequestStore implements RequestStore {
   }
 
   async list(q: RequestQuery): Promise<SoaRequest[]> {
-    await this.init();
+    await this.blobs.ready();
     const hits: Array<{ id: string; created: string; prefix: string }> = [];
     const seen = new Set<string>();
     // The working set is listed before the archive: archiving writes the archive copy before it
     // deletes the working one, so a request moved meanwhile is still met in the second listing.
     for (const prefix of q.includeArchived ? [HOT, ARCHIVE] : [HOT]) {
-      for await (const b of this.container.listBlobsFlat({ prefix, includeMetadata: true })) {
+      for await (const b of this.blobs.client.listBlobsFlat({ prefix, includeMetadata: true })) {
         const id = idOf(prefix, b.name);
         // Met in both places (an archive copy whose working original changed since): the
         // working copy is the current one.
@@ -153,9 +140,9 @@ export class BlobRequestStore implements RequestStore {
   }
 
   async archive(before: string): Promise<number> {
-    await this.init();
+    await this.blobs.ready();
     let moved = 0;
-    for await (const b of this.container.listBlobsFlat({ prefix: HOT, includeMetadata: true })) {
+    for await (const b of this.blobs.client.listBlobsFlat({ prefix: HOT, includeMetadata: true })) {
       const m = b.metadata ?? {};
       if (!FINAL_STATES.includes(m.state as SoaRequest['state']) || !(m.updated && m.updated < before)) continue;
       const id = idOf(HOT, b.name);
@@ -170,17 +157,17 @@ export class BlobRequestStore implements RequestStore {
         if (status(e) !== 412 && status(e) !== 404) throw e;
       }
     }
-    for await (const b of this.container.listBlobsFlat({ prefix: DELIVERIES })) {
+    for await (const b of this.blobs.client.listBlobsFlat({ prefix: DELIVERIES })) {
       if (b.properties.lastModified && b.properties.lastModified.toISOString() < before)
-        await this.container.deleteBlob(b.name).catch(() => undefined);
+        await this.blobs.client.deleteBlob(b.name).catch(() => undefined);
     }
     return moved;
   }
 
   async firstDelivery(activityId: string): Promise<boolean> {
-    await this.init();
+    await this.blobs.ready();
     try {
-      await this.container
+      await this.blobs.client
         .getBlockBlobClient(`${DELIVERIES}${encodeURIComponent(activityId)}`)
         .upload('', 0, { conditions: { ifNoneMatch: '*' } });
       return true;

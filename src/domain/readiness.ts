@@ -4,32 +4,22 @@
  * depth and the bottom-up wave it can move in. Pure; linear in groups and nesting links, apart
  * from sorting the rows.
  */
-import type { GroupKind } from './group-facts';
 import { components, depths, inCycle, waves } from './readiness-graph';
-import type { ReadinessClass, ReadinessReason, ReadinessResult, ReadinessRow, ScanGroup } from './readiness-types';
-
-/**
- * One group as a page lists it (the shape of the inventory port's entry): a repeat on a later
- * page carries only `id` and more `childGroupIds`; `removed` marks a deleted group.
- */
-export interface GroupEntry {
-  id: string;
-  displayName?: string;
-  kind?: GroupKind;
-  onPremisesSyncEnabled?: boolean | null;
-  fromAd?: boolean;
-  extensionAttributes?: string[];
-  provisioningErrors?: number;
-  childGroupIds: string[];
-  removed?: boolean;
-}
+import type {
+  InventoryEntry,
+  ReadinessClass,
+  ReadinessReason,
+  ReadinessResult,
+  ReadinessRow,
+  ScanGroup,
+} from './readiness-types';
 
 /**
  * Merges a page's entries into the groups read so far: a new group is added, a repeat adds
  * its child groups (each once) and any field it carries, a removed group is dropped. A repeat
  * met before its group's first full entry keeps the id as its name until that entry comes.
  */
-export function mergeEntries(into: Map<string, ScanGroup>, entries: readonly GroupEntry[]): void {
+export function mergeEntries(into: Map<string, ScanGroup>, entries: readonly InventoryEntry[]): void {
   for (const e of entries) {
     if (e.removed) {
       into.delete(e.id);

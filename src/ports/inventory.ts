@@ -3,30 +3,9 @@
  * own identity. A page is what Graph hands back for one request; the scan stores the cursor
  * after each page, so a restarted bot goes on from the last page it kept.
  */
-import type { GroupKind } from '../domain/group-facts';
+import type { InventoryEntry } from '../domain/readiness-types';
 
-/**
- * One group as a page lists it. Graph may list a group again on a later page with more of its
- * members: merge a repeat by adding its `childGroupIds`. Graph's delta sends the same
- * properties again on a repeat (and GraphInventory passes them on); a reader may also give
- * only `id` and `childGroupIds`.
- */
-export interface InventoryEntry {
-  id: string;
-  displayName?: string;
-  kind?: GroupKind;
-  onPremisesSyncEnabled?: boolean | null;
-  /** It carries an on-premises security identifier: synced from AD at some point. */
-  fromAd?: boolean;
-  /** The names of the onPremisesExtensionAttributes that are set ("extensionAttribute3"). */
-  extensionAttributes?: string[];
-  /** How many onPremisesProvisioningErrors the group has. */
-  provisioningErrors?: number;
-  /** The direct members that are groups, of those this entry lists. */
-  childGroupIds: string[];
-  /** The group was deleted (a delta page's `@removed`). */
-  removed?: boolean;
-}
+export type { InventoryEntry } from '../domain/readiness-types';
 
 export interface InventoryPage {
   entries: InventoryEntry[];

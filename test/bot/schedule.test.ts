@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { GROUP } from '../../src/fake-tenant/seed';
 import { actions, cardOf, cardText, TestChannel, type Outbound } from '../support/connector';
 import { admin, startTestTenant } from '../support/fake-tenant';
-import { people, startStack, type Stack } from '../support/stack';
+import { answersTo, people, startStack, type Stack } from '../support/stack';
 
 const text = (o: Outbound) => String(o.activity.text ?? '');
 
@@ -23,12 +23,7 @@ describe('bot: scheduled requests', function () {
     await admin(s.tenant, 'POST', '/_fake/reset');
   });
 
-  async function ask(said: string, who = people.alex): Promise<Outbound[]> {
-    const since = s.channel.outbound.length;
-    const r = await s.channel.say(who, said, { kind: 'channel' });
-    assert.equal(r.status, 200);
-    return s.channel.outbound.slice(since);
-  }
+  const ask = (said: string, who = people.alex) => answersTo(s, said, who);
 
   it('an unknown date, a past time or one too far ahead is refused with why; nothing is looked up', async () => {
     const before = (await s.graphRequests()).length;

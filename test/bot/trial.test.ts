@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { GROUP } from '../../src/fake-tenant/seed';
 import { actions, cardOf, cardText, type Outbound } from '../support/connector';
 import { admin } from '../support/fake-tenant';
-import { people, soaPatches, startStack, type Stack } from '../support/stack';
+import { answersTo, people, soaPatches, startStack, type Stack } from '../support/stack';
 
 const text = (o: Outbound) => String(o.activity.text ?? '');
 
@@ -20,12 +20,7 @@ describe('bot: trial conversions', function () {
     await admin(s.tenant, 'POST', '/_fake/reset');
   });
 
-  async function ask(said: string, who = people.alex): Promise<Outbound[]> {
-    const since = s.channel.outbound.length;
-    const r = await s.channel.say(who, said, { kind: 'channel' });
-    assert.equal(r.status, 200);
-    return s.channel.outbound.slice(since);
-  }
+  const ask = (said: string, who = people.alex) => answersTo(s, said, who);
 
   it('a trial of zero, negative or over 90 days, or on a rollback, is refused, nothing stored', async () => {
     const before = (await s.graphRequests()).length;

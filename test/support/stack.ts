@@ -114,6 +114,14 @@ export async function requestCard(
   return { msg, data: { ...actions(cardOf(msg)).find((a) => a.verb === 'approve')!.data, ...extra } };
 }
 
+/** `who` says `said` in the channel; what the bot sent in answer, once the turn is done. */
+export async function answersTo(s: Stack, said: string, who: User = people.alex): Promise<Outbound[]> {
+  const since = s.channel.outbound.length;
+  const r = await s.channel.say(who, said, { kind: 'channel' });
+  if (r.status !== 200) throw new Error(`the bot answered HTTP ${r.status} to "${said}"`);
+  return s.channel.outbound.slice(since);
+}
+
 /** The SOA PATCHes the fake tenant received for a group. */
 export function soaPatches(s: Stack, groupId: string): Promise<RequestLogEntry[]> {
   return s.graphRequests((e) => e.method === 'PATCH' && e.path.endsWith(`/groups/${groupId}/onPremisesSyncBehavior`));

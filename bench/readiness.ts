@@ -45,7 +45,11 @@ export async function scenario7(): Promise<Row> {
       extra: {
         peakRssMb: peakRssMb(e.bot.child.pid!),
         progressCards: progress,
-        summary: summary.split(' | ').slice(0, 12).join(' | '),
+        // The counts line: "542 ready · 8,192 ready with warnings · …".
+        counts: summary
+          .split(' | ')
+          .find((part) => / ready · /.test(part))
+          ?.replace(/\*\*/g, ''),
       },
     };
   } finally {

@@ -101,6 +101,9 @@ export interface Presenter {
   watchLine(req: SoaRequest, seen: WatchSeen): Outgoing;
   /** After a move still needed in AD: the Group Provisioning to AD checklist of the switched groups. */
   gpadChecklist(req: SoaRequest, groups: GpadGroup[]): Outgoing;
-  /** A readiness scan's card for its state: reading → progress (Cancel); done → summary (Export); cancelled; failed. */
+  /**
+   * A readiness scan's card for its state: reading → progress (Cancel); done → summary (Export);
+   * cancelled; failed.
+   */
   readinessCard(scan: Scan): Record<string, unknown>;
 }

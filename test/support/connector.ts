@@ -76,6 +76,11 @@ export class TestChannel {
   private faults: Array<{ count: number; status: number; retryAfter?: number; kinds: FaultKind[] }> = [];
   /** Every failed attempt the channel answered, by kind. */
   readonly failed: Array<{ kind: FaultKind; status: number; at: number }> = [];
+  /**
+   * What the limits refused (429, 413), as it was sent (the id is not one the bot ever saw), with
+   * how many activities had been accepted by then.
+   */
+  readonly refusedOutbound: Array<Outbound & { status: number; accepted: number }> = [];
   /** The conversations the bot created (Bot Connector createConversation), with what it asked for. */
   readonly created: Array<{ id: string; parameters: Record<string, any> }> = [];
 
@@ -111,9 +116,12 @@ export class TestChannel {
     const target = m[2] ? decodeURIComponent(m[2]) : undefined;
     const kind: Outbound['kind'] = req.method === 'PUT' ? 'update' : target ? 'reply' : 'send';
     if (this.injectedFault(kind, res)) return;
-    if (this.refusedByLimits(conversationId, body, res)) return;
     const id = kind === 'update' ? target! : `act-${randomUUID().slice(0, 8)}`;
     const entry: Outbound = { kind, conversationId, ...(target ? { targetId: target } : {}), id, activity: body };
+    if (this.refusedByLimits(conversationId, body, res)) {
+      this.refusedOutbound.push({ ...entry, status: res.statusCode, accepted: this.outbound.length });
+      return;
+    }
     this.outbound.push(entry);
     this.events.emit('outbound', entry);
     res.statusCode = 200;

@@ -24,9 +24,7 @@ describe('fault injection: 220 requests through random faults', function () {
   let s: Stack;
   before(async () => {
     ft = await startTestTenant({ seed: faultTenantSeed(REQUESTS), settings: { auditDelayMs: 20 } });
-    // Opted out of Teams' limits on the channel while no outbound gateway paces the bot's posts:
-    // 220 requests in a handful of channels pass the per-conversation rates.
-    s = await startStack({ ...FAULT_BOT_ENV, TEAMS_LIMITS: 'off' }, ft);
+    s = await startStack(FAULT_BOT_ENV, ft);
   });
   after(async () => {
     s?.channel.clearFaults();

@@ -10,6 +10,7 @@ import type { ConnectorClient } from 'botframework-connector';
 import type { Logger } from '../../ports/logger';
 import { tenantOf } from '../turn';
 import type { Pacer } from './pacer';
+import { fitted } from './size';
 
 /** The policy name of the Azure pipeline's own retry inside the Bot Connector client. */
 const CLIENT_RETRY_POLICY = 'defaultRetryPolicy';
@@ -31,6 +32,7 @@ export class OutboundGateway implements Middleware {
   async onTurn(ctx: TurnContext, next: () => Promise<void>): Promise<void> {
     ctx.onSendActivities(async (c, activities, send) => {
       if (activities.some((a) => PASSED_AT_ONCE.has(a.type ?? ''))) return send();
+      activities.forEach((a, i) => (activities[i] = this.measured(c, a)));
       try {
         return await this.pacer.submit({ ...this.where(c, activities[0]), run: () => retriedHere(c, send) });
       } catch (e) {
@@ -40,6 +42,8 @@ export class OutboundGateway implements Middleware {
       }
     });
     ctx.onUpdateActivity(async (c, activity, update) => {
+      const fits = this.measured(c, activity);
+      if (fits !== activity) Object.assign(activity, fits);
       const invoke = c.activity.type === ActivityTypes.Invoke;
       // During an invoke the update outlives the turn (the answer does not wait for it): it is
       // made with the turn's connector client directly, not through the turn that has ended.
@@ -66,6 +70,14 @@ export class OutboundGateway implements Middleware {
       }
     });
     await next();
+  }
+
+  /** The activity, or a copy cut to Teams' size limit (never sent to be refused with 413). */
+  private measured(c: TurnContext, a: Partial<Activity>): Partial<Activity> {
+    const { activity, cut, bytes } = fitted(a);
+    if (cut)
+      this.logger.warn('activity cut to the size limit', { conversation: c.activity.conversation?.id, cut, bytes });
+    return activity;
   }
 
   private where(c: TurnContext, a: Partial<Activity> | undefined): { lane: string; tenant: string } {

@@ -203,6 +203,33 @@ describe('outbound pacer: retries', () => {
   });
 });
 
+describe('outbound pacer: typing indicators', () => {
+  it('go at once when their conversation is free, else not at all (a reply never waits for one)', async () => {
+    const { timers, pacer, starts, call } = setup();
+    const typing = () =>
+      pacer.submit({
+        lane: 'c1',
+        tenant: 't1',
+        nowOrNever: true,
+        run: async () => void starts.push({ lane: 'c1', at: timers.now(), label: 'typing' }),
+      });
+    await typing();
+    assert.deepEqual(
+      starts.map((s) => s.label),
+      ['typing'],
+    );
+    const reply = call('c1', 'reply');
+    assert.equal(await typing(), undefined);
+    await timers.advance(1_000);
+    await reply;
+    assert.deepEqual(
+      starts.map((s) => s.label),
+      ['typing', 'reply'],
+    );
+    assert.equal(pacer.counts.skipped, 1);
+  });
+});
+
 describe('outbound pacer: coalescing', () => {
   it('collapses waiting updates of one activity to the newest; the older callers are done without a call', async () => {
     const { timers, pacer } = setup();

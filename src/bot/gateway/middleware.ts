@@ -33,8 +33,16 @@ export class OutboundGateway implements Middleware {
     ctx.onSendActivities(async (c, activities, send) => {
       if (activities.some((a) => PASSED_AT_ONCE.has(a.type ?? ''))) return send();
       activities.forEach((a, i) => (activities[i] = this.measured(c, a)));
+      // A typing indicator late is no use, and teams-ai's typing timer makes the next reply wait
+      // for it: it goes now, when its conversation is free, or not at all.
+      const typing = activities.every((a) => a.type === ActivityTypes.Typing);
       try {
-        return await this.pacer.submit({ ...this.where(c, activities[0]), run: () => retriedHere(c, send) });
+        const sent = await this.pacer.submit({
+          ...this.where(c, activities[0]),
+          ...(typing ? { nowOrNever: true } : {}),
+          run: () => retriedHere(c, send),
+        });
+        return sent ?? activities.map((): ResourceResponse => ({ id: '' }));
       } catch (e) {
         if (proactive(c)) throw e;
         this.undelivered(c, 'reply not delivered after retries', e, { types: activities.map((a) => a.type) });

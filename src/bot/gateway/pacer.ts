@@ -37,6 +37,11 @@ export interface Call<T> {
   coalesce?: string;
   /** false: the caller's client retries by itself; the pacer only paces. */
   retry?: boolean;
+  /**
+   * Only now or never (a typing indicator): when the lane is busy or its windows are full the
+   * call is not made, and the promise resolves with undefined at once.
+   */
+  nowOrNever?: boolean;
   run: () => Promise<T>;
 }
 
@@ -47,6 +52,8 @@ export interface PacerCounts {
   retries: number;
   coalesced: number;
   failed: number;
+  /** Typing indicators not sent because their conversation was busy. */
+  skipped: number;
 }
 
 interface Waiter {
@@ -76,7 +83,7 @@ export class Pacer {
   private readonly timers: Timers;
   private readonly random: () => number;
   private readonly retry: RetryPolicy;
-  readonly counts: PacerCounts = { calls: 0, throttled: 0, retries: 0, coalesced: 0, failed: 0 };
+  readonly counts: PacerCounts = { calls: 0, throttled: 0, retries: 0, coalesced: 0, failed: 0, skipped: 0 };
 
   constructor(private readonly o: PacerOptions = {}) {
     this.timers = o.timers ?? realTimers;
@@ -86,6 +93,10 @@ export class Pacer {
 
   submit<T>(call: Call<T>): Promise<T> {
     const lane = this.laneOf(call.lane, call.tenant);
+    if (call.nowOrNever && !this.freeNow(lane)) {
+      this.counts.skipped += 1;
+      return Promise.resolve(undefined as T);
+    }
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = { resolve: resolve as (v: unknown) => void, reject };
       // Not the running one: its call is on the wire and may carry the older content.
@@ -133,6 +144,12 @@ export class Pacer {
     const now = this.timers.now();
     for (const [key, lane] of this.lanes)
       if (!lane.running && lane.jobs.length === 0 && lane.windows.size(now) === 0) this.lanes.delete(key);
+  }
+
+  private freeNow(lane: Lane): boolean {
+    const now = this.timers.now();
+    if (lane.running || lane.jobs.length > 0 || lane.pausedUntil > now) return false;
+    return lane.windows.nextFree(now) <= now && this.tenantOf(lane.tenant).nextFree(now) <= now;
   }
 
   private tenantOf(tenant: string): SlidingWindows {

@@ -71,7 +71,10 @@ async function burst(): Promise<Record<string, number>> {
     );
     await Promise.all(
       names.map((g) =>
-        e.channel.waitFor((o) => new RegExp(`✅ ${g} is now cloud-managed\\.`).test(o.activity.text ?? ''), 300_000),
+        e.channel.waitFor(
+          (o) => new RegExp(`✅ (\\*\\*)?${g}(\\*\\*)? is now cloud-managed\\.`).test(o.activity.text ?? ''),
+          300_000,
+        ),
       ),
     );
     return { requests: BURST, cardSeconds: cardMs / 1000, seconds: (performance.now() - t0) / 1000, ...refusals(e) };

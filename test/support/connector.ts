@@ -53,6 +53,8 @@ export class TestChannel {
     public botUrl: string,
     opts: ChannelOptions = {},
   ) {
+    // Tests wait for many activities at once (a burst of requests): one listener each.
+    this.events.setMaxListeners(0);
     const off = (opts.limits ?? (process.env.TEAMS_LIMITS === 'off' ? 'off' : 'on')) === 'off';
     this.limits = off ? null : new TeamsLimits();
   }

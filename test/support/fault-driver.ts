@@ -46,6 +46,13 @@ export interface Driven {
 }
 
 type Group = { id: string; displayName: string };
+
+/**
+ * How many times a user asks for a group before the run counts it unanswered. A lost post is
+ * an injected Bot Connector failure, and several can come in a row: a few 503s in a row outlast
+ * the connector's own three retries, and a 403 is not retried at all.
+ */
+const CARD_ASKS = 6;
 type Click = { status: number; card?: any; message?: string };
 
 /** A post that reached no process: fetch rejects (refused, reset). */
@@ -81,7 +88,7 @@ export async function drive(
   const unanswered: string[] = [];
 
   async function cardFor(group: Group, key: string): Promise<Outbound | null> {
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let attempt = 0; attempt < CARD_ASKS; attempt++) {
       const since = channel.outbound.length;
       const said = await reached(
         channel.say(people.alex, `move ${group.id} to cloud`, { kind: 'channel', key, botUrl: target.route() }),

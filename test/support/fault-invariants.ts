@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type { RequestLogEntry } from '../../src/fake-tenant/graph/request-log';
 import { FINAL_STATES, type SoaRequest } from '../../src/domain/request';
+import { cardOf, cardText } from './connector';
 import type { Driven, FaultTarget } from './fault-driver';
 import type { FaultPlan } from './fault-plan';
 import { admin } from './fake-tenant';
@@ -65,6 +66,14 @@ function graphCalls(log: RequestLogEntry[], groupId: string): string {
   return [...counts].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
 }
 
+/** What the bot posted that names the group, in order, a few words each; and the channel's failures. */
+function said(channel: FaultTarget['channel'], groupId: string): string {
+  const lines = channel.outbound
+    .filter((o) => JSON.stringify(o.activity).includes(groupId))
+    .map((o) => `${o.kind} "${(cardOf(o) ? `card: ${cardText(cardOf(o))}` : String(o.activity.text)).slice(0, 90)}"`);
+  return `${lines.join(' | ') || 'nothing'} (${channel.failed.length} Bot Connector failures answered in the run)`;
+}
+
 export async function measure(
   target: FaultTarget,
   plan: FaultPlan,
@@ -109,7 +118,7 @@ export async function measure(
         `${g}: ${all
           .filter((r) => r.groupId === g)
           .map((r) => `${r.id} ${r.state} card ${r.anchor.cardActivityId ?? 'none'}`)
-          .join(', ')}`,
+          .join(', ')}; the bot said: ${said(channel, g)}`,
     ),
     unapproved: unapproved.map((w) => w.path),
     duplicates: duplicates.map((ws) => ws[0]!.path),

@@ -8,8 +8,12 @@ import { takeRestorePoint } from './restore-points';
 import { announce, save, type Outcome, type ServicePorts } from './shared';
 import { pausedAtWindowEnd } from './windows';
 
-/** A running plan's card is refreshed every this many steps. */
-const PLAN_PROGRESS_EVERY = 10;
+/**
+ * A running plan's card is refreshed at most this often. By time, not by step count: Teams
+ * allows a bot 60 posts and updates per 30 s in one conversation, and a long plan refreshed
+ * every few steps would spend its run waiting for its own card updates.
+ */
+export const PLAN_PROGRESS_MS = 5_000;
 
 /**
  * A plan's switches, one group at a time in plan order, with the approver's token. Progress
@@ -21,6 +25,7 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
   let req = start;
   const target = req.action === 'move';
   const userDir = ports.directory.forUser(req.approver!);
+  let shown = clock.now().getTime();
   const progress = async (plan: Plan): Promise<void> => {
     req = leased(ports, { ...req, plan, version: req.version + 1, updatedAt: clock.now().toISOString() });
     await ports.store.update(req);
@@ -54,8 +59,11 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
         k === i ? { ...st, state: 'done' as const, switchedAt: st.switchedAt ?? at } : st,
       ),
     });
-    // The card shows progress every few steps (and the thread stays quiet until the end).
-    if ((i + 1) % PLAN_PROGRESS_EVERY === 0) await announce(ports, req, { card: true, quiet: true });
+    // The card shows progress every few seconds (and the thread stays quiet until the end).
+    if (clock.now().getTime() - shown >= PLAN_PROGRESS_MS) {
+      shown = clock.now().getTime();
+      await announce(ports, req, { card: true, quiet: true });
+    }
   }
   const first = req
     .plan!.steps.map((st) => st.switchedAt)

@@ -45,7 +45,10 @@ export async function startTeamsEdge(o: { botUrl: string; port?: number; limits?
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (req.method === 'POST' && req.url === '/api/messages') {
-      const activity = JSON.parse(body.toString('utf8') || '{}') as Record<string, any>;
+      const activity = JSON.parse(body.toString('utf8') || '{}') as {
+        serviceUrl?: unknown;
+        conversation?: { id?: unknown };
+      };
       if (typeof activity.serviceUrl === 'string') {
         lastUpstream = activity.serviceUrl.replace(/\/$/, '');
         const conversation = activity.conversation?.id;

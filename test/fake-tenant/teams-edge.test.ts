@@ -90,7 +90,7 @@ describe('the local Teams edge between the Playground and the bot', () => {
     );
   });
 
-  it('answers 429 with Retry-After past 7 operations a second in one conversation; another conversation goes on', async () => {
+  it('answers 429 with Retry-After past 7 operations a second in a conversation; another one goes on', async () => {
     const serviceUrl = await inbound('c1');
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {

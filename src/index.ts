@@ -7,6 +7,7 @@ import { AuthenticationConstants, type UserTokenClient } from 'botframework-conn
 import { createBot } from './bot/app';
 import { channelAuthConfig, guardInbound } from './bot/inbound-auth';
 import { OutboundGateway } from './bot/gateway/middleware';
+import { PER_CONVERSATION, PER_TENANT, scaled } from './bot/gateway/limits';
 import { Pacer, type PacerCounts } from './bot/gateway/pacer';
 import { BotNotifier } from './bot/notifier';
 import { turnGuard } from './bot/turn-guard';
@@ -71,7 +72,11 @@ export async function startBot(
 
   const presenter = new CardPresenter(config.policy, undefined, config.changeControl);
   // Every Bot Connector call, in turns and proactive, is paced and retried in one place.
+  // Teams counts the app's calls, not an instance's: with several instances, each takes its share.
+  const share = 1 / config.botInstances;
   const pacer = new Pacer({
+    perConversation: scaled(PER_CONVERSATION, share),
+    perTenant: scaled(PER_TENANT, share),
     onRetry: (e) =>
       logger.info('bot connector call retried', { status: e.status, attempt: e.attempt, waitMs: e.waitMs }),
   });

@@ -1,7 +1,7 @@
 /** The outbound pacer on a manual clock: windows, order, retries, coalescing. No sleeps. */
 import assert from 'node:assert/strict';
 import { Pacer, type Timers } from '../../src/bot/gateway/pacer';
-import { PER_CONVERSATION, PER_TENANT } from '../../src/bot/gateway/limits';
+import { PER_CONVERSATION, PER_TENANT, scaled } from '../../src/bot/gateway/limits';
 import { backoffMs, DEFAULT_RETRY, retryAfterMs } from '../../src/bot/gateway/retry';
 
 /** Timers that fire only when the test moves the clock. */
@@ -80,6 +80,32 @@ describe('outbound pacer: the documented windows', () => {
     assert.equal(starts.filter((s) => s.at === 0).length, 7);
     assert.ok(starts[7]!.at <= 1_000);
     assert.ok(starts[59]!.at < 30_000 && starts[60]!.at >= 30_000);
+  });
+
+  it("with two instances (BOT_INSTANCES=2), each keeps to half of Teams' windows, so together they keep to them", async () => {
+    const timers = new ManualTimers();
+    const starts: number[] = [];
+    const half = (w: typeof PER_CONVERSATION) => scaled(w, 1 / 2);
+    const instances = [0, 1].map(
+      () =>
+        new Pacer({ timers, random: () => 0.5, perConversation: half(PER_CONVERSATION), perTenant: half(PER_TENANT) }),
+    );
+    const done = instances.flatMap((p) =>
+      Array.from({ length: 40 }, () =>
+        p.submit({ lane: 'c1', tenant: 't1', run: async () => void starts.push(timers.now()) }),
+      ),
+    );
+    await timers.advance(60_000);
+    await Promise.all(done);
+    assert.equal(starts.length, 80);
+    for (const w of PER_CONVERSATION.slice(0, 3))
+      assert.ok(
+        busiest(
+          starts.map((at) => ({ at })),
+          w.ms,
+        ) <= w.max,
+      );
+    assert.equal(starts.filter((at) => at === 0).length, 6, 'three at once from each');
   });
 
   it('keeps a tenant within 50 per second over many conversations, each lane in its order', async () => {

@@ -24,9 +24,7 @@ describe('fault injection: 220 requests through random faults', function () {
   let s: Stack;
   before(async () => {
     ft = await startTestTenant({ seed: faultTenantSeed(REQUESTS), settings: { auditDelayMs: 20 } });
-    // Teams' limits off on the channel (this run is about faults): at Teams' 60 posts per 30 s,
-    // its 220 requests in 6 channels (about 1,500 posts) would take over 2 minutes of pacing alone.
-    s = await startStack({ ...FAULT_BOT_ENV, TEAMS_LIMITS: 'off' }, ft);
+    s = await startStack(FAULT_BOT_ENV, ft);
   });
   after(async () => {
     s?.channel.clearFaults();

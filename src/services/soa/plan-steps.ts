@@ -1,10 +1,10 @@
-/** A plan's execution: its steps one at a time, progress stored after each, stopped at the first failure. */
+/** A plan's execution: its steps one at a time, progress stored as it goes, stopped at the first failure. */
 import { CodedError, isCoded } from '../../domain/errors';
 import { nextStep } from '../../domain/plan';
 import { transition, type Plan, type SoaRequest } from '../../domain/request';
 import { postGpadChecklist } from './gpad';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
-import { takeRestorePoint } from './restore-points';
+import { withRestorePoint } from './restore-points';
 import { announce, save, type Outcome, type ServicePorts } from './shared';
 import { pausedAtWindowEnd } from './windows';
 
@@ -16,9 +16,12 @@ import { pausedAtWindowEnd } from './windows';
 export const PLAN_PROGRESS_MS = 5_000;
 
 /**
- * A plan's switches, one group at a time in plan order, with the approver's token. Progress
- * is stored after every step (with the lease renewed), so a restart continues where it was;
- * a group already in the target state counts as done. The first failure stops the plan.
+ * A plan's switches, one group at a time in plan order, with the approver's token. One store
+ * write per switch: the guard's, before the PATCH, which renews the lease and stores the
+ * group's restore point with the steps done so far (a request holds its plan and its restore
+ * points, so a write per step of each would rewrite a large document three times a step).
+ * Steps with nothing to switch are stored every few seconds. A restart continues from what was
+ * stored; a group already in the target state counts as done. The first failure stops the plan.
  */
 export async function executePlan(ports: ServicePorts, start: SoaRequest, tries: number): Promise<Outcome> {
   const { clock, presenter } = ports;
@@ -26,8 +29,20 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
   const target = req.action === 'move';
   const userDir = ports.directory.forUser(req.approver!);
   let shown = clock.now().getTime();
+  let stored = clock.now().getTime();
+  // Well inside the lease, which every write renews.
+  const storeEveryMs = Math.min(PLAN_PROGRESS_MS, ports.settings.worker.leaseMs / 3);
+  const hold = {
+    get: () => req,
+    set: (r: SoaRequest) => {
+      req = r;
+      stored = clock.now().getTime();
+    },
+  };
   const progress = async (plan: Plan): Promise<void> => {
-    req = leased(ports, { ...req, plan, version: req.version + 1, updatedAt: clock.now().toISOString() });
+    req = { ...req, plan };
+    if (clock.now().getTime() - stored < storeEveryMs) return;
+    hold.set(leased(ports, { ...req, version: req.version + 1, updatedAt: clock.now().toISOString() }));
     await ports.store.update(req);
   };
   for (let i = nextStep(req.plan!); i !== null; i = nextStep(req.plan!)) {
@@ -38,12 +53,9 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
     const at = clock.now().toISOString();
     try {
       if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
-        req = await takeRestorePoint(ports, req, step.groupId);
-        await userDir.setIsCloudManaged(
-          step.groupId,
-          target,
-          leaseGuard(ports, { get: () => req, set: (r) => (req = r) }),
-        );
+        req = await withRestorePoint(ports, req, step.groupId);
+        // The guard's write (before each attempt) stores the restore point before the switch.
+        await userDir.setIsCloudManaged(step.groupId, target, leaseGuard(ports, hold));
         if ((await userDir.readIsCloudManaged(step.groupId)) !== target)
           throw new CodedError('DirectoryError', presenter.notice({ kind: 'readBackMismatch' }));
       }

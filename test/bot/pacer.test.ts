@@ -82,7 +82,7 @@ describe('outbound pacer: the documented windows', () => {
     assert.ok(starts[59]!.at < 30_000 && starts[60]!.at >= 30_000);
   });
 
-  it("with two instances (BOT_INSTANCES=2), each keeps to half of Teams' windows, so together they keep to them", async () => {
+  it("two instances (BOT_INSTANCES=2) each keep to half of Teams' windows: together, within them", async () => {
     const timers = new ManualTimers();
     const starts: number[] = [];
     const half = (w: typeof PER_CONVERSATION) => scaled(w, 1 / 2);

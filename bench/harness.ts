@@ -11,7 +11,15 @@ import { createInterface } from 'node:readline';
 import type { RequestLogEntry } from '../src/fake-tenant/graph/request-log';
 import type { Seed } from '../src/fake-tenant/model';
 import { startFakeTenant, type FakeTenant } from '../src/fake-tenant/server';
-import { actions, cardOf, cardText, TestChannel, type Outbound, type User } from '../test/support/connector';
+import {
+  actions,
+  cardOf,
+  cardText,
+  TestChannel,
+  type ChannelOptions,
+  type Outbound,
+  type User,
+} from '../test/support/connector';
 import { freePort } from '../test/support/ports';
 
 export const root = join(__dirname, '..');
@@ -33,7 +41,7 @@ export const LATENCY = Number(opt('latency', '100'));
 export const NAIVE = args.includes('--naive');
 /** Sequential rounds are told apart by latency: it must dominate the fake tenant's own time. */
 if (LATENCY < 50) throw new Error('--latency must be at least 50 ms for round trips to be counted.');
-export const ONLY = new Set(opt('only', '1,2,3,4,5,6,7').split(',').map(Number));
+export const ONLY = new Set(opt('only', '1,2,3,4,5,6,7,8').split(',').map(Number));
 export const ITERATIONS = Number(opt('iterations', '15'));
 export const LOAD_SECONDS = Number(opt('load-seconds', '30'));
 export const WARMUP_SECONDS = Number(opt('warmup-seconds', '5'));
@@ -168,13 +176,15 @@ export async function environment(
   seed: Seed,
   extra: Record<string, string> = {},
   prefill?: (file: string) => Promise<void>,
+  channelOptions: ChannelOptions = {},
 ): Promise<Env> {
   const ft = await startFakeTenant({ port: 0, seed, settings: { latencyMs: 0, auditDelayMs: 0 } });
   const dir = mkdtempSync(join(tmpdir(), 'soa-bench-'));
   const storeFile = join(dir, 'requests.sqlite');
   if (prefill) await prefill(storeFile);
   const bot = await startBot(ft, storeFile, extra);
-  const channel = await new TestChannel(`${bot.url}`).start();
+  // The channel enforces Teams' rate and size limits unless a scenario switches them off.
+  const channel = await new TestChannel(`${bot.url}`, channelOptions).start();
   return {
     ft,
     bot,

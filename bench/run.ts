@@ -16,6 +16,7 @@ import { scenario1, scenario2, scenario3, scenario4 } from './cards';
 import { LATENCY, NAIVE, ONLY, root, type Row } from './harness';
 import { scenario5, scenario6 } from './load';
 import { scenario7 } from './readiness';
+import { scenario8 } from './teams-limits';
 
 async function main(): Promise<void> {
   const scenarios: Array<[number, () => Promise<Row>]> = [
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     [5, scenario5],
     [6, scenario6],
     [7, scenario7],
+    [8, scenario8],
   ];
   const rows: Row[] = [];
   for (const [n, run] of scenarios) {

@@ -64,6 +64,8 @@ export interface Config {
   archiveAfterMs: number;
   storage: StorageConfig;
   worker: { leaseMs: number; visibilityMs: number; pollMs: number; concurrency: number };
+  /** How many bot instances share Teams' rate limits: each paces its posts at its share of them. */
+  botInstances: number;
   /** REQUIRE_JUSTIFICATION, TICKET_PATTERN, TICKET_URL_TEMPLATE (config/justification.ts). */
   changeControl: ChangeControlRules;
   /** Scheduled switches: CHANGE_TIMEZONE and MAX_SCHEDULE_DAYS. */
@@ -248,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>, projectRoot:
       pollMs: r.num('WORKER_POLL_MS', 1000, 1),
       concurrency: Math.floor(r.num('WORKER_CONCURRENCY', 4, 1)),
     },
+    botInstances: Math.floor(r.num('BOT_INSTANCES', 1, 1)),
     changeControl: changeControlConfig(r),
     schedule: scheduleConfig(r),
     snapshotMaxMembers: snapshotMaxMembers(r),

@@ -6,6 +6,9 @@ import { hostname } from 'node:os';
 import { AuthenticationConstants, type UserTokenClient } from 'botframework-connector';
 import { createBot } from './bot/app';
 import { channelAuthConfig, guardInbound } from './bot/inbound-auth';
+import { OutboundGateway } from './bot/gateway/middleware';
+import { PER_CONVERSATION, PER_TENANT, scaled } from './bot/gateway/limits';
+import { Pacer, type PacerCounts } from './bot/gateway/pacer';
 import { BotNotifier } from './bot/notifier';
 import { turnGuard } from './bot/turn-guard';
 import type { Config } from './config';
@@ -39,6 +42,8 @@ import { CardPresenter } from './views/presenter';
 export interface RunningBot {
   http: HttpServer;
   service: SoaService;
+  /** What the outbound gateway did: Bot Connector calls, 429s absorbed, retries, coalesced updates. */
+  outbound(): PacerCounts;
   close(): Promise<void>;
 }
 
@@ -66,7 +71,17 @@ export async function startBot(
   );
 
   const presenter = new CardPresenter(config.policy, undefined, config.changeControl);
-  const notifier = new BotNotifier(adapter, config.botId ?? '');
+  // Every Bot Connector call, in turns and proactive, is paced and retried in one place.
+  // Teams counts the app's calls, not an instance's: with several instances, each takes its share.
+  const share = 1 / config.botInstances;
+  const pacer = new Pacer({
+    perConversation: scaled(PER_CONVERSATION, share),
+    perTenant: scaled(PER_TENANT, share),
+    onRetry: (e) =>
+      logger.info('bot connector call retried', { status: e.status, attempt: e.attempt, waitMs: e.waitMs }),
+  });
+  adapter.use(new OutboundGateway(pacer, logger));
+  const notifier = new BotNotifier(adapter, config.botId ?? '', pacer);
   const boards = new BoardService({ boards: boardStore, store, notifier, view: presenter, clock, logger });
   const service = new SoaService({
     onChange: (req) => boards.refreshFor(req),
@@ -143,6 +158,7 @@ export async function startBot(
   return {
     http,
     service,
+    outbound: () => ({ ...pacer.counts }),
     close: async () => {
       clearInterval(sweep);
       await http.close();

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig } from './config';
 import { loadEnvFile } from './env-file';
 import { startFakeTenant, type FakeTenant } from './fake-tenant/server';
+import { startTeamsEdge, type TeamsEdge } from './fake-tenant/teams-edge';
 import { startBot } from './index';
 
 const root = join(__dirname, __dirname.includes(join('dist', 'src')) ? '../..' : '..');
@@ -27,21 +28,13 @@ async function existingTenant(port: number, tenantId: string): Promise<string | 
   }
 }
 
-function startPlayground(port: number, botPort: number): Promise<{ child: ChildProcess; url: string }> {
+function startPlayground(port: number, appEndpoint: string): Promise<{ child: ChildProcess; url: string }> {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const logDir = join(root, '.local');
   mkdirSync(logDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    [
-      cli,
-      'start',
-      '--app-endpoint',
-      `http://127.0.0.1:${botPort}/api/messages`,
-      '--port',
-      String(port),
-      '--disable-telemetry',
-    ],
+    [cli, 'start', '--app-endpoint', appEndpoint, '--port', String(port), '--disable-telemetry'],
     {
       cwd: root,
       env: {
@@ -113,9 +106,13 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...env, FAKE_TENANT_URL: tenantUrl }, root);
   const bot = await startBot(config);
   let playground: { child: ChildProcess; url: string } | null = null;
+  let edge: TeamsEdge | null = null;
   if (!/^(1|true|yes)$/i.test(env.NO_PLAYGROUND ?? '')) {
     const pgPort = Number(env.PLAYGROUND_PORT ?? 56150);
-    playground = await startPlayground(pgPort, bot.http.port);
+    // Between the Playground and the bot, Teams' rate and size limits, as Teams enforces them.
+    const botEndpoint = `http://127.0.0.1:${bot.http.port}/api/messages`;
+    if (env.TEAMS_LIMITS !== 'off') edge = await startTeamsEdge({ botUrl: botEndpoint });
+    playground = await startPlayground(pgPort, edge?.url ?? botEndpoint);
   }
 
   console.log('Local stack is up.');
@@ -124,15 +121,17 @@ async function main(): Promise<void> {
     : 'already running, shared';
   console.log(`  Fake tenant: ${tenantUrl} (${tenantNote})`);
   console.log(`  Bot:         ${bot.http.url}/api/messages (local mode, store ${config.storeFile})`);
-  if (playground)
+  if (playground) {
     console.log(`  Playground:  ${playground.url}  ← open this, then type "help" or "move SecGroup1 to cloud"`);
-  else console.log('  Playground:  not started (NO_PLAYGROUND)');
+    console.log(`  Teams edge:  ${edge ? `${edge.url} (Teams' rate and size limits)` : 'off (TEAMS_LIMITS=off)'}`);
+  } else console.log('  Playground:  not started (NO_PLAYGROUND)');
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     playground?.child.kill('SIGTERM');
+    await edge?.close();
     await bot.close();
     await owned?.close();
     process.exit(0);

@@ -9,11 +9,14 @@ import {
 } from 'botbuilder';
 import type { ConversationAnchor, Person } from '../domain/request';
 import type { Notifier, Outgoing, PrivateNotifier } from '../ports/notifier';
+import type { Pacer } from './gateway/pacer';
 
 export class BotNotifier implements Notifier, PrivateNotifier {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
+    /** Paces creating a conversation; the posts in it are paced by the gateway middleware. */
+    private readonly pacer?: Pacer,
   ) {}
 
   async post(anchor: ConversationAnchor, message: Outgoing): Promise<void> {
@@ -57,17 +60,27 @@ export class BotNotifier implements Notifier, PrivateNotifier {
       members: [{ id: to.channelUserId, name: to.name }],
       ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}),
     } as ConversationParameters;
-    await this.adapter.createConversationAsync(
-      this.botAppId,
-      ref.channelId ?? 'msteams',
-      ref.serviceUrl,
-      // No audience: the connector uses the configured cloud's channel audience.
-      undefined as unknown as string,
-      parameters,
-      async (ctx) => {
-        await ctx.sendActivity(activityOf(message));
-      },
-    );
+    const create = () =>
+      this.adapter.createConversationAsync(
+        this.botAppId,
+        ref.channelId ?? 'msteams',
+        ref.serviceUrl!,
+        // No audience: the connector uses the configured cloud's channel audience.
+        undefined as unknown as string,
+        parameters,
+        async (ctx) => {
+          await ctx.sendActivity(activityOf(message));
+        },
+      );
+    // The connector client retries its own createConversation call (it is made before the turn
+    // the gateway sees): paced here, not retried twice.
+    if (!this.pacer) return create();
+    await this.pacer.submit({
+      lane: `create:${to.channelUserId}`,
+      tenant: tenantId?.toLowerCase() ?? 'unknown',
+      retry: false,
+      run: create,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * What runs before the bot on every inbound activity: failed replies and card updates are
- * logged instead of ending the turn, and only the organisation's own tenants get any further.
+ * What runs before the bot on every inbound activity: only the organisation's own tenants get
+ * any further. (Replies and card updates that fail after every retry are logged by the outbound
+ * gateway, gateway/middleware.ts, instead of ending the turn.)
  */
 import type { TurnContext } from 'botbuilder';
 import type { UserTokenClient } from 'botframework-connector';
@@ -24,40 +25,9 @@ export interface TurnGuardOptions {
 /** `false` ends the turn: the activity was answered here. */
 export function turnGuard(o: TurnGuardOptions): (ctx: TurnContext) => Promise<void | boolean> {
   return async (ctx) => {
-    logUndelivered(ctx, o.logger);
     if (!(await fromAllowedTenant(ctx, o))) return false;
     if (o.userTokenClient) ctx.turnState.set(o.adapter.UserTokenClientKey, await o.userTokenClient());
   };
-}
-
-/**
- * Bot Connector calls are retried by its client (429/5xx, with backoff). When they still
- * fail, the turn goes on: the state was stored before anything is posted, so a lost reply
- * or card update loses nothing (status, the board and the card's refresh show it).
- */
-function logUndelivered(ctx: TurnContext, logger: Logger): void {
-  ctx.onSendActivities(async (_c, activities, next) => {
-    try {
-      return await next();
-    } catch (e) {
-      logger.warn('reply not delivered after retries', {
-        conversation: ctx.activity.conversation?.id ?? null,
-        types: activities.map((a) => a.type),
-        error: e instanceof Error ? e.message.slice(0, 200) : String(e),
-      });
-      return activities.map(() => ({ id: '' }));
-    }
-  });
-  ctx.onUpdateActivity(async (_c, _a, next) => {
-    try {
-      await next();
-    } catch (e) {
-      logger.warn('card update not delivered after retries', {
-        conversation: ctx.activity.conversation?.id ?? null,
-        error: e instanceof Error ? e.message.slice(0, 200) : String(e),
-      });
-    }
-  });
 }
 
 /** Only the organisation's own tenant: anything else is answered with a refusal and goes no further. */

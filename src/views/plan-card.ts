@@ -138,32 +138,43 @@ export function planCheckCard(
   );
 }
 
-/** Every step and every skipped group, as messages of at most `perMessage` lines (nothing cut). */
-export function planListing(raw: { id: string; plan?: Plan }, perMessage = 100): Array<{ text: string }> {
-  const req = { id: raw.id, ...(raw.plan ? { plan: shownPlan(raw.plan, forMessage) } : {}) };
-  const plan = req.plan!;
-  const out: Array<{ text: string }> = [];
-  for (let i = 0; i < plan.steps.length; i += perMessage) {
-    const chunk = plan.steps.slice(i, i + perMessage);
-    out.push({
-      text: [
-        `Plan ${req.id}, steps ${i + 1}–${i + chunk.length} of ${plan.steps.length}:`,
-        ...chunk.map(
-          (st, k) =>
-            `${i + k + 1}. ${st.groupName} (${st.groupId})` +
-            (st.warnings.length ? ` ⚠️ ${st.warnings.join('; ')}` : ''),
-        ),
-      ].join('\n\n'),
-    });
-  }
-  for (let i = 0; i < plan.skipped.length; i += perMessage) {
-    const chunk = plan.skipped.slice(i, i + perMessage);
-    out.push({
-      text: [
-        `Plan ${req.id}, skipped ${i + 1}–${i + chunk.length} of ${plan.skipped.length}:`,
-        ...chunk.map((k) => `${k.groupName} (${k.groupId}): ${k.reason}`),
-      ].join('\n\n'),
-    });
+/**
+ * What a listing message may weigh as Teams counts it (UTF-16: 2 bytes per code unit of the
+ * activity's JSON): Teams recommends under 80 KB; the rest is left to the activity around it.
+ */
+export const LISTING_BYTES = 72 * 1024;
+
+/** A line's weight in a message's JSON, as Teams counts it, with the blank line between lines. */
+const weight = (line: string) => 2 * (JSON.stringify(line).length - 2 + 4);
+
+/**
+ * Lines packed into as few messages as the size allows, each under its heading (`of` names the
+ * range it holds); nothing is cut.
+ */
+function packed(lines: string[], heading: (from: number, to: number) => string, budget: number): string[] {
+  const out: string[] = [];
+  let from = 0;
+  while (from < lines.length) {
+    let to = from;
+    let used = weight(heading(lines.length, lines.length));
+    while (to < lines.length && (to === from || used + weight(lines[to]!) <= budget)) used += weight(lines[to++]!);
+    out.push([heading(from + 1, to), ...lines.slice(from, to)].join('\n\n'));
+    from = to;
   }
   return out;
+}
+
+/** Every step and every skipped group, in as few messages as Teams' size limit allows (nothing cut). */
+export function planListing(raw: { id: string; plan?: Plan }, budget = LISTING_BYTES): Array<{ text: string }> {
+  const req = { id: raw.id, ...(raw.plan ? { plan: shownPlan(raw.plan, forMessage) } : {}) };
+  const plan = req.plan!;
+  const steps = plan.steps.map(
+    (st, k) =>
+      `${k + 1}. ${st.groupName} (${st.groupId})` + (st.warnings.length ? ` ⚠️ ${st.warnings.join('; ')}` : ''),
+  );
+  const skipped = plan.skipped.map((k) => `${k.groupName} (${k.groupId}): ${k.reason}`);
+  return [
+    ...packed(steps, (a, b) => `Plan ${req.id}, steps ${a}–${b} of ${steps.length}:`, budget),
+    ...packed(skipped, (a, b) => `Plan ${req.id}, skipped ${a}–${b} of ${skipped.length}:`, budget),
+  ].map((text) => ({ text }));
 }

@@ -30,7 +30,8 @@ describe('bot: justification and ticket (REQUIRE_JUSTIFICATION, TICKET_PATTERN, 
   async function reply(text: string, key: string, who = people.alex) {
     const since = s.channel.outbound.length;
     await s.channel.say(who, text, { key });
-    return s.channel.waitFor((o) => o.conversationId.includes(key), 10_000, since);
+    // A slow turn may show a typing indicator first: the answer is the first real message.
+    return s.channel.waitFor((o) => o.conversationId.includes(key) && o.activity.type !== 'typing', 10_000, since);
   }
 
   it('a request without its ticket, with a foreign one, or with a time is refused, and nothing is stored', async () => {

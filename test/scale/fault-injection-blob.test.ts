@@ -43,6 +43,8 @@ describe(`fault injection on Blob Storage: ${REQUESTS} requests, two bot process
       ...FAULT_BOT_ENV,
       FAKE_TENANT_PORT: String(ft.port),
       STORAGE: 'blob',
+      // Two instances: each paces its posts at half of Teams' rates.
+      BOT_INSTANCES: '2',
       AZURE_STORAGE_CONNECTION_STRING: az.connectionString,
       STORAGE_CONTAINER: `requests-${suffix}`,
       STORAGE_QUEUE: `work-${suffix}`,

@@ -23,6 +23,8 @@ describe('scale-out: two bot processes on one Azurite store', function () {
     const env = {
       FAKE_TENANT_PORT: String(ft.port),
       STORAGE: 'blob',
+      // Two instances: each paces its posts at half of Teams' rates.
+      BOT_INSTANCES: '2',
       AZURE_STORAGE_CONNECTION_STRING: az.connectionString,
       STORAGE_CONTAINER: `requests-${suffix}`,
       STORAGE_QUEUE: `work-${suffix}`,

@@ -229,4 +229,59 @@ describe('use cases: plans', () => {
       ),
     );
   });
+
+  it('a running plan refreshes its card by time, not per step: every 5 s of work', async () => {
+    /** The card updates of a 31-step plan run with `perSwitchMs` on the clock for each switch. */
+    async function run(perSwitchMs: number): Promise<{ steps: number; cards: number }> {
+      w = world();
+      const kids = Array.from({ length: 30 }, (_, i) => `k${i}`);
+      for (const id of kids) w.directory.addGroup({ id, displayName: `Leaf-${id}` });
+      w.directory.groups.get(G.sales)!.children = kids;
+      const forUser = w.directory.forUser.bind(w.directory);
+      w.directory.forUser = (user) => {
+        const dir = forUser(user);
+        const switchIt = dir.setIsCloudManaged.bind(dir);
+        return {
+          ...dir,
+          setIsCloudManaged: async (...args: Parameters<typeof switchIt>) => {
+            (w.clock as ManualClock).advance(perSwitchMs);
+            return switchIt(...args);
+          },
+        };
+      };
+      const req = await approvedTree();
+      const before = w.notifier.cards.length;
+      assert.equal(await w.service.execute(req.id), 'done');
+      return { steps: req.plan!.steps.length, cards: w.notifier.cards.length - before };
+    }
+    // No time passes: only the cards of the run's own transitions (running, then switched).
+    const quick = await run(0);
+    assert.equal(quick.steps, 31);
+    // One second per switch: a refresh after every fifth step besides those.
+    const slow = await run(1000);
+    assert.equal(slow.cards - quick.cards, Math.floor(31 / 5), `${slow.cards} card updates against ${quick.cards}`);
+  });
+
+  it('stores a running plan once per switch (the guard that renews the lease), restore point included', async () => {
+    const kids = Array.from({ length: 30 }, (_, i) => `k${i}`);
+    for (const id of kids) w.directory.addGroup({ id, displayName: `Leaf-${id}` });
+    w.directory.groups.get(G.sales)!.children = kids;
+    const req = await approvedTree();
+    const update = w.store.update.bind(w.store);
+    const writes: Array<{ restorePoints: number; done: number }> = [];
+    w.store.update = async (r) => {
+      writes.push({
+        restorePoints: r.restorePoints?.length ?? 0,
+        done: r.plan?.steps.filter((st) => st.state === 'done').length ?? 0,
+      });
+      return update(r);
+    };
+    assert.equal(await w.service.execute(req.id), 'done');
+    const steps = req.plan!.steps.length;
+    // Running, one per switch, switched: where three per step were written before.
+    assert.equal(writes.length, steps + 2, `${writes.length} writes for ${steps} steps`);
+    // Each switch's write holds its group's restore point, and the steps done before it.
+    writes.slice(1, -1).forEach((x, i) => assert.deepEqual(x, { restorePoints: i + 1, done: i }));
+    assert.equal((await stored(req.id)).restorePoints?.length, steps);
+  });
 });

@@ -7,6 +7,10 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { limitErrorBody, TeamsLimits } from '../../src/fake-tenant/teams-limits';
+import { describe } from './card-query';
+
+export { actions, cardOf, cardText } from './card-query';
 
 export interface Outbound {
   kind: 'send' | 'reply' | 'update';
@@ -29,13 +33,31 @@ export type FaultKind = Outbound['kind'] | 'create';
 
 const TENANT = '00000000-0000-0000-0000-0000000000001';
 
+/**
+ * Teams' limits (429 above the rates, 413 above the size) are enforced unless switched off:
+ * `limits: 'off'`, or TEAMS_LIMITS=off in the environment for a whole run.
+ */
+export interface ChannelOptions {
+  limits?: 'on' | 'off';
+}
+
 export class TestChannel {
   readonly outbound: Outbound[] = [];
   private readonly events = new EventEmitter();
   private server!: Server;
   url = '';
+  /** Teams' rate and size limits as this channel enforces them (null: switched off). */
+  readonly limits: TeamsLimits | null;
 
-  constructor(public botUrl: string) {}
+  constructor(
+    public botUrl: string,
+    opts: ChannelOptions = {},
+  ) {
+    // Tests wait for many activities at once (a burst of requests): one listener each.
+    this.events.setMaxListeners(0);
+    const off = (opts.limits ?? (process.env.TEAMS_LIMITS === 'off' ? 'off' : 'on')) === 'off';
+    this.limits = off ? null : new TeamsLimits();
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -56,6 +78,11 @@ export class TestChannel {
   private faults: Array<{ count: number; status: number; retryAfter?: number; kinds: FaultKind[] }> = [];
   /** Every failed attempt the channel answered, by kind. */
   readonly failed: Array<{ kind: FaultKind; status: number; at: number }> = [];
+  /**
+   * What the limits refused (429, 413), as it was sent (the id is not one the bot ever saw), with
+   * how many activities had been accepted by then.
+   */
+  readonly refusedOutbound: Array<Outbound & { status: number; accepted: number }> = [];
   /** The conversations the bot created (Bot Connector createConversation), with what it asked for. */
   readonly created: Array<{ id: string; parameters: Record<string, any> }> = [];
 
@@ -93,6 +120,10 @@ export class TestChannel {
     if (this.injectedFault(kind, res)) return;
     const id = kind === 'update' ? target! : `act-${randomUUID().slice(0, 8)}`;
     const entry: Outbound = { kind, conversationId, ...(target ? { targetId: target } : {}), id, activity: body };
+    if (this.refusedByLimits(conversationId, body, res)) {
+      this.refusedOutbound.push({ ...entry, status: res.statusCode, accepted: this.outbound.length });
+      return;
+    }
     this.outbound.push(entry);
     this.events.emit('outbound', entry);
     res.statusCode = 200;
@@ -120,6 +151,21 @@ export class TestChannel {
     return true;
   }
 
+  /** Answers as Teams does when the operation is over its rate or size limits. */
+  private refusedByLimits(
+    conversationId: string,
+    activity: Record<string, any> | undefined,
+    res: import('node:http').ServerResponse,
+  ): boolean {
+    const verdict = this.limits?.admit({ conversationId, tenantId: TENANT, activity });
+    if (!verdict || verdict.status === 'ok') return false;
+    res.statusCode = verdict.status;
+    if (verdict.status === 429) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(limitErrorBody(verdict)));
+    return true;
+  }
+
   /**
    * POST /v3/conversations as Teams answers it for a one-to-one chat: exactly one member (a
    * Teams user id), the bot, the tenant; the answer is that user's chat with the bot, the same
@@ -142,6 +188,7 @@ export class TestChannel {
       return;
     }
     const id = `a:1on1-${member.slice(3)}`;
+    if (this.refusedByLimits(id, undefined, res)) return;
     this.created.push({ id, parameters: body });
     res.statusCode = 201;
     res.end(JSON.stringify({ id }));
@@ -288,45 +335,4 @@ export class TestChannel {
       ...(r.body?.type === 'application/vnd.microsoft.activity.message' ? { message: v } : {}),
     };
   }
-}
-
-function describe(o: Outbound): string {
-  const a = o.activity;
-  const card = a.attachments?.[0]?.content;
-  const target = o.targetId ? ` → ${o.targetId}` : '';
-  const shown = card ? ` [card: ${cardText(card).slice(0, 160)}]` : '';
-  return `${o.kind} ${o.conversationId}${target}: ${a.text ?? ''}${shown}`;
-}
-
-/** All text on a card, for assertions. */
-export function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'value', 'label']) if (typeof o[k] === 'string') out.push(o[k] as string);
-      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
-    }
-  };
-  walk(card);
-  return out.join(' | ');
-}
-
-export function cardOf(o: Outbound): any {
-  return o.activity.attachments?.[0]?.content;
-}
-
-/** Action.Execute buttons on a card (including inside ShowCard), by verb. */
-export function actions(card: any): Array<{ verb: string; title: string; data: Record<string, unknown> }> {
-  const out: Array<{ verb: string; title: string; data: Record<string, unknown> }> = [];
-  const walk = (n: any) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      if (n.type === 'Action.Execute') out.push({ verb: n.verb, title: n.title, data: n.data ?? {} });
-      for (const v of Object.values(n)) if (typeof v === 'object') walk(v);
-    }
-  };
-  walk(card);
-  return out;
 }

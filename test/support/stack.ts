@@ -42,6 +42,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/**
+ * The fake tenant, the bot and a test channel. The channel enforces Teams' rate and size limits;
+ * `TEAMS_LIMITS: 'off'` in `env` asks for a channel that accepts everything (not a bot setting).
+ */
 export async function startStack(
   env: Record<string, string> = {},
   tenant?: FakeTenant,
@@ -49,6 +53,7 @@ export async function startStack(
 ): Promise<Stack> {
   const ft = tenant ?? (await startTestTenant({ settings: { auditDelayMs: 150 } }));
   const dir = mkdtempSync(join(tmpdir(), 'soa-bot-'));
+  const { TEAMS_LIMITS: limits, ...botEnv } = env;
   const config = loadConfig(
     {
       AAD_APP_CLIENT_ID: LOCAL_BOT_APP_ID,
@@ -68,14 +73,15 @@ export async function startStack(
       CLICK_ANSWER_BUDGET_MS: '5000',
       // Tests change the tenant between cards; the 60 s default reuse is exercised in tokens.test.ts.
       TENANT_CACHE_SECONDS: '0',
-      ...env,
+      ...botEnv,
     },
     dir,
   );
   const clock = new TestClock();
   const bot = await startBot(config, { logger: process.env.BOT_TEST_LOG ? pinoLogger() : silentLogger, clock });
   // A restarted bot keeps talking to the same channel (its serviceUrl is in stored requests).
-  const channel = existingChannel ?? (await new TestChannel(bot.http.url).start());
+  const channel =
+    existingChannel ?? (await new TestChannel(bot.http.url, limits === 'off' ? { limits: 'off' } : {}).start());
   channel.botUrl = bot.http.url;
   return {
     tenant: ft,

@@ -1,28 +1,48 @@
-/** A plan's execution: its steps one at a time, progress stored after each, stopped at the first failure. */
+/** A plan's execution: its steps one at a time, progress stored as it goes, stopped at the first failure. */
 import { CodedError, isCoded } from '../../domain/errors';
 import { nextStep } from '../../domain/plan';
 import { transition, type Plan, type SoaRequest } from '../../domain/request';
 import { postGpadChecklist } from './gpad';
 import { later, leased, leaseGuard, MAX_EXECUTE_TRIES } from './leases';
-import { takeRestorePoint } from './restore-points';
+import { withRestorePoint } from './restore-points';
 import { announce, save, type Outcome, type ServicePorts } from './shared';
 import { pausedAtWindowEnd } from './windows';
 
-/** A running plan's card is refreshed every this many steps. */
-const PLAN_PROGRESS_EVERY = 10;
+/**
+ * A running plan's card is refreshed at most this often. By time, not by step count: Teams
+ * allows a bot 60 posts and updates per 30 s in one conversation, and a long plan refreshed
+ * every few steps would spend its run waiting for its own card updates.
+ */
+export const PLAN_PROGRESS_MS = 5_000;
 
 /**
- * A plan's switches, one group at a time in plan order, with the approver's token. Progress
- * is stored after every step (with the lease renewed), so a restart continues where it was;
- * a group already in the target state counts as done. The first failure stops the plan.
+ * A plan's switches, one group at a time in plan order, with the approver's token. One store
+ * write per switch: the guard's, before the PATCH, which renews the lease and stores the
+ * group's restore point with the steps done so far (a request holds its plan and its restore
+ * points, so a write per step of each would rewrite a large document three times a step).
+ * Steps with nothing to switch are stored every few seconds. A restart continues from what was
+ * stored; a group already in the target state counts as done. The first failure stops the plan.
  */
 export async function executePlan(ports: ServicePorts, start: SoaRequest, tries: number): Promise<Outcome> {
   const { clock, presenter } = ports;
   let req = start;
   const target = req.action === 'move';
   const userDir = ports.directory.forUser(req.approver!);
+  let shown = clock.now().getTime();
+  let stored = clock.now().getTime();
+  // Well inside the lease, which every write renews.
+  const storeEveryMs = Math.min(PLAN_PROGRESS_MS, ports.settings.worker.leaseMs / 3);
+  const hold = {
+    get: () => req,
+    set: (r: SoaRequest) => {
+      req = r;
+      stored = clock.now().getTime();
+    },
+  };
   const progress = async (plan: Plan): Promise<void> => {
-    req = leased(ports, { ...req, plan, version: req.version + 1, updatedAt: clock.now().toISOString() });
+    req = { ...req, plan };
+    if (clock.now().getTime() - stored < storeEveryMs) return;
+    hold.set(leased(ports, { ...req, version: req.version + 1, updatedAt: clock.now().toISOString() }));
     await ports.store.update(req);
   };
   for (let i = nextStep(req.plan!); i !== null; i = nextStep(req.plan!)) {
@@ -33,12 +53,9 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
     const at = clock.now().toISOString();
     try {
       if ((await userDir.readIsCloudManaged(step.groupId)) !== target) {
-        req = await takeRestorePoint(ports, req, step.groupId);
-        await userDir.setIsCloudManaged(
-          step.groupId,
-          target,
-          leaseGuard(ports, { get: () => req, set: (r) => (req = r) }),
-        );
+        req = await withRestorePoint(ports, req, step.groupId);
+        // The guard's write (before each attempt) stores the restore point before the switch.
+        await userDir.setIsCloudManaged(step.groupId, target, leaseGuard(ports, hold));
         if ((await userDir.readIsCloudManaged(step.groupId)) !== target)
           throw new CodedError('DirectoryError', presenter.notice({ kind: 'readBackMismatch' }));
       }
@@ -54,8 +71,11 @@ export async function executePlan(ports: ServicePorts, start: SoaRequest, tries:
         k === i ? { ...st, state: 'done' as const, switchedAt: st.switchedAt ?? at } : st,
       ),
     });
-    // The card shows progress every few steps (and the thread stays quiet until the end).
-    if ((i + 1) % PLAN_PROGRESS_EVERY === 0) await announce(ports, req, { card: true, quiet: true });
+    // The card shows progress every few seconds (and the thread stays quiet until the end).
+    if (clock.now().getTime() - shown >= PLAN_PROGRESS_MS) {
+      shown = clock.now().getTime();
+      await announce(ports, req, { card: true, quiet: true });
+    }
   }
   const first = req
     .plan!.steps.map((st) => st.switchedAt)

@@ -38,6 +38,19 @@ function unreadPoint(groupId: string, readAt: string): RestorePoint {
  * only the source of authority, never what the point records (see docs/production.md).
  */
 export async function takeRestorePoint(ports: ServicePorts, req: SoaRequest, groupId: string): Promise<SoaRequest> {
+  const read = await withRestorePoint(ports, req, groupId);
+  if (read === req) return req;
+  const next = leased(ports, { ...read, version: req.version + 1, updatedAt: ports.clock.now().toISOString() });
+  await ports.store.update(next);
+  return next;
+}
+
+/**
+ * The request with `groupId`'s restore point added, read now (the same request when one is
+ * kept already), not stored: the caller stores it before the switch (a plan's step, with the
+ * lease renewed by the write's guard).
+ */
+export async function withRestorePoint(ports: ServicePorts, req: SoaRequest, groupId: string): Promise<SoaRequest> {
   if (req.restorePoints?.some((p) => p.groupId === groupId)) return req;
   let point: RestorePoint;
   try {
@@ -52,14 +65,7 @@ export async function takeRestorePoint(ports: ServicePorts, req: SoaRequest, gro
   }
   if (point.unread.length)
     ports.logger.warn('restore point incomplete', { requestId: req.id, groupId, unread: point.unread.join(',') });
-  const next = leased(ports, {
-    ...req,
-    restorePoints: [...(req.restorePoints ?? []), point],
-    version: req.version + 1,
-    updatedAt: ports.clock.now().toISOString(),
-  });
-  await ports.store.update(next);
-  return next;
+  return { ...req, restorePoints: [...(req.restorePoints ?? []), point] };
 }
 
 /** The newest restore point a move kept for this group, with its request. */

@@ -2,7 +2,8 @@
  * The audit export: the bot's own record of the requests created in a date range, as CSV, one
  * row per group switched or asked for. A single-group request is one row; a plan request is one
  * row per step, each with that step's state, switch time, audit entry and error next to the
- * request's own columns (who asked, who decided, when).
+ * request's own columns (who asked, who decided, when, every approval, the scheduled time and
+ * a trial's end).
  */
 import { toCsv, type CsvCell } from '../domain/csv';
 import { CodedError } from '../domain/errors';
@@ -34,6 +35,9 @@ export const EXPORT_HEADER = [
   'correlation id',
   'justification',
   'ticket',
+  'approvals',
+  'scheduled for',
+  'trial ends',
   'restore point',
 ];
 
@@ -56,6 +60,25 @@ function stepDetail(req: SoaRequest, step: PlanStep): string | undefined {
   if (step.error) return step.error;
   // A step that was not done carries the request's reason (rejected, expired, failed elsewhere).
   return step.state === 'done' ? undefined : req.reason;
+}
+
+/** Every approval given, in order: who, when, and the stage when there were two. */
+function approvalsCell(req: SoaRequest): string | undefined {
+  if (!req.approvals?.length) return undefined;
+  const twoStages = !!req.quorum?.secondStage;
+  return req.approvals
+    .map(
+      (a) =>
+        `${a.by.name} ${a.at}` +
+        (twoStages ? ` (stage ${a.stage})` : '') +
+        (a.selfApproved ? ' (their own request)' : ''),
+    )
+    .join('; ');
+}
+
+/** The columns of change control every row of a request carries. */
+function controlCells(req: SoaRequest): CsvCell[] {
+  return [req.justification, req.ticket, approvalsCell(req), req.scheduledFor, req.trial?.endsAt];
 }
 
 const pointOf = (req: SoaRequest, groupId: string) => req.restorePoints?.find((p) => p.groupId === groupId);
@@ -85,8 +108,7 @@ export function exportRows(requests: SoaRequest[]): { header: string[]; rows: Cs
         '',
         req.reason,
         ...auditCells(req.audit),
-        req.justification,
-        req.ticket,
+        ...controlCells(req),
         compactRestorePoint(pointOf(req, req.groupId)),
       ]);
       continue;
@@ -105,8 +127,7 @@ export function exportRows(requests: SoaRequest[]): { header: string[]; rows: Cs
         step.state,
         stepDetail(req, step),
         ...auditCells(step.audit),
-        req.justification,
-        req.ticket,
+        ...controlCells(req),
         compactRestorePoint(pointOf(req, step.groupId)),
       ]);
     });

@@ -177,6 +177,9 @@ describe('services: audit export', () => {
       'correlation id': 'c0ffee00-1111-4222-8333-444455556666',
       justification: undefined,
       ticket: undefined,
+      approvals: undefined,
+      'scheduled for': undefined,
+      'trial ends': undefined,
       'restore point': undefined,
     });
   });
@@ -195,6 +198,31 @@ describe('services: audit export', () => {
     const [header, first] = parseCsv(toCsv(EXPORT_HEADER, exportRows([single]).rows));
     assert.equal(first![header!.indexOf('justification')], '\'=HYPERLINK("https://evil.example")');
     assert.equal(first![header!.indexOf('ticket')], 'CHG0012345');
+  });
+
+  it('every approval with its time (and stage when there are two), the scheduled time and the trial end', () => {
+    const megan = { at: '2026-03-02T09:10:00.000Z', by: MEGAN, stage: 1 as const };
+    const adele = { id: 'u-adele', name: 'Adele Vance' };
+    const twoStage = singleMove({
+      approvals: [megan, { at: '2026-03-02T09:10:58.000Z', by: adele, stage: 2 }],
+      quorum: { approvals: 1, secondStage: { groupId: 'g-cab', approvals: 1 } },
+      scheduledFor: '2026-03-07T21:00:00.000Z',
+      trial: { text: 'for 7 days', lengthMs: 7 * 86_400_000, endsAt: '2026-03-14T21:00:05.000Z' },
+    });
+    const [r] = exportRows([twoStage]).rows;
+    assert.equal(
+      col(r!, 'approvals'),
+      'Megan Bowen 2026-03-02T09:10:00.000Z (stage 1); Adele Vance 2026-03-02T09:10:58.000Z (stage 2)',
+    );
+    assert.equal(col(r!, 'scheduled for'), '2026-03-07T21:00:00.000Z');
+    assert.equal(col(r!, 'trial ends'), '2026-03-14T21:00:05.000Z');
+    const own = singleMove({ approvals: [{ ...megan, by: ALEX, selfApproved: true }] });
+    assert.equal(
+      col(exportRows([own]).rows[0]!, 'approvals'),
+      'Alex Wilber 2026-03-02T09:10:00.000Z (their own request)',
+    );
+    for (const row of exportRows([{ ...treePlan(), approvals: [megan] }]).rows)
+      assert.equal(col(row, 'approvals'), 'Megan Bowen 2026-03-02T09:10:00.000Z');
   });
 
   it('a rejected request: decided at the rejection, the reason as detail, nothing executed', () => {

@@ -139,6 +139,8 @@ export interface SoaRequest {
   notBefore?: string;
   /** Scheduled switches: the zone the time was read in, and which of its thread notices were sent. */
   schedule?: ScheduleInfo;
+  /** The zone of the change windows it waits for (CHANGE_TIMEZONE): its wait is shown in that zone. */
+  windowZone?: string;
   /** A plan that paused at a change window's end: when (it resumes at `notBefore`, without a new approval). */
   pausedAt?: string;
   /** Each switched group as read just before its PATCH (the latest read per group). */

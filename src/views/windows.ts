@@ -4,8 +4,7 @@ import type { SoaRequest } from '../domain/request';
 
 /**
  * A window's time, in its zone and in UTC: "Sat 5 Dec 22:00 Europe/Berlin (21:00 UTC)", or
- * "Sat 5 Dec 21:00 UTC" where the zone is UTC or not known. (Part C1's views/when.ts formats
- * scheduled times the same way; the lead keeps one of the two at the merge.)
+ * "Sat 5 Dec 21:00 UTC" where the zone is UTC or not known.
  */
 export function windowTime(iso: string, zone = 'UTC'): string {
   // English day and month names whatever the server's locale: the bot speaks English.
@@ -34,7 +33,7 @@ export function outsideWindows(n: { scheduledFor: string; opens: string; closes:
 /** The status line of an approved request that waits (for its window, or paused at one's end); null if it does not. */
 export function waitingLine(req: SoaRequest, by: string): string | null {
   if (req.state !== 'approved' || !req.notBefore) return null;
-  const when = windowTime(req.notBefore);
+  const when = windowTime(req.notBefore, req.windowZone);
   if (req.pausedAt && req.plan) {
     const done = req.plan.steps.filter((st) => st.state === 'done').length;
     const n = req.plan.steps.length;
@@ -52,6 +51,6 @@ export function waitingThreadLine(req: SoaRequest): { text: string } | null {
     text:
       `Request ${req.id} for **${req.groupName}** was approved by ${req.approver?.name}` +
       `${req.selfApproved ? ' (self-approved under ALLOW_SELF_APPROVAL)' : ''}; outside the change windows, ` +
-      `it runs with their sign-in when the next one opens, ${windowTime(req.notBefore)}.`,
+      `it runs with their sign-in when the next one opens, ${windowTime(req.notBefore, req.windowZone)}.`,
   };
 }

@@ -31,14 +31,16 @@ describe('bot: change windows', () => {
     const { msg, data } = await requestCard(s, 'move SecGroup2 to cloud', people.alex, { ackSyncVersions: 'true' });
     const since = s.channel.outbound.length;
     const click = await s.channel.click(people.megan, msg.id, 'approve', data);
-    const when = DateTime.fromMillis(w.opensAt, { zone: 'utc', locale: 'en-GB' }).toFormat('ccc d LLL HH:mm');
-    assert.match(cardText(click.card), new RegExp(`Approved by Megan Bowen · scheduled for ${when} UTC`));
+    // In the windows' zone (CHANGE_TIMEZONE), then in UTC.
+    const at = DateTime.fromMillis(w.opensAt, { zone: 'Europe/Berlin', locale: 'en-GB' });
+    const when = `${at.toFormat('ccc d LLL HH:mm')} Europe/Berlin \\(${at.toUTC().toFormat('HH:mm')} UTC\\)`;
+    assert.match(cardText(click.card), new RegExp(`Approved by Megan Bowen · scheduled for ${when}`));
     const line = await s.channel.waitFor(
       (o) => /outside the change windows/.test(o.activity.text ?? ''),
       10_000,
       since,
     );
-    assert.match(line.activity.text, new RegExp(`when the next one opens, ${when} UTC`));
+    assert.match(line.activity.text, new RegExp(`when the next one opens, ${when}`));
     // An execute job now does nothing: it waits for the window.
     const id = String(data.requestId);
     assert.equal(await s.bot.service.execute(id), 'done');

@@ -74,16 +74,18 @@ describe('use cases: change windows', () => {
     let now = await stored(req.id);
     assert.equal(now.state, 'approved');
     assert.equal(now.notBefore, '2026-03-04T19:00:00.000Z');
-    assert.equal(statusLine(now), 'Approved by Megan Bowen · scheduled for Wed 4 Mar 19:00 UTC');
+    // Shown in the windows' zone, and in UTC.
+    assert.equal(statusLine(now), 'Approved by Megan Bowen · scheduled for Wed 4 Mar 20:00 Europe/Berlin (19:00 UTC)');
     assert.match(
       lastPost(),
-      /outside the change windows, it runs with their sign-in when the next one opens, Wed 4 Mar/,
+      /outside the change windows, it runs with their sign-in when the next one opens, Wed 4 Mar 20:00 Europe\/Berlin/,
     );
     // `status` and the board say it too.
     const view = new CardPresenter(w.settings.policy);
     const board = JSON.stringify(view.boardCard('ops', [now], [], clock.now().toISOString()));
     const status = JSON.stringify(view.statusCard('Your requests', [now], '', false));
-    for (const card of [board, status]) assert.match(card, /scheduled for Wed 4 Mar 19:00 UTC/);
+    for (const card of [board, status])
+      assert.match(card, /scheduled for Wed 4 Mar 20:00 Europe\/Berlin \(19:00 UTC\)/);
     // The job the approval queued comes early: it queues itself again for the opening.
     await runDue();
     assert.deepEqual(w.directory.writes(), []);

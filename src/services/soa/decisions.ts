@@ -137,7 +137,9 @@ export async function resumePlan(
         approver: approverOf(me, approver),
         selfApproved: verdict.selfApproved,
         // Outside every change window it waits for the next (a past wait is cleared).
-        notBefore: windowHold(ports, cur).notBefore,
+        notBefore: undefined,
+        windowZone: undefined,
+        ...windowHold(ports, cur),
       },
       { by: me.name, note: notice({ kind: 'resumedNote' }) },
     );

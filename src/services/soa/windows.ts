@@ -16,11 +16,12 @@ export const MAX_HOP_MS = 6 * 86_400_000;
  * later one, else now), moved to the next window's opening when that is outside every window.
  * Nothing when it may start now (an earlier `notBefore` stays: use `.notBefore` to clear it).
  */
-export function windowHold(ports: ServicePorts, req: SoaRequest): { notBefore?: string } {
+export function windowHold(ports: ServicePorts, req: SoaRequest): { notBefore?: string; windowZone?: string } {
   const now = ports.clock.now();
   const from = req.notBefore && req.notBefore > now.toISOString() ? new Date(req.notBefore) : now;
-  const at = startAt(ports.settings.windows, from);
-  return at.getTime() > now.getTime() ? { notBefore: at.toISOString() } : {};
+  const w = ports.settings.windows;
+  const at = startAt(w, from);
+  return at.getTime() > now.getTime() ? { notBefore: at.toISOString(), ...(w ? { windowZone: w.zone } : {}) } : {};
 }
 
 /** The execute job again, when `due` comes (or after the longest hop, to look again). */
@@ -49,6 +50,7 @@ export async function heldBack(ports: ServicePorts, req: SoaRequest): Promise<Ou
     await save(ports, {
       ...req,
       notBefore: next.toISOString(),
+      windowZone: w.zone,
       version: req.version + 1,
       updatedAt: now.toISOString(),
     });
@@ -85,7 +87,7 @@ export async function pausedAtWindowEnd(ports: ServicePorts, req: SoaRequest): P
         req,
         'approved',
         now,
-        { notBefore: next.toISOString(), pausedAt: now.toISOString(), lease: undefined },
+        { notBefore: next.toISOString(), windowZone: w.zone, pausedAt: now.toISOString(), lease: undefined },
         { note },
       ),
     );

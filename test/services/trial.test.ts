@@ -48,10 +48,11 @@ describe('use cases: trial conversions', () => {
     const req = await switchedTrial();
     assert.equal(req.trial!.endsAt, new Date(Date.parse(req.switchedAt!) + 7 * DAY).toISOString());
     assert.deepEqual(w.directory.writes(), [{ groupId: G.payroll, value: true, as: people.megan.id }]);
-    // The end and the first reminder wait in the queue, a hop at a time (at most 6 days).
-    const hop = 6 * DAY - w.settings.audit.firstDelayMs;
-    assert.ok(jobs(w).includes(`trialEnd:${req.id}@${hop}`), jobs(w).join(' '));
-    assert.ok(jobs(w).includes(`trialReminder:${req.id}@${hop}`), jobs(w).join(' '));
+    // Queued as the switch was confirmed: the end a hop at a time (at most 6 days), the first
+    // reminder for a day before the end.
+    const confirmedAfter = w.settings.audit.firstDelayMs;
+    assert.ok(jobs(w).includes(`trialEnd:${req.id}@${6 * DAY}`), jobs(w).join(' '));
+    assert.ok(jobs(w).includes(`trialReminder:${req.id}@${6 * DAY - confirmedAfter}`), jobs(w).join(' '));
     const card = w.service['ports'].presenter.requestCard(req);
     assert.match(JSON.stringify(card), /trial until Mon 9 Mar 09:00 UTC/);
     const before = w.notifier.posts.length;
@@ -95,6 +96,28 @@ describe('use cases: trial conversions', () => {
     await runDue(w);
     assert.equal((await stored(rb.id)).state, 'taken_over');
     assert.match(JSON.stringify(w.service['ports'].presenter.requestCard(await stored(req.id))), /rolled back by R-/);
+  });
+
+  it('a restart between the switch and its confirmation loses neither the reminder nor the end', async () => {
+    const r = await w.service.submit(G.payroll, 'move', people.alex, anchor, { trial: 'for 7 days' });
+    await approved(w, r.request!);
+    await runDue(w);
+    assert.equal((await stored(r.request!.id)).state, 'awaiting_audit');
+    // The process dies: the queue keeps nothing of this request; a new one starts.
+    w.queue.clear();
+    assert.equal(await w.service.resume(), 1);
+    clock.advance(w.settings.audit.firstDelayMs);
+    await runDue(w);
+    const req = await stored(r.request!.id);
+    assert.equal(req.state, 'completed');
+    assert.deepEqual(
+      jobs(w)
+        .filter((j) => j.startsWith('trial'))
+        .sort(),
+      [`trialEnd:${req.id}@${6 * DAY}`, `trialReminder:${req.id}@${6 * DAY - w.settings.audit.firstDelayMs}`],
+    );
+    await toEnd(req, -1);
+    assert.equal((await rollbacks()).length, 1, 'rolled back at its end');
   });
 
   it('Keep in the cloud ends the trial without a rollback; only approvers may click it', async () => {

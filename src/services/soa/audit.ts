@@ -5,6 +5,7 @@
 import { isCoded } from '../../domain/errors';
 import { transition, type AuditConfirmation, type Plan, type SoaRequest } from '../../domain/request';
 import { announce, save, type ServicePorts } from './shared';
+import { queueTrialJobs } from './trial';
 
 /** Tolerated clock skew between this host and the directory. */
 const SKEW_MS = 120_000;
@@ -61,6 +62,10 @@ export async function pollAudit(ports: ServicePorts, id: string, attempt: number
   }
   const next = await confirmed(ports, req);
   const note = audit ? undefined : ports.presenter.notice({ kind: 'auditNotVisible', withinMs: timeoutMs });
+  // A trial's reminder and end jobs, queued before the move is stored as completed: after a crash
+  // in between, this job runs again (and queues them again, which is harmless); after the
+  // completed state is stored, nothing would bring them back.
+  if (next === 'completed') await queueTrialJobs(ports, req);
   try {
     const saved = await save(
       ports,

@@ -7,7 +7,7 @@ import { executePlan } from './plan-steps';
 import { takeRestorePoint } from './restore-points';
 import { holdUntilItsTime } from './schedule';
 import { save, type Outcome, type ServicePorts } from './shared';
-import { queueTrialJobs, trialStart } from './trial';
+import { trialStart } from './trial';
 import { heldBack } from './windows';
 
 /**
@@ -84,7 +84,6 @@ export async function execute(ports: ServicePorts, id: string, tries = 1): Promi
   );
   await postGpadChecklist(ports, req);
   await queue.enqueue({ kind: 'audit', requestId: id, attempt: 0 }, settings.audit.firstDelayMs);
-  await queueTrialJobs(ports, req);
   return 'done';
 }
 

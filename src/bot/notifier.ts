@@ -29,6 +29,23 @@ export class BotNotifier implements Notifier, PrivateNotifier {
     );
   }
 
+  async postCard(
+    anchor: ConversationAnchor,
+    card: Record<string, unknown>,
+    text?: string,
+  ): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(
+      this.botAppId,
+      anchor.reference as Partial<ConversationReference>,
+      async (ctx) => {
+        // A post the gateway gave up on answers with an empty id: nothing to update later.
+        id = (await ctx.sendActivity(activityOf({ card, ...(text ? { text } : {}) })))?.id || undefined;
+      },
+    );
+    return id;
+  }
+
   async updateCard(anchor: ConversationAnchor, card: Record<string, unknown>): Promise<void> {
     if (!anchor.cardActivityId) return;
     await this.adapter.continueConversationAsync(

@@ -85,6 +85,17 @@ export function cloudChanges(before: RestorePoint, now: RestorePoint): CloudChan
   };
 }
 
+/**
+ * Would a rollback let AD overwrite edits made in the cloud? Yes when anything changed since the
+ * move's restore point, and when that cannot be told: no restore point, or a side read in part.
+ */
+export function hasCloudChanges(report: CloudChangeReport | undefined): boolean {
+  const c = report?.changes;
+  if (!report?.since || !c || !c.complete) return true;
+  const lists = [c.membersAdded, c.membersRemoved, c.ownersAdded, c.ownersRemoved, c.attributes];
+  return lists.some((l) => l.length > 0);
+}
+
 /** Counts of members by kind, most common first: [['user', 3], ['group', 9]]. */
 export function countByType(refs: DirectoryRef[]): Array<[string, number]> {
   const counts = new Map<string, number>();

@@ -13,6 +13,8 @@ export type Outgoing = { text: string; mentions?: Mention[] } | { card: Record<s
 export interface Notifier {
   /** Posts into the request's thread (channel) or conversation (chats). */
   post(anchor: ConversationAnchor, message: Outgoing): Promise<void>;
+  /** Posts a card into the request's thread; its activity id (to update it later), when Teams gave one. */
+  postCard(anchor: ConversationAnchor, card: Record<string, unknown>, text?: string): Promise<string | undefined>;
   /** Replaces the request's card for everyone. */
   updateCard(anchor: ConversationAnchor, card: Record<string, unknown>): Promise<void>;
 }

@@ -26,6 +26,7 @@ import * as signIns from './soa/sign-in-wait';
 import { InFlight, type Outcome, type ServicePorts } from './soa/shared';
 import * as takeover from './soa/takeover';
 import * as trials from './soa/trial';
+import { trialReading } from './soa/trial-clauses';
 import * as postSwitch from './soa/watch';
 import { Worker } from './soa/worker';
 
@@ -92,7 +93,7 @@ export class SoaService {
   }
   /** A trial clause ("for 7 days") on a request of `kind`: null without one; refusals say why. */
   trialCheck(clauses: ChangeControl | undefined, kind: 'move' | 'rollback' | 'plan'): TrialCheck | null {
-    return trials.trialReading(clauses, kind);
+    return trialReading(clauses, kind);
   }
   /** A time clause ("on Saturday at 22:00") read now in CHANGE_TIMEZONE; refused readings say why. */
   readSchedule(text: string): schedules.ScheduleReading {

@@ -23,7 +23,7 @@ import { checkCard, requestCard } from './request-card';
 import { boardCard, movedBoardCard, statusCard } from './status';
 import { statusLine } from './status-line';
 import { reminder, threadUpdate, watchLine } from './thread-lines';
-import { trialLine } from './trial';
+import { trialLine, trialRollbackLine } from './trial';
 import { scheduleLine } from './when';
 
 export class CardPresenter implements Presenter {
@@ -52,6 +52,7 @@ export class CardPresenter implements Presenter {
   readonly watchLine = watchLine;
   readonly gpadChecklist = gpadChecklist;
   readonly trialLine = trialLine;
+  readonly trialRollbackLine = trialRollbackLine;
   readonly reasonCard = reasonCard;
   readonly reasonGivenCard = reasonGivenCard;
   readonly changeControlRefusal = changeControlRefusal;

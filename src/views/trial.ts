@@ -121,3 +121,24 @@ export function trialLine(raw: SoaRequest, kind: TrialReminder | 'ask' | 'kept')
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The text posted with a trial rollback's own card. `waits`: the group changed in the cloud
+ * since its move (or that could not be read, or a check blocks it), so the rollback waits for an
+ * approver on that card instead of running by itself.
+ */
+export function trialRollbackLine(rawTrial: SoaRequest, rawRollback: SoaRequest, waits: boolean): string {
+  const trial = shownReq(rawTrial, forMessage);
+  const rollback = shownReq(rawRollback, forMessage);
+  const g = `**${trial.groupName}**`;
+  if (!waits)
+    return `⏳ Trial ${trial.id} of ${g} in the cloud has ended: rollback ${rollback.id} runs now with ${
+      rollback.approver?.name ?? 'the approver'
+    }'s sign-in.`;
+  return (
+    `⏳ Trial ${trial.id} of ${g} in the cloud has ended, but rollback ${rollback.id} does not run by itself: ` +
+    `${g} changed in the cloud since its move (or that could not be read), and AD overwrites such changes ` +
+    'once it manages the group again. An approver: check the changes on this card, then approve the rollback, ' +
+    'or reject it to keep the group in the cloud.'
+  );
+}

@@ -71,6 +71,10 @@ describe('bot: trial conversions', function () {
     assert.equal(now.status, 200);
     // The rollback is a request of its own, approved by the click: the thread follows it.
     await s.channel.waitFor((o) => /Rolled back \*\*SecGroup2\*\* to AD management/.test(text(o)), 20_000, since);
+    // With its own card, which follows it.
+    const own = s.channel.outbound.find((o) => !!cardOf(o) && /rollback R-\w+ runs now/.test(text(o)))!;
+    assert.ok(own, 'the rollback has its own card');
+    await s.channel.waitFor((o) => o.kind === 'update' && o.targetId === own.id, 20_000, since);
     const patches = await soaPatches(s, GROUP.secGroup2);
     assert.equal(patches.length, 2);
     assert.equal(patches[1]!.userId, people.megan.aadObjectId, "the rollback ran with the clicker's token");

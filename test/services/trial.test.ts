@@ -78,6 +78,15 @@ describe('use cases: trial conversions', () => {
     assert.ok(rb);
     assert.equal(rb.trialOf, req.id);
     assert.equal(rb.approver!.id, people.megan.id);
+    // Its own card in the thread, read fresh: its checks, and no cloud edit since the move.
+    const posted = w.notifier.posts.find((p) => 'card' in p.message && p.message.text?.includes(rb.id))!;
+    assert.match(
+      posted.message.text!,
+      /Trial R-\w+ of \*\*FIN-Payroll\*\* in the cloud has ended: rollback R-\w+ runs now/,
+    );
+    assert.equal((await stored(rb.id)).anchor.cardActivityId, `posted-card-${w.notifier.posts.indexOf(posted) + 1}`);
+    assert.ok(rb.checks.length > 0, 'its own prerequisite checks');
+    assert.equal(rb.cloudChanges?.since?.requestId, req.id);
     assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.megan.id });
     // A duplicate end job is harmless: no second rollback, no second write.
     await w.service.endTrial(req.id);
@@ -118,6 +127,30 @@ describe('use cases: trial conversions', () => {
     );
     await toEnd(req, -1);
     assert.equal((await rollbacks()).length, 1, 'rolled back at its end');
+  });
+
+  it('a group changed in the cloud during the trial: at the end its rollback waits for an approver', async () => {
+    const req = await switchedTrial();
+    w.directory.groups.get(G.payroll)!.cloudOnlyMembers.push({ id: 'u-guest', displayName: 'Guest Auditor' });
+    await toEnd(req, 0);
+    const [rb] = await rollbacks();
+    assert.ok(rb);
+    assert.equal(rb.state, 'awaiting_approval');
+    assert.deepEqual(
+      rb.cloudChanges?.changes?.membersAdded.map((m) => m.id),
+      ['u-guest'],
+    );
+    assert.ok(!jobs(w).some((j) => j.startsWith(`execute:${rb.id}`)), 'nothing runs by itself');
+    assert.equal(w.directory.writes().filter((x) => !x.value).length, 0);
+    const posted = w.notifier.posts.at(-1)!.message;
+    assert.ok('card' in posted);
+    assert.match(posted.text!, /does not run by itself: \*\*FIN-Payroll\*\* changed in the cloud since its move/);
+    assert.match(JSON.stringify(posted.card), /Guest Auditor/);
+    // The trial shows its rollback; an approver approves it on its card, and it runs.
+    assert.equal((await stored(req.id)).trial!.rollbackId, rb.id);
+    await approved(w, rb);
+    await runDue(w);
+    assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.megan.id });
   });
 
   it('Keep in the cloud ends the trial without a rollback; only approvers may click it', async () => {

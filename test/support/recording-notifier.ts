@@ -13,6 +13,12 @@ export class RecordingNotifier implements Notifier {
     this.posts.push({ anchor, message });
   }
 
+  async postCard(anchor: ConversationAnchor, card: Record<string, unknown>, text?: string): Promise<string> {
+    if (this.failing) throw this.failing;
+    this.posts.push({ anchor, message: { card, ...(text ? { text } : {}) } });
+    return `posted-card-${this.posts.length}`;
+  }
+
   async updateCard(anchor: ConversationAnchor, card: Record<string, unknown>): Promise<void> {
     if (this.failing) throw this.failing;
     this.cards.push({ anchor, card });

@@ -6,7 +6,7 @@ import type { ConversationAnchor, Person, Plan, SoaRequest } from '../../domain/
 import type { GroupMatch } from '../../ports/directory';
 import type { Notice } from '../../ports/presenter';
 import { reasonCardId, vetted, type ChangeControl } from './change-control';
-import { vetTrial } from './trial';
+import { vetTrial } from './trial-clauses';
 import { check } from './queries';
 import { createRequest, openRequestsTouching } from './requests';
 import type { ScheduleReading } from './schedule';

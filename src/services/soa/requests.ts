@@ -17,7 +17,7 @@ import { withQuorum } from './approvals';
 import { reasonCardId, vetted, type ChangeControl, type Vetted } from './change-control';
 import { check, type CheckResult } from './queries';
 import { expiresAtFor, hopDelayFrom, queueScheduleJobs, scheduleFields, type ScheduleReading } from './schedule';
-import { trialFields, vetTrial } from './trial';
+import { trialFields, vetTrial } from './trial-clauses';
 import { announce, mustGet, type ServicePorts, type Track } from './shared';
 
 export interface Submission extends CheckResult {
@@ -86,6 +86,8 @@ export interface NewRequest extends Vetted {
   cloudChanges?: CloudChangeReport;
   /** The requester's clauses, for the trial clause ("for 7 days"): checked by submit. */
   trial?: Clauses;
+  /** The rollback at a trial's end: the trial move's id. */
+  trialOf?: string;
 }
 
 export async function createRequest(ports: ServicePorts, n: NewRequest): Promise<SoaRequest> {
@@ -114,6 +116,7 @@ export async function createRequest(ports: ServicePorts, n: NewRequest): Promise
     ...timed,
     ...(n.cloudChanges ? { cloudChanges: n.cloudChanges } : {}),
     ...trialFields(n.trial),
+    ...(n.trialOf ? { trialOf: n.trialOf } : {}),
     history: [{ at: now.toISOString(), state: 'awaiting_approval', by: n.requester.name }],
   };
   await ports.store.create(req);

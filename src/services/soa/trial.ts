@@ -4,32 +4,13 @@
  * the cloud. Reminders a day and an hour ahead; every job carried by the work queue in hops.
  */
 import { approverStanding, mayApprove } from '../../domain/policy';
-import { CodedError, isCoded } from '../../domain/errors';
-import { newRequestId, transition, type Person, type SoaRequest } from '../../domain/request';
-import { dueReminder, nextReminderAt, readTrial, trialEnd, type TrialInfo, type TrialCheck } from '../../domain/trial';
-import type { Clauses } from '../../domain/command-clauses';
+import { isCoded } from '../../domain/errors';
+import { newRequestId, type Person, type SoaRequest } from '../../domain/request';
+import { dueReminder, nextReminderAt, trialEnd, type TrialInfo } from '../../domain/trial';
 import type { Decision } from './click-gate';
 import { enqueueAt } from './schedule';
+import { ensureRollback } from './trial-rollback';
 import { announce, errorText, mustGet, type ServicePorts } from './shared';
-
-/** The trial clause of a new request, read; null without one. `kind` is what the request is. */
-export function trialReading(clauses: Clauses | undefined, kind: 'move' | 'rollback' | 'plan'): TrialCheck | null {
-  if (!clauses?.trial) return null;
-  if (kind !== 'move') return { ok: false, text: clauses.trial, problem: 'notAMove' };
-  return readTrial(clauses.trial);
-}
-
-/** A trial clause that cannot be stored is refused with InvalidInput (`details.trial`); nothing is stored. */
-export function vetTrial(clauses: Clauses | undefined, kind: 'move' | 'rollback' | 'plan'): void {
-  const r = trialReading(clauses, kind);
-  if (r && !r.ok) throw new CodedError('InvalidInput', 'The trial length cannot be used.', { trial: r });
-}
-
-/** What a new move stores of its trial clause (nothing without one); a refused one was answered before. */
-export function trialFields(clauses: Clauses | undefined): Pick<SoaRequest, 'trial'> {
-  const r = trialReading(clauses, 'move');
-  return r?.ok ? { trial: { text: r.text, lengthMs: r.lengthMs } } : {};
-}
 
 /** The trial's end, fixed when the move is switched (nothing for other requests). */
 export function trialStart(req: SoaRequest, switchedAt: string): Pick<SoaRequest, 'trial'> {
@@ -142,57 +123,6 @@ async function startRollback(ports: ServicePorts, id: string, runAs: Person): Pr
   if (r === 'retry') return 'retry';
   if (!r) return 'done';
   return ensureRollback(ports, r.req, rollbackId, runAs);
-}
-
-/**
- * The rollback request of a trial, approved by the trial's approval (or the clicker), and its
- * execute job. Harmless when run again: a rollback already stored only gets its job again.
- */
-async function ensureRollback(
-  ports: ServicePorts,
-  trial: SoaRequest,
-  rollbackId: string,
-  runAs: Person,
-): Promise<'done'> {
-  const existing = await ports.store.get(rollbackId);
-  if (!existing) {
-    const now = ports.clock.now();
-    const draft: SoaRequest = {
-      id: rollbackId,
-      version: 1,
-      action: 'rollback',
-      groupId: trial.groupId,
-      groupName: trial.groupName,
-      state: 'awaiting_approval',
-      requester: trial.requester,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + ports.settings.requestTtlMs).toISOString(),
-      facts: trial.facts,
-      checks: [],
-      anchor: { ...trial.anchor, cardActivityId: undefined },
-      ...(trial.ticket !== undefined ? { ticket: trial.ticket } : {}),
-      ...(trial.justification !== undefined ? { justification: trial.justification } : {}),
-      trialOf: trial.id,
-      history: [{ at: now.toISOString(), state: 'awaiting_approval', by: trial.requester.name }],
-    };
-    if (!draft.anchor.cardActivityId) delete draft.anchor.cardActivityId;
-    const note = ports.presenter.notice({ kind: 'trialRollbackNote', trialId: trial.id });
-    const req = transition(
-      draft,
-      'approved',
-      now,
-      { approver: runAs, syncVersionsAcknowledged: true },
-      { by: runAs.name, note },
-    );
-    await ports.store.create(req);
-    ports.logger.info('trial rollback made', { requestId: req.id, trialOf: trial.id, approverId: runAs.id });
-    await ports.queue.enqueue({ kind: 'execute', requestId: req.id });
-    await announce(ports, req);
-    return 'done';
-  }
-  if (existing.state === 'approved') await ports.queue.enqueue({ kind: 'execute', requestId: existing.id });
-  return 'done';
 }
 
 /**

@@ -97,8 +97,15 @@ export interface Presenter {
   scheduleLine(req: SoaRequest, kind: 'soon' | 'late'): Outgoing;
   /** A trial's thread line: a reminder (with Keep in the cloud and Roll back now), a call for a click, kept. */
   trialLine(req: SoaRequest, kind: 'day' | 'hour' | 'ask' | 'kept'): Outgoing;
-  /** The line with a trial rollback's own card: it runs now, or it waits for an approver (`waits`). */
-  trialRollbackLine(trial: SoaRequest, rollback: SoaRequest, waits: boolean): string;
+  /**
+   * The line with a trial rollback's own card: it runs now, or it waits for an approver (`waits`);
+   * the trial ended, or an approver (`by`) clicked Roll back now (`why`).
+   */
+  trialRollbackLine(
+    trial: SoaRequest,
+    rollback: SoaRequest,
+    how: { waits: boolean; why: 'ended' | 'now'; by: string },
+  ): string;
   /** What a sync cycle after a move showed, and what the bot could not see. */
   watchLine(req: SoaRequest, seen: WatchSeen): Outgoing;
   /** After a move still needed in AD: the Group Provisioning to AD checklist of the switched groups. */

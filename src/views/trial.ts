@@ -125,18 +125,24 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /**
  * The text posted with a trial rollback's own card. `waits`: the group changed in the cloud
  * since its move (or that could not be read, or a check blocks it), so the rollback waits for an
- * approver on that card instead of running by itself.
+ * approver on that card instead of running by itself. `why`: the trial's end came, or an
+ * approver (`by`, whose sign-in runs it) clicked Roll back now.
  */
-export function trialRollbackLine(rawTrial: SoaRequest, rawRollback: SoaRequest, waits: boolean): string {
+export function trialRollbackLine(
+  rawTrial: SoaRequest,
+  rawRollback: SoaRequest,
+  how: { waits: boolean; why: 'ended' | 'now'; by: string },
+): string {
   const trial = shownReq(rawTrial, forMessage);
   const rollback = shownReq(rawRollback, forMessage);
   const g = `**${trial.groupName}**`;
-  if (!waits)
-    return `⏳ Trial ${trial.id} of ${g} in the cloud has ended: rollback ${rollback.id} runs now with ${
-      rollback.approver?.name ?? 'the approver'
-    }'s sign-in.`;
+  const ended =
+    how.why === 'now'
+      ? `Trial ${trial.id} of ${g} in the cloud is cut short by ${forMessage(how.by)}`
+      : `Trial ${trial.id} of ${g} in the cloud has ended`;
+  if (!how.waits) return `⏳ ${ended}: rollback ${rollback.id} runs now with ${forMessage(how.by)}'s sign-in.`;
   return (
-    `⏳ Trial ${trial.id} of ${g} in the cloud has ended, but rollback ${rollback.id} does not run by itself: ` +
+    `⏳ ${ended}, but rollback ${rollback.id} does not run by itself: ` +
     `${g} changed in the cloud since its move (or that could not be read), and AD overwrites such changes ` +
     'once it manages the group again. An approver: check the changes on this card, then approve the rollback, ' +
     'or reject it to keep the group in the cloud.'

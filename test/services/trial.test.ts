@@ -174,6 +174,10 @@ describe('use cases: trial conversions', () => {
     assert.equal((await w.service.rollbackTrialNow(req.id, people.alex)).outcome, 'refused');
     const d = await w.service.rollbackTrialNow(req.id, people.adele);
     assert.equal(d.outcome, 'done');
+    assert.match(
+      w.notifier.texts().find((t) => t.includes('rollback R-'))!,
+      /of \*\*FIN-Payroll\*\* in the cloud is cut short by Adele Vance: rollback R-\w+ runs now with Adele Vance's/,
+    );
     await runDue(w);
     assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.adele.id });
     await toEnd(req, -1);
@@ -193,6 +197,7 @@ describe('use cases: trial conversions', () => {
     await w.service.endTrial(req.id);
     assert.equal(w.notifier.posts.at(-1)!.message, ask);
     assert.equal((await w.service.rollbackTrialNow(req.id, people.adele)).outcome, 'done');
+    assert.match(w.notifier.texts().at(-1)!, /has ended: rollback R-\w+ runs now with Adele Vance's sign-in/);
     await runDue(w);
     assert.deepEqual(w.directory.writes().at(-1), { groupId: G.payroll, value: false, as: people.adele.id });
   });

@@ -13,6 +13,9 @@ import { attachCard, createRequest } from './requests';
 import { cloudChangesSinceMove } from './restore-points';
 import { announce, errorText, type ServicePorts } from './shared';
 
+/** Why a trial is rolled back: its end came, or an approver clicked Roll back now. */
+export type RollbackCause = 'ended' | 'now';
+
 /**
  * The rollback request of a trial and its card, with its execute job when it may run at once.
  * Harmless when run again: a rollback already stored only gets its execute job again (approved).
@@ -22,6 +25,7 @@ export async function ensureRollback(
   trial: SoaRequest,
   rollbackId: string,
   runAs: Person,
+  why: RollbackCause,
 ): Promise<'done'> {
   const existing = await ports.store.get(rollbackId);
   if (existing) {
@@ -68,17 +72,22 @@ export async function ensureRollback(
     waitsForApproval: waits,
   });
   if (!waits) await ports.queue.enqueue({ kind: 'execute', requestId: req.id });
-  await postCard(ports, trial, req, waits);
+  await postCard(ports, trial, req, { waits, why, by: runAs.name });
   return 'done';
 }
 
 /** The rollback's card in the thread, recorded so that every later step updates it. */
-async function postCard(ports: ServicePorts, trial: SoaRequest, req: SoaRequest, waits: boolean): Promise<void> {
+async function postCard(
+  ports: ServicePorts,
+  trial: SoaRequest,
+  req: SoaRequest,
+  how: { waits: boolean; why: RollbackCause; by: string },
+): Promise<void> {
   try {
     const id = await ports.notifier.postCard(
       req.anchor,
       ports.presenter.requestCard(req),
-      ports.presenter.trialRollbackLine(trial, req, waits),
+      ports.presenter.trialRollbackLine(trial, req, how),
     );
     if (!id) return;
     const after: Array<Promise<unknown>> = [];

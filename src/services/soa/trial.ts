@@ -9,7 +9,7 @@ import { newRequestId, type Person, type SoaRequest } from '../../domain/request
 import { dueReminder, nextReminderAt, trialEnd, type TrialInfo } from '../../domain/trial';
 import type { Decision } from './click-gate';
 import { enqueueAt } from './schedule';
-import { ensureRollback } from './trial-rollback';
+import { ensureRollback, type RollbackCause } from './trial-rollback';
 import { announce, errorText, mustGet, type ServicePorts } from './shared';
 
 /** The trial's end, fixed when the move is switched (nothing for other requests). */
@@ -77,7 +77,7 @@ export async function endTrial(ports: ServicePorts, id: string): Promise<'done' 
   const req = await ports.store.get(id);
   const t = req?.trial;
   if (!req || !t?.endsAt || t.kept) return 'done';
-  if (t.rollbackId) return ensureRollback(ports, req, t.rollbackId, req.approver!);
+  if (t.rollbackId) return ensureRollback(ports, req, t.rollbackId, req.approver!, 'ended');
   if (new Date(t.endsAt).getTime() > ports.clock.now().getTime()) {
     await enqueueAt(ports, { kind: 'trialEnd', requestId: id }, t.endsAt);
     return 'done';
@@ -87,7 +87,7 @@ export async function endTrial(ports: ServicePorts, id: string): Promise<'done' 
   if (req.state !== 'completed' || t.askedAt) return 'done';
   const approver = req.approver!;
   if (!(await canActFor(ports, approver))) return askForClick(ports, id);
-  return startRollback(ports, id, approver);
+  return startRollback(ports, id, approver, 'ended');
 }
 
 /** Can the bot act with this person's token now, and do they still hold an approver's role? */
@@ -117,12 +117,17 @@ async function askForClick(ports: ServicePorts, id: string): Promise<'done' | 'r
 }
 
 /** Marks the trial with the rollback's id (once, across instances), then makes that rollback. */
-async function startRollback(ports: ServicePorts, id: string, runAs: Person): Promise<'done' | 'retry'> {
+async function startRollback(
+  ports: ServicePorts,
+  id: string,
+  runAs: Person,
+  why: RollbackCause,
+): Promise<'done' | 'retry'> {
   const rollbackId = newRequestId(ports.random);
   const r = await markTrial(ports, id, (_req, t) => (t.kept || t.rollbackId ? null : { ...t, rollbackId }));
   if (r === 'retry') return 'retry';
   if (!r) return 'done';
-  return ensureRollback(ports, r.req, rollbackId, runAs);
+  return ensureRollback(ports, r.req, rollbackId, runAs, why);
 }
 
 /**
@@ -173,7 +178,9 @@ export async function rollbackTrialNow(ports: ServicePorts, id: string, who: Per
   if (not) return not;
   const me = await asApprover(ports, req, who);
   if ('outcome' in me) return me;
-  const out = await startRollback(ports, id, me);
+  // After the end (the thread asked for this click) the trial has ended; before it, it is cut short.
+  const ended = new Date(req.trial!.endsAt!).getTime() <= ports.clock.now().getTime();
+  const out = await startRollback(ports, id, me, ended ? 'ended' : 'now');
   const after = await mustGet(ports, id);
   if (out === 'retry' || after.trial?.rollbackId === undefined) return running(ports, after) ?? changing(ports, after);
   await announce(ports, after, { card: true, quiet: true });

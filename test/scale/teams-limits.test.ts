@@ -31,6 +31,9 @@ function assertDelivered(s: Stack): { throttled: number; coalesced: number } {
   return { throttled: limits.count(429), coalesced: counts.coalesced };
 }
 
+/** The thread's audit confirmation of group `g`. */
+const confirmed = (g: string) => new RegExp(`✅ (\\*\\*)?${g}(\\*\\*)? is now cloud-managed\\. Audit log:`);
+
 /** The Approve data of a request card, as an approver clicks it. */
 function approveData(card: Outbound): Record<string, unknown> {
   return { ...actions(cardOf(card)).find((a) => a.verb === 'approve')!.data, ackSyncVersions: 'true' };
@@ -73,7 +76,8 @@ describe('Teams limits: a 2,000-group plan on the enforcing channel', function (
     const ms = performance.now() - t0;
 
     // Every step is listed once, in order, in as few messages as the size allows.
-    const listings = s.channel.outbound.filter((o) => /^Plan R-\w+, steps \d+–\d+ of \d+/.test(o.activity.text ?? ''));
+    const listing = /^Plan R-\w+, steps \d+–\d+ of \d+/;
+    const listings = s.channel.outbound.filter((o) => listing.test(o.activity.text ?? ''));
     const listed = listings.flatMap((o) => String(o.activity.text).split('\n\n').slice(1));
     assert.equal(listed.length, n, `${listings.length} listing messages cover ${listed.length} of ${n} steps`);
     listed.forEach((line, i) => assert.ok(line.startsWith(`${i + 1}. `), `listing line ${i + 1}: ${line}`));
@@ -130,12 +134,7 @@ describe('Teams limits: a burst of 20 requests in one channel on the enforcing c
     );
     assert.ok(clicks.every((c) => c.status === 200));
     const confirmations = await Promise.all(
-      names.map((g) =>
-        s.channel.waitFor(
-          (o) => new RegExp(`✅ (\\*\\*)?${g}(\\*\\*)? is now cloud-managed\\. Audit log:`).test(o.activity.text ?? ''),
-          120_000,
-        ),
-      ),
+      names.map((g) => s.channel.waitFor((o) => confirmed(g).test(o.activity.text ?? ''), 120_000)),
     );
     const ms = performance.now() - t0;
 

@@ -1,36 +1,14 @@
 /** The export suite's requests: a completed single move and a three-step tree plan that failed at step 2. */
 import type { GroupFacts } from '../../src/domain/prerequisites';
 import type { AuditConfirmation, PlanStep, SoaRequest } from '../../src/domain/request';
+import { facts as domainFacts } from '../domain/fixtures';
 
 export const ALEX = { id: '8c2f1e4a-3b5d-4c6e-9f70-1a2b3c4d5e6f', name: 'Alex Wilber', channelUserId: '29:1alex' };
 export const MEGAN = { id: '5d7e9f10-2a3b-4c4d-8e5f-6a7b8c9d0e1f', name: 'Megan Bowen', channelUserId: '29:1megan' };
 
-function facts(id: string, name: string): GroupFacts {
-  return {
-    group: {
-      id,
-      displayName: name,
-      description: null,
-      kind: 'security',
-      mail: null,
-      onPremisesSyncEnabled: true,
-      onPremisesLastSyncDateTime: '2026-03-02T07:30:00Z',
-      onPremisesSamAccountName: name,
-      onPremisesSecurityIdentifier: 'S-1-5-21-1004336348-1177238915-682003330-1104',
-      onPremisesDomainName: 'contoso.local',
-      extensionAttributes: null,
-    },
-    isCloudManaged: false,
-    tenant: { onPremisesSyncEnabled: true, onPremisesLastSyncDateTime: '2026-03-02T07:30:00Z' },
-    children: [],
-    descendants: [],
-    cycle: false,
-    truncated: false,
-    parents: [],
-    cloudOnlyMembers: null,
-    readAt: '2026-03-02T08:59:58.000Z',
-  };
-}
+/** The domain tests' SecGroup1 facts, under this group's id and name. */
+const facts = (id: string, name: string): GroupFacts =>
+  domainFacts({ group: { id, displayName: name, onPremisesSamAccountName: name } });
 
 function audit(id: string, at: string, correlationId: string): AuditConfirmation {
   return {

@@ -27,7 +27,8 @@ export function trialSummary(req: SoaRequest): string | null {
   const t = req.trial;
   if (!t) return null;
   if (t.kept) return 'trial ended: kept in the cloud';
-  if (t.rollbackId) return `trial ended: rolled back by ${t.rollbackId}`;
+  // The rollback may still wait for an approver (the group changed in the cloud): its own card says.
+  if (t.rollbackId) return `trial ended: rollback ${t.rollbackId}`;
   if (!t.endsAt) return `trial for ${trialLength(t.lengthMs)}, rolled back at its end`;
   return `trial until ${formatWhen(t.endsAt, 'UTC')}`;
 }

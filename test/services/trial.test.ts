@@ -104,7 +104,10 @@ describe('use cases: trial conversions', () => {
     clock.advance(w.settings.syncWatch.intervalMs);
     await runDue(w);
     assert.equal((await stored(rb.id)).state, 'taken_over');
-    assert.match(JSON.stringify(w.service['ports'].presenter.requestCard(await stored(req.id))), /rolled back by R-/);
+    assert.match(
+      JSON.stringify(w.service['ports'].presenter.requestCard(await stored(req.id))),
+      /trial ended: rollback R-/,
+    );
   });
 
   it('a restart between the switch and its confirmation loses neither the reminder nor the end', async () => {
